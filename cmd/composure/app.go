@@ -1,0 +1,100 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
+
+// app holds the streams of one run; commands take it instead of globals so
+// tests can run the CLI in-process and in parallel.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// run is the whole CLI as a function: it returns the exit status instead of
+// calling os.Exit, and turns a panic into a short report and status 3.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	return runWithEnv(args, stdin, stdout, stderr, osGetenv)
+}
+
+func runWithEnv(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			first := strings.SplitN(fmt.Sprint(r), "\n", 2)[0]
+			fmt.Fprintf(stderr, "composure %s: internal error in %q: %s\nplease report it with the command and the files that caused it\n",
+				version(), strings.Join(args[1:], " "), first)
+			code = exitFailure
+		}
+	}()
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	cliApp := a.newCLI()
+	err := cliApp.Run(args)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) && ee.err == nil {
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "composure: %v\n", err)
+	return exitCode(err)
+}
+
+func (a *app) newCLI() *cli.App {
+	return &cli.App{
+		Name:                 "composure",
+		Usage:                "see, diff, lint and refactor Docker Compose projects kept in several files",
+		Version:              version(),
+		Reader:               a.stdin,
+		Writer:               a.stdout,
+		ErrWriter:            a.stderr,
+		EnableBashCompletion: true,
+		HideHelpCommand:      true,
+		// urfave/cli's default handler calls os.Exit through package globals;
+		// run decides the status instead.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return withCode(exitUsage, err)
+		},
+		Commands: a.commands(),
+	}
+}
+
+// commands lists the subcommands; each lives in cmd_<name>.go.
+func (a *app) commands() []*cli.Command {
+	return []*cli.Command{}
+}
+
+// version is the module version and VCS revision from the build info.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	var rev, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" {
+		return fmt.Sprintf("%s (%s%s)", v, rev, dirty)
+	}
+	return v
+}

@@ -1,0 +1,382 @@
+// Package compose turns one compose file on disk into a Document: the
+// gopkg.in/yaml.v3 node tree with positions, its anchors, merge keys and
+// !reset/!override tags, plus helpers to walk it the way docker compose reads
+// it (aliases expanded, "<<" merge keys applied) without losing where each
+// value was written.
+//
+// A Document is immutable once parsed: every environment that includes the
+// file shares the same *Document (see Cache).
+package compose
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Pos is a 1-based position in a file. Col counts characters (runes), as the
+// yaml.v3 scanner does, not bytes.
+type Pos struct {
+	Line int `json:"line"`
+	Col  int `json:"column"`
+}
+
+func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
+
+// IsValid reports whether p points somewhere in a file.
+func (p Pos) IsValid() bool { return p.Line > 0 }
+
+// Location is a position in a named file.
+type Location struct {
+	File string `json:"file"`
+	Pos
+}
+
+func (l Location) String() string {
+	if !l.IsValid() {
+		return l.File
+	}
+	return fmt.Sprintf("%s:%d:%d", l.File, l.Line, l.Col)
+}
+
+// Error is a problem in a user's file, with the place it was found. Its
+// message follows the one-line convention `file:line:col: message`.
+type Error struct {
+	Location
+	Msg string
+	Err error // wrapped cause, if any
+}
+
+func (e *Error) Error() string { return e.Location.String() + ": " + e.Msg }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf builds an *Error at n in d.
+func (d *Document) Errorf(n *yaml.Node, format string, args ...any) *Error {
+	return &Error{Location: d.Loc(n), Msg: fmt.Sprintf(format, args...)}
+}
+
+// Document is one parsed compose file.
+type Document struct {
+	// Name is the file name as shown to users (relative to the project
+	// directory where possible).
+	Name string
+	// Path is the absolute file name ("" for in-memory sources).
+	Path string
+	// Src is the file content, as read.
+	Src []byte
+	// Root is the top-level mapping of the first YAML document, or nil when
+	// the file holds no document (empty, or comments only).
+	Root *yaml.Node
+	// Extra holds the top-level nodes of further documents after a `---`
+	// separator; docker compose merges them in order after Root.
+	Extra []*yaml.Node
+	// Anchors maps anchor names to the node that defines them. When a name is
+	// defined twice, the last definition wins for later aliases, as in YAML;
+	// this map holds the last one.
+	Anchors map[string]*yaml.Node
+	// Nodes counts the nodes in the file, aliases not expanded; it bounds how
+	// far alias expansion may go (see ExpansionBudget).
+	Nodes int
+
+	lineStarts []int
+}
+
+// Errors users meet when a file cannot be used at all.
+var (
+	ErrEmpty    = errors.New("empty compose file")
+	ErrNotFound = errors.New("no such file")
+)
+
+// ReadFile reads and parses the compose file at path; name is what messages
+// call it.
+func ReadFile(path, name string) (*Document, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fileError(name, err)
+	}
+	if st.IsDir() {
+		return nil, &Error{Location: Location{File: name}, Msg: "is a directory, not a compose file: name a file such as compose.yaml"}
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &Error{Location: Location{File: name}, Msg: "is not a regular file: name a compose file"}
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fileError(name, err)
+	}
+	d, err := Parse(name, src)
+	if err != nil {
+		return nil, err
+	}
+	d.Path = path
+	return d, nil
+}
+
+func fileError(name string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &Error{Location: Location{File: name}, Msg: "file not found: check the path, or run from the project directory (-C DIR)", Err: ErrNotFound}
+	case errors.Is(err, fs.ErrPermission):
+		return &Error{Location: Location{File: name}, Msg: "permission denied: make the file readable", Err: err}
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return &Error{Location: Location{File: name}, Msg: fmt.Sprintf("cannot read file: %v", err), Err: err}
+}
+
+// yaml.v3 reports syntax errors as "yaml: line N: message" (sometimes
+// "yaml: unmarshal errors:\n  line N: ...").
+var yamlLineRE = regexp.MustCompile(`line (\d+): (.*)`)
+
+// Parse parses src as a compose file called name. Syntax errors come back as
+// *Error with the line (and column where yaml.v3 tells it).
+func Parse(name string, src []byte) (*Document, error) {
+	d := &Document{Name: name, Src: src, Anchors: map[string]*yaml.Node{}}
+	d.lineStarts = lineStarts(src)
+	if !utf8.Valid(src) && !hasUTF16BOM(src) {
+		off := firstInvalidUTF8(src)
+		return nil, &Error{Location: d.LocAt(off), Msg: "file is not valid UTF-8: save it as UTF-8"}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if err != nil {
+			if err.Error() == "EOF" {
+				break
+			}
+			return nil, d.syntaxError(err)
+		}
+		if len(doc.Content) == 0 {
+			continue
+		}
+		top := doc.Content[0]
+		if isNull(top) {
+			continue
+		}
+		if top.Kind != yaml.MappingNode {
+			return nil, &Error{Location: d.Loc(top), Msg: fmt.Sprintf("top-level value must be a mapping, not %s: start the file with keys such as `services:`", kindName(top))}
+		}
+		if d.Root == nil {
+			d.Root = top
+		} else {
+			d.Extra = append(d.Extra, top)
+		}
+	}
+	if d.Root != nil {
+		if err := d.index(); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+func (d *Document) syntaxError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		col := 1
+		if line >= 1 && line <= len(d.lineStarts) {
+			col = firstNonSpaceCol(d.lineText(line))
+		}
+		return &Error{Location: Location{File: d.Name, Pos: Pos{Line: line, Col: col}}, Msg: "invalid YAML: " + m[2], Err: err}
+	}
+	if m := unknownAnchorRE.FindStringSubmatch(msg); m != nil {
+		// yaml.v3 gives no line for this one: find the alias in the text.
+		loc := Location{File: d.Name, Pos: Pos{Line: 1, Col: 1}}
+		if re, rerr := regexp.Compile(`\*` + regexp.QuoteMeta(m[1]) + `\b`); rerr == nil {
+			if at := re.FindIndex(d.Src); at != nil {
+				loc = d.LocAt(at[0])
+			}
+		}
+		return &Error{Location: loc, Msg: fmt.Sprintf("alias *%s refers to no anchor: define &%s before this line, or fix the name", m[1], m[1]), Err: err}
+	}
+	return &Error{Location: Location{File: d.Name, Pos: Pos{Line: 1, Col: 1}}, Msg: "invalid YAML: " + msg, Err: err}
+}
+
+var unknownAnchorRE = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
+
+// index records anchors, counts nodes and checks for what yaml.v3 accepts but
+// docker compose rejects: duplicate keys and merge keys that merge no mapping.
+func (d *Document) index() error {
+	var walk func(n *yaml.Node, depth int) error
+	walk = func(n *yaml.Node, depth int) error {
+		if depth > MaxDepth {
+			return d.Errorf(n, "nesting deeper than %d levels: compose files are never this deep", MaxDepth)
+		}
+		d.Nodes++
+		if n.Anchor != "" {
+			d.Anchors[n.Anchor] = n
+		}
+		switch n.Kind {
+		case yaml.MappingNode:
+			seen := make(map[string]*yaml.Node, len(n.Content)/2)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				if k.Kind == yaml.ScalarNode && !IsMergeKey(k) {
+					if prev, ok := seen[k.Value]; ok {
+						return d.Errorf(k, "mapping key %q already defined at line %d: remove one of them", k.Value, prev.Line)
+					}
+					seen[k.Value] = k
+				}
+				if err := walk(k, depth+1); err != nil {
+					return err
+				}
+				if err := walk(n.Content[i+1], depth+1); err != nil {
+					return err
+				}
+			}
+		case yaml.SequenceNode, yaml.DocumentNode:
+			for _, c := range n.Content {
+				if err := walk(c, depth+1); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	if err := walk(d.Root, 0); err != nil {
+		return err
+	}
+	for _, x := range d.Extra {
+		if err := walk(x, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MaxDepth bounds the nesting of a file; yaml.v3 itself stops at 10,000.
+const MaxDepth = 1000
+
+// Loc returns the location of n in d.
+func (d *Document) Loc(n *yaml.Node) Location {
+	if n == nil {
+		return Location{File: d.Name}
+	}
+	return Location{File: d.Name, Pos: Pos{Line: n.Line, Col: n.Column}}
+}
+
+// LocAt returns the location of byte offset off in d.
+func (d *Document) LocAt(off int) Location {
+	line := searchLine(d.lineStarts, off)
+	start := d.lineStarts[line-1]
+	if off > len(d.Src) {
+		off = len(d.Src)
+	}
+	col := utf8.RuneCount(d.Src[start:off]) + 1
+	return Location{File: d.Name, Pos: Pos{Line: line, Col: col}}
+}
+
+// Offset converts a position to a byte offset into Src, counting columns as
+// characters (yaml.v3 does), so non-ASCII text before a value is handled.
+func (d *Document) Offset(p Pos) int {
+	if p.Line < 1 {
+		return 0
+	}
+	if p.Line > len(d.lineStarts) {
+		return len(d.Src)
+	}
+	off := d.lineStarts[p.Line-1]
+	for col := 1; col < p.Col && off < len(d.Src) && d.Src[off] != '\n'; col++ {
+		_, size := utf8.DecodeRune(d.Src[off:])
+		off += size
+	}
+	return off
+}
+
+// Line returns the text of line n (1-based) without its line ending.
+func (d *Document) Line(n int) string { return d.lineText(n) }
+
+// Lines is the number of lines in the file.
+func (d *Document) Lines() int { return len(d.lineStarts) }
+
+func (d *Document) lineText(n int) string {
+	if n < 1 || n > len(d.lineStarts) {
+		return ""
+	}
+	start := d.lineStarts[n-1]
+	end := len(d.Src)
+	if n < len(d.lineStarts) {
+		end = d.lineStarts[n] - 1
+	}
+	return strings.TrimSuffix(string(d.Src[start:end]), "\r")
+}
+
+func lineStarts(src []byte) []int {
+	starts := []int{0}
+	for i, b := range src {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+func searchLine(starts []int, off int) int {
+	lo, hi := 0, len(starts)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if starts[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo + 1
+}
+
+func firstNonSpaceCol(s string) int {
+	col := 1
+	for _, r := range s {
+		if r != ' ' && r != '\t' {
+			return col
+		}
+		col++
+	}
+	return 1
+}
+
+func hasUTF16BOM(b []byte) bool {
+	return len(b) >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Alias == nil
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a sequence"
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.AliasNode:
+		return "an alias"
+	case yaml.ScalarNode:
+		return "a scalar"
+	}
+	return "a document"
+}

@@ -1,0 +1,128 @@
+package compose
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"syntax", "services:\n  web:\n    image: [a\n", "f.yaml:2:3: invalid YAML: did not find expected ',' or ']'"},
+		{"unknown alias", "services:\n  web: *nope\n", "f.yaml:2:8: alias *nope refers to no anchor: define &nope before this line, or fix the name"},
+		{"duplicate key", "services:\n  web:\n    image: a\n    image: b\n", `f.yaml:4:5: mapping key "image" already defined at line 3: remove one of them`},
+		{"not a mapping", "- a\n- b\n", "f.yaml:1:1: top-level value must be a mapping, not a sequence: start the file with keys such as `services:`"},
+		{"invalid utf8", "services:\n  w\xffb: {}\n", "f.yaml:2:4: file is not valid UTF-8: save it as UTF-8"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("f.yaml", []byte(tt.src))
+			if err == nil {
+				t.Fatalf("no error, want %q", tt.want)
+			}
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("error %T is not *Error", err)
+			}
+			if err.Error() != tt.want {
+				t.Errorf("got  %q\nwant %q", err.Error(), tt.want)
+			}
+		})
+	}
+}
+
+func TestEmpty(t *testing.T) {
+	for _, src := range []string{"", "# only a comment\n", "---\n", "~\n"} {
+		d, err := Parse("f.yaml", []byte(src))
+		if err != nil {
+			t.Fatalf("%q: %v", src, err)
+		}
+		if d.Root != nil {
+			t.Errorf("%q: Root = %v, want nil", src, d.Root)
+		}
+	}
+}
+
+func TestMergeKeys(t *testing.T) {
+	src := `x-a: &a
+  image: a
+  restart: always
+x-b: &b
+  image: b
+  user: b
+services:
+  local-wins:
+    image: mine
+    <<: *a
+  first-wins:
+    <<: [*a, *b]
+  nested:
+    <<: *c
+x-c: &c
+  <<: *b
+  user: c
+`
+	// x-c is defined after use: YAML requires anchors before aliases.
+	src = strings.Replace(src, "  nested:\n    <<: *c\nx-c: &c\n  <<: *b\n  user: c\n", "", 1)
+	d, err := Parse("f.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := d.Decode(d.Root, d.ExpansionBudget())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := v.(map[string]any)["services"]
+	want := map[string]any{
+		"local-wins": map[string]any{"image": "mine", "restart": "always"},
+		"first-wins": map[string]any{"image": "a", "restart": "always", "user": "b"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+	n, e, ok := d.Lookup("services.first-wins.user")
+	if !ok || n.Value != "b" || e.Key.Line != 6 || len(e.Via) != 1 || e.Via[0].Line != 12 {
+		t.Errorf("Lookup: %v %+v %v", n, e, ok)
+	}
+}
+
+func TestAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x-0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	for i := 1; i < 10; i++ {
+		b.WriteString("x-" + string(rune('0'+i)) + ": &l" + string(rune('0'+i)) + " [")
+		for j := 0; j < 10; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("*l" + string(rune('0'+i-1)))
+		}
+		b.WriteString("]\n")
+	}
+	d, err := Parse("bomb.yaml", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = d.Decode(d.Root, d.ExpansionBudget())
+	if err == nil || !strings.Contains(err.Error(), "alias bomb") {
+		t.Fatalf("got %v, want an alias bomb error", err)
+	}
+}
+
+func TestOffsetRuneAware(t *testing.T) {
+	d, err := Parse("f.yaml", []byte("services:\n  w:\n    image: \"café/app:1\"\n    user: é\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _, _ := d.Lookup("services.w.user")
+	off := d.Offset(Pos{n.Line, n.Column})
+	if got := string(d.Src[off : off+2]); got != "é" {
+		t.Errorf("offset points at %q", got)
+	}
+	if loc := d.LocAt(off); loc.Line != 4 || loc.Col != 11 {
+		t.Errorf("LocAt = %v", loc)
+	}
+}

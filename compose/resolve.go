@@ -1,0 +1,304 @@
+package compose
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Tags docker compose gives meaning to in override files.
+const (
+	TagReset    = "!reset"
+	TagOverride = "!override"
+)
+
+// IsMergeKey reports whether k is a YAML merge key ("<<").
+func IsMergeKey(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Value == "<<" && (k.Tag == "!!merge" || k.Tag == "" || k.Style == 0)
+}
+
+// Deref follows aliases to the node they stand for.
+func Deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+// Entry is one key/value pair of a mapping as docker compose reads it: after
+// "<<" merge keys are applied and aliases followed.
+type Entry struct {
+	// Key is the key node as written; for a merged entry it sits inside the
+	// merged anchor.
+	Key *yaml.Node
+	// Value is the value node, aliases followed (never an AliasNode). It
+	// keeps its tag, so !reset and !override stay visible.
+	Value *yaml.Node
+	// Alias is the alias node written as the value (`environment: *env`),
+	// or nil.
+	Alias *yaml.Node
+	// Via lists the alias nodes of "<<" merge keys crossed to reach a merged
+	// entry, outermost first; empty for a key written in the mapping itself.
+	Via []*yaml.Node
+}
+
+// Budget bounds alias expansion. docker compose hangs on a "billion laughs"
+// file; composure allows expansion in proportion to the input and refuses
+// beyond it.
+type Budget struct {
+	left int
+	// Limit is the number of node visits the budget started with.
+	Limit int
+}
+
+// ExpansionBudget returns the expansion allowed for d: generous for any real
+// file (every node may be reached through aliases 64 times over, and at least
+// a million visits), while an alias bomb, whose expansion grows exponentially
+// with its size, is refused at once.
+func (d *Document) ExpansionBudget() *Budget {
+	limit := d.Nodes * 64
+	if limit < 1_000_000 {
+		limit = 1_000_000
+	}
+	if limit > math.MaxInt32 {
+		limit = math.MaxInt32
+	}
+	return &Budget{left: limit, Limit: limit}
+}
+
+// spend takes n visits from b, failing once it is spent. A nil budget is
+// unlimited.
+func (b *Budget) spend(d *Document, at *yaml.Node) error {
+	if b == nil {
+		return nil
+	}
+	b.left--
+	if b.left < 0 {
+		return d.Errorf(at, "aliases expand to more than %d nodes (an alias bomb?): reduce the nesting of anchors", b.Limit)
+	}
+	return nil
+}
+
+// Entries returns the entries of mapping m with merge keys applied: keys
+// written in m win over merged ones, and among merged sources the first one
+// that sets a key wins (YAML merge key semantics, as yaml.v3 and compose-go
+// decode them). Merged entries appear where the "<<" key stands. b bounds the
+// work done expanding aliases (nil: no bound).
+func (d *Document) Entries(m *yaml.Node, b *Budget) ([]Entry, error) {
+	m = Deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	local := make(map[string]bool, len(m.Content)/2)
+	hasMerge := false
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if IsMergeKey(m.Content[i]) {
+			hasMerge = true
+			continue
+		}
+		local[m.Content[i].Value] = true
+	}
+	out := make([]Entry, 0, len(m.Content)/2)
+	if !hasMerge {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if err := b.spend(d, m.Content[i+1]); err != nil {
+				return nil, err
+			}
+			out = append(out, entry(m.Content[i], m.Content[i+1], nil))
+		}
+		return out, nil
+	}
+	seen := local
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if err := b.spend(d, v); err != nil {
+			return nil, err
+		}
+		if !IsMergeKey(k) {
+			out = append(out, entry(k, v, nil))
+			continue
+		}
+		var sources []*yaml.Node
+		switch v.Kind {
+		case yaml.SequenceNode:
+			sources = v.Content
+		default:
+			sources = []*yaml.Node{v}
+		}
+		for _, src := range sources {
+			target := Deref(src)
+			if target == nil || target.Kind != yaml.MappingNode {
+				return nil, d.Errorf(src, "merge key %q needs a mapping (or a list of mappings) to merge, got %s: point it at an anchor on a mapping", "<<", kindName(target))
+			}
+			var via []*yaml.Node
+			if src.Kind == yaml.AliasNode {
+				via = []*yaml.Node{src}
+			}
+			merged, err := d.Entries(target, b)
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range merged {
+				if seen[e.Key.Value] {
+					continue
+				}
+				seen[e.Key.Value] = true
+				e.Via = append(append([]*yaml.Node(nil), via...), e.Via...)
+				out = append(out, e)
+			}
+		}
+	}
+	return out, nil
+}
+
+func entry(k, v *yaml.Node, via []*yaml.Node) Entry {
+	e := Entry{Key: k, Value: v, Via: via}
+	if v.Kind == yaml.AliasNode {
+		e.Alias = v
+		e.Value = Deref(v)
+	}
+	return e
+}
+
+// Get returns the entry for key in mapping m (merge keys applied).
+func (d *Document) Get(m *yaml.Node, key string) (Entry, bool) {
+	es, err := d.Entries(m, nil)
+	if err != nil {
+		return Entry{}, false
+	}
+	for _, e := range es {
+		if e.Key.Value == key {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// Lookup follows a dotted path (as compose-go's tree.Path spells it,
+// "services.web.ports.0") from the root, through aliases and merge keys.
+// Sequence items are addressed by index. It returns the value node and the
+// entry that holds it (zero Entry for sequence items).
+func (d *Document) Lookup(path string) (*yaml.Node, Entry, bool) {
+	if d.Root == nil {
+		return nil, Entry{}, false
+	}
+	n := d.Root
+	var last Entry
+	for _, part := range strings.Split(path, ".") {
+		n = Deref(n)
+		switch n.Kind {
+		case yaml.MappingNode:
+			e, ok := d.Get(n, part)
+			if !ok {
+				return nil, Entry{}, false
+			}
+			last, n = e, e.Value
+		case yaml.SequenceNode:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(n.Content) {
+				return nil, Entry{}, false
+			}
+			last = Entry{Value: Deref(n.Content[i])}
+			if n.Content[i].Kind == yaml.AliasNode {
+				last.Alias = n.Content[i]
+			}
+			n = last.Value
+		default:
+			return nil, Entry{}, false
+		}
+	}
+	return n, last, true
+}
+
+// Decode converts n into plain Go values (map[string]any, []any, string,
+// int, float64, bool, nil) the way compose-go decodes a file: aliases
+// expanded, merge keys applied, keys as strings. Values tagged !reset decode
+// to Reset{} and !override to Override{Value}, so a merge can act on them.
+func (d *Document) Decode(n *yaml.Node, b *Budget) (any, error) {
+	if err := b.spend(d, n); err != nil {
+		return nil, err
+	}
+	n = Deref(n)
+	if n == nil {
+		return nil, nil
+	}
+	switch n.Tag {
+	case TagReset:
+		return Reset{}, nil
+	case TagOverride:
+		c := *n
+		c.Tag = ""
+		v, err := d.Decode(&c, b)
+		return Override{Value: v}, err
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		es, err := d.Entries(n, b)
+		if err != nil {
+			return nil, err
+		}
+		m := make(map[string]any, len(es))
+		for _, e := range es {
+			v, err := d.Decode(e.Value, b)
+			if err != nil {
+				return nil, err
+			}
+			m[keyString(e.Key)] = v
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		s := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := d.Decode(c, b)
+			if err != nil {
+				return nil, err
+			}
+			s = append(s, v)
+		}
+		return s, nil
+	case yaml.ScalarNode:
+		return ScalarValue(n), nil
+	}
+	return nil, fmt.Errorf("%s: unexpected YAML node", d.Loc(n))
+}
+
+// Reset is the decoded form of a value tagged !reset.
+type Reset struct{}
+
+// Override is the decoded form of a value tagged !override.
+type Override struct{ Value any }
+
+// keyString renders a mapping key the way compose-go's
+// convertToStringKeysRecursive does (fmt %v of the decoded key).
+func keyString(k *yaml.Node) string {
+	if k.Kind == yaml.ScalarNode {
+		switch v := ScalarValue(k).(type) {
+		case string:
+			return v
+		case nil:
+			return "<nil>"
+		default:
+			return fmt.Sprint(v)
+		}
+	}
+	return k.Value
+}
+
+// ScalarValue decodes a scalar node as yaml.v3 decodes it into an interface:
+// by its resolved tag (!!int, !!float, !!bool, !!null, else string).
+func ScalarValue(n *yaml.Node) any {
+	switch n.ShortTag() {
+	case "!!str":
+		return n.Value
+	case "!!null":
+		return nil
+	}
+	var v any
+	if err := n.Decode(&v); err != nil {
+		return n.Value
+	}
+	return v
+}
