@@ -55,15 +55,18 @@ func PrintSARIF(w io.Writer, fs []Finding, o PrintOptions) error {
 	rules := slices.Clone(o.Rules)
 	for _, f := range fs {
 		if !slices.ContainsFunc(rules, func(r RuleInfo) bool { return r.ID == f.Rule }) {
-			rules = append(rules, RuleInfo{ID: f.Rule, Title: f.Rule, Summary: f.Rule, Severity: f.Severity})
+			rules = append(rules, RuleInfo{ID: f.Rule, Summary: f.Rule, Severity: f.Severity})
 		}
 	}
 	for i, r := range rules {
 		index[r.ID] = i
-		d := run.AddRule(r.ID).WithName(r.Title).
+		d := run.AddRule(r.ID).
 			WithShortDescription(sarif.NewMultiformatMessageString(r.Summary)).
 			WithFullDescription(sarif.NewMultiformatMessageString(firstNonEmpty(r.Help, r.Summary))).
 			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Severity)))
+		if r.Title != "" && r.Title != r.ID {
+			d.WithName(r.Title)
+		}
 		if r.Help != "" {
 			d.WithTextHelp(r.Help)
 		}

@@ -94,4 +94,3 @@ func ruleByID(id string) Rule {
 	r, _ := Lookup(id)
 	return r
 }
-
