@@ -176,8 +176,9 @@ func Discover(opts Options) (*Project, error) {
 	env := p.processEnvWithDotenv(envFiles)
 	baseDir, base := findBase(dir)
 	if base == "" && env[consts.ComposeFilePath] == "" {
-		return nil, fmt.Errorf("%s: %w (looked for %s here and in parent directories): run composure in the project directory, or use -C DIR or -f FILE",
-			dir, ErrNoComposeFile, strings.Join(cli.DefaultFileNames, ", "))
+		return nil, &compose.Error{Location: compose.Location{File: dir}, Err: ErrNoComposeFile,
+			Msg: fmt.Sprintf("no compose file found (looked for %s here and in parent directories): run composure in the project directory, or use -C DIR or -f FILE",
+				strings.Join(cli.DefaultFileNames, ", "))}
 	}
 	if base != "" && baseDir != dir && opts.Dir == "" {
 		// docker compose, finding the file in a parent, works there.
@@ -276,7 +277,10 @@ func siblings(base string) []sibling {
 		if ext != ".yml" && ext != ".yaml" {
 			continue
 		}
-		name := strings.TrimSuffix(strings.TrimPrefix(n, stem+"."), ext)
+		name, ok := strings.CutPrefix(strings.TrimSuffix(n, ext), stem+".")
+		if !ok {
+			continue
+		}
 		if name == "" || strings.Contains(name, ".") || name == "override" || name == DefaultEnv || seen[name] {
 			continue
 		}

@@ -27,6 +27,9 @@ type LoadOptions struct {
 	// NoEnvResolution skips computing services' environment (docker compose
 	// does so for --services, --images, --profiles, --volumes).
 	NoEnvResolution bool
+	// NoModel leaves Loaded.Model nil when interpolating, for callers that
+	// print the Project themselves (it saves a JSON round trip).
+	NoModel bool
 }
 
 // Loaded is one environment loaded.
@@ -162,6 +165,9 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		}
 	}
 	l.Project = proj
+	if opts.NoModel {
+		return l, nil
+	}
 	js, err := proj.MarshalJSON()
 	if err != nil {
 		return nil, err
