@@ -60,7 +60,7 @@ func runApp(a *app, args []string) (code int) {
 		}
 	}()
 	cliApp := a.newCLI()
-	err := cliApp.Run(args)
+	err := cliApp.Run(interspersed(cliApp, args))
 	if err == nil {
 		return exitOK
 	}
