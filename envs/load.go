@@ -74,14 +74,8 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		if err != nil {
 			return nil, err
 		}
-		b := d.ExpansionBudget()
-		for _, r := range append([]*yaml3Node{d.Root}, d.Extra...) {
-			if r == nil {
-				continue
-			}
-			if _, err := d.Decode(r, b); err != nil {
-				return nil, err
-			}
+		if err := checkExpansion(d); err != nil {
+			return nil, err
 		}
 		nodes += d.Nodes
 		l.Docs = append(l.Docs, d)

@@ -143,7 +143,9 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 		out = envs.EscapeDollar(out)
 	}
 	if err != nil {
-		return nil, err
+		// docker compose fails the same way (e.g. an ssh build key it
+		// cannot print): say what step failed
+		return nil, fmt.Errorf("cannot print the config of environment %q: %w", env.Name, err)
 	}
 	if o.redact {
 		var extra []string
