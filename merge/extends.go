@@ -153,7 +153,7 @@ func (mg *merger) extendsFile(from *compose.Document, name string) (*extendsScop
 		if err != nil {
 			return nil, err
 		}
-		if err := sub.file(acc, x, dc); err != nil {
+		if err := sub.file(acc, x, d, dc.resets); err != nil {
 			return nil, err
 		}
 		resets = dc.resets

@@ -15,6 +15,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"unsafe"
 
 	"gopkg.in/yaml.v3"
 
@@ -67,6 +69,31 @@ type Result struct {
 	// labels, build args, ...) are also found by key:
 	// "services.web.environment.DEBUG".
 	Origins map[string]Origin
+
+	paths arena
+}
+
+// arena hands out strings backed by large shared buffers: the merged tree
+// of a big project has hundreds of thousands of paths, and one allocation
+// each dominates building Origins.
+type arena struct{ buf []byte }
+
+func (a *arena) str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if cap(a.buf)-len(a.buf) < len(b) {
+		size := 64 << 10
+		if len(b) > size {
+			size = len(b)
+		}
+		a.buf = make([]byte, 0, size)
+	}
+	start := len(a.buf)
+	a.buf = append(a.buf, b...)
+	// The bytes are never written again: later appends go past them, and a
+	// full buffer is replaced, not reused.
+	return unsafe.String(&a.buf[start], len(b))
 }
 
 // Origin returns the origin of path, or of its nearest ancestor that has
@@ -89,6 +116,50 @@ type Option func(*options)
 
 type options struct {
 	extends bool
+	cache   *Cache
+}
+
+// WithCache shares the decoding of each document between Merge calls (the
+// base file of every environment is decoded once per run).
+func WithCache(c *Cache) Option { return func(o *options) { o.cache = c } }
+
+// Cache holds documents decoded for merging. It is safe for concurrent use.
+type Cache struct {
+	mu   sync.Mutex
+	docs map[*yaml.Node]*decoded
+}
+
+// NewCache returns an empty Cache.
+func NewCache() *Cache { return &Cache{docs: map[*yaml.Node]*decoded{}} }
+
+// decoded is one YAML document decoded, never merged into: Merge works on
+// clones.
+type decoded struct {
+	x      *val
+	resets [][]string
+}
+
+// decode decodes root of d, through the cache when there is one.
+func (o *options) decode(d *compose.Document, root *yaml.Node, budget *compose.Budget) (*val, [][]string, error) {
+	if o.cache != nil {
+		o.cache.mu.Lock()
+		e, ok := o.cache.docs[root]
+		o.cache.mu.Unlock()
+		if ok {
+			return e.x.clone(), e.resets, nil
+		}
+	}
+	dc := &decoder{d: d, budget: budget}
+	x, _, err := dc.decode(root, nil, nil, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.cache != nil {
+		o.cache.mu.Lock()
+		o.cache.docs[root] = &decoded{x: x.clone(), resets: dc.resets}
+		o.cache.mu.Unlock()
+	}
+	return x, dc.resets, nil
 }
 
 // WithoutExtends leaves `extends` unresolved, as compose-go's SkipExtends.
@@ -109,15 +180,14 @@ func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
 		}
 		budget := d.ExpansionBudget()
 		for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
-			dc := &decoder{d: d, budget: budget}
-			x, _, err := dc.decode(root, nil, nil, nil)
+			x, resets, err := mg.opts.decode(d, root, budget)
 			if err != nil {
 				return nil, err
 			}
 			if acc == nil {
 				acc = &val{kind: kMap, m: map[string]*val{}, at: x.at}
 			}
-			if err := mg.file(acc, x, dc); err != nil {
+			if err := mg.file(acc, x, d, resets); err != nil {
 				return nil, err
 			}
 		}
@@ -146,13 +216,13 @@ type merger struct {
 // processRawYaml does: !reset/!override paths dropped from what earlier
 // files set, extends resolved, override.Merge, EnforceUnicity, then the
 // canonical conversions that change a value's shape.
-func (mg *merger) file(acc, x *val, dc *decoder) error {
-	mg.d = dc.d
-	for _, p := range dc.resets {
+func (mg *merger) file(acc, x *val, d *compose.Document, resets [][]string) error {
+	mg.d = d
+	for _, p := range resets {
 		resetPath(acc, p)
 	}
 	if mg.opts.extends {
-		if err := mg.extends(x, dc.d, dc.resets); err != nil {
+		if err := mg.extends(x, d, resets); err != nil {
 			return err
 		}
 	}
@@ -547,7 +617,15 @@ func (mg *merger) unicity(x *val, st state[indexer]) error {
 			}
 		}
 	case kSeq:
-		if idx, ok := st.match(); ok {
+		if idx, ok := st.match(); ok && len(x.s) > 0 {
+			if len(x.s) == 1 {
+				// nothing to deduplicate, but the indexer's errors stand
+				_, err := indexKey(x.s[0], idx)
+				if err != nil {
+					return mg.errorf(x.s[0], "%s.[0]: %v", mg.pathString(), err)
+				}
+				return nil
+			}
 			u, err := mg.uniqueEntries(x.s, idx)
 			if err != nil {
 				return err
@@ -665,7 +743,7 @@ func orVal(a, b *val) *val {
 
 // build turns the merged val tree into the Result.
 func build(acc *val) *Result {
-	r := &Result{Origins: make(map[string]Origin, 1024)}
+	r := &Result{Origins: make(map[string]Origin, count(acc))}
 	buf := make([]byte, 0, 256)
 	r.Tree = make(map[string]any, len(acc.m))
 	u := start(uniqueTrie)
@@ -675,11 +753,34 @@ func build(acc *val) *Result {
 	return r
 }
 
+// count is the number of values in x, to size Origins at once.
+func count(x *val) int {
+	n := 1
+	switch x.kind {
+	case kMap:
+		for _, e := range x.m {
+			if e != nil {
+				n += count(e)
+			}
+		}
+	case kSeq:
+		for _, e := range x.s {
+			if e != nil {
+				n += count(e)
+			}
+		}
+	}
+	return n
+}
+
 func origin(at *site) Origin {
 	if at == nil || at.def {
 		return Origin{Default: true}
 	}
-	return Origin{Location: at.loc, Via: at.via, ViaNames: at.viaNames}
+	if at.via == nil {
+		return Origin{Location: at.loc}
+	}
+	return Origin{Location: at.loc, Via: at.via.locs, ViaNames: at.via.names}
 }
 
 // walk records the origins of x at path and returns x's plain value.
@@ -687,7 +788,7 @@ func (r *Result) walk(x *val, path []byte, st state[indexer]) any {
 	if x == nil {
 		return nil
 	}
-	r.Origins[string(path)] = origin(x.at)
+	r.Origins[r.paths.str(path)] = origin(x.at)
 	switch x.kind {
 	case kMap:
 		m := make(map[string]any, len(x.m))
@@ -703,7 +804,7 @@ func (r *Result) walk(x *val, path []byte, st state[indexer]) any {
 			if idx == indexKeyValue {
 				if str, ok := e.v.(string); ok && e.kind == kScalar {
 					k, _, _ := strings.Cut(str, "=")
-					r.Origins[string(appendKey(path, k))] = origin(e.at)
+					r.Origins[r.paths.str(appendKey(path, k))] = origin(e.at)
 				}
 			}
 		}
