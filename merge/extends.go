@@ -2,7 +2,9 @@ package merge
 
 import (
 	"path/filepath"
-	"strings"
+
+	"github.com/compose-spec/compose-go/v2/paths"
+	"github.com/compose-spec/compose-go/v2/transform"
 
 	"github.com/composure-dev/composure/compose"
 )
@@ -127,15 +129,16 @@ func (mg *merger) serviceExtends(name string, sc *extendsScope, chain []extendsR
 // relative to the directory of the file that names it, through the whole
 // per-file pipeline (but extends, resolved on demand).
 func (mg *merger) extendsFile(from *compose.Document, name string) (*extendsScope, error) {
-	path := name
-	dispName := name
+	// compose-go reads extends.file relative to the working directory (the
+	// project directory); the file's own extends were made relative to it
+	// when it was loaded (paths.ResolveRelativePaths).
+	path, dispName := name, filepath.Clean(name)
 	if !filepath.IsAbs(path) {
-		if from.Path != "" {
-			path = filepath.Join(filepath.Dir(from.Path), name)
+		dir := mg.workDir
+		if dir == "" && from.Path != "" {
+			dir = filepath.Dir(from.Path)
 		}
-		if dir := filepath.Dir(from.Name); dir != "." && !strings.HasPrefix(from.Name, "/") {
-			dispName = filepath.Join(dir, name)
-		}
+		path = filepath.Join(dir, name)
 	}
 	if sc, ok := mg.extendsCache[path]; ok {
 		return &extendsScope{services: sc.services.clone(), doc: sc.doc, resets: sc.resets}, nil
@@ -144,7 +147,7 @@ func (mg *merger) extendsFile(from *compose.Document, name string) (*extendsScop
 	if err != nil {
 		return nil, err
 	}
-	sub := &merger{opts: options{extends: false}, extendsCache: mg.extendsCache}
+	sub := &merger{opts: options{extends: false}, extendsCache: mg.extendsCache, workDir: mg.workDir}
 	acc := &val{kind: kMap, m: map[string]*val{}}
 	var resets [][]string
 	if d.Root != nil {
@@ -158,6 +161,16 @@ func (mg *merger) extendsFile(from *compose.Document, name string) (*extendsScop
 		}
 		resets = dc.resets
 	}
+	// compose-go loads the file through its whole pipeline, canonical form
+	// included, then resolves its relative paths against its directory.
+	plain, err := transform.Canonical(acc.plain().(map[string]any), true)
+	if err != nil {
+		return nil, err
+	}
+	if err := paths.ResolveRelativePaths(plain, filepath.Dir(name), nil); err != nil {
+		return nil, err
+	}
+	acc = reattach(acc, plain)
 	svcs, ok := acc.m["services"]
 	if !ok || svcs.kind != kMap {
 		return nil, &compose.Error{Location: compose.Location{File: d.Name}, Msg: "no services section to extend"}
@@ -165,6 +178,37 @@ func (mg *merger) extendsFile(from *compose.Document, name string) (*extendsScop
 	sc := &extendsScope{services: svcs, doc: d, resets: resets}
 	mg.extendsCache[path] = &extendsScope{services: svcs.clone(), doc: d, resets: resets}
 	return sc, nil
+}
+
+// reattach builds the val tree of plain, a transformed copy of x, keeping
+// the origins of x: a value keeps the origin of the value at the same path,
+// and what a transformation added (a short syntax expanded) the origin of
+// the value it was expanded from.
+func reattach(x *val, plain any) *val {
+	at := x.at
+	switch v := plain.(type) {
+	case map[string]any:
+		out := &val{kind: kMap, m: make(map[string]*val, len(v)), at: at}
+		for k, e := range v {
+			old := x
+			if x.kind == kMap && x.m[k] != nil {
+				old = x.m[k]
+			}
+			out.m[k] = reattach(old, e)
+		}
+		return out
+	case []any:
+		out := &val{kind: kSeq, s: make([]*val, len(v)), at: at}
+		for i, e := range v {
+			old := x
+			if x.kind == kSeq && i < len(x.s) && x.s[i] != nil {
+				old = x.s[i]
+			}
+			out.s[i] = reattach(old, e)
+		}
+		return out
+	}
+	return scalar(plain, at)
 }
 
 func sortedKeys(m map[string]*val) []string {

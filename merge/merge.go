@@ -12,6 +12,7 @@ package merge
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -173,6 +174,12 @@ func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
 		f(&o)
 	}
 	mg := &merger{opts: o, extendsCache: map[string]*extendsScope{}}
+	for _, d := range docs {
+		if d.Path != "" {
+			mg.workDir = filepath.Dir(d.Path)
+			break
+		}
+	}
 	var acc *val
 	for _, d := range docs {
 		if d.Root == nil {
@@ -210,6 +217,8 @@ type merger struct {
 	// extendsCache holds the services of files named by extends.file,
 	// loaded once per Merge (compose-go's withExtendsCache).
 	extendsCache map[string]*extendsScope
+	// workDir is the project directory: that of the first file.
+	workDir string
 }
 
 // file merges one decoded document x into acc, as loadYamlFile's

@@ -349,3 +349,19 @@ func TestOriginNearestAncestor(t *testing.T) {
 		t.Error("Origin of an absent top-level key found")
 	}
 }
+
+func TestMergeExtendsOtherFile(t *testing.T) {
+	dir := "testdata/diff/extends"
+	r := mergeFiles(t, dir, []string{"1-compose.yaml", "2-compose.override.yaml"})
+	for path, want := range map[string]string{
+		"services.remote.image":                "common.yml:3:12",
+		"services.remote.healthcheck.interval": "2-compose.override.yaml:7:17",
+		"services.remote.healthcheck.test.0":   "common.yml:7:14",
+		"services.worker.command":              "1-compose.yaml:16:14",
+		"services.worker.image":                "1-compose.yaml:3:12",
+	} {
+		if got := r.Describe(path); got != want {
+			t.Errorf("origin of %s = %s, want %s", path, got, want)
+		}
+	}
+}
