@@ -425,7 +425,12 @@ func (rw *rewriter) rootKeyOf(n *yaml.Node) string {
 // apply returns d.Src with the edits made; overlapping edits are a bug.
 func (rw *rewriter) apply() ([]byte, error) {
 	if len(rw.blocks) > 0 {
-		rw.add(rw.insertAt, rw.insertAt, string(rw.blocks))
+		text := string(rw.blocks)
+		// Keep the new blocks apart from what precedes them.
+		if prev := rw.d.LocAt(rw.insertAt).Line - 1; prev >= 1 && strings.TrimSpace(rw.d.Line(prev)) != "" {
+			text = rw.nl + text
+		}
+		rw.add(rw.insertAt, rw.insertAt, text)
 	}
 	edits := slices.Clone(rw.edits)
 	slices.SortStableFunc(edits, func(a, b edit) int {

@@ -69,7 +69,9 @@ func (a *app) newCLI() *cli.App {
 
 // commands lists the subcommands; each lives in cmd_<name>.go.
 func (a *app) commands() []*cli.Command {
-	return []*cli.Command{}
+	return []*cli.Command{
+		a.refactorCommand(),
+	}
 }
 
 // version is the module version and VCS revision from the build info.
