@@ -3,6 +3,7 @@ module github.com/composure-dev/composure
 go 1.26.8
 
 require (
+	github.com/aymanbagabas/go-udiff v0.4.1
 	github.com/compose-spec/compose-go/v2 v2.16.2
 	github.com/google/renameio/v2 v2.0.2
 	github.com/moby/buildkit v0.34.2
