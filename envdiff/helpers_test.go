@@ -1,13 +1,16 @@
 package envdiff
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/composure-dev/composure/compose"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 )
@@ -43,11 +46,40 @@ func loadModel(t testing.TB, dir string, env map[string]string, files ...string)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Absolute paths would tie goldens to this checkout: write the project
+	// directory as the oracle does.
+	b = bytes.ReplaceAll(b, []byte(dir), []byte("${PROJECT_DIR}"))
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// fileOrigins stands in for merge.Result.Origin until the CLI has it: a
+// path is placed in the last file that spells it (or, failing that, its
+// nearest ancestor), at the value.
+func fileOrigins(t testing.TB, dir string, files ...string) func(string) (compose.Location, bool) {
+	t.Helper()
+	var docs []*compose.Document
+	for _, f := range files {
+		d, err := compose.ReadFile(filepath.Join(dir, f), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, d)
+	}
+	return func(p string) (compose.Location, bool) {
+		parts := strings.Split(p, ".")
+		for n := len(parts); n > 0; n-- {
+			for i := len(docs) - 1; i >= 0; i-- {
+				if node, _, ok := docs[i].Lookup(strings.Join(parts[:n], ".")); ok {
+					return docs[i].Loc(node), true
+				}
+			}
+		}
+		return compose.Location{}, false
+	}
 }
 
 // writeFiles writes name -> content into a new temporary directory.
