@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/composure-dev/composure/compose"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/composure-dev/composure/compose"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
