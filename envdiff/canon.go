@@ -31,36 +31,62 @@ const (
 	// depends_on: [db], networks: [front]): rendered as keys, the same as
 	// the mapping spelling.
 	byKey
+	// whole lists are one value (command, entrypoint, healthcheck.test).
+	whole
 )
 
-// container remembers, for one list of the model, where each canonical item
-// came from, so changes can point back into the model.
-type container struct {
-	kind  listKind
-	items map[string]item
-}
-
-// item is one entry of a list in the model.
-type item struct {
-	index int
-	// synth is set when the item's value in the model is a spelling (a
-	// "KEY=VALUE" string) rather than the value itself; value is then the
-	// value to show.
+// entry is one item of a list in canonical form.
+type entry struct {
+	key   string
+	value any // canonical
+	// synth is set when the model spells the item ("KEY=VALUE", a bare
+	// name) rather than holding its value: value is then what to show.
 	synth bool
-	value any
 }
 
-// canon is a model in canonical form plus the index back into the model.
+// rule is how one list is compared. Its items name every item of a list,
+// in order; for byKey lists a later entry with the same key wins, as in
+// compose-go's list-to-mapping conversion. Canonicalization and the lookup
+// of a change's values both use it, so no index into the model is kept.
+type rule struct {
+	kind     listKind
+	spelling spelling
+	// id names an item of an identity list; nil makes the list a set.
+	id func(v any) string
+	// def is the value a bare name stands for in a names list.
+	def func() any
+}
+
+// spelling is how the items of a list are written.
+type spelling uint8
+
+const (
+	itemsSpelling spelling = iota // items named by rule.id or by value
+	kvSpelling                    // KEY=VALUE
+	hostsSpelling                 // host=ip or host:ip
+	namesSpelling                 // bare names
+)
+
+func (r rule) items(c *canon, path []string, l []any) []entry {
+	switch r.spelling {
+	case kvSpelling:
+		return kvItems(l)
+	case hostsSpelling:
+		return hostsItems(l)
+	case namesSpelling:
+		return namesItems(l, r.def)
+	}
+	return idItems(c, path, l, r.id)
+}
+
+// canon is a model in canonical form.
 type canon struct {
 	root  map[string]any
 	model map[string]any
-	lists map[string]*container // by containerKey of the list's canonical path
 }
 
-func containerKey(path []string) string { return strings.Join(path, "\x00") }
-
 func canonicalize(model map[string]any) *canon {
-	c := &canon{model: model, lists: map[string]*container{}}
+	c := &canon{model: model}
 	path := make([]string, 0, 16)
 	c.root = c.mapping(path, model)
 	for k := range c.root {
@@ -75,18 +101,14 @@ func canonicalize(model map[string]any) *canon {
 
 func (c *canon) mapping(path []string, m map[string]any) map[string]any {
 	out := make(map[string]any, len(m))
+	hosts := len(path) >= 3 && path[0] == "services" && path[len(path)-1] == "extra_hosts"
 	for k, v := range m {
-		out[k] = c.value(append(path, k), v)
-	}
-	if len(path) >= 3 && path[0] == "services" && path[len(path)-1] == "extra_hosts" {
-		// extra_hosts: {host: [ip, ip]} is the same as host=ip entries.
-		for k, v := range out {
-			if l, ok := m[k].([]any); ok {
-				out[k] = joinSorted(l)
-			} else {
-				out[k] = v
-			}
+		if l, ok := v.([]any); ok && hosts {
+			// extra_hosts: {host: [ip, ip]} is the same as host=ip entries.
+			out[k] = joinSorted(l)
+			continue
 		}
+		out[k] = c.value(append(path, k), v)
 	}
 	return out
 }
@@ -102,63 +124,110 @@ func (c *canon) value(path []string, v any) any {
 	}
 }
 
+func (c *canon) list(path []string, l []any) any {
+	r := listRule(path)
+	if r.kind == whole {
+		return ordered(c, path, l)
+	}
+	items := r.items(c, path, l)
+	out := make(keyed, len(items))
+	for _, e := range items {
+		out[e.key] = e.value
+	}
+	return out
+}
+
+// The rules, as fixed literals.
+var (
+	kvRule    = rule{kind: byKey, spelling: kvSpelling}
+	hostsRule = rule{kind: byKey, spelling: hostsSpelling}
+	wholeRule = rule{kind: whole}
+	setRule   = rule{kind: byIdentity}
+	portsRule = rule{kind: byIdentity, id: portID}
+	volsRule  = rule{kind: byIdentity, id: volumeID}
+	secRule   = rule{kind: byIdentity, id: secretID}
+	cfgRule   = rule{kind: byIdentity, id: configID}
+	envFRule  = rule{kind: byIdentity, id: pathID}
+	devRule   = rule{kind: byIdentity, id: deviceID}
+	subnetRul = rule{kind: byIdentity, id: subnetID}
+	netsRule  = rule{kind: byKey, spelling: namesSpelling}
+	depsRule  = rule{kind: byKey, spelling: namesSpelling, def: dependsDefault}
+)
+
+// dependsDefault is what `depends_on: [db]` means (compose-go: the list
+// form is service_started, required).
+func dependsDefault() any {
+	return map[string]any{"condition": "service_started", "required": "true"}
+}
+
+func secretID(v any) string { return fileRefID(v, "/run/secrets/") }
+func configID(v any) string { return fileRefID(v, "/") }
+func pathID(v any) string   { return fieldID(v, "path") }
+func subnetID(v any) string { return fieldID(v, "subnet") }
+
 // listRule picks how the list at path is compared; path holds the keys from
-// the root (list items by identity, which never matters here because no
-// rule looks below a list item).
-func listRule(path []string) func(c *canon, path []string, l []any) any {
+// the root.
+func listRule(path []string) rule {
 	n := len(path)
 	last := path[n-1]
 	inService := n >= 3 && path[0] == "services"
 	switch last {
 	case "environment", "labels", "sysctls", "args", "annotations", "driver_opts":
-		return (*canon).kvList
+		return kvRule
 	case "extra_hosts":
-		return (*canon).hostsList
+		return hostsRule
 	case "command", "entrypoint", "test":
 		if inService {
-			return (*canon).ordered
+			return wholeRule
 		}
 	}
 	if inService && n == 3 {
 		switch last {
 		case "ports":
-			return byID(portID)
+			return portsRule
 		case "volumes":
-			return byID(volumeID)
+			return volsRule
 		case "secrets":
-			return byID(func(v any) string { return fileRefID(v, "/run/secrets/") })
+			return secRule
 		case "configs":
-			return byID(func(v any) string { return fileRefID(v, "/") })
+			return cfgRule
 		case "env_file":
-			return byID(fieldID("path"))
+			return envFRule
 		case "devices":
-			return byID(deviceID)
+			return devRule
 		case "networks":
-			return namesList(nil)
+			return netsRule
 		case "depends_on":
-			return namesList(func() any {
-				// compose-go: the list form means service_started, required.
-				return map[string]any{"condition": "service_started", "required": "true"}
-			})
+			return depsRule
 		}
 	}
 	if n == 4 && path[0] == "networks" && path[2] == "ipam" && last == "config" {
-		return byID(fieldID("subnet"))
+		return subnetRul
 	}
-	return byID(nil)
+	return setRule
 }
 
-func (c *canon) list(path []string, l []any) any {
-	return listRule(path)(c, path, l)
-}
-
-// byID keeps a list as items named by id (nil: the item's own value, making
-// the list a set).
-func byID(id func(v any) string) func(c *canon, path []string, l []any) any {
-	return func(c *canon, path []string, l []any) any {
-		out := make(keyed, len(l))
-		ct := &container{kind: byIdentity, items: make(map[string]item, len(l))}
-		for i, v := range l {
+// idItems names items by id (nil: the item's own canonical value, making
+// the list a set). A repeated identity gets #2, #3, ... in list order.
+func idItems(c *canon, path []string, l []any, id func(v any) string) []entry {
+	{
+		out := make([]entry, 0, len(l))
+		var seen map[string]bool
+		if len(l) > 16 {
+			seen = make(map[string]bool, len(l))
+		}
+		taken := func(k string) bool {
+			if seen != nil {
+				return seen[k]
+			}
+			for _, e := range out {
+				if e.key == k {
+					return true
+				}
+			}
+			return false
+		}
+		for _, v := range l {
 			var k string
 			var cv any
 			if id != nil {
@@ -168,106 +237,107 @@ func byID(id func(v any) string) func(c *canon, path []string, l []any) any {
 				// Sets: the item is its own identity.
 				cv = c.value(append(path, "[]"), v)
 				k = identity(cv)
-			}
-			k = unique(out, k)
-			if cv == nil {
+			} else {
 				cv = c.value(append(path, k), v)
 			}
-			out[k] = cv
-			ct.items[k] = item{index: i}
+			k = unique(taken, k)
+			if seen != nil {
+				seen[k] = true
+			}
+			out = append(out, entry{key: k, value: cv})
 		}
-		c.lists[containerKey(path)] = ct
 		return out
 	}
 }
 
-// kvList reads KEY=VALUE entries (a bare KEY has a null value), the list
+// kvItems reads KEY=VALUE entries (a bare KEY has a null value), the list
 // spelling of environment, labels, sysctls and build args.
-func (c *canon) kvList(path []string, l []any) any {
-	out := make(keyed, len(l))
-	ct := &container{kind: byKey, items: make(map[string]item, len(l))}
+func kvItems(l []any) []entry {
+	out := make([]entry, len(l))
 	for i, v := range l {
-		s, ok := v.(string)
-		if !ok {
-			s = fmt.Sprint(scalar(v))
-		}
-		k, val, has := strings.Cut(s, "=")
+		k, val, has := strings.Cut(scalarString(v), "=")
 		var cv any
 		if has {
 			cv = val
 		}
-		// Later entries win, as in compose-go's list-to-mapping conversion.
-		out[k] = cv
-		ct.items[k] = item{index: i, synth: true, value: cv}
+		out[i] = entry{key: k, value: cv, synth: true}
 	}
-	c.lists[containerKey(path)] = ct
 	return out
 }
 
-// hostsList reads extra_hosts entries "host=ip" or "host:ip"; several
+// hostsItems reads extra_hosts entries "host=ip" or "host:ip"; several
 // entries for one host collect their addresses, as the mapping spelling
 // {host: [ip, ip]} does.
-func (c *canon) hostsList(path []string, l []any) any {
+func hostsItems(l []any) []entry {
 	addrs := map[string][]any{}
-	ct := &container{kind: byKey, items: make(map[string]item, len(l))}
+	out := make([]entry, len(l))
 	for i, v := range l {
-		s := fmt.Sprint(scalar(v))
+		s := scalarString(v)
 		sep := "="
 		if !strings.Contains(s, "=") {
 			sep = ":"
 		}
 		host, ip, _ := strings.Cut(s, sep)
 		addrs[host] = append(addrs[host], ip)
-		ct.items[host] = item{index: i, synth: true}
+		out[i] = entry{key: host, synth: true}
 	}
-	out := make(keyed, len(addrs))
-	for host, ips := range addrs {
-		out[host] = joinSorted(ips)
-		it := ct.items[host]
-		it.value = out[host]
-		ct.items[host] = it
+	for i := range out {
+		out[i].value = joinSorted(addrs[out[i].key])
 	}
-	c.lists[containerKey(path)] = ct
 	return out
 }
 
-// namesList reads a list of names that stands for a mapping from those
+// namesItems reads a list of names that stands for a mapping from those
 // names to a default (service networks, depends_on).
-func namesList(def func() any) func(c *canon, path []string, l []any) any {
-	return func(c *canon, path []string, l []any) any {
-		out := make(keyed, len(l))
-		ct := &container{kind: byKey, items: make(map[string]item, len(l))}
+func namesItems(l []any, def func() any) []entry {
+	{
+		out := make([]entry, len(l))
 		for i, v := range l {
-			k := fmt.Sprint(scalar(v))
 			var cv any
 			if def != nil {
 				cv = def()
 			}
-			out[k] = cv
-			ct.items[k] = item{index: i, synth: true, value: cv}
+			out[i] = entry{key: scalarString(v), value: cv, synth: true}
 		}
-		c.lists[containerKey(path)] = ct
 		return out
 	}
 }
 
 // ordered compares a sequence whose order matters (command, entrypoint,
 // healthcheck.test) as one value.
-func (c *canon) ordered(path []string, l []any) any {
-	s := make([]any, len(l))
+func ordered(c *canon, path []string, l []any) any {
+	var b strings.Builder
+	b.WriteString("\x00seq")
 	for i, v := range l {
-		s[i] = c.value(append(path, strconv.Itoa(i)), v)
+		switch v.(type) {
+		case map[string]any, []any:
+			b.WriteString(identity(c.value(append(path, strconv.Itoa(i)), v)))
+		default:
+			b.WriteString(strconv.Quote(scalarString(v)))
+		}
+		b.WriteByte(',')
 	}
-	b, _ := json.Marshal(s)
-	return "\x00seq" + string(b)
+	return b.String()
 }
 
 // scalar is the string a scalar compares as: the loader resolves "8080" and
 // 8080, or "true" and true, to the same setting.
 func scalar(v any) any {
-	switch v := v.(type) {
+	switch v.(type) {
 	case nil:
 		return nil
+	case string:
+		// Returning v itself, not its string, avoids boxing it again.
+		return v
+	}
+	return scalarString(v)
+}
+
+// scalarString is scalar for a value known to be set (nil is "null").
+func scalarString(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
 	case string:
 		return v
 	case bool:
@@ -278,7 +348,7 @@ func scalar(v any) any {
 		}
 		return strconv.FormatFloat(v, 'g', -1, 64)
 	case float32:
-		return scalar(float64(v))
+		return scalarString(float64(v))
 	case int:
 		return strconv.Itoa(v)
 	case int64:
@@ -287,7 +357,7 @@ func scalar(v any) any {
 		return strconv.FormatUint(v, 10)
 	case json.Number:
 		if f, err := v.Float64(); err == nil {
-			return scalar(f)
+			return scalarString(f)
 		}
 		return v.String()
 	default:
@@ -307,15 +377,15 @@ func identity(cv any) string {
 	return string(b)
 }
 
-// unique makes k unique among the keys of m by appending #2, #3, ... The
+// unique makes k unique among the taken keys by appending #2, #3, ... The
 // first occurrence keeps the plain identity.
-func unique(m keyed, k string) string {
-	if _, dup := m[k]; !dup {
+func unique(taken func(string) bool, k string) string {
+	if !taken(k) {
 		return k
 	}
 	for n := 2; ; n++ {
 		kk := k + "#" + strconv.Itoa(n)
-		if _, dup := m[kk]; !dup {
+		if !taken(kk) {
 			return kk
 		}
 	}
@@ -324,7 +394,7 @@ func unique(m keyed, k string) string {
 func joinSorted(l []any) string {
 	s := make([]string, len(l))
 	for i, v := range l {
-		s[i] = fmt.Sprint(scalar(v))
+		s[i] = scalarString(v)
 	}
 	slices.Sort(s)
 	return strings.Join(s, ",")
@@ -335,7 +405,7 @@ func str(m map[string]any, k string) string {
 	if !ok || v == nil {
 		return ""
 	}
-	return fmt.Sprint(scalar(v))
+	return scalarString(v)
 }
 
 // portID is host_ip:published:target/protocol, leaving out what is unset
@@ -359,7 +429,7 @@ func portID(v any) string {
 			ip = strings.Join(parts[:len(parts)-2], ":")
 		}
 	default:
-		target = fmt.Sprint(scalar(v))
+		target = scalarString(v)
 	}
 	if proto == "" {
 		proto = "tcp"
@@ -427,14 +497,12 @@ func deviceID(v any) string {
 	return ""
 }
 
-func fieldID(field string) func(v any) string {
-	return func(v any) string {
-		switch v := v.(type) {
-		case map[string]any:
-			return str(v, field)
-		case string:
-			return v
-		}
-		return ""
+func fieldID(v any, field string) string {
+	switch v := v.(type) {
+	case map[string]any:
+		return str(v, field)
+	case string:
+		return v
 	}
+	return ""
 }
