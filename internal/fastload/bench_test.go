@@ -45,3 +45,22 @@ func BenchmarkReference(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLoad measures the fast path on the same projects.
+func BenchmarkLoad(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			o := genOptions(b, n, "default")
+			b.ReportAllocs()
+			for b.Loop() {
+				p, err := load(context.Background(), o)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if got := len(p.Services); got != n {
+					b.Fatalf("%d services, want %d", got, n)
+				}
+			}
+		})
+	}
+}

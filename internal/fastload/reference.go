@@ -36,7 +36,7 @@ type Options struct {
 // pkg/compose/loader.go): env from the process plus PWD, the .env (or the
 // given env files) read, env_file contents folded into environment and the
 // key dropped, paths resolved.
-func projectOptions(o Options, extra ...func(*loader.Options)) (*cli.ProjectOptions, error) {
+func projectOptions(o Options) (*cli.ProjectOptions, error) {
 	env := maps.Clone(o.Env)
 	if env == nil {
 		env = map[string]string{}
@@ -48,21 +48,12 @@ func projectOptions(o Options, extra ...func(*loader.Options)) (*cli.ProjectOpti
 	for _, k := range slices.Sorted(maps.Keys(env)) {
 		list = append(list, k+"="+env[k])
 	}
-	visits := o.MaxNodeVisits
-	if visits == 0 {
-		visits = NodeVisitBudget(o.Files)
-	}
 	fns := []cli.ProjectOptionsFn{
 		cli.WithWorkingDirectory(o.Dir),
 		cli.WithEnv(list),
 		cli.WithEnvFiles(o.EnvFiles...),
 		cli.WithDotEnv,
-		cli.WithProfiles(o.Profiles),
-		cli.WithDiscardEnvFile,
-		cli.WithResolvedPaths(true),
-		cli.WithLoadOptions(append([]func(*loader.Options){func(lo *loader.Options) {
-			lo.MaxNodeVisits = visits
-		}}, extra...)...),
+		cli.WithLoadOptions(loadOptions(o)...),
 	}
 	if o.ProjectName != "" {
 		fns = append(fns, cli.WithName(o.ProjectName))
@@ -93,4 +84,22 @@ func finish(p *types.Project) (*types.Project, error) {
 	}
 	p = p.WithoutUnnecessaryResources()
 	return p.WithServicesEnvironmentResolved(true)
+}
+
+// loadOptions are the loader options docker compose config sets through
+// cli.WithProfiles, cli.WithDiscardEnvFile and cli.WithResolvedPaths(true),
+// plus the node-visit cap.
+func loadOptions(o Options) []func(*loader.Options) {
+	visits := o.MaxNodeVisits
+	if visits == 0 {
+		visits = NodeVisitBudget(o.Files)
+	}
+	return []func(*loader.Options){
+		loader.WithProfiles(o.Profiles),
+		loader.WithDiscardEnvFiles,
+		func(lo *loader.Options) {
+			lo.ResolvePaths = true
+			lo.MaxNodeVisits = visits
+		},
+	}
 }
