@@ -258,6 +258,11 @@ func (d *Document) index() error {
 		if n.Anchor != "" {
 			d.Anchors[n.Anchor] = n
 		}
+		if n.Kind == yaml.ScalarNode {
+			if depth := InterpolationDepth(n.Value); depth > MaxInterpolationDepth {
+				return d.Errorf(n, "variable defaults nest %d deep (${A:-${B:-...}}), more than %d: interpolation this deep takes docker compose minutes; simplify the value", depth, MaxInterpolationDepth)
+			}
+		}
 		if n.Kind == yaml.AliasNode && open[n.Alias] {
 			return d.Errorf(n, "alias *%s is inside the value of &%s itself, so it would expand forever: point it at another anchor", n.Value, n.Value)
 		}
@@ -303,6 +308,33 @@ func (d *Document) index() error {
 
 // MaxDepth bounds the nesting of a file; yaml.v3 itself stops at 10,000.
 const MaxDepth = 1000
+
+// MaxInterpolationDepth bounds how deep `${VAR:-${VAR2:-...}}` defaults may
+// nest in one value. compose-go's substitution costs grow with the cube of
+// the depth (64 levels take 1 ms per value, 1,000 levels 0.3 s, 10,000
+// levels 90 s); real files nest two or three.
+const MaxInterpolationDepth = 16
+
+// InterpolationDepth returns how deeply `${` nests in s, `$$` escapes
+// skipped.
+func InterpolationDepth(s string) int {
+	depth, deepest := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '$' && i+1 < len(s) && s[i+1] == '$':
+			i++
+		case s[i] == '$' && i+1 < len(s) && s[i+1] == '{':
+			depth++
+			if depth > deepest {
+				deepest = depth
+			}
+			i++
+		case s[i] == '}' && depth > 0:
+			depth--
+		}
+	}
+	return deepest
+}
 
 // Loc returns the location of n in d.
 func (d *Document) Loc(n *yaml.Node) Location {

@@ -126,3 +126,29 @@ func TestMaxFileSize(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestInterpolationDepth(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{"plain", 0},
+		{"${A}", 1},
+		{"${A:-${B:-x}} ${C}", 2},
+		{"$${A:-${B}}", 1},
+		{"${A:-$$}${B:-${C:-${D}}}", 3},
+	}
+	for _, tt := range tests {
+		if got := InterpolationDepth(tt.in); got != tt.want {
+			t.Errorf("InterpolationDepth(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+	deep := strings.Repeat("${V:-", 10000) + "x" + strings.Repeat("}", 10000)
+	_, err := Parse("f.yaml", []byte("services:\n  web:\n    image: \""+deep+"\"\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), "f.yaml:3:12: variable defaults nest 10000 deep") {
+		t.Errorf("got %v", err)
+	}
+	if _, err := Parse("f.yaml", []byte("x: ${A:-${B:-${C}}}\n")); err != nil {
+		t.Error(err)
+	}
+}

@@ -157,6 +157,8 @@ func TestHostileCompose(t *testing.T) {
 		{name: "UTF-16 LE with a BOM", want: "1:1: file is UTF-16 encoded: save it as UTF-8", setup: file(utf16File(false))},
 		{name: "UTF-16 BE with a BOM", want: "1:1: file is UTF-16 encoded: save it as UTF-8", setup: file(utf16File(true))},
 		{name: "empty file", want: "", setup: file(nil)},
+		{name: "${VAR:-${VAR2:-...}} 10,000 deep", want: "3:12: variable defaults nest 10000 deep",
+			setup: file([]byte("services:\n  web:\n    image: " + deepDefaults(10000) + "\n"))},
 		{name: "directory where a file is expected", want: "is a directory, not a compose file", setup: func(t *testing.T, dir string) string {
 			p := filepath.Join(dir, "compose.yaml")
 			if err := os.Mkdir(p, 0o755); err != nil {
@@ -207,6 +209,17 @@ func TestHostileCompose(t *testing.T) {
 			}
 		})
 	}
+}
+
+// deepDefaults nests n variable defaults: ${V0:-${V1:-...x}}.
+func deepDefaults(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "${V%d:-", i)
+	}
+	b.WriteString("x")
+	b.WriteString(strings.Repeat("}", n))
+	return b.String()
 }
 
 func file(src []byte) func(t *testing.T, dir string) string {
