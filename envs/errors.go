@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -58,6 +59,14 @@ func (p *Project) loadError(docs []*compose.Document, err error) error {
 	}
 	msg = strings.ReplaceAll(msg, p.Dir+"/", "")
 	msg = strings.TrimSpace(validatingRE.ReplaceAllString(msg, ""))
+	// compose-go lists extra properties in map order: sort them so the
+	// message is the same every run
+	msg = additionalRE.ReplaceAllStringFunc(msg, func(m string) string {
+		names := quotedRE.FindAllString(m, -1)
+		sorted := slices.Clone(names)
+		slices.Sort(sorted)
+		return strings.Replace(m, strings.Join(names, ", "), strings.Join(sorted, ", "), 1)
+	})
 	topLevel := strings.HasPrefix(msg, "additional properties")
 	loc, ok := p.locate(docs, msg, topLevel)
 	if topLevel {

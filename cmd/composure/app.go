@@ -49,17 +49,24 @@ func runWithEnv(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv
 	return runApp(&app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}, args)
 }
 
-func runApp(a *app, args []string) (code int) {
+func runApp(a *app, args []string) int { return a.run(a.newCLI(), args) }
+
+// run runs cliApp with the last-resort recover; split from runApp so a test
+// can add a command that panics, which no user can reach.
+func (a *app) run(cliApp *cli.App, args []string) (code int) {
 	stderr := a.stderr
 	defer func() {
 		if r := recover(); r != nil {
 			first := strings.SplitN(fmt.Sprint(r), "\n", 2)[0]
+			cmdline := ""
+			if len(args) > 1 {
+				cmdline = strings.Join(args[1:], " ")
+			}
 			fmt.Fprintf(stderr, "composure %s: internal error in %q: %s\nplease report it with the command and the files that caused it\n",
-				version(), strings.Join(args[1:], " "), first)
+				version(), cmdline, first)
 			code = exitFailure
 		}
 	}()
-	cliApp := a.newCLI()
 	err := cliApp.Run(interspersed(cliApp, args))
 	if err == nil {
 		return exitOK
@@ -106,8 +113,14 @@ func (a *app) commands() []*cli.Command {
 	return []*cli.Command{
 		a.envsCommand(),
 		a.configCommand(),
+		a.refactorCommand(),
+		a.lintCommand(), a.rulesCommand(),
 	}
 }
+
+// buildVersion is set with -ldflags "-X main.buildVersion=..." by builds that
+// carry no module or VCS information (the Dockerfile's).
+var buildVersion string
 
 // version is the module version and VCS revision from the build info.
 func version() string {
@@ -116,6 +129,9 @@ func version() string {
 		return "(unknown)"
 	}
 	v := bi.Main.Version
+	if buildVersion != "" {
+		v = buildVersion
+	}
 	var rev, dirty string
 	for _, s := range bi.Settings {
 		switch s.Key {

@@ -8,17 +8,6 @@ import (
 	"testing"
 )
 
-func writeProject(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 // TestConfigOutputFile checks -o: same bytes as stdout, written by rename so
 // an existing file keeps its mode, and nothing left behind.
 func TestConfigOutputFile(t *testing.T) {
