@@ -6,57 +6,79 @@ import (
 	"github.com/composure-dev/composure/compose"
 )
 
+// expansion is what a node becomes once its aliases are expanded.
+type expansion struct {
+	size  int // nodes, saturated at limit+1
+	depth int // nesting levels, saturated at compose.MaxDepth+1
+}
+
 // checkExpansion refuses a document whose aliases expand beyond its
-// expansion budget (compose.Document.ExpansionBudget) before compose-go sees
-// it: docker compose hangs on a "billion laughs" file. The expanded size is
-// computed once per node, aliases sharing their target's size, so the check
-// costs time in proportion to the file, not to its expansion.
+// expansion budget (compose.Document.ExpansionBudget), or nest deeper than
+// compose.MaxDepth once expanded, before compose-go sees it: docker compose
+// hangs on a "billion laughs" file. Each node's expansion is computed once,
+// aliases sharing their anchor's, so the check costs time in proportion to
+// the file, not to its expansion.
 func checkExpansion(d *compose.Document) error {
 	limit := d.ExpansionBudget().Limit
-	sizes := map[*yaml.Node]int{}
-	var over *yaml.Node
-	var size func(n *yaml.Node) int
-	size = func(n *yaml.Node) int {
+	memo := map[*yaml.Node]expansion{}
+	var over, deep *yaml.Node
+	var expand func(n *yaml.Node) expansion
+	expand = func(n *yaml.Node) expansion {
 		if n == nil {
-			return 0
+			return expansion{}
 		}
-		if s, ok := sizes[n]; ok {
-			return s
+		if e, ok := memo[n]; ok {
+			return e
 		}
-		sizes[n] = limit + 1 // in progress: a node containing itself is too big
-		s := 1
+		// in progress: a node containing itself is too big (compose.Parse
+		// refuses recursive aliases already)
+		memo[n] = expansion{limit + 1, compose.MaxDepth + 1}
+		e := expansion{size: 1, depth: 1}
 		switch n.Kind {
 		case yaml.AliasNode:
-			s = size(n.Alias)
-			if s > limit && over == nil {
-				over = n
-			}
+			e = expand(n.Alias)
 		case yaml.MappingNode, yaml.SequenceNode, yaml.DocumentNode:
 			for _, c := range n.Content {
-				s += size(c)
-				if s > limit {
+				ce := expand(c)
+				e.size += ce.size
+				e.depth = max(e.depth, ce.depth+1)
+				if e.size > limit {
 					// the innermost node whose expansion crosses the limit
 					// is the one to point at
 					if over == nil {
 						over = n
 					}
-					s = limit + 1 // saturate: no overflow however deep
+					e.size = limit + 1 // saturate: no overflow however deep
+					break
+				}
+				if e.depth > compose.MaxDepth {
+					if deep == nil {
+						// the child that carries the nesting over the limit
+						deep = c
+					}
+					e.depth = compose.MaxDepth + 1
 					break
 				}
 			}
 		}
-		sizes[n] = s
-		return s
+		memo[n] = e
+		return e
 	}
-	roots := append([]*yaml.Node{d.Root}, d.Extra...)
-	for _, r := range roots {
-		if size(r) > limit {
-			at := over
-			if at == nil {
-				at = r
-			}
-			return d.Errorf(at, "aliases expand to more than %d nodes (an alias bomb?): reduce the nesting of anchors", limit)
+	for _, r := range append([]*yaml.Node{d.Root}, d.Extra...) {
+		e := expand(r)
+		switch {
+		case e.size > limit:
+			return d.Errorf(orNode(over, r), "aliases expand to more than %d nodes (an alias bomb?): reduce the nesting of anchors", limit)
+		case e.depth > compose.MaxDepth:
+			return d.Errorf(orNode(deep, r), "aliases nest deeper than %d levels once expanded: reduce the nesting of anchors", compose.MaxDepth)
 		}
 	}
 	return nil
+}
+
+func orNode(a, b *yaml.Node) *yaml.Node {
+	if a != nil {
+		return a
+	}
+	return b
 }
