@@ -117,6 +117,7 @@ type Option func(*options)
 
 type options struct {
 	extends bool
+	include bool
 	cache   *Cache
 }
 
@@ -163,13 +164,16 @@ func (o *options) decode(d *compose.Document, root *yaml.Node, budget *compose.B
 	return x, dc.resets, nil
 }
 
+// WithoutInclude leaves `include` unresolved, as compose-go's SkipInclude.
+func WithoutInclude() Option { return func(o *options) { o.include = false } }
+
 // WithoutExtends leaves `extends` unresolved, as compose-go's SkipExtends.
 func WithoutExtends() Option { return func(o *options) { o.extends = false } }
 
 // Merge merges docs in order. Errors are *compose.Error where a place in a
 // file is known.
 func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
-	o := options{extends: true}
+	o := options{extends: true, include: true}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -177,9 +181,26 @@ func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
 	for _, d := range docs {
 		if d.Path != "" {
 			mg.workDir = filepath.Dir(d.Path)
+			mg.included = []string{d.Path}
 			break
 		}
 	}
+	acc, err := mg.mergeDocs(docs)
+	if err != nil {
+		return nil, err
+	}
+	if acc == nil || len(acc.m) == 0 {
+		name := ""
+		if len(docs) > 0 {
+			name = docs[0].Name
+		}
+		return nil, &compose.Error{Location: compose.Location{File: name}, Msg: "empty compose file: define at least `services:`", Err: compose.ErrEmpty}
+	}
+	return build(acc), nil
+}
+
+// mergeDocs runs the per-file pipeline over docs in order.
+func (mg *merger) mergeDocs(docs []*compose.Document) (*val, error) {
 	var acc *val
 	for _, d := range docs {
 		if d.Root == nil {
@@ -199,14 +220,7 @@ func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
 			}
 		}
 	}
-	if acc == nil || len(acc.m) == 0 {
-		name := ""
-		if len(docs) > 0 {
-			name = docs[0].Name
-		}
-		return nil, &compose.Error{Location: compose.Location{File: name}, Msg: "empty compose file: define at least `services:`", Err: compose.ErrEmpty}
-	}
-	return build(acc), nil
+	return acc, nil
 }
 
 // merger merges one file after another into the accumulated tree.
@@ -219,6 +233,12 @@ type merger struct {
 	extendsCache map[string]*extendsScope
 	// workDir is the project directory: that of the first file.
 	workDir string
+	// included lists the files being loaded, outermost first, to refuse
+	// include cycles.
+	included []string
+	// root is the top project directory, names of included files are
+	// relative to it ("" : workDir).
+	root string
 }
 
 // file merges one decoded document x into acc, as loadYamlFile's
@@ -229,6 +249,9 @@ func (mg *merger) file(acc, x *val, d *compose.Document, resets [][]string) erro
 	mg.d = d
 	for _, p := range resets {
 		resetPath(acc, p)
+	}
+	if err := mg.include(x, d, resets); err != nil {
+		return err
 	}
 	if mg.opts.extends {
 		if err := mg.extends(x, d, resets); err != nil {
