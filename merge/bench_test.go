@@ -127,15 +127,20 @@ func TestMergeScale(t *testing.T) {
 		t.Skip("short")
 	}
 	base, override, prod, admin := genDocs(t, 1000)
-	// Best of three: other processes share the machine.
+	// Best of three, in CPU time: other processes share the machine.
 	best := time.Hour
 	for range 3 {
-		begin := time.Now()
+		begin, ok := cpuTime()
+		if !ok {
+			t.Skip("no CPU time on this platform")
+		}
 		mergeAll(t, base, override, prod, admin)
-		best = min(best, time.Since(begin))
+		end, _ := cpuTime()
+		best = min(best, end-begin)
 	}
-	if best > 500*time.Millisecond {
-		t.Errorf("merging 4 environments of 1,000 services took %v, want < 0.1 s", best)
+	t.Logf("4 environments of 1,000 services: %v of CPU", best)
+	if best > 300*time.Millisecond {
+		t.Errorf("merging 4 environments of 1,000 services took %v of CPU, want < 0.1 s", best)
 	}
 }
 
