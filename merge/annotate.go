@@ -28,13 +28,13 @@ func (r *Result) Describe(path string) string {
 	if o, ok := r.Origins[path]; ok {
 		return o.String()
 	}
-	p := path
+	p, child := path, ""
 	for {
 		i := strings.LastIndexByte(p, '.')
 		if i < 0 {
 			return "default"
 		}
-		p = p[:i]
+		p, child = p[:i], p[i+1:]
 		o, ok := r.Origins[p]
 		if !ok {
 			continue
@@ -43,8 +43,19 @@ func (r *Result) Describe(path string) string {
 			return "default"
 		}
 		switch r.kindAt(p) {
-		case kScalar, kSeq:
+		case kScalar:
 			return o.String()
+		case kSeq:
+			if _, err := strconv.Atoi(child); err == nil {
+				return o.String()
+			}
+		}
+		// A key the files did not write. A service's environment variable
+		// absent from its environment came from its env_file.
+		if strings.HasSuffix(p, ".environment") {
+			if eo, ok := r.Origins[strings.TrimSuffix(p, "environment")+"env_file"]; ok && !eo.Default {
+				return eo.String()
+			}
 		}
 		return "default"
 	}
