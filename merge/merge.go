@@ -64,14 +64,31 @@ type Result struct {
 	// and build converted to their mapping forms). Other canonical forms
 	// (long port and volume syntax, ...) are left to the printer.
 	Tree map[string]any
-	// Origins maps every path of Tree, in tree.Path syntax ("." inside a
-	// key written as "👻", list items by their index in the merged list), to
-	// where its value was written. Items of KEY=VALUE lists (environment,
-	// labels, build args, ...) are also found by key:
-	// "services.web.environment.DEBUG".
-	Origins map[string]Origin
+	// root is the merged tree with the origin of every value; Origin and
+	// Describe walk it, Origins indexes it on first use.
+	root    *val
+	once    sync.Once
+	origins map[string]Origin
+	paths   arena
+}
 
-	paths arena
+// Origins maps every path of Tree, in tree.Path syntax ("." inside a key
+// written as "👻", list items by their index in the merged list), to where
+// its value was written. Items of KEY=VALUE lists (environment, labels,
+// build args, ...) are also found by key: "services.web.environment.DEBUG".
+//
+// The map is built on first use (indexing every path costs twice as much as
+// the merge itself); Origin and Describe do not need it.
+func (r *Result) Origins() map[string]Origin {
+	r.once.Do(func() {
+		r.origins = make(map[string]Origin, count(r.root))
+		buf := make([]byte, 0, 256)
+		u := start(uniqueTrie)
+		for k, e := range r.root.m {
+			r.walk(e, append(buf, k...), u.next(k))
+		}
+	})
+	return r.origins
 }
 
 // arena hands out strings backed by large shared buffers: the merged tree
@@ -100,16 +117,72 @@ func (a *arena) str(b []byte) string {
 // Origin returns the origin of path, or of its nearest ancestor that has
 // one.
 func (r *Result) Origin(path string) (Origin, bool) {
-	for {
-		if o, ok := r.Origins[path]; ok {
-			return o, true
-		}
-		i := strings.LastIndexByte(path, '.')
-		if i < 0 {
-			return Origin{}, false
-		}
-		path = path[:i]
+	f := r.find(path)
+	if f.node == nil {
+		return Origin{}, false
 	}
+	return origin(f.node.at), true
+}
+
+// found is where a path of the tree leads: the deepest value reached, its
+// parent, and the first segment not found ("" when the whole path was).
+type found struct {
+	node, parent *val
+	missing      string
+}
+
+// find follows path (tree.Path syntax) through the merged tree. Items of a
+// list of KEY=VALUE strings are also found by KEY.
+func (r *Result) find(path string) found {
+	var f found
+	x := r.root
+	for i := 0; path != ""; i++ {
+		seg := path
+		if j := strings.IndexByte(path, '.'); j >= 0 {
+			seg, path = path[:j], path[j+1:]
+		} else {
+			path = ""
+		}
+		if i > 0 && strings.Contains(seg, "👻") {
+			seg = strings.ReplaceAll(seg, "👻", ".")
+		}
+		next := child(x, seg)
+		if next == nil {
+			f.missing = seg
+			break
+		}
+		if i > 0 {
+			f.parent = x
+		}
+		x = next
+		f.node = x
+	}
+	return f
+}
+
+func child(x *val, seg string) *val {
+	if x == nil {
+		return nil
+	}
+	switch x.kind {
+	case kMap:
+		return x.m[seg]
+	case kSeq:
+		if n, err := strconv.Atoi(seg); err == nil {
+			if n >= 0 && n < len(x.s) {
+				return x.s[n]
+			}
+			return nil
+		}
+		for _, e := range x.s {
+			if s, ok := e.v.(string); ok && e.kind == kScalar {
+				if k, _, _ := strings.Cut(s, "="); k == seg {
+					return e
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // Option configures Merge.
@@ -775,14 +848,7 @@ func orVal(a, b *val) *val {
 
 // build turns the merged val tree into the Result.
 func build(acc *val) *Result {
-	r := &Result{Origins: make(map[string]Origin, count(acc))}
-	buf := make([]byte, 0, 256)
-	r.Tree = make(map[string]any, len(acc.m))
-	u := start(uniqueTrie)
-	for k, e := range acc.m {
-		r.Tree[k] = r.walk(e, append(buf, k...), u.next(k))
-	}
-	return r
+	return &Result{Tree: acc.plain().(map[string]any), root: acc}
 }
 
 // count is the number of values in x, to size Origins at once.
@@ -815,34 +881,29 @@ func origin(at *site) Origin {
 	return Origin{Location: at.loc, Via: at.via.locs, ViaNames: at.via.names}
 }
 
-// walk records the origins of x at path and returns x's plain value.
-func (r *Result) walk(x *val, path []byte, st state[indexer]) any {
+// walk records the origins of x and what it holds at path.
+func (r *Result) walk(x *val, path []byte, st state[indexer]) {
 	if x == nil {
-		return nil
+		return
 	}
-	r.Origins[r.paths.str(path)] = origin(x.at)
+	r.origins[r.paths.str(path)] = origin(x.at)
 	switch x.kind {
 	case kMap:
-		m := make(map[string]any, len(x.m))
 		for k, e := range x.m {
-			m[k] = r.walk(e, appendKey(path, k), st.next(k))
+			r.walk(e, appendKey(path, k), st.next(k))
 		}
-		return m
 	case kSeq:
-		s := make([]any, len(x.s))
 		idx, _ := st.match()
 		for i, e := range x.s {
-			s[i] = r.walk(e, strconv.AppendInt(append(path, '.'), int64(i), 10), state[indexer]{})
+			r.walk(e, strconv.AppendInt(append(path, '.'), int64(i), 10), state[indexer]{})
 			if idx == indexKeyValue {
 				if str, ok := e.v.(string); ok && e.kind == kScalar {
 					k, _, _ := strings.Cut(str, "=")
-					r.Origins[r.paths.str(appendKey(path, k))] = origin(e.at)
+					r.origins[r.paths.str(appendKey(path, k))] = origin(e.at)
 				}
 			}
 		}
-		return s
 	}
-	return x.v
 }
 
 func appendKey(path []byte, k string) []byte {
