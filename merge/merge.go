@@ -332,13 +332,19 @@ func (mg *merger) file(acc, x *val, d *compose.Document, resets [][]string) erro
 		}
 	}
 	mg.path = mg.path[:0]
+	first := len(acc.m) == 0
 	if _, err := mg.mergeMappings(acc, x, start(mergeTrie)); err != nil {
 		return err
 	}
-	if err := mg.unicity(acc, start(uniqueTrie)); err != nil {
+	// The first file is checked everywhere; later ones where they wrote.
+	touched := x
+	if first {
+		touched = nil
+	}
+	if err := mg.unicity(acc, touched, start(uniqueTrie)); err != nil {
 		return err
 	}
-	return mg.shape(acc, start(shapeTrie))
+	return mg.shape(acc, touched, start(shapeTrie))
 }
 
 // resetPath deletes the value at p from x (loader/reset.go: Apply). List
@@ -702,35 +708,46 @@ func (mg *merger) mergeIPAMConfig(e, o *val, st state[mergeRule]) (*val, error) 
 }
 
 // unicity is override.EnforceUnicity, walking only where a pattern of the
-// table can still match.
-func (mg *merger) unicity(x *val, st state[indexer]) error {
+// table can still match, and only where the file just merged wrote
+// (touched; nil: everywhere): lists elsewhere were made unique before.
+func (mg *merger) unicity(x, touched *val, st state[indexer]) error {
 	if x == nil {
 		return nil
 	}
 	switch x.kind {
 	case kMap:
-		for k, e := range x.m {
+		if touched != nil && touched.kind != kMap {
+			touched = nil
+		}
+		visit := func(k string, e, t *val) error {
 			nst := st.next(k)
 			if nst.empty() {
-				continue
+				return nil
 			}
 			mg.path = append(mg.path, k)
-			err := mg.unicity(e, nst)
+			err := mg.unicity(e, t, nst)
 			mg.path = mg.path[:len(mg.path)-1]
-			if err != nil {
+			return err
+		}
+		if touched != nil {
+			for k, t := range touched.m {
+				if e := x.m[k]; e != nil {
+					if err := visit(k, e, t); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}
+		for k, e := range x.m {
+			if err := visit(k, e, nil); err != nil {
 				return err
 			}
 		}
 	case kSeq:
-		if idx, ok := st.match(); ok && len(x.s) > 0 {
-			if len(x.s) == 1 {
-				// nothing to deduplicate, but the indexer's errors stand
-				_, err := indexKey(x.s[0], idx)
-				if err != nil {
-					return mg.errorf(x.s[0], "%s.[0]: %v", mg.pathString(), err)
-				}
-				return nil
-			}
+		// A single item is unique; compose-go's later canonical step
+		// reports what its indexer would have refused.
+		if idx, ok := st.match(); ok && len(x.s) > 1 {
 			u, err := mg.uniqueEntries(x.s, idx)
 			if err != nil {
 				return err
@@ -745,41 +762,59 @@ func (mg *merger) unicity(x *val, st state[indexer]) error {
 // effect, at the position of the first one.
 func (mg *merger) uniqueEntries(entries []*val, idx indexer) ([]*val, error) {
 	seq := make([]*val, 0, len(entries))
-	keys := make(map[string]int, len(entries))
+	// Lists are short: a linear search beats a map below a few dozen.
+	keys := make([]string, 0, len(entries))
 	for i, e := range entries {
 		key, err := indexKey(e, idx)
 		if err != nil {
 			return nil, mg.errorf(e, "%s.[%d]: %v", mg.pathString(), i, err)
 		}
-		if j, ok := keys[key]; ok {
+		if j := slices.Index(keys, key); j >= 0 {
 			seq[j] = e
 		} else {
 			seq = append(seq, e)
-			keys[key] = len(seq) - 1
+			keys = append(keys, key)
 		}
 	}
 	return seq, nil
 }
 
-// shape applies the canonical conversions of shapeTable to the merged tree.
-func (mg *merger) shape(x *val, st state[shapeRule]) error {
+// shape applies the canonical conversions of shapeTable to the merged tree
+// where the file just merged wrote (touched; nil: everywhere).
+func (mg *merger) shape(x, touched *val, st state[shapeRule]) error {
 	if x == nil || x.kind != kMap {
 		return nil
 	}
-	for k, e := range x.m {
+	if touched != nil && touched.kind != kMap {
+		touched = nil
+	}
+	visit := func(k string, e, t *val) error {
 		nst := st.next(k)
 		if nst.empty() {
-			continue
+			return nil
 		}
 		mg.path = append(mg.path, k)
 		var err error
 		if r, ok := nst.match(); ok {
 			x.m[k], err = mg.shapeOne(r, e)
 		} else {
-			err = mg.shape(e, nst)
+			err = mg.shape(e, t, nst)
 		}
 		mg.path = mg.path[:len(mg.path)-1]
-		if err != nil {
+		return err
+	}
+	if touched != nil {
+		for k, t := range touched.m {
+			if e := x.m[k]; e != nil {
+				if err := visit(k, e, t); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for k, e := range x.m {
+		if err := visit(k, e, nil); err != nil {
 			return err
 		}
 	}
