@@ -15,6 +15,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/utils"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/merge"
 )
 
 // LoadOptions are the switches of `docker compose config` that change what
@@ -38,7 +39,11 @@ type Loaded struct {
 	// Docs are the environment's files as parsed, in load order (files
 	// reached through include/extends are not among them).
 	Docs []*compose.Document
-	// Merged *merge.Result is added when the merge package lands.
+	// Merged is the environment merged by the merge package: compose-go's
+	// merged model with the origin (file:line:col, alias chain) of every
+	// value. It is computed once compose-go has accepted the files, so
+	// compose-go's diagnostics come first.
+	Merged *merge.Result
 
 	// Project is compose-go's project as `docker compose config` computes
 	// it (nil with NoInterpolate).
@@ -137,7 +142,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 			return nil, p.loadError(l.Docs, err)
 		}
 		l.Model = model
-		return l, nil
+		return l, l.merge()
 	}
 	proj, err := loader.LoadWithContext(ctx, details, lopts...)
 	if err != nil {
@@ -159,6 +164,9 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		}
 	}
 	l.Project = proj
+	if err := l.merge(); err != nil {
+		return nil, err
+	}
 	if opts.NoModel {
 		return l, nil
 	}
@@ -170,6 +178,16 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		return nil, err
 	}
 	return l, nil
+}
+
+// merge computes l.Merged from l.Docs.
+func (l *Loaded) merge() error {
+	r, err := merge.Merge(l.Docs)
+	if err != nil {
+		return err
+	}
+	l.Merged = r
+	return nil
 }
 
 // EscapeDollar doubles every `$`, as docker compose does to the output of
