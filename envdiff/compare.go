@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/merge"
 	r3diff "github.com/r3labs/diff/v3"
 )
 
@@ -251,9 +252,36 @@ func plain(v any) any {
 	return v
 }
 
-// OriginPath is the path Side.Origin receives for a value of the model:
-// keys joined by dots, list items by their decimal index. A key holding a
-// dot keeps it, so callers that need compose-go's tree.Path spelling (which
-// writes such dots as 👻) convert with strings.ReplaceAll on each key before
-// joining; raw gives them the keys.
-func OriginPath(raw []string) string { return strings.Join(raw, ".") }
+// OriginPath is the path Side.Origin receives for a value of the model,
+// in compose-go's tree.Path spelling (as merge.Result.Origins uses it):
+// keys joined by dots, a dot inside a key written as "👻", list items by
+// their decimal index in the model (services.web.ports.0).
+func OriginPath(raw []string) string {
+	var b strings.Builder
+	for i, k := range raw {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(strings.ReplaceAll(k, ".", "👻"))
+	}
+	return b.String()
+}
+
+// MergeOrigins adapts a merge.Result to Side.Origin. Values that
+// normalization added (the default network, a default condition) have no
+// origin: merge.Result.Describe decides, as for config --origin.
+// filePrefix goes in front of file names ("HEAD~1:" for a revision).
+func MergeOrigins(m *merge.Result, filePrefix string) func(string) (compose.Location, bool) {
+	return func(path string) (compose.Location, bool) {
+		if m.Describe(path) == "default" {
+			return compose.Location{}, false
+		}
+		o, ok := m.Origin(path)
+		if !ok || o.Default {
+			return compose.Location{}, false
+		}
+		loc := o.Location
+		loc.File = filePrefix + loc.File
+		return loc, true
+	}
+}

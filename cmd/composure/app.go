@@ -106,6 +106,7 @@ func (a *app) commands() []*cli.Command {
 	return []*cli.Command{
 		a.envsCommand(),
 		a.configCommand(),
+		a.diffCommand(),
 	}
 }
 
