@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -31,6 +32,7 @@ type diffOptions struct {
 var diffFormats = []string{"text", "json", "markdown", "github"}
 
 func (a *app) diffCommand() *cli.Command {
+	flags := diffFlags()
 	return &cli.Command{
 		Name:  "diff",
 		Usage: "show what differs between two environments, or one environment at two git revisions",
@@ -40,14 +42,7 @@ func (a *app) diffCommand() *cli.Command {
 			"   ENV --rev R1..R2   ENV at revision R1 against revision R2\n" +
 			"   --all              each environment against default\n\n" +
 			"   Paths name list items by identity, not position: services.web.ports[127.0.0.1:8080:80/tcp] (see docs/diff.md).",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json, markdown (a pull-request comment) or github (a job summary)"},
-			&cli.BoolFlag{Name: "redact", Usage: "print values of secret-looking variables, args, labels and secrets, and passwords in URLs, as ***"},
-			&cli.BoolFlag{Name: "exit-code", Usage: "exit with status 1 when there are differences"},
-			&cli.StringFlag{Name: "rev", Usage: "compare ENV as of git revision `REV` (or REV1..REV2) instead of two environments"},
-			&cli.BoolFlag{Name: "all", Usage: "compare each environment with default"},
-			&cli.BoolFlag{Name: "no-color", Usage: "no colours in text output (also: NO_COLOR set)"},
-		},
+		Flags: flags,
 		Action: func(c *cli.Context) error {
 			o := diffOptions{
 				format:   c.String("format"),
@@ -57,10 +52,13 @@ func (a *app) diffCommand() *cli.Command {
 				all:      c.Bool("all"),
 				noColor:  c.Bool("no-color"),
 			}
+			args, err := o.parseTail(flags, c.Args().Slice())
+			if err != nil {
+				return withCode(exitUsage, err)
+			}
 			if !slicesContains(diffFormats, o.format) {
 				return withCode(exitUsage, fmt.Errorf("unknown format %q: use text, json, markdown or github", o.format))
 			}
-			args := c.Args().Slice()
 			switch {
 			case o.all && (o.rev != "" || len(args) > 0):
 				return withCode(exitUsage, errors.New("--all compares every environment with default: give no environment names and no --rev"))
@@ -116,6 +114,77 @@ func (a *app) diffCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+func diffFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json, markdown (a pull-request comment) or github (a job summary)"},
+		&cli.BoolFlag{Name: "redact", Usage: "print values of secret-looking variables, args, labels and secrets, and passwords in URLs, as ***"},
+		&cli.BoolFlag{Name: "exit-code", Usage: "exit with status 1 when there are differences"},
+		&cli.StringFlag{Name: "rev", Usage: "compare ENV as of git revision `REV` (or REV1..REV2) instead of two environments"},
+		&cli.BoolFlag{Name: "all", Usage: "compare each environment with default"},
+		&cli.BoolFlag{Name: "no-color", Usage: "no colours in text output (also: NO_COLOR set)"},
+	}
+}
+
+// parseTail reads the flags written after the environment names
+// (`composure diff prod --rev main`): urfave/cli v2 stops parsing flags at
+// the first argument. It returns the names.
+func (o *diffOptions) parseTail(flags []cli.Flag, tail []string) ([]string, error) {
+	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	for _, f := range flags {
+		if err := f.Apply(fs); err != nil {
+			return nil, err
+		}
+	}
+	var names, flagArgs []string
+	for i := 0; i < len(tail); i++ {
+		arg := tail[i]
+		if arg == "--" {
+			names = append(names, tail[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(arg, "-") || arg == "-" {
+			names = append(names, arg)
+			continue
+		}
+		flagArgs = append(flagArgs, arg)
+		name := strings.TrimLeft(arg, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if fl := fs.Lookup(name); fl != nil {
+			if bf, ok := fl.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+				continue
+			}
+			if i+1 < len(tail) {
+				i++
+				flagArgs = append(flagArgs, tail[i])
+			}
+		}
+	}
+	if err := fs.Parse(flagArgs); err != nil {
+		return nil, err
+	}
+	fs.Visit(func(f *flag.Flag) {
+		v := f.Value.String()
+		switch f.Name {
+		case "format":
+			o.format = v
+		case "rev":
+			o.rev = v
+		case "redact":
+			o.redact = v == "true"
+		case "exit-code":
+			o.exitCode = v == "true"
+		case "all":
+			o.all = v == "true"
+		case "no-color":
+			o.noColor = v == "true"
+		}
+	})
+	return names, nil
 }
 
 // writeDiff renders the reports in the chosen format.
