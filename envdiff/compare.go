@@ -2,9 +2,9 @@ package envdiff
 
 import (
 	"slices"
-	"sync"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/merge"
