@@ -1,7 +1,7 @@
 package dupes
 
 import (
-	"strings"
+	"bytes"
 
 	"gopkg.in/yaml.v3"
 
@@ -28,7 +28,7 @@ func EntrySpans(d *compose.Document, m *yaml.Node) []Lines {
 	if m.Line > 0 && len(m.Content) > 0 {
 		// The mapping starts at its first key; anything above belongs to the parent.
 		prevEnd = m.Content[0].Line - 1
-		for prevEnd > 0 && isHeadComment(d.Line(prevEnd), m.Content[0].Column-1) {
+		for prevEnd > 0 && isHeadComment(lineAt(d, prevEnd), m.Content[0].Column-1) {
 			prevEnd--
 		}
 	}
@@ -36,7 +36,7 @@ func EntrySpans(d *compose.Document, m *yaml.Node) []Lines {
 		k, v := m.Content[2*i], m.Content[2*i+1]
 		indent := k.Column - 1
 		start := k.Line
-		for start-1 > prevEnd && isHeadComment(d.Line(start-1), indent) {
+		for start-1 > prevEnd && isHeadComment(lineAt(d, start-1), indent) {
 			start--
 		}
 		end := k.Line
@@ -45,8 +45,7 @@ func EntrySpans(d *compose.Document, m *yaml.Node) []Lines {
 			limit = m.Content[2*i+2].Line - 1
 		}
 		for ln := k.Line + 1; ln <= limit; ln++ {
-			text := d.Line(ln)
-			ind, blank := indentation(text)
+			ind, blank := indentation(lineAt(d, ln))
 			if blank {
 				continue
 			}
@@ -76,20 +75,28 @@ func lastLine(n *yaml.Node) int {
 	return n.Line
 }
 
-func isHeadComment(line string, indent int) bool {
+// lineAt returns line n of d without its line ending, without copying.
+func lineAt(d *compose.Document, n int) []byte {
+	start := d.Offset(compose.Pos{Line: n, Col: 1})
+	end := start
+	for end < len(d.Src) && d.Src[end] != '\n' {
+		end++
+	}
+	return bytes.TrimSuffix(d.Src[start:end], []byte("\r"))
+}
+
+func isHeadComment(line []byte, indent int) bool {
 	ind, blank := indentation(line)
-	return !blank && ind == indent && strings.HasPrefix(line[ind:], "#")
+	return !blank && ind == indent && line[ind] == '#'
 }
 
 // indentation returns the number of leading spaces of line and whether the
 // line is blank.
-func indentation(line string) (int, bool) {
+func indentation(line []byte) (int, bool) {
 	for i := 0; i < len(line); i++ {
 		if line[i] != ' ' {
-			if line[i] == '\t' || line[i] == '\r' {
-				if strings.TrimSpace(line[i:]) == "" {
-					return i, true
-				}
+			if len(bytes.TrimSpace(line[i:])) == 0 {
+				return i, true
 			}
 			return i, false
 		}

@@ -550,13 +550,22 @@ func validAnchor(s string) bool {
 // selfCheck parses the rewritten file and checks that, on its own, it
 // decodes to the same top-level values as before but for the keys added.
 func selfCheck(d *compose.Document, out []byte, added []string) error {
+	// Decoding the original and parsing the result are independent: on a
+	// large file, do them side by side.
+	var before any
+	var berr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		before, berr = d.Decode(d.Root, d.ExpansionBudget())
+	}()
 	nd, err := compose.Parse(d.Name, out)
+	<-done
 	if err != nil {
 		return fmt.Errorf("refactoring %s would break it (please report this file): %w", d.Name, err)
 	}
-	before, err := d.Decode(d.Root, d.ExpansionBudget())
-	if err != nil {
-		return err
+	if berr != nil {
+		return berr
 	}
 	after, err := nd.Decode(nd.Root, nd.ExpansionBudget())
 	if err != nil {
@@ -567,8 +576,44 @@ func selfCheck(d *compose.Document, out []byte, added []string) error {
 		delete(bm, k)
 		delete(am, k)
 	}
-	if !reflect.DeepEqual(bm, am) {
+	if !equal(bm, am) {
 		return fmt.Errorf("%s: refactoring would change what the file means (please report this file): %s", d.Name, strings.Join(Differences(bm, am), "; "))
 	}
 	return nil
+}
+
+// equal compares decoded YAML values (maps, slices, scalars) like
+// reflect.DeepEqual, several times faster on large files.
+func equal(a, b any) bool {
+	switch a := a.(type) {
+	case map[string]any:
+		b, ok := b.(map[string]any)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for k, av := range a {
+			bv, ok := b[k]
+			if !ok || !equal(av, bv) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		b, ok := b.([]any)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if !equal(a[i], b[i]) {
+				return false
+			}
+		}
+		return true
+	case string:
+		b, ok := b.(string)
+		return ok && a == b
+	case nil:
+		return b == nil
+	}
+	return reflect.DeepEqual(a, b)
 }
