@@ -4,13 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sirupsen/logrus"
 
 	"github.com/composure-dev/composure/compose"
 )
@@ -296,4 +300,12 @@ func corpusReport(ts []corpusTally) []byte {
 	b.WriteString("\nProjects with nothing to fold (no group of services sharing 4 entries that saves lines) are not listed;\n")
 	b.WriteString("their environments are still checked by the test.\n")
 	return b.Bytes()
+}
+
+// TestMain silences compose-go's logrus warnings (unset variables,
+// obsolete `version`), printed on every load of the corpus.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	logrus.SetOutput(io.Discard)
+	os.Exit(m.Run())
 }

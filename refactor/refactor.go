@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -527,7 +526,7 @@ func commonPrefix(names []string) string {
 		p = p[:len(p)-1]
 	}
 	p = strings.TrimRight(p, "-_.")
-	if !utf8.ValidString(p) || !validAnchor(p) {
+	if !validAnchor(p) {
 		return ""
 	}
 	return p
@@ -535,12 +534,15 @@ func commonPrefix(names []string) string {
 
 func isSep(c byte) bool { return c == '-' || c == '_' || c == '.' }
 
+// validAnchor reports whether s can name an anchor: yaml.v3 (and the
+// go.yaml.in parsers compose-go uses) scan anchor names as ASCII letters,
+// digits, '_' and '-' only.
 func validAnchor(s string) bool {
 	if s == "" {
 		return false
 	}
 	for _, r := range s {
-		if !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+		if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
 			return false
 		}
 	}

@@ -119,7 +119,8 @@ func TestCommonPrefix(t *testing.T) {
 		{[]string{"worker-email", "worker-invoices", "worker-reports"}, "worker"},
 		{[]string{"web", "web2"}, ""},
 		{[]string{"api_eu", "api_us"}, "api"},
-		{[]string{"app.a.x", "app.a.y"}, "app.a"},
+		{[]string{"app.a.x", "app.a.y"}, ""}, // '.' cannot be in an anchor name
+		{[]string{"café-a", "café-b"}, ""},
 		{[]string{"a-b", "c-b"}, ""},
 		{[]string{"svc-10", "svc-11"}, "svc"},
 	}

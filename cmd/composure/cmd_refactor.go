@@ -78,7 +78,7 @@ func (a *app) refactor(c *cli.Context) error {
 		return withCode(exitUsage, errors.New("--write and --check exclude each other: --check only reports"))
 	}
 	if name := c.String("name"); name != "" && !anchorNameRE.MatchString(name) {
-		return withCode(exitUsage, fmt.Errorf("--name %q cannot name an anchor: use letters, digits, '-', '_' or '.'", name))
+		return withCode(exitUsage, fmt.Errorf("--name %q cannot name an anchor: use ASCII letters, digits, '-' or '_'", name))
 	}
 	dir := c.String("project-directory")
 	if dir == "" {
@@ -213,7 +213,8 @@ func (a *app) refactor(c *cli.Context) error {
 	return nil
 }
 
-var anchorNameRE = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+// anchorNameRE is what yaml.v3 scans as an anchor name.
+var anchorNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // writeAtomic replaces the file at path (through symlinks) with data: a
 // temporary file in the same directory, fsync, rename; the mode is kept.
