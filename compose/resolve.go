@@ -69,6 +69,11 @@ func (d *Document) ExpansionBudget() *Budget {
 	return &Budget{left: limit, Limit: limit}
 }
 
+// Spend takes one node visit from b for a node at in d, failing with an
+// *Error at that node once the budget is spent; for callers that expand
+// aliases themselves (merge decodes sequences node by node).
+func (b *Budget) Spend(d *Document, at *yaml.Node) error { return b.spend(d, at) }
+
 // spend takes n visits from b, failing once it is spent. A nil budget is
 // unlimited.
 func (b *Budget) spend(d *Document, at *yaml.Node) error {

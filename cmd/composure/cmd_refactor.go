@@ -150,7 +150,7 @@ func (a *app) refactor(c *cli.Context) error {
 		if r.Changed() {
 			switch {
 			case c.Bool("write"):
-				if err := writeAtomic(d.Path, r.After); err != nil {
+				if err := writeFileAtomic(d.Path, r.After); err != nil {
 					return withCode(exitFailure, fmt.Errorf("writing %s: %w", name, err))
 				}
 				rf.Written = true
@@ -216,9 +216,9 @@ func (a *app) refactor(c *cli.Context) error {
 // anchorNameRE is what yaml.v3 scans as an anchor name.
 var anchorNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
-// writeAtomic replaces the file at path (through symlinks) with data: a
+// writeFileAtomic replaces the file at path (through symlinks) with data: a
 // temporary file in the same directory, fsync, rename; the mode is kept.
-func writeAtomic(path string, data []byte) error {
+func writeFileAtomic(path string, data []byte) error {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
