@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/envs"
 )
 
 // generate writes a compose file of n services in families of five: each
@@ -60,8 +61,7 @@ func TestGeneratedRewrite(t *testing.T) {
 	if got, want := r.LinesSaved(), 100*(5*14-14-2-5)-1; got != want {
 		t.Errorf("saved %d lines, want %d", got, want)
 	}
-	envs, _ := Environments(path)
-	if err := Prove(context.Background(), ComposeGo(nil, nil), envs, path, r); err != nil {
+	if err := proveInDir(t, path, r); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -104,9 +104,13 @@ func BenchmarkProve(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	envs, _ := Environments(path)
+	p, err := envs.Discover(envs.Options{Dir: filepath.Dir(path)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	list := Including(p, path)
 	for b.Loop() {
-		if err := Prove(context.Background(), ComposeGo(nil, nil), envs, path, r); err != nil {
+		if err := Prove(context.Background(), p, list, r); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,7 +1,6 @@
 package refactor
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -237,8 +236,8 @@ services:
 		},
 		{
 			name: "non-ASCII and no final newline",
-			src:  "services:\n  café-a:\n    image: \"café/app:1\"\n    restart: always\n    user: \"1000\"\n    labels:\n      owner: josé\n      team: ñ\n    command: a\n  café-b:\n    image: café/app:1\n    restart: always\n    user: \"1000\"\n    labels:\n      team: ñ\n      owner: josé\n    command: b",
-			want: "x-default-app: &default-app\n  image: \"café/app:1\"\n  restart: always\n  user: \"1000\"\n  labels:\n    owner: josé\n    team: ñ\n\nservices:\n  café-a:\n    <<: *default-app\n    command: a\n  café-b:\n    <<: *default-app\n    command: b",
+			src:  "services:\n  cafe-a:\n    image: \"café/app:1\"\n    restart: always\n    user: \"1000\"\n    labels:\n      owner: josé\n      team: ñ\n    command: a\n  cafe-b:\n    image: café/app:1\n    restart: always\n    user: \"1000\"\n    labels:\n      team: ñ\n      owner: josé\n    command: b",
+			want: "x-cafe: &cafe\n  image: \"café/app:1\"\n  restart: always\n  user: \"1000\"\n  labels:\n    owner: josé\n    team: ñ\n\nservices:\n  cafe-a:\n    <<: *cafe\n    command: a\n  cafe-b:\n    <<: *cafe\n    command: b",
 		},
 	}
 	for _, tt := range tests {
@@ -259,8 +258,7 @@ services:
 			if string(r.After) != tt.want {
 				t.Errorf("got:\n%s\nwant:\n%s", r.After, tt.want)
 			}
-			envs, _ := Environments(path)
-			if err := Prove(context.Background(), ComposeGo(nil, nil), envs, path, r); err != nil {
+			if err := proveInDir(t, path, r); err != nil {
 				t.Errorf("proof: %v", err)
 			}
 		})

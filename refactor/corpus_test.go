@@ -17,6 +17,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/envs"
 )
 
 // sharedDir finds ../shared beside the repository root (the directory
@@ -89,26 +90,30 @@ func readIndex(t *testing.T, shared string) map[string][]oracleEnv {
 	return out
 }
 
-// envFiles resolves an oracle environment in the project copy at dir.
-func envFiles(dir string, e oracleEnv) []string {
-	if e.files != nil {
-		var fs []string
-		for _, f := range e.files {
-			fs = append(fs, filepath.Join(dir, f))
-		}
-		return fs
+// discoverEnv resolves an oracle environment in the project copy at dir,
+// as composure would: the default environment by discovery, the others as
+// -f lists.
+func discoverEnv(dir string, e oracleEnv) (*envs.Project, *envs.Environment, error) {
+	opts := envs.Options{Dir: dir}
+	for _, f := range e.files {
+		opts.Files = append(opts.Files, filepath.Join(dir, f))
 	}
-	for _, b := range baseNames {
-		p := filepath.Join(dir, b)
-		if fileExists(p) {
-			envs, err := Environments(p)
-			if err != nil || len(envs) == 0 {
-				return nil
-			}
-			return envs[0].Files
-		}
+	p, err := envs.Discover(opts)
+	if err != nil {
+		return nil, nil, err
 	}
-	return nil
+	env := p.Envs[0]
+	env.Name = e.name
+	return p, env, nil
+}
+
+// loadModel loads env with opts, from disk.
+func loadModel(ctx context.Context, p *envs.Project, env *envs.Environment, opts *envs.LoadOptions) (map[string]any, error) {
+	l, err := p.Load(ctx, env, nil, *opts)
+	if err != nil {
+		return nil, err
+	}
+	return l.Model, nil
 }
 
 func copyDir(t *testing.T, from, to string) {
@@ -159,8 +164,14 @@ func TestCorpus(t *testing.T) {
 		projects = append(projects, p)
 	}
 	slices.Sort(projects)
-	load := ComposeGo(nil, nil)
 	ctx := context.Background()
+	relaxed := envs.LoadOptions{NoInterpolate: true, NoConsistency: true, NoEnvResolution: true}
+	type loadedEnv struct {
+		p      *envs.Project
+		env    *envs.Environment
+		opts   envs.LoadOptions
+		before map[string]any
+	}
 	var tallies []corpusTally
 	for _, project := range projects {
 		src := filepath.Join(shared, "corpus", project)
@@ -170,23 +181,26 @@ func TestCorpus(t *testing.T) {
 		tally := corpusTally{project: project}
 		dir := filepath.Join(t.TempDir(), "p", filepath.Base(project))
 		copyDir(t, src, dir)
-		var envs []Env
+		var loaded []*loadedEnv
 		for _, oe := range index[project] {
-			files := envFiles(dir, oe)
-			if len(files) == 0 {
+			p, env, err := discoverEnv(dir, oe)
+			if err != nil {
 				continue
 			}
-			envs = append(envs, Env{Name: oe.name, Dir: dir, Files: files})
-		}
-		before := map[string]map[string]any{}
-		for _, e := range envs {
-			if m, err := load(ctx, e, nil); err == nil {
-				before[e.Name] = m
+			le := &loadedEnv{p: p, env: env}
+			m, err := loadModel(ctx, p, env, &le.opts)
+			if err != nil {
+				le.opts = relaxed
+				m, err = loadModel(ctx, p, env, &le.opts)
 			}
+			if err == nil {
+				le.before = m
+			}
+			loaded = append(loaded, le)
 		}
 		var files []string
-		for _, e := range envs {
-			for _, f := range e.Files {
+		for _, le := range loaded {
+			for _, f := range le.env.Files {
 				if !slices.Contains(files, f) {
 					files = append(files, f)
 				}
@@ -206,14 +220,18 @@ func TestCorpus(t *testing.T) {
 			if !r.Changed() {
 				continue
 			}
-			var including []Env
-			for _, e := range envs {
-				if slices.Contains(e.Files, f) {
-					including = append(including, e)
+			proved := true
+			for _, le := range loaded {
+				if !slices.Contains(le.env.Files, f) {
+					continue
+				}
+				if err := Prove(ctx, le.p, []*envs.Environment{le.env}, r); err != nil {
+					tally.refused = append(tally.refused, err.Error())
+					proved = false
+					break
 				}
 			}
-			if err := Prove(ctx, load, including, f, r); err != nil {
-				tally.refused = append(tally.refused, err.Error())
+			if !proved {
 				continue
 			}
 			if err := os.WriteFile(f, r.After, 0o644); err != nil {
@@ -224,23 +242,23 @@ func TestCorpus(t *testing.T) {
 			tally.saved += r.LinesSaved()
 			added = append(added, r.Added...)
 		}
-		for _, e := range envs {
-			b, ok := before[e.Name]
-			if !ok {
+		for _, le := range loaded {
+			if le.before == nil {
 				continue
 			}
 			tally.envs++
-			a, err := load(ctx, e, nil)
+			a, err := loadModel(ctx, le.p, le.env, &le.opts)
 			if err != nil {
-				t.Errorf("%s/%s: no longer loads after refactor: %v", project, e.Name, err)
+				t.Errorf("%s/%s: no longer loads after refactor: %v", project, le.env.Name, err)
 				continue
 			}
+			b := le.before
 			for _, k := range added {
 				delete(a, k)
 				delete(b, k)
 			}
 			if diffs := Differences(b, a); len(diffs) > 0 {
-				t.Errorf("%s/%s: effective config changed: %s", project, e.Name, strings.Join(diffs, "; "))
+				t.Errorf("%s/%s: effective config changed: %s", project, le.env.Name, strings.Join(diffs, "; "))
 				continue
 			}
 			tally.proved++
