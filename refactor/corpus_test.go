@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/lint"
 )
 
 // sharedDir finds ../shared beside the repository root (the directory
@@ -212,7 +214,11 @@ func TestCorpus(t *testing.T) {
 			if err != nil || d.Root == nil {
 				continue
 			}
-			r, err := Rewrite(d, Options{})
+			opts := Options{}
+			for _, le := range loaded {
+				opts.Overlay = opts.Overlay || slices.Contains(le.env.Files, f) && le.env.Files[0] != f
+			}
+			r, err := Rewrite(d, opts)
 			if err != nil {
 				tally.refused = append(tally.refused, fmt.Sprintf("%s: %v", d.Name, err))
 				continue
@@ -233,6 +239,9 @@ func TestCorpus(t *testing.T) {
 			}
 			if !proved {
 				continue
+			}
+			if worse := lintsWorse(t, d, r.After); worse != "" {
+				t.Errorf("%s/%s lints worse after refactor: %s", project, d.Name, worse)
 			}
 			if err := os.WriteFile(f, r.After, 0o644); err != nil {
 				t.Fatal(err)
@@ -326,4 +335,29 @@ func TestMain(m *testing.M) {
 	flag.Parse()
 	logrus.SetOutput(io.Discard)
 	os.Exit(m.Run())
+}
+
+// lintsWorse runs the file rules of lint on d before and after and
+// describes any rule reporting more after ("" when none does).
+func lintsWorse(t *testing.T, d *compose.Document, after []byte) string {
+	nd, err := compose.Parse(d.Name, after)
+	if err != nil {
+		return err.Error()
+	}
+	nd.Path = d.Path
+	count := func(doc *compose.Document) map[string]int {
+		m := map[string]int{}
+		for _, f := range lint.Run(lint.Input{Files: []*compose.Document{doc}}) {
+			m[f.Rule]++
+		}
+		return m
+	}
+	before, now := count(d), count(nd)
+	var worse []string
+	for _, rule := range slices.Sorted(maps.Keys(now)) {
+		if now[rule] > before[rule] {
+			worse = append(worse, fmt.Sprintf("%s %d -> %d", rule, before[rule], now[rule]))
+		}
+	}
+	return strings.Join(worse, ", ")
 }

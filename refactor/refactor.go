@@ -43,6 +43,11 @@ type Options struct {
 	Name string
 	// Style is StyleExtension (default) or StyleFirstService.
 	Style Style
+	// Overlay says the file comes after the first file of some environment:
+	// there docker compose merges only the first alias of a `<<` list
+	// (docker/compose#13154), so services that already merge an anchor are
+	// not given a second one.
+	Overlay bool
 }
 
 // Change is one group folded into an anchor.
@@ -105,6 +110,9 @@ func Rewrite(d *compose.Document, opts Options) (*Result, error) {
 	for _, g := range groups {
 		if g.LinesSaved <= 0 {
 			continue // a duplicate, but folding it would not make the file shorter
+		}
+		if opts.Overlay && g.Kind == dupes.New && slices.ContainsFunc(g.Members, func(m *dupes.Member) bool { return m.Merge != nil }) {
+			continue
 		}
 		ch := Change{Group: g, Style: opts.Style}
 		switch g.Kind {

@@ -127,7 +127,11 @@ func (a *app) refactor(c *cli.Context) error {
 			continue
 		}
 		rf := refactorFile{File: name, Groups: []refactorGroup{}}
-		r, err := refactor.Rewrite(d, opts)
+		fopts := opts
+		for _, e := range refactor.Including(p, f) {
+			fopts.Overlay = fopts.Overlay || e.Files[0] != f
+		}
+		r, err := refactor.Rewrite(d, fopts)
 		if err != nil {
 			return withCode(exitFailure, err)
 		}
