@@ -2,6 +2,7 @@ package dupes
 
 import (
 	"bytes"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -57,6 +58,13 @@ func EntrySpans(d *compose.Document, m *yaml.Node) []Lines {
 		if last := lastLine(v); last > end {
 			end = last
 		}
+		if v.Style&yaml.FlowStyle != 0 && (v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode) {
+			// `key: [a,\n  b\n]`: the closing bracket may sit at the key's
+			// indentation, where the scan above stopped.
+			if last := flowEnd(d, v); last > end {
+				end = last
+			}
+		}
 		out[i] = Lines{Start: start, End: end}
 		prevEnd = end
 	}
@@ -102,4 +110,67 @@ func indentation(line []byte) (int, bool) {
 		}
 	}
 	return len(line), true
+}
+
+// flowEnd returns the line on which the flow collection n closes, skipping
+// quoted scalars and comments.
+func flowEnd(d *compose.Document, n *yaml.Node) int {
+	src := d.Src
+	i := d.Offset(compose.Pos{Line: n.Line, Col: n.Column})
+	line := n.Line
+	// a tag or an anchor may come first: `!reset [a]`, `&x {a: 1}`
+	for i < len(src) && (src[i] == '!' || src[i] == '&') {
+		for i < len(src) && src[i] != ' ' && src[i] != '[' && src[i] != '{' && src[i] != '\n' {
+			i++
+		}
+		for i < len(src) && src[i] == ' ' {
+			i++
+		}
+	}
+	if i >= len(src) || (src[i] != '[' && src[i] != '{') {
+		return n.Line
+	}
+	depth := 0
+	prev := byte('[') // last significant character: quotes open scalars only after these
+	for ; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case c == '\n':
+			line++
+			continue
+		case c == ' ' || c == '\t' || c == '\r':
+			continue
+		case c == '#' && i > 0 && (src[i-1] == ' ' || src[i-1] == '\t' || src[i-1] == '\n'):
+			for i+1 < len(src) && src[i+1] != '\n' {
+				i++
+			}
+			continue
+		case c == '[' || c == '{':
+			depth++
+		case c == ']' || c == '}':
+			depth--
+			if depth == 0 {
+				return line
+			}
+		case (c == '"' || c == '\'') && strings.IndexByte("[{,:", prev) >= 0:
+			for i++; i < len(src); i++ {
+				if src[i] == '\n' {
+					line++
+				}
+				if c == '"' && src[i] == '\\' {
+					i++
+					continue
+				}
+				if src[i] == c {
+					if c == '\'' && i+1 < len(src) && src[i+1] == '\'' {
+						i++
+						continue
+					}
+					break
+				}
+			}
+		}
+		prev = c
+	}
+	return line
 }

@@ -174,6 +174,54 @@ services:
 `,
 		},
 		{
+			name: "flow collections closing at the key's indentation",
+			src: `services:
+  a:
+    image: app:1
+    command: [
+      "serve", "--port=80"
+    ]
+    environment: {
+      A: "1"
+    }
+    restart: always
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 5s
+    user: a
+  b:
+    image: app:1
+    command: ["serve", "--port=80"]
+    environment: {A: "1"}
+    restart: always
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 5s
+    user: b
+`,
+			want: `x-default-app: &default-app
+  image: app:1
+  command: [
+    "serve", "--port=80"
+  ]
+  environment: {
+    A: "1"
+  }
+  restart: always
+  healthcheck:
+    test: ["CMD", "true"]
+    interval: 5s
+
+services:
+  a:
+    <<: *default-app
+    user: a
+  b:
+    <<: *default-app
+    user: b
+`,
+		},
+		{
 			name: "existing merge gets the new anchor in front",
 			src: `x-log: &log
   logging:

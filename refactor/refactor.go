@@ -70,6 +70,9 @@ type Result struct {
 	// x- blocks and extended anchors): the only places the effective config
 	// may differ.
 	Added []string
+	// Skipped are groups left alone because their rewrite failed the
+	// self-check (please report them).
+	Skipped []Skip
 }
 
 // LinesSaved is the number of lines the rewrite removes.
@@ -94,26 +97,64 @@ func Rewrite(d *compose.Document, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("unknown style %q: use %q or %q", opts.Style, StyleExtension, StyleFirstService)
 	}
 	res := &Result{Doc: d, Before: d.Src, After: d.Src}
-	groups := dupes.Find(d, opts.MinShared)
-	if len(groups) == 0 {
-		return res, nil
-	}
-	rw, err := newRewriter(d)
-	if err != nil {
-		return nil, err
-	}
-	// Work in file order, so that names and x- blocks follow the services.
-	slices.SortStableFunc(groups, func(a, b dupes.Group) int {
-		return a.Members[0].Key.Line - b.Members[0].Key.Line
-	})
-	names := newNamer(d, opts.Name)
-	for _, g := range groups {
+	var groups []dupes.Group
+	for _, g := range dupes.Find(d, opts.MinShared) {
 		if g.LinesSaved <= 0 {
 			continue // a duplicate, but folding it would not make the file shorter
 		}
 		if opts.Overlay && g.Kind == dupes.New && slices.ContainsFunc(g.Members, func(m *dupes.Member) bool { return m.Merge != nil }) {
 			continue
 		}
+		groups = append(groups, g)
+	}
+	if len(groups) == 0 {
+		return res, nil
+	}
+	// Work in file order, so that names and x- blocks follow the services.
+	slices.SortStableFunc(groups, func(a, b dupes.Group) int {
+		return a.Members[0].Key.Line - b.Members[0].Key.Line
+	})
+	r, err := rewrite(d, groups, opts)
+	if err == nil {
+		return r, nil
+	}
+	// Some group's text did not move cleanly (a layout the line-based edits
+	// do not handle): keep the groups that rewrite on their own.
+	var ok []dupes.Group
+	for _, g := range groups {
+		if _, gerr := rewrite(d, []dupes.Group{g}, opts); gerr == nil {
+			ok = append(ok, g)
+		} else {
+			res.Skipped = append(res.Skipped, Skip{Group: g, Err: gerr})
+		}
+	}
+	if len(ok) == 0 {
+		return res, nil
+	}
+	r, err = rewrite(d, ok, opts)
+	if err != nil {
+		return nil, err
+	}
+	r.Skipped = res.Skipped
+	return r, nil
+}
+
+// Skip is a group left as it was because rewriting it failed the
+// self-check.
+type Skip struct {
+	dupes.Group
+	Err error
+}
+
+// rewrite folds groups into anchors and self-checks the result.
+func rewrite(d *compose.Document, groups []dupes.Group, opts Options) (*Result, error) {
+	res := &Result{Doc: d, Before: d.Src, After: d.Src}
+	rw, err := newRewriter(d)
+	if err != nil {
+		return nil, err
+	}
+	names := newNamer(d, opts.Name)
+	for _, g := range groups {
 		ch := Change{Group: g, Style: opts.Style}
 		switch g.Kind {
 		case dupes.New:

@@ -49,6 +49,7 @@ type refactorFile struct {
 	File       string          `json:"file"`
 	Groups     []refactorGroup `json:"groups"`
 	LinesSaved int             `json:"lines_saved"`
+	Skipped    []refactorGroup `json:"skipped,omitempty"`
 	Written    bool            `json:"written,omitempty"`
 	Refused    string          `json:"refused,omitempty"`
 }
@@ -151,6 +152,11 @@ func (a *app) refactor(c *cli.Context) error {
 				Kind: ch.Kind.String(), Anchor: ch.Name, Style: string(ch.Style),
 				Services: ch.Services, Shared: ch.Shared, LinesSaved: ch.LinesSaved,
 			})
+		}
+		for _, sk := range r.Skipped {
+			rf.Skipped = append(rf.Skipped, refactorGroup{Kind: sk.Kind.String(), Services: sk.Services, Shared: sk.Shared, LinesSaved: sk.LinesSaved})
+			fmt.Fprintf(a.stderr, "composure: %s: left %s as they are: folding them failed composure's own check (please report this file): %v\n",
+				name, strings.Join(sk.Services, ", "), sk.Err)
 		}
 		rf.LinesSaved = r.LinesSaved()
 		if r.Changed() {
