@@ -15,6 +15,9 @@ import (
 	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/envs"
 )
 
 // Env is one environment to prove a rewrite against: the files docker
@@ -169,18 +172,31 @@ func ComposeGo(getenv func(string) string, environ []string) Loader {
 			}
 		}
 		details := types.ConfigDetails{WorkingDir: env.Dir, Environment: vars}
+		var docs []*compose.Document
 		for _, f := range env.Files {
 			cf := types.ConfigFile{Filename: f}
+			var d *compose.Document
+			var err error
 			if b, ok := content[f]; ok {
-				cf.Content = b
+				d, err = compose.Parse(f, b)
 			} else {
-				b, err := os.ReadFile(f)
-				if err != nil {
-					return nil, err
-				}
-				cf.Content = b
+				// compose.ReadFile bounds the size and refuses FIFOs.
+				d, err = compose.ReadFile(f, f)
 			}
+			if err != nil {
+				return nil, err
+			}
+			cf.Content = d.Src
+			if cf.Content == nil {
+				cf.Content = []byte{} // nil would make compose-go read the disk
+			}
+			docs = append(docs, d)
 			details.ConfigFiles = append(details.ConfigFiles, cf)
+		}
+		// compose-go reads env files and include/extends targets without
+		// a bound: refuse FIFOs, devices and oversized files first.
+		if err := envs.CheckInputs(env.Dir, docs, vars); err != nil {
+			return nil, err
 		}
 		name := env.ProjectName
 		if name == "" {
