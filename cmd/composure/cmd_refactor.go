@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,7 @@ import (
 	"github.com/google/renameio/v2"
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v2"
+	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/dupes"
@@ -110,11 +112,16 @@ func (a *app) refactor(c *cli.Context) error {
 
 	var docs []*compose.Document
 	var out []refactorFile
-	possible, refused := false, false
+	possible, refused, refusedInput := false, false, false
 	for _, f := range files {
 		name := relName(dir, f)
 		d, err := compose.ReadFile(f, name)
 		if err != nil {
+			return withCode(exitUsage, err)
+		}
+		// An alias bomb is refused here as everywhere, even when no
+		// rewrite would need to load it.
+		if err := decodeAll(d); err != nil {
 			return withCode(exitUsage, err)
 		}
 		docs = append(docs, d)
@@ -132,9 +139,18 @@ func (a *app) refactor(c *cli.Context) error {
 				err = refactor.Prove(ctx, load, envs, d.Path, r)
 			}
 			if err != nil {
-				refused = true
 				rf.Refused = err.Error()
-				fmt.Fprintf(a.stderr, "composure: %v\n", err)
+				var ce *compose.Error
+				if errors.As(err, &ce) {
+					// The project itself does not load (a FIFO as env_file,
+					// a bad include): the user's input, so exit 2 with the
+					// place to fix first.
+					refusedInput = true
+					fmt.Fprintf(a.stderr, "%v (refusing to refactor %s: nothing proves the rewrite)\n", ce, name)
+				} else {
+					refused = true
+					fmt.Fprintf(a.stderr, "composure: %v\n", err)
+				}
 				out = append(out, rf)
 				continue
 			}
@@ -207,6 +223,8 @@ func (a *app) refactor(c *cli.Context) error {
 	switch {
 	case refused:
 		return silentExit(exitFailure)
+	case refusedInput:
+		return silentExit(exitUsage)
 	case c.Bool("check") && possible:
 		return silentExit(exitFindings)
 	}
@@ -233,12 +251,25 @@ func writeFileAtomic(path string, data []byte) error {
 func defaultComposeFiles(dir string) ([]string, error) {
 	var base string
 	for _, n := range []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"} {
-		if st, err := os.Stat(filepath.Join(dir, n)); err == nil && st.Mode().IsRegular() {
+		// Any existing name is the base, as for docker compose: reading it
+		// then says what is wrong with a directory or a FIFO of that name.
+		if _, err := os.Stat(filepath.Join(dir, n)); err == nil {
 			base = n
 			break
 		}
 	}
 	if base == "" {
+		for _, n := range []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"} {
+			p := filepath.Join(dir, n)
+			if _, err := os.Lstat(p); err == nil {
+				_, err = os.Stat(p)
+				var pe *fs.PathError
+				if errors.As(err, &pe) {
+					err = pe.Err
+				}
+				return nil, &compose.Error{Location: compose.Location{File: relName(dir, p)}, Msg: fmt.Sprintf("symbolic link cannot be followed (%v): fix or remove it", err)}
+			}
+		}
 		return nil, fmt.Errorf("%s: no compose.yaml or docker-compose.yml here: name the files to refactor, or use -C DIR", dir)
 	}
 	entries, err := os.ReadDir(dir)
@@ -264,4 +295,19 @@ func relName(dir, f string) string {
 		return r
 	}
 	return f
+}
+
+// decodeAll expands d's documents within its expansion budget, to refuse an
+// alias bomb.
+func decodeAll(d *compose.Document) error {
+	b := d.ExpansionBudget()
+	for _, top := range append([]*yaml.Node{d.Root}, d.Extra...) {
+		if top == nil {
+			continue
+		}
+		if _, err := d.Decode(top, b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
