@@ -114,6 +114,7 @@ func (a *app) commands() []*cli.Command {
 		a.envsCommand(),
 		a.configCommand(),
 		a.refactorCommand(),
+		a.lintCommand(), a.rulesCommand(),
 	}
 }
 

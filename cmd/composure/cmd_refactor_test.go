@@ -30,13 +30,6 @@ const workersYAML = `services:
     image: redis:7.4.1-bookworm
 `
 
-func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code = run(append([]string{"composure"}, args...), strings.NewReader(""), &out, &errb)
-	return code, out.String(), errb.String()
-}
-
 func writeProject(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -50,7 +43,7 @@ func writeProject(t *testing.T, files map[string]string) string {
 
 func TestRefactorDiffWritesNothing(t *testing.T) {
 	dir := writeProject(t, map[string]string{"compose.yaml": workersYAML})
-	code, out, errs := runCLI(t, "refactor", "-C", dir)
+	code, out, errs := runCLI(t, nil, "refactor", "-C", dir)
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %s", code, errs)
 	}
@@ -68,10 +61,10 @@ func TestRefactorDiffWritesNothing(t *testing.T) {
 func TestRefactorCheckAndWrite(t *testing.T) {
 	dir := writeProject(t, map[string]string{"compose.yaml": workersYAML})
 	path := filepath.Join(dir, "compose.yaml")
-	if code, out, errs := runCLI(t, "refactor", "--check", path); code != exitFindings || !strings.Contains(out, "worker-email, worker-invoices share") {
+	if code, out, errs := runCLI(t, nil, "refactor", "--check", path); code != exitFindings || !strings.Contains(out, "worker-email, worker-invoices share") {
 		t.Fatalf("--check: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
-	if code, _, errs := runCLI(t, "refactor", "--write", path); code != exitOK || !strings.Contains(errs, "wrote compose.yaml") && !strings.Contains(errs, "wrote "+path) {
+	if code, _, errs := runCLI(t, nil, "refactor", "--write", path); code != exitOK || !strings.Contains(errs, "wrote compose.yaml") && !strings.Contains(errs, "wrote "+path) {
 		t.Fatalf("--write: exit %d, stderr %q", code, errs)
 	}
 	st, err := os.Stat(path)
@@ -89,7 +82,7 @@ func TestRefactorCheckAndWrite(t *testing.T) {
 	if len(entries) != 1 {
 		t.Errorf("temporary files left behind: %v", entries)
 	}
-	if code, out, errs := runCLI(t, "refactor", "--check", path); code != exitOK || out != "" {
+	if code, out, errs := runCLI(t, nil, "refactor", "--check", path); code != exitOK || out != "" {
 		t.Errorf("--check after --write: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }
@@ -108,7 +101,7 @@ func TestRefactorJSON(t *testing.T) {
     command: backup
 `,
 	})
-	code, out, errs := runCLI(t, "refactor", "-C", dir, "--format", "json", "--name", "celery")
+	code, out, errs := runCLI(t, nil, "refactor", "-C", dir, "--format", "json", "--name", "celery")
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %s", code, errs)
 	}
@@ -155,7 +148,7 @@ func TestRefactorUsageErrors(t *testing.T) {
 		{"refactor", filepath.Join(dir, "missing.yaml")},
 		{"refactor", "-C", t.TempDir()},
 	} {
-		if code, _, errs := runCLI(t, args...); code != exitUsage || errs == "" {
+		if code, _, errs := runCLI(t, nil, args...); code != exitUsage || errs == "" {
 			t.Errorf("%q: exit %d, stderr %q; want %d with a message", args, code, errs, exitUsage)
 		}
 	}
@@ -164,7 +157,7 @@ func TestRefactorUsageErrors(t *testing.T) {
 func TestRefactorCRLFStays(t *testing.T) {
 	src := strings.ReplaceAll(workersYAML, "\n", "\r\n")
 	dir := writeProject(t, map[string]string{"compose.yaml": src})
-	if code, _, errs := runCLI(t, "refactor", "-C", dir, "--write"); code != exitOK {
+	if code, _, errs := runCLI(t, nil, "refactor", "-C", dir, "--write"); code != exitOK {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	got, _ := os.ReadFile(filepath.Join(dir, "compose.yaml"))
