@@ -91,6 +91,9 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		return nil, err
 	}
 	l.Environment = environment
+	if err := p.checkReferences(l.Docs, cache, environment); err != nil {
+		return nil, err
+	}
 
 	profiles := env.Profiles
 	if len(profiles) == 0 {
@@ -211,6 +214,9 @@ func (p *Project) environment(env *Environment) (types.Mapping, error) {
 	files := env.EnvFiles
 	if len(files) == 0 {
 		files = p.defaultEnvFiles()
+	}
+	if err := p.checkEnvFiles(files); err != nil {
+		return nil, err
 	}
 	vars, err := dotenv.GetEnvFromFile(m, files)
 	if err != nil {
