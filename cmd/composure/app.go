@@ -74,6 +74,10 @@ func (a *app) commands() []*cli.Command {
 	}
 }
 
+// buildVersion is set with -ldflags "-X main.buildVersion=..." by builds that
+// carry no module or VCS information (the Dockerfile's).
+var buildVersion string
+
 // version is the module version and VCS revision from the build info.
 func version() string {
 	bi, ok := debug.ReadBuildInfo()
@@ -81,6 +85,9 @@ func version() string {
 		return "(unknown)"
 	}
 	v := bi.Main.Version
+	if buildVersion != "" {
+		v = buildVersion
+	}
 	var rev, dirty string
 	for _, s := range bi.Settings {
 		switch s.Key {
