@@ -59,8 +59,12 @@ func (r *DockerfileUnpinnedDependencies) check(p *Pass, df *Dockerfile, c shellC
 			}
 			bad = append(bad, w)
 		}
-		report(p.meta.Severity, bad, func(n string) string { return fmt.Sprintf("pip installs %s without an exact version: pin them (name==1.2.3) in a requirements file and run pip install -r requirements.txt", n) })
-		report(diag.Info, tools, func(n string) string { return fmt.Sprintf("pip upgrades %s to whatever is newest at build time: pin the version (pip==24.0) so rebuilds install the same tools (best practice 13)", n) })
+		report(p.meta.Severity, bad, func(n string) string {
+			return fmt.Sprintf("pip installs %s without an exact version: pin them (name==1.2.3) in a requirements file and run pip install -r requirements.txt", n)
+		})
+		report(diag.Info, tools, func(n string) string {
+			return fmt.Sprintf("pip upgrades %s to whatever is newest at build time: pin the version (pip==24.0) so rebuilds install the same tools (best practice 13)", n)
+		})
 		return
 	}
 	p0 := c.prog()
@@ -76,7 +80,9 @@ func (r *DockerfileUnpinnedDependencies) check(p *Pass, df *Dockerfile, c shellC
 				bad = append(bad, w)
 			}
 		}
-		report(p.meta.Severity, bad, func(n string) string { return fmt.Sprintf("%s %s installs %[3]s without an exact version: pin it (name@1.2.3), or add it to package.json and install from the lock file with npm ci", p0, sc, n) })
+		report(p.meta.Severity, bad, func(n string) string {
+			return fmt.Sprintf("%s %s installs %[3]s without an exact version: pin it (name@1.2.3), or add it to package.json and install from the lock file with npm ci", p0, sc, n)
+		})
 	case p0 == "go" && (sc == "install" || sc == "get"):
 		var bad []dockerfile.Word
 		for _, w := range operands(rest, "-ldflags", "-tags", "-o") {
@@ -84,7 +90,9 @@ func (r *DockerfileUnpinnedDependencies) check(p *Pass, df *Dockerfile, c shellC
 				bad = append(bad, w)
 			}
 		}
-		report(p.meta.Severity, bad, func(n string) string { return fmt.Sprintf("go %s of %[2]s follows a moving version: name a release (pkg@v1.2.3)", sc, n) })
+		report(p.meta.Severity, bad, func(n string) string {
+			return fmt.Sprintf("go %s of %[2]s follows a moving version: name a release (pkg@v1.2.3)", sc, n)
+		})
 	case p0 == "gem" && sc == "install":
 		if hasOpt(rest, "-v", "--version") {
 			return
@@ -95,7 +103,9 @@ func (r *DockerfileUnpinnedDependencies) check(p *Pass, df *Dockerfile, c shellC
 				bad = append(bad, w)
 			}
 		}
-		report(p.meta.Severity, bad, func(n string) string { return fmt.Sprintf("gem install of %s without a version: pin it (gem install NAME -v 1.2.3) or install from Gemfile.lock with bundle install", n) })
+		report(p.meta.Severity, bad, func(n string) string {
+			return fmt.Sprintf("gem install of %s without a version: pin it (gem install NAME -v 1.2.3) or install from Gemfile.lock with bundle install", n)
+		})
 	}
 	if s, ws := c.apt(); s == "install" {
 		var bad []dockerfile.Word
@@ -104,7 +114,9 @@ func (r *DockerfileUnpinnedDependencies) check(p *Pass, df *Dockerfile, c shellC
 				bad = append(bad, w)
 			}
 		}
-		report(diag.Info, bad, func(n string) string { return fmt.Sprintf("apt-get installs %s without a version: pin them (curl=7.88.1-10+deb12u5) for repeatable builds, or rely on the pinned base image's release", n) })
+		report(diag.Info, bad, func(n string) string {
+			return fmt.Sprintf("apt-get installs %s without a version: pin them (curl=7.88.1-10+deb12u5) for repeatable builds, or rely on the pinned base image's release", n)
+		})
 	}
 	if s, ws := c.apk(); s == "add" {
 		var bad []dockerfile.Word
@@ -113,7 +125,9 @@ func (r *DockerfileUnpinnedDependencies) check(p *Pass, df *Dockerfile, c shellC
 				bad = append(bad, w)
 			}
 		}
-		report(diag.Info, bad, func(n string) string { return fmt.Sprintf("apk adds %s without a version: pin them (curl=8.5.0-r0) for repeatable builds", n) })
+		report(diag.Info, bad, func(n string) string {
+			return fmt.Sprintf("apk adds %s without a version: pin them (curl=8.5.0-r0) for repeatable builds", n)
+		})
 	}
 }
 
