@@ -76,15 +76,15 @@ func (a *app) lint(c *cli.Context) error {
 		docs[d.Name] = d
 	}
 	opts := diag.PrintOptions{
-		Color:   a.color(c),
+		Color: a.color(c),
 		Sources: func(name string) []byte {
 			if df := proj.dockerfileNamed(name); df != nil {
 				return df.Src
 			}
 			return sourceOf(docs, proj.dir, name)
 		},
-		Rules:   ruleInfos(),
-		Tool:    "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
+		Rules: ruleInfos(),
+		Tool:  "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
 	}
 	if err := diag.Print(a.stdout, format, fs, opts); err != nil {
 		return withCode(exitFailure, err)
