@@ -246,34 +246,39 @@ func dockerfileOf(e *Env, name string, svc map[string]any) (string, func() (*Doc
 }
 
 // DockerfileHealthcheck reports whether service svc of e builds from a local
-// Dockerfile that declares a HEALTHCHECK (not NONE) for the image built: the
-// build target's stage, or the stages it is built from. depends-on-healthcheck
-// counts it as a healthcheck.
+// Dockerfile (or a dockerfile_inline) that declares a HEALTHCHECK, not NONE,
+// for the image built: the build target's stage or the stages it is built
+// FROM, as BuildKit inherits it. depends-on-healthcheck counts it as a
+// healthcheck.
 func DockerfileHealthcheck(e *Env, svc map[string]any) bool {
-	key, load := dockerfileOf(e, "", svc)
-	if key == "" || strings.HasPrefix(key, "inline:") {
-		if b, ok := svc["build"].(map[string]any); ok {
-			if src, ok := e.Str(b["dockerfile_inline"]); ok {
-				f, err := dockerfile.Parse("inline", []byte(src))
-				if err != nil {
-					return false
-				}
-				target, _ := e.Str(b["target"])
-				hc := f.Healthcheck(target)
-				return hc != nil && !hc.Disabled()
-			}
-		}
-		return false
-	}
-	df, fe := load()
-	if fe != nil || df == nil {
-		return false
-	}
 	var target string
+	var src []byte
 	if b, ok := svc["build"].(map[string]any); ok {
 		target, _ = e.Str(b["target"])
+		if v, has := b["dockerfile_inline"]; has {
+			s, _ := e.Str(v)
+			src = []byte(s)
+		}
 	}
-	hc := df.Healthcheck(target)
+	if src == nil {
+		ctx, file, ok := buildPaths(e, svc)
+		if !ok || file == "" {
+			return false
+		}
+		if !filepath.IsAbs(file) {
+			file = filepath.Join(ctx, file)
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return false
+		}
+		src = b
+	}
+	f, err := dockerfile.Parse("Dockerfile", src)
+	if err != nil {
+		return false
+	}
+	hc := f.Healthcheck(target)
 	return hc != nil && !hc.Disabled()
 }
 

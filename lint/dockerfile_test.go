@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
 )
 
@@ -94,5 +95,72 @@ func golden(t *testing.T, path, got string) {
 	}
 	if got != string(want) {
 		t.Errorf("differs from %s\n--- got\n%s--- want\n%s", path, got, want)
+	}
+}
+
+// TestDockerfileHealthcheck checks the HEALTHCHECK depends-on-healthcheck
+// reads from a dependency's Dockerfile: continuation lines, NONE, the build
+// target's stage and the stages it is built from, dockerfile_inline.
+func TestDockerfileHealthcheck(t *testing.T) {
+	const multi = "FROM alpine:3.19.1 AS base\nHEALTHCHECK --interval=5s \\\n  CMD wget -q -O- http://localhost/ || exit 1\n\nFROM base AS app\nUSER nobody\n\nFROM alpine:3.19.1 AS tools\nHEALTHCHECK NONE\n"
+	for _, c := range []struct {
+		name, build string
+		want        bool
+	}{
+		{"final stage without one", "{context: ., dockerfile: multi.Dockerfile}", false},
+		{"target inherits from its base stage", "{context: ., dockerfile: multi.Dockerfile, target: app}", true},
+		{"target base declares it", "{context: ., dockerfile: multi.Dockerfile, target: base}", true},
+		{"no Dockerfile", "{context: ., dockerfile: missing.Dockerfile}", false},
+		{"inline", "{context: ., dockerfile_inline: \"FROM alpine:3.19.1\\nHEALTHCHECK CMD true\\n\"}", true},
+		{"inline NONE", "{context: ., dockerfile_inline: \"FROM alpine:3.19.1\\nHEALTHCHECK NONE\\n\"}", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "multi.Dockerfile"), []byte(multi), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			src := "services:\n  db:\n    build: " + c.build + "\n"
+			d, err := compose.Parse("compose.yaml", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := FileEnv("default", dir, d, nil)
+			if got := DockerfileHealthcheck(e, e.Service("db")); got != c.want {
+				t.Errorf("got %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+// TestDockerfileGuideExamples lints the guide's own Dockerfiles with every
+// rule: the "before" (examples/guide: poetry and compilers in the only
+// stage, COPY . . before the install) and the multi-stage "after"
+// (examples/blog/app), which must be clean of best practices 5 and 8 (and
+// is clean of all).
+func TestDockerfileGuideExamples(t *testing.T) {
+	for _, c := range []struct{ name, path string }{
+		{"guide", "../examples/guide/Dockerfile"},
+		{"blog", "../examples/blog/app/Dockerfile"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fs, _ := lintDockerfile(t, c.path)
+			golden(t, filepath.Join("testdata", "dockerfile-examples", c.name+".out"), render(fs))
+			rules := map[string]bool{}
+			for _, f := range fs {
+				rules[f.Rule] = true
+			}
+			switch c.name {
+			case "guide":
+				for _, id := range []string{"dockerfile-from-pinned", "dockerfile-unpinned-dependencies", "dockerfile-run-chain", "dockerfile-cache-cleanup", "dockerfile-copy-order", "dockerfile-root-user", "dockerfile-multi-stage", "dockerfile-slim-base"} {
+					if !rules[id] {
+						t.Errorf("the guide's before Dockerfile breaks %s, which reports nothing", id)
+					}
+				}
+			case "blog":
+				if len(fs) > 0 {
+					t.Errorf("the guide's multi-stage after Dockerfile has findings:\n%s", render(fs))
+				}
+			}
+		})
 	}
 }
