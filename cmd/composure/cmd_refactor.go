@@ -1,0 +1,267 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/aymanbagabas/go-udiff"
+	"github.com/google/renameio/v2"
+	"github.com/sirupsen/logrus"
+	"github.com/urfave/cli/v2"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/dupes"
+	"github.com/composure-dev/composure/refactor"
+)
+
+func (a *app) refactorCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "refactor",
+		Usage:     "fold duplicated service blocks into YAML anchors (best practice 9), proving the effective config is unchanged",
+		ArgsUsage: "[FILE...]",
+		Description: "Without --write, prints a unified diff and writes nothing. Each rewrite is proved first: every\n" +
+			"environment that includes the file is loaded before and after, and must come out identical.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "project-directory", Aliases: []string{"C"}, Usage: "run as if started in `DIR`"},
+			&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "write the refactored files (atomically, file mode kept)"},
+			&cli.BoolFlag{Name: "check", Usage: "exit 1 when a refactor is possible, write nothing (for CI)"},
+			&cli.StringFlag{Name: "format", Value: "diff", Usage: "output: `diff` or json (the groups)"},
+			&cli.IntFlag{Name: "min-shared", Value: dupes.DefaultMinShared, Usage: "entries services must share to be grouped"},
+			&cli.StringFlag{Name: "name", Usage: "anchor `NAME` (default: the services' common name prefix, else default-app)"},
+			&cli.StringFlag{Name: "style", Value: string(refactor.StyleExtension), Usage: "where shared entries go: extension (x-NAME block) or first-service"},
+		},
+		Action: a.refactor,
+	}
+}
+
+// refactorFile is one file's outcome, as --format json prints it.
+type refactorFile struct {
+	File       string          `json:"file"`
+	Groups     []refactorGroup `json:"groups"`
+	LinesSaved int             `json:"lines_saved"`
+	Written    bool            `json:"written,omitempty"`
+	Refused    string          `json:"refused,omitempty"`
+}
+
+type refactorGroup struct {
+	Kind       string   `json:"kind"`
+	Anchor     string   `json:"anchor,omitempty"`
+	Style      string   `json:"style,omitempty"`
+	Services   []string `json:"services"`
+	Files      []string `json:"files,omitempty"`
+	Shared     []string `json:"shared"`
+	LinesSaved int      `json:"lines_saved"`
+	Suggestion string   `json:"suggestion,omitempty"`
+}
+
+func (a *app) refactor(c *cli.Context) error {
+	style := refactor.Style(c.String("style"))
+	if style != refactor.StyleExtension && style != refactor.StyleFirstService {
+		return withCode(exitUsage, fmt.Errorf("--style %q is not a style: use %q or %q", style, refactor.StyleExtension, refactor.StyleFirstService))
+	}
+	format := c.String("format")
+	if format != "diff" && format != "json" {
+		return withCode(exitUsage, fmt.Errorf("--format %q is not supported by refactor: use \"diff\" or \"json\"", format))
+	}
+	if c.Int("min-shared") < 1 {
+		return withCode(exitUsage, fmt.Errorf("--min-shared %d: give at least 1", c.Int("min-shared")))
+	}
+	if c.Bool("write") && c.Bool("check") {
+		return withCode(exitUsage, errors.New("--write and --check exclude each other: --check only reports"))
+	}
+	if name := c.String("name"); name != "" && !anchorNameRE.MatchString(name) {
+		return withCode(exitUsage, fmt.Errorf("--name %q cannot name an anchor: use letters, digits, '-', '_' or '.'", name))
+	}
+	dir := c.String("project-directory")
+	if dir == "" {
+		dir = "."
+	}
+	files := c.Args().Slice()
+	if len(files) == 0 {
+		var err error
+		if files, err = defaultComposeFiles(dir); err != nil {
+			return withCode(exitUsage, err)
+		}
+	} else {
+		for i, f := range files {
+			if !filepath.IsAbs(f) {
+				files[i] = filepath.Join(dir, f)
+			}
+		}
+	}
+	opts := refactor.Options{MinShared: c.Int("min-shared"), Name: c.String("name"), Style: style}
+	// compose-go logs warnings (unset variables, obsolete `version`) through
+	// logrus on every load; a proof loads each environment twice, and what
+	// it has to say comes back as an error or a difference.
+	logrus.SetOutput(io.Discard)
+	load := refactor.ComposeGo(a.getenv, os.Environ())
+	ctx := c.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+
+	var docs []*compose.Document
+	var out []refactorFile
+	possible, refused := false, false
+	for _, f := range files {
+		name := relName(dir, f)
+		d, err := compose.ReadFile(f, name)
+		if err != nil {
+			return withCode(exitUsage, err)
+		}
+		docs = append(docs, d)
+		if d.Root == nil {
+			continue
+		}
+		rf := refactorFile{File: name, Groups: []refactorGroup{}}
+		r, err := refactor.Rewrite(d, opts)
+		if err != nil {
+			return withCode(exitFailure, err)
+		}
+		if r.Changed() {
+			envs, err := refactor.Environments(f)
+			if err == nil {
+				err = refactor.Prove(ctx, load, envs, d.Path, r)
+			}
+			if err != nil {
+				refused = true
+				rf.Refused = err.Error()
+				fmt.Fprintf(a.stderr, "composure: %v\n", err)
+				out = append(out, rf)
+				continue
+			}
+			possible = true
+		}
+		for _, ch := range r.Changes {
+			rf.Groups = append(rf.Groups, refactorGroup{
+				Kind: ch.Kind.String(), Anchor: ch.Name, Style: string(ch.Style),
+				Services: ch.Services, Shared: ch.Shared, LinesSaved: ch.LinesSaved,
+			})
+		}
+		rf.LinesSaved = r.LinesSaved()
+		if r.Changed() {
+			switch {
+			case c.Bool("write"):
+				if err := writeFileAtomic(d.Path, r.After); err != nil {
+					return withCode(exitFailure, fmt.Errorf("writing %s: %w", name, err))
+				}
+				rf.Written = true
+				fmt.Fprintf(a.stderr, "composure: wrote %s: %d group(s), %d lines saved\n", name, len(r.Changes), rf.LinesSaved)
+			case c.Bool("check"):
+				if format == "diff" {
+					for _, g := range rf.Groups {
+						fmt.Fprintf(a.stdout, "%s: %s share %s: fold into &%s (%d lines saved)\n", name, strings.Join(g.Services, ", "), strings.Join(g.Shared, ", "), g.Anchor, g.LinesSaved)
+					}
+				}
+			case format == "diff":
+				fmt.Fprint(a.stdout, udiff.Unified("a/"+filepath.ToSlash(name), "b/"+filepath.ToSlash(name), string(r.Before), string(r.After)))
+			}
+		}
+		out = append(out, rf)
+	}
+
+	var across []refactorGroup
+	for _, g := range dupes.FindAcross(docs, opts.MinShared) {
+		rg := refactorGroup{Kind: g.Kind.String(), Services: g.Services, Shared: g.Shared, LinesSaved: g.LinesSaved}
+		for _, m := range g.Members {
+			rg.Files = append(rg.Files, m.Doc.Name)
+		}
+		first := g.Members[0]
+		rg.Suggestion = fmt.Sprintf("extends: {file: %s, service: %s}", filepath.ToSlash(first.Doc.Name), first.Name)
+		across = append(across, rg)
+		if format == "diff" {
+			var where []string
+			for _, m := range g.Members {
+				where = append(where, fmt.Sprintf("%s (%s)", m.Name, m.Loc()))
+			}
+			fmt.Fprintf(a.stderr, "composure: %s share %s across files; anchors cannot cross files: consider `%s` in the others\n",
+				strings.Join(where, ", "), strings.Join(g.Shared, ", "), rg.Suggestion)
+		}
+	}
+
+	if format == "json" {
+		doc := struct {
+			Files  []refactorFile  `json:"files"`
+			Across []refactorGroup `json:"across_files"`
+		}{Files: out, Across: across}
+		if doc.Files == nil {
+			doc.Files = []refactorFile{}
+		}
+		if doc.Across == nil {
+			doc.Across = []refactorGroup{}
+		}
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(doc); err != nil {
+			return withCode(exitFailure, err)
+		}
+	}
+	switch {
+	case refused:
+		return silentExit(exitFailure)
+	case c.Bool("check") && possible:
+		return silentExit(exitFindings)
+	}
+	return nil
+}
+
+var anchorNameRE = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// writeFileAtomic replaces the file at path (through symlinks) with data: a
+// temporary file in the same directory, fsync, rename; the mode is kept.
+func writeFileAtomic(path string, data []byte) error {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	return renameio.WriteFile(path, data, st.Mode().Perm(), renameio.WithStaticPermissions(st.Mode().Perm()))
+}
+
+// defaultComposeFiles lists the compose files of dir: the base file docker
+// compose would pick, then its override and other `<stem>.<env>.yml` files.
+func defaultComposeFiles(dir string) ([]string, error) {
+	var base string
+	for _, n := range []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"} {
+		if st, err := os.Stat(filepath.Join(dir, n)); err == nil && st.Mode().IsRegular() {
+			base = n
+			break
+		}
+	}
+	if base == "" {
+		return nil, fmt.Errorf("%s: no compose.yaml or docker-compose.yml here: name the files to refactor, or use -C DIR", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	stem := strings.TrimSuffix(base, filepath.Ext(base))
+	files := []string{filepath.Join(dir, base)}
+	var others []string
+	for _, e := range entries {
+		n := e.Name()
+		if !e.IsDir() && strings.HasPrefix(n, stem+".") && (strings.HasSuffix(n, ".yml") || strings.HasSuffix(n, ".yaml")) && n != base {
+			others = append(others, filepath.Join(dir, n))
+		}
+	}
+	slices.Sort(others)
+	return append(files, others...), nil
+}
+
+// relName is how messages name file f: relative to dir when inside it.
+func relName(dir, f string) string {
+	if r, err := filepath.Rel(dir, f); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return f
+}
