@@ -262,19 +262,11 @@ func writeFileAtomic(path string, data []byte) error {
 // -p, --env-file, --profile), else, given FILE arguments, in the first
 // file's directory.
 func (a *app) refactorProject(c *cli.Context) (*envs.Project, error) {
-	if c.String("project-directory") != "" || len(c.StringSlice("file")) > 0 || c.NArg() == 0 {
+	if lineageString(c, "project-directory") != "" || len(lineageSlice(c, "file")) > 0 || c.NArg() == 0 {
 		return a.project(c)
 	}
-	opts := envs.Options{
-		Dir:         filepath.Dir(c.Args().First()),
-		ProjectName: c.String("project-name"),
-		EnvFiles:    c.StringSlice("env-file"),
-		Profiles:    c.StringSlice("profile"),
-		Getenv:      a.getenv,
-	}
-	if a.environ != nil {
-		opts.Environ = a.environ()
-	}
+	opts := a.projectOptions(c)
+	opts.Dir = filepath.Dir(c.Args().First())
 	return envs.Discover(opts)
 }
 
@@ -284,17 +276,9 @@ func (a *app) refactorProject(c *cli.Context) (*envs.Project, error) {
 func (a *app) proveRefactor(ctx context.Context, c *cli.Context, p *envs.Project, r *refactor.Result) error {
 	list := refactor.Including(p, r.Doc.Path)
 	if len(list) == 0 {
-		opts := envs.Options{
-			Dir:         p.Dir,
-			Files:       []string{r.Doc.Path},
-			ProjectName: c.String("project-name"),
-			EnvFiles:    c.StringSlice("env-file"),
-			Profiles:    c.StringSlice("profile"),
-			Getenv:      a.getenv,
-		}
-		if a.environ != nil {
-			opts.Environ = a.environ()
-		}
+		opts := a.projectOptions(c)
+		opts.Dir = p.Dir
+		opts.Files = []string{r.Doc.Path}
 		alone, err := envs.Discover(opts)
 		if err != nil {
 			return err
