@@ -15,6 +15,10 @@ func interspersed(app *cli.App, args []string) []string {
 	if len(args) < 2 {
 		return args
 	}
+	if last := args[len(args)-1]; last == "--generate-bash-completion" {
+		// urfave/cli only sees the completion request as the last word.
+		return append(interspersed(app, args[:len(args)-1]), last)
+	}
 	out := []string{args[0]}
 	i := 1
 	global := valueFlags(app.Flags)
