@@ -15,6 +15,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/utils"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/merge"
 )
 
 // LoadOptions are the switches of `docker compose config` that change what
@@ -38,7 +39,9 @@ type Loaded struct {
 	// Docs are the environment's files as parsed, in load order (files
 	// reached through include/extends are not among them).
 	Docs []*compose.Document
-	// Merged *merge.Result is added when the merge package lands.
+	// Merged is the merged tree with an origin for every value; nil until
+	// the merge package is wired into Load.
+	Merged *merge.Result
 
 	// Project is compose-go's project as `docker compose config` computes
 	// it (nil with NoInterpolate).
