@@ -28,8 +28,10 @@ type configOptions struct {
 	load   envs.LoadOptions
 	list   string // services, images, volumes, profiles or variables; "" prints the config
 	// --origin (the trailing `# file:line:col` comments and "x-origins")
-	// is added with the merge package: it becomes a field here, a flag in
-	// configCommand and a step in renderConfig.
+	// is wired with the merge package: a field here, a flag in
+	// configCommand, and in renderConfig, after the output is rendered and
+	// before --redact, merge.AnnotateYAML / merge.AnnotateJSON over the
+	// output with the environment's merge.Result.Describe.
 }
 
 // listFlags print one item per line instead of the config, as in docker
@@ -153,6 +155,7 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 		// cannot print): say what step failed
 		return nil, fmt.Errorf("cannot print the config of environment %q: %w", env.Name, err)
 	}
+	// --origin hook: annotate out here (see configOptions).
 	if o.redact {
 		var extra []string
 		if p.Config != nil {
