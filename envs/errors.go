@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -76,6 +78,7 @@ func (p *Project) loadError(docs []*compose.Document, err error) error {
 	if !ok && len(docs) > 0 {
 		loc = compose.Location{File: docs[0].Name, Pos: compose.Pos{Line: 1, Col: 1}}
 	}
+	msg = lowerFirst(strings.TrimSpace(msg))
 	if strings.Contains(msg, "empty compose file") {
 		msg = "empty compose file: add at least `services:`"
 	}
@@ -239,4 +242,15 @@ func lookupLast(docs []*compose.Document, path string) (compose.Location, bool) 
 		return d.Loc(n), true
 	}
 	return compose.Location{}, false
+}
+
+// lowerFirst lowercases a message's first word when it is capitalised
+// ("Circular reference: ..." from compose-go), not an acronym or a name.
+func lowerFirst(msg string) string {
+	r, size := utf8.DecodeRuneInString(msg)
+	next, _ := utf8.DecodeRuneInString(msg[size:])
+	if unicode.IsUpper(r) && unicode.IsLower(next) {
+		return string(unicode.ToLower(r)) + msg[size:]
+	}
+	return msg
 }

@@ -40,8 +40,10 @@ type Loaded struct {
 	// Docs are the environment's files as parsed, in load order (files
 	// reached through include/extends are not among them).
 	Docs []*compose.Document
-	// Merged is the merged tree with an origin for every value; nil until
-	// the merge package is wired into Load.
+	// Merged is the environment merged by the merge package: compose-go's
+	// merged model with the origin (file:line:col, alias chain) of every
+	// value. It is computed once compose-go has accepted the files, so
+	// compose-go's diagnostics come first.
 	Merged *merge.Result
 
 	// Project is compose-go's project as `docker compose config` computes
@@ -90,6 +92,9 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		return nil, err
 	}
 	l.Environment = environment
+	if err := p.checkReferences(l.Docs, cache, environment); err != nil {
+		return nil, err
+	}
 
 	profiles := env.Profiles
 	if len(profiles) == 0 {
@@ -141,7 +146,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 			return nil, p.loadError(l.Docs, err)
 		}
 		l.Model = model
-		return l, nil
+		return l, l.merge()
 	}
 	proj, err := loader.LoadWithContext(ctx, details, lopts...)
 	if err != nil {
@@ -163,6 +168,9 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		}
 	}
 	l.Project = proj
+	if err := l.merge(); err != nil {
+		return nil, err
+	}
 	if opts.NoModel {
 		return l, nil
 	}
@@ -178,6 +186,16 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 
 // identRE matches the names a compose file may take from the environment.
 var identRE = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// merge computes l.Merged from l.Docs.
+func (l *Loaded) merge() error {
+	r, err := merge.Merge(l.Docs)
+	if err != nil {
+		return err
+	}
+	l.Merged = r
+	return nil
+}
 
 // EscapeDollar doubles every `$`, as docker compose does to the output of
 // an interpolated config so that it can be loaded again.
@@ -215,6 +233,9 @@ func (p *Project) environment(env *Environment, docs []*compose.Document) (types
 	files := env.EnvFiles
 	if len(files) == 0 {
 		files = p.defaultEnvFiles()
+	}
+	if err := p.checkEnvFiles(files); err != nil {
+		return nil, err
 	}
 	vars, err := dotenv.GetEnvFromFile(m, files)
 	if err != nil {

@@ -113,6 +113,7 @@ func (a *app) commands() []*cli.Command {
 	return []*cli.Command{
 		a.envsCommand(),
 		a.configCommand(),
+		a.diffCommand(),
 		a.refactorCommand(),
 		a.lintCommand(), a.rulesCommand(),
 	}

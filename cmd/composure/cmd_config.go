@@ -17,6 +17,7 @@ import (
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/merge"
 	"github.com/composure-dev/composure/redact"
 )
 
@@ -27,11 +28,9 @@ type configOptions struct {
 	redact bool
 	load   envs.LoadOptions
 	list   string // services, images, volumes, profiles or variables; "" prints the config
-	// --origin (the trailing `# file:line:col` comments and "x-origins")
-	// is wired with the merge package: a field here, a flag in
-	// configCommand, and in renderConfig, after the output is rendered and
-	// before --redact, merge.AnnotateYAML / merge.AnnotateJSON over the
-	// output with the environment's merge.Result.Describe.
+	// origin adds where each value was set: a trailing `# file:line:col`
+	// comment per value line (YAML), a top-level "x-origins" object (JSON).
+	origin bool
 }
 
 // listFlags print one item per line instead of the config, as in docker
@@ -55,6 +54,7 @@ func (a *app) configCommand() *cli.Command {
 		&cli.BoolFlag{Name: "no-env-resolution", Usage: "don't resolve service env files"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "only check that the environment loads; print nothing"},
 		&cli.BoolFlag{Name: "redact", Usage: "print values of secret-looking variables, args, labels and secrets, and passwords in URLs, as ***"},
+		&cli.BoolFlag{Name: "origin", Usage: "say where each value was set: `# file:line:col` after each value (YAML), an \"x-origins\" object (JSON); `# default` for what docker compose adds"},
 	}
 	for _, l := range listFlags {
 		flags = append(flags, &cli.BoolFlag{Name: l.name, Usage: l.usage})
@@ -72,6 +72,7 @@ func (a *app) configCommand() *cli.Command {
 				format: c.String("format"),
 				output: c.String("output"),
 				redact: c.Bool("redact"),
+				origin: c.Bool("origin"),
 				load: envs.LoadOptions{
 					NoInterpolate:    c.Bool("no-interpolate"),
 					NoNormalize:      c.Bool("no-normalize"),
@@ -155,13 +156,24 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 		// cannot print): say what step failed
 		return nil, fmt.Errorf("cannot print the config of environment %q: %w", env.Name, err)
 	}
-	// --origin hook: annotate out here (see configOptions).
 	if o.redact {
 		var extra []string
 		if p.Config != nil {
 			extra = p.Config.Redact
 		}
 		out, err = redactOutput(out, o.format, redact.New(extra...))
+		if err != nil {
+			return nil, err
+		}
+	}
+	if o.origin {
+		// After redaction, which re-encodes the document: the comments are
+		// added to the final text.
+		describe := func(path string) (string, bool) { return l.Merged.Describe(path), true }
+		if o.format == "json" {
+			return merge.AnnotateJSON(out, describe)
+		}
+		return merge.AnnotateYAML(out, describe)
 	}
 	return out, err
 }
