@@ -34,14 +34,15 @@ var diffFormats = []string{"text", "json", "markdown", "github"}
 func (a *app) diffCommand() *cli.Command {
 	flags := diffFlags()
 	return &cli.Command{
-		Name:  "diff",
-		Usage: "show what differs between two environments, or one environment at two git revisions",
-		ArgsUsage: "A B | ENV --rev REV | ENV --rev REV1..REV2 | --all\n\n" +
-			"   A B                compare environment A with B (e.g. default prod)\n" +
-			"   ENV --rev REV      ENV as of git revision REV against the working tree\n" +
-			"   ENV --rev R1..R2   ENV at revision R1 against revision R2\n" +
-			"   --all              each environment against default\n\n" +
-			"   Paths name list items by identity, not position: services.web.ports[127.0.0.1:8080:80/tcp] (see docs/diff.md).",
+		Name:      "diff",
+		Usage:     "show what differs between two environments, or one environment at two git revisions",
+		ArgsUsage: "A B | ENV --rev REV[..REV2] | --all",
+		Description: "composure diff A B               environment A against B (e.g. default prod)\n" +
+			"composure diff ENV --rev REV     ENV as of git revision REV against the working tree\n" +
+			"composure diff ENV --rev R1..R2  ENV at revision R1 against revision R2\n" +
+			"composure diff --all             each environment against default\n\n" +
+			"Paths name list items by identity, not position:\n" +
+			"services.web.ports[127.0.0.1:8080:80/tcp] (see docs/diff.md).",
 		Flags: flags,
 		Action: func(c *cli.Context) error {
 			o := diffOptions{
