@@ -92,7 +92,7 @@ func BenchmarkCompare10k(b *testing.B) {
 					b.Fatalf("%d changes", len(r.Changes))
 				}
 			}
-			b.ReportMetric((processCPU() - cpu).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric((processCPU()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 		})
 		b.Run(name+"/render", func(b *testing.B) {
 			b.ReportAllocs()
@@ -103,7 +103,7 @@ func BenchmarkCompare10k(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric((processCPU() - cpu).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric((processCPU()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 		})
 	}
 }
