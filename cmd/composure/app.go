@@ -67,7 +67,7 @@ func (a *app) run(cliApp *cli.App, args []string) (code int) {
 			code = exitFailure
 		}
 	}()
-	err := cliApp.Run(args)
+	err := cliApp.Run(interspersed(cliApp, args))
 	if err == nil {
 		return exitOK
 	}
@@ -111,11 +111,12 @@ func (a *app) newCLI() *cli.App {
 // commands lists the subcommands; each lives in cmd_<name>.go.
 func (a *app) commands() []*cli.Command {
 	return []*cli.Command{
-		a.envsCommand(),
-		a.configCommand(),
-		a.diffCommand(),
-		a.refactorCommand(),
-		a.lintCommand(), a.rulesCommand(),
+		withProjectFlags(a.envsCommand()),
+		withProjectFlags(a.configCommand()),
+		withProjectFlags(a.diffCommand()),
+		withProjectFlags(a.refactorCommand()),
+		withProjectFlags(a.lintCommand()),
+		a.rulesCommand(),
 	}
 }
 

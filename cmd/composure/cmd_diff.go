@@ -318,24 +318,16 @@ func (a *app) revSide(c *cli.Context, p *envs.Project, name, rev string) (envdif
 		return fail(err)
 	}
 	var files []string
-	for _, f := range c.StringSlice("file") {
+	for _, f := range lineageSlice(c, "file") {
 		abs, err := filepath.Abs(f)
 		if err != nil {
 			return fail(err)
 		}
 		files = append(files, filepath.Join(t.dir, p.Rel(abs)))
 	}
-	opts := envs.Options{
-		Dir:         t.dir,
-		Files:       files,
-		ProjectName: c.String("project-name"),
-		EnvFiles:    c.StringSlice("env-file"),
-		Profiles:    c.StringSlice("profile"),
-		Getenv:      a.getenv,
-	}
-	if a.environ != nil {
-		opts.Environ = a.environ()
-	}
+	opts := a.projectOptions(c)
+	opts.Dir = t.dir
+	opts.Files = files
 	rp, err := envs.Discover(opts)
 	if err != nil {
 		return fail(fmt.Errorf("at revision %q: %w", rev, err))
