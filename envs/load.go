@@ -15,6 +15,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/utils"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/merge"
 )
 
 // LoadOptions are the switches of `docker compose config` that change what
@@ -38,7 +39,11 @@ type Loaded struct {
 	// Docs are the environment's files as parsed, in load order (files
 	// reached through include/extends are not among them).
 	Docs []*compose.Document
-	// Merged *merge.Result is added when the merge package lands.
+	// Merged is the environment merged by the merge package: compose-go's
+	// merged model with the origin (file:line:col, alias chain) of every
+	// value. It is computed once compose-go has accepted the files, so
+	// compose-go's diagnostics come first.
+	Merged *merge.Result
 
 	// Project is compose-go's project as `docker compose config` computes
 	// it (nil with NoInterpolate).
@@ -74,14 +79,8 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		if err != nil {
 			return nil, err
 		}
-		b := d.ExpansionBudget()
-		for _, r := range append([]*yaml3Node{d.Root}, d.Extra...) {
-			if r == nil {
-				continue
-			}
-			if _, err := d.Decode(r, b); err != nil {
-				return nil, err
-			}
+		if err := checkExpansion(d); err != nil {
+			return nil, err
 		}
 		nodes += d.Nodes
 		l.Docs = append(l.Docs, d)
@@ -92,6 +91,9 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		return nil, err
 	}
 	l.Environment = environment
+	if err := p.checkReferences(l.Docs, cache, environment); err != nil {
+		return nil, err
+	}
 
 	profiles := env.Profiles
 	if len(profiles) == 0 {
@@ -143,7 +145,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 			return nil, p.loadError(l.Docs, err)
 		}
 		l.Model = model
-		return l, nil
+		return l, l.merge()
 	}
 	proj, err := loader.LoadWithContext(ctx, details, lopts...)
 	if err != nil {
@@ -165,6 +167,9 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		}
 	}
 	l.Project = proj
+	if err := l.merge(); err != nil {
+		return nil, err
+	}
 	if opts.NoModel {
 		return l, nil
 	}
@@ -176,6 +181,16 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		return nil, err
 	}
 	return l, nil
+}
+
+// merge computes l.Merged from l.Docs.
+func (l *Loaded) merge() error {
+	r, err := merge.Merge(l.Docs)
+	if err != nil {
+		return err
+	}
+	l.Merged = r
+	return nil
 }
 
 // EscapeDollar doubles every `$`, as docker compose does to the output of
@@ -199,6 +214,9 @@ func (p *Project) environment(env *Environment) (types.Mapping, error) {
 	files := env.EnvFiles
 	if len(files) == 0 {
 		files = p.defaultEnvFiles()
+	}
+	if err := p.checkEnvFiles(files); err != nil {
+		return nil, err
 	}
 	vars, err := dotenv.GetEnvFromFile(m, files)
 	if err != nil {

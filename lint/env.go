@@ -87,11 +87,8 @@ func (e *Env) Interpolate(s string) (string, bool) {
 	if lookup == nil {
 		lookup = func(string) (string, bool) { return "", false }
 	}
-	out, err := template.SubstituteWithOptions(s, func(name string) (string, bool) {
-		v, found := lookup(name)
-		return v, found
-	}, template.WithoutLogging, template.WithReplacementFunction(func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
-		v, applied, err := template.DefaultReplacementAppliedFunc(sub, m, cfg)
+	out, err := template.SubstituteWithOptions(s, lookup, template.WithoutLogging, template.WithReplacementFunction(func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
+		v, applied, err := template.DefaultReplacementAppliedFunc(sub, quiet(m), cfg)
 		if err == nil && !applied && !strings.HasPrefix(sub, "$$") {
 			ok = false
 		}
@@ -101,6 +98,22 @@ func (e *Env) Interpolate(s string) (string, bool) {
 		return "", false
 	}
 	return out, ok
+}
+
+// quiet wraps a mapping for one substitution: the first lookup (the
+// variable itself) is answered truthfully; later ones come from compose-go
+// interpolating a nested default (`${A:-$B}`) with logging on, so a missing
+// variable there answers "set, empty" instead of printing a logrus warning.
+func quiet(m template.Mapping) template.Mapping {
+	first := true
+	return func(name string) (string, bool) {
+		v, ok := m(name)
+		if first {
+			first = false
+			return v, ok
+		}
+		return v, true
+	}
 }
 
 // Str returns v as an interpolated string: scalars are formatted as docker
@@ -231,6 +244,13 @@ func FileEnv(name, dir string, d *compose.Document, lookup func(string) (string,
 				e.Model = m
 				if s, ok := m["services"].(map[string]any); ok {
 					e.Services = s
+				}
+				// With no profile active, docker compose leaves out every
+				// service that lists profiles.
+				for name, svc := range e.Services {
+					if ps, ok := asMap(svc)["profiles"].([]any); ok && len(ps) > 0 {
+						e.Disabled[name] = true
+					}
 				}
 			}
 		}

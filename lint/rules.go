@@ -25,6 +25,14 @@ func Rules() []Rule {
 		NewPrivileged(),
 		NewHardcodedSecret(),
 		NewLoadError(),
+		NewDockerfileFromPinned(),
+		NewDockerfileUnpinnedDependencies(),
+		NewDockerfileRunChain(),
+		NewDockerfileCacheCleanup(),
+		NewDockerfileCopyOrder(),
+		NewDockerfileRootUser(),
+		NewDockerfileMultiStage(),
+		NewDockerfileSlimBase(),
 	}
 }
 

@@ -49,18 +49,25 @@ func runWithEnv(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv
 	return runApp(&app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}, args)
 }
 
-func runApp(a *app, args []string) (code int) {
+func runApp(a *app, args []string) int { return a.run(a.newCLI(), args) }
+
+// run runs cliApp with the last-resort recover; split from runApp so a test
+// can add a command that panics, which no user can reach.
+func (a *app) run(cliApp *cli.App, args []string) (code int) {
 	stderr := a.stderr
 	defer func() {
 		if r := recover(); r != nil {
 			first := strings.SplitN(fmt.Sprint(r), "\n", 2)[0]
+			cmdline := ""
+			if len(args) > 1 {
+				cmdline = strings.Join(args[1:], " ")
+			}
 			fmt.Fprintf(stderr, "composure %s: internal error in %q: %s\nplease report it with the command and the files that caused it\n",
-				version(), strings.Join(args[1:], " "), first)
+				version(), cmdline, first)
 			code = exitFailure
 		}
 	}()
-	cliApp := a.newCLI()
-	err := cliApp.Run(args)
+	err := cliApp.Run(interspersed(cliApp, args))
 	if err == nil {
 		return exitOK
 	}
@@ -106,6 +113,7 @@ func (a *app) commands() []*cli.Command {
 	return []*cli.Command{
 		a.envsCommand(),
 		a.configCommand(),
+		a.diffCommand(),
 		a.refactorCommand(),
 		a.lintCommand(), a.rulesCommand(),
 	}

@@ -56,14 +56,15 @@ func (a *app) lint(c *cli.Context) error {
 			return withCode(exitUsage, fmt.Errorf("--rule: unknown rule %q: `composure rules` lists them", id))
 		}
 	}
-	proj, err := loadLintProject(c.String("project-directory"), c.StringSlice("file"), c.Args().Slice(), a.getenv)
+	envArgs, dfArgs := splitDockerfileArgs(c.Args().Slice())
+	proj, err := loadLintTargets(c.String("project-directory"), c.StringSlice("file"), envArgs, dfArgs, a.getenv)
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
 	if err := proj.config.Validate(lint.Rules()); err != nil {
 		return withCode(exitUsage, fmt.Errorf("%s: %w", proj.configName, err))
 	}
-	fs := lint.Run(lint.Input{Files: proj.files, Envs: proj.envs, Config: proj.config, Only: only})
+	fs := lint.Run(lint.Input{Files: proj.files, Envs: proj.envs, Dockerfiles: proj.dockerfiles, Config: proj.config, Only: only})
 	fs = append(fs, proj.loadErrors...)
 	diag.Sort(fs)
 
@@ -75,10 +76,15 @@ func (a *app) lint(c *cli.Context) error {
 		docs[d.Name] = d
 	}
 	opts := diag.PrintOptions{
-		Color:   a.color(c),
-		Sources: func(name string) []byte { return sourceOf(docs, proj.dir, name) },
-		Rules:   ruleInfos(),
-		Tool:    "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
+		Color: a.color(c),
+		Sources: func(name string) []byte {
+			if df := proj.dockerfileNamed(name); df != nil {
+				return df.Src
+			}
+			return sourceOf(docs, proj.dir, name)
+		},
+		Rules: ruleInfos(),
+		Tool:  "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
 	}
 	if err := diag.Print(a.stdout, format, fs, opts); err != nil {
 		return withCode(exitFailure, err)
@@ -148,6 +154,12 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
 	}
 	failed := false
 	for _, name := range names {
+		if df := proj.dockerfileNamed(name); df != nil {
+			if !a.fixDockerfile(c, df, byFile[name]) {
+				failed = true
+			}
+			continue
+		}
 		d := docs[name]
 		if d == nil || d.Path == "" {
 			continue
@@ -179,7 +191,7 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
 		fmt.Fprintf(a.stderr, "composure: applied %d %s to %d %s\n", n, plural(n, "fix", "fixes"), len(names), plural(len(names), "file", "files"))
 		// Reload every environment: the fixed project must still load.
 		if len(names) > 0 {
-			p2, err := loadLintProject(proj.dir, proj.explicit, proj.envNames, a.getenv)
+			p2, err := loadLintTargets(proj.dir, proj.explicit, proj.envNames, proj.dockerfileArgs, a.getenv)
 			if err != nil || len(p2.loadErrors) > 0 {
 				fmt.Fprintf(a.stderr, "composure: the project no longer loads after fixing: %v\n", errOr(err, p2))
 				return silentExit(exitFailure)
@@ -216,6 +228,10 @@ type lintProject struct {
 	loadErrors []diag.Finding
 	config     *lint.Config
 	configName string
+	// dockerfiles are the Dockerfiles of the local builds and those named
+	// on the command line (dockerfileArgs).
+	dockerfiles    []*lint.Dockerfile
+	dockerfileArgs []string
 }
 
 // composeNames are the files docker compose reads by default, in its order.

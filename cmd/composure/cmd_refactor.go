@@ -16,6 +16,7 @@ import (
 	"github.com/google/renameio/v2"
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v2"
+	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/dupes"
@@ -116,11 +117,16 @@ func (a *app) refactor(c *cli.Context) error {
 
 	var docs []*compose.Document
 	var out []refactorFile
-	possible, refused := false, false
+	possible, refused, refusedInput := false, false, false
 	for _, f := range files {
 		name := p.Rel(f)
 		d, err := compose.ReadFile(f, name)
 		if err != nil {
+			return withCode(exitUsage, err)
+		}
+		// An alias bomb is refused here as everywhere, even when no
+		// rewrite would need to load it.
+		if err := decodeAll(d); err != nil {
 			return withCode(exitUsage, err)
 		}
 		docs = append(docs, d)
@@ -139,9 +145,18 @@ func (a *app) refactor(c *cli.Context) error {
 		if r.Changed() {
 			err := a.proveRefactor(ctx, c, p, r)
 			if err != nil {
-				refused = true
 				rf.Refused = err.Error()
-				fmt.Fprintf(a.stderr, "composure: %v\n", err)
+				var ce *compose.Error
+				if errors.As(err, &ce) {
+					// The project itself does not load (a FIFO as env_file,
+					// a bad include): the user's input, so exit 2 with the
+					// place to fix first.
+					refusedInput = true
+					fmt.Fprintf(a.stderr, "%v (refusing to refactor %s: nothing proves the rewrite)\n", ce, name)
+				} else {
+					refused = true
+					fmt.Fprintf(a.stderr, "composure: %v\n", err)
+				}
 				out = append(out, rf)
 				continue
 			}
@@ -219,6 +234,8 @@ func (a *app) refactor(c *cli.Context) error {
 	switch {
 	case refused:
 		return silentExit(exitFailure)
+	case refusedInput:
+		return silentExit(exitUsage)
 	case c.Bool("check") && possible:
 		return silentExit(exitFindings)
 	}
@@ -285,4 +302,19 @@ func (a *app) proveRefactor(ctx context.Context, c *cli.Context, p *envs.Project
 		p, list = alone, alone.Envs
 	}
 	return refactor.Prove(ctx, p, list, r)
+}
+
+// decodeAll expands d's documents within its expansion budget, to refuse an
+// alias bomb.
+func decodeAll(d *compose.Document) error {
+	b := d.ExpansionBudget()
+	for _, top := range append([]*yaml.Node{d.Root}, d.Extra...) {
+		if top == nil {
+			continue
+		}
+		if _, err := d.Decode(top, b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
