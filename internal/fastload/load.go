@@ -14,8 +14,8 @@
 // Load runs the same pipeline as compose-go's loader (loader.go:
 // LoadWithContext -> load -> loadYamlModel -> loadYamlFile, then
 // ModelToProject), step by step and in the same order, calling compose-go's
-// exported steps where they are cheap (override.Merge, EnforceUnicity,
-// schema.Validate, Normalize, ResolveEnvironment, ModelToProject) and
+// exported steps where they are cheap (override.Merge, schema.Validate,
+// Normalize, ResolveEnvironment, ModelToProject) and
 // copies of the slow generic steps (internal/composego) whose only change is
 // an allocation-free pattern lookup (internal/pathmatch). Projects using
 // `include` or `extends`, whose upstream steps take unexported state, are
@@ -44,6 +44,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	interp "github.com/composure-dev/composure/internal/fastload/internal/composego/interpolation"
+	uniq "github.com/composure-dev/composure/internal/fastload/internal/composego/override"
 	"github.com/composure-dev/composure/internal/fastload/internal/composego/paths"
 	"github.com/composure-dev/composure/internal/fastload/internal/composego/transform"
 	"github.com/composure-dev/composure/internal/fastload/internal/composego/validation"
@@ -320,7 +321,7 @@ func loadYamlFile(file types.ConfigFile, opts *loader.Options, dict map[string]a
 		if err != nil {
 			return err
 		}
-		dict, err = override.EnforceUnicity(dict)
+		dict, err = uniq.EnforceUnicity(dict)
 		if err != nil {
 			return err
 		}
@@ -338,7 +339,7 @@ func loadYamlFile(file types.ConfigFile, opts *loader.Options, dict map[string]a
 			return err
 		}
 		dict = omitEmptyModel(dict)
-		dict, err = override.EnforceUnicity(dict)
+		dict, err = uniq.EnforceUnicity(dict)
 		return err
 	}
 
