@@ -1,0 +1,131 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+const cleanCompose = "services:\n  web:\n    image: nginx:1.27\n"
+
+const flawedCompose = `version: "3.8"
+services:
+  web:
+    image: example/web:1.0
+    restart: unless-stoped
+    ports:
+      - 8080:80
+`
+
+func TestLintExitCodes(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		args  []string
+		code  int
+		out   string // substring of stdout
+	}{
+		{"clean", map[string]string{"compose.yaml": cleanCompose}, nil, 0, ""},
+		{"warnings under fail-on error", map[string]string{"compose.yaml": "version: '3'\n" + cleanCompose}, nil, 0, "[obsolete-version]"},
+		{"warnings with fail-on warning", map[string]string{"compose.yaml": "version: '3'\n" + cleanCompose}, []string{"--fail-on", "warning"}, 1, "compose.yaml:1:1: warning:"},
+		{"error", map[string]string{"compose.yaml": flawedCompose}, nil, 1, `compose.yaml:5:14: error: restart policy "unless-stoped" is invalid`},
+		{"broken yaml is a finding and exit 2", map[string]string{"compose.yaml": "services:\n  web: [\n"}, nil, 2, "[load-error]"},
+		{"no compose file", map[string]string{"README": "x"}, nil, 2, ""},
+		{"bad format", map[string]string{"compose.yaml": cleanCompose}, []string{"--format", "xml"}, 2, ""},
+		{"bad fail-on", map[string]string{"compose.yaml": cleanCompose}, []string{"--fail-on", "fatal"}, 2, ""},
+		{"unknown rule", map[string]string{"compose.yaml": cleanCompose}, []string{"--rule", "nope"}, 2, ""},
+		{"diff without fix", map[string]string{"compose.yaml": cleanCompose}, []string{"--diff"}, 2, ""},
+		{"ignore comment", map[string]string{"compose.yaml": "version: '3' # composure-ignore obsolete-version: legacy tooling\n" + cleanCompose}, []string{"--fail-on", "info"}, 0, ""},
+		{"config turns a rule off", map[string]string{"compose.yaml": flawedCompose, "composure.yaml": "lint:\n  rules:\n    restart-policy: off\n"}, nil, 0, "[unquoted-port]"},
+		{"config raises a severity", map[string]string{"compose.yaml": "version: '3'\n" + cleanCompose, "composure.yaml": "lint:\n  rules:\n    obsolete-version: error\n"}, nil, 1, "error: the top-level"},
+		{"config with unknown rule", map[string]string{"compose.yaml": cleanCompose, "composure.yaml": "lint:\n  rules:\n    restart-polcy: off\n"}, nil, 2, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, tt.files)
+			code, out, errOut := runCLI(t, nil, append([]string{"lint", "-C", dir}, tt.args...)...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tt.code, out, errOut)
+			}
+			if !strings.Contains(out, tt.out) {
+				t.Errorf("stdout lacks %q:\n%s", tt.out, out)
+			}
+		})
+	}
+}
+
+func TestLintJSON(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"compose.yaml": flawedCompose})
+	code, out, _ := runCLI(t, nil, "lint", "-C", dir, "--format", "json")
+	if code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	var v struct {
+		Findings []map[string]any `json:"findings"`
+		Summary  map[string]int   `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Summary["error"] != 1 || v.Summary["warning"] != 2 {
+		t.Errorf("summary = %v", v.Summary)
+	}
+	for _, k := range []string{"rule", "severity", "message", "file", "line", "column", "end_line", "end_column", "environments", "related", "fix"} {
+		if _, ok := v.Findings[0][k]; !ok {
+			t.Errorf("finding lacks %q: %v", k, v.Findings[0])
+		}
+	}
+}
+
+func TestLintFix(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"compose.yaml": flawedCompose})
+	code, out, _ := runCLI(t, nil, "lint", "-C", dir, "--fix", "--diff")
+	if code != 0 || !strings.Contains(out, "+    restart: unless-stopped") || !strings.Contains(out, `+      - "8080:80"`) {
+		t.Fatalf("exit %d, diff:\n%s", code, out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "compose.yaml")); string(b) != flawedCompose {
+		t.Fatal("--diff wrote the file")
+	}
+	code, _, errOut := runCLI(t, nil, "lint", "-C", dir, "--fix")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := "services:\n  web:\n    image: example/web:1.0\n    restart: unless-stopped\n    ports:\n      - \"8080:80\"\n"
+	if b, _ := os.ReadFile(filepath.Join(dir, "compose.yaml")); string(b) != want {
+		t.Errorf("fixed file:\n%s\nwant:\n%s", b, want)
+	}
+	if code, out, _ := runCLI(t, nil, "lint", "-C", dir, "--fail-on", "info"); code != 0 {
+		t.Errorf("after --fix: exit %d\n%s", code, out)
+	}
+}
+
+func TestRulesCommand(t *testing.T) {
+	code, out, _ := runCLI(t, nil, "rules")
+	if code != 0 || !strings.Contains(out, "depends-on-healthcheck") || !strings.Contains(out, "unquoted-port") {
+		t.Errorf("rules: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, nil, "rules", "restart-policy")
+	if code != 0 || !strings.Contains(out, "unless-stoped") || !strings.Contains(out, "Best practice 15") {
+		t.Errorf("rules restart-policy: exit %d\n%s", code, out)
+	}
+	if code, _, _ := runCLI(t, nil, "rules", "nope"); code != 2 {
+		t.Errorf("unknown rule: exit %d, want 2", code)
+	}
+}

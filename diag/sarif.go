@@ -1,0 +1,123 @@
+package diag
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+)
+
+func sarifLevel(s Severity) string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	}
+	return "note"
+}
+
+func sarifRegion(start, end Pos) *sarif.Region {
+	r := sarif.NewRegion().WithStartLine(start.Line).WithStartColumn(max(start.Col, 1))
+	if end.Line >= start.Line && end.Line > 0 {
+		r.WithEndLine(end.Line).WithEndColumn(max(end.Col, 1))
+	}
+	return r
+}
+
+func sarifLocation(sp Span) *sarif.Location {
+	pl := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(sp.File))
+	if sp.Start.Line > 0 {
+		pl.WithRegion(sarifRegion(sp.Start, endOf(sp)))
+	}
+	return sarif.NewLocationWithPhysicalLocation(pl)
+}
+
+// PrintSARIF writes a SARIF 2.1.0 log with one run: every rule of o.Rules
+// with its help text and URL, results with related locations and fixes.
+// Columns count Unicode code points, as ours do.
+func PrintSARIF(w io.Writer, fs []Finding, o PrintOptions) error {
+	rep, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return err
+	}
+	tool := o.Tool
+	if tool == "" {
+		tool = "composure"
+	}
+	run := sarif.NewRunWithInformationURI(tool, o.ToolURL)
+	if o.Version != "" {
+		run.Tool.Driver.WithVersion(o.Version)
+	}
+	run.WithColumnKind("unicodeCodePoints")
+	index := map[string]int{}
+	rules := slices.Clone(o.Rules)
+	for _, f := range fs {
+		if !slices.ContainsFunc(rules, func(r RuleInfo) bool { return r.ID == f.Rule }) {
+			rules = append(rules, RuleInfo{ID: f.Rule, Summary: f.Rule, Severity: f.Severity})
+		}
+	}
+	for i, r := range rules {
+		index[r.ID] = i
+		d := run.AddRule(r.ID).
+			WithShortDescription(sarif.NewMultiformatMessageString(r.Summary)).
+			WithFullDescription(sarif.NewMultiformatMessageString(firstNonEmpty(r.Help, r.Summary))).
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Severity)))
+		if r.Title != "" && r.Title != r.ID {
+			d.WithName(r.Title)
+		}
+		if r.Help != "" {
+			d.WithTextHelp(r.Help)
+		}
+		if r.URL != "" {
+			d.WithHelpURI(r.URL)
+		}
+	}
+	for _, f := range fs {
+		res := sarif.NewRuleResult(f.Rule).WithRuleIndex(index[f.Rule]).WithLevel(sarifLevel(f.Severity)).
+			WithMessage(sarif.NewTextMessage(f.Message)).
+			WithLocations([]*sarif.Location{sarifLocation(f.Span)})
+		for i, rel := range f.Related {
+			l := sarifLocation(rel.Span).WithId(i + 1).WithMessage(sarif.NewTextMessage(rel.Message))
+			res.AddRelatedLocation(l)
+		}
+		if f.Fix != nil {
+			fix := sarif.NewFix().WithDescriptionText(f.Fix.Message)
+			byFile := map[string]*sarif.ArtifactChange{}
+			var order []string
+			for _, e := range f.Fix.Edits {
+				ch, ok := byFile[e.File]
+				if !ok {
+					ch = sarif.NewArtifactChange(sarif.NewSimpleArtifactLocation(e.File))
+					byFile[e.File] = ch
+					order = append(order, e.File)
+				}
+				ch.WithReplacement(sarif.NewReplacement(sarifRegion(e.StartPos, e.EndPos)).
+					WithInsertedContent(sarif.NewArtifactContent().WithText(e.NewText)))
+			}
+			for _, name := range order {
+				fix.AddArtifactChanges(byFile[name])
+			}
+			res.Fixes = append(res.Fixes, fix)
+		}
+		if len(f.Envs) > 0 {
+			res.Properties = sarif.Properties{"environments": f.Envs}
+		}
+		run.AddResult(res)
+	}
+	rep.AddRun(run)
+	if err := rep.PrettyWrite(w); err != nil {
+		return fmt.Errorf("writing SARIF: %w", err)
+	}
+	return nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

@@ -1,0 +1,147 @@
+package diag
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fatih/color"
+)
+
+// PrintText writes each finding as `file:line:col: severity: message [rule]`,
+// then the source line with a caret under the span (`^~~~`), related
+// locations and the environments it holds in, like actionlint's PrettyPrint.
+func PrintText(w io.Writer, fs []Finding, o PrintOptions) error {
+	bw := bufio.NewWriter(w)
+	st := newStyles(o.Color)
+	for _, f := range fs {
+		fmt.Fprintf(bw, "%s: %s: %s %s\n", st.pos.Sprint(f.Span.String()), st.sev(f.Severity).Sprint(f.Severity.String()),
+			st.msg.Sprint(f.Message), st.rule.Sprint("["+f.Rule+"]"))
+		writeSnippet(bw, f.Span, o.Sources, st)
+		for _, r := range f.Related {
+			fmt.Fprintf(bw, "  %s: note: %s\n", st.pos.Sprint(r.Span.String()), r.Message)
+		}
+		if len(f.Envs) > 0 {
+			fmt.Fprintf(bw, "  environments: %s\n", strings.Join(f.Envs, ", "))
+		}
+		if f.Fix != nil {
+			fmt.Fprintf(bw, "  fix: %s\n", f.Fix.Message)
+		}
+	}
+	if len(fs) > 0 {
+		s := Summarize(fs)
+		fmt.Fprintf(bw, "%d %s (%d %s, %d %s, %d info)\n", len(fs), plural(len(fs), "finding"),
+			s.Error, plural(s.Error, "error"), s.Warning, plural(s.Warning, "warning"), s.Info)
+	}
+	return bw.Flush()
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// writeSnippet prints the line of sp.Start and marks the span on it: a caret
+// at the start column, tildes to the end column (or to the end of the line
+// when the span continues on later lines). Columns count characters, and a
+// tab in the prefix is copied so the caret lines up.
+func writeSnippet(w io.Writer, sp Span, src Sources, st styles) {
+	if src == nil || sp.Start.Line < 1 {
+		return
+	}
+	text := src(sp.File)
+	if text == nil {
+		return
+	}
+	line, ok := lineOf(text, sp.Start.Line)
+	if !ok {
+		return
+	}
+	n := utf8.RuneCountInString(line)
+	startCol := min(max(sp.Start.Col, 1), n+1)
+	endCol := startCol + 1
+	switch {
+	case sp.End.Line == sp.Start.Line && sp.End.Col > startCol:
+		endCol = min(sp.End.Col, n+1)
+	case sp.End.Line > sp.Start.Line:
+		endCol = n + 1
+	}
+	if endCol <= startCol {
+		endCol = startCol + 1
+	}
+	var pad strings.Builder
+	i := 1
+	for _, r := range line {
+		if i >= startCol {
+			break
+		}
+		if r == '\t' {
+			pad.WriteByte('\t')
+		} else {
+			pad.WriteByte(' ')
+		}
+		i++
+	}
+	gutter := fmt.Sprintf("%5d | ", sp.Start.Line)
+	fmt.Fprintf(w, "%s%s\n", st.gutter.Sprint(gutter), line)
+	mark := "^" + strings.Repeat("~", endCol-startCol-1)
+	fmt.Fprintf(w, "%s%s%s\n", st.gutter.Sprint(strings.Repeat(" ", len(gutter)-2)+"| "), pad.String(), st.caret.Sprint(mark))
+}
+
+// lineOf returns line n (1-based) of text without its line ending.
+func lineOf(text []byte, n int) (string, bool) {
+	for i := 1; i < n; i++ {
+		j := bytes.IndexByte(text, '\n')
+		if j < 0 {
+			return "", false
+		}
+		text = text[j+1:]
+	}
+	if j := bytes.IndexByte(text, '\n'); j >= 0 {
+		text = text[:j]
+	}
+	return strings.TrimSuffix(string(text), "\r"), true
+}
+
+type styles struct {
+	pos, msg, rule, gutter, caret, err, warn, info *color.Color
+}
+
+func (s styles) sev(v Severity) *color.Color {
+	switch v {
+	case Error:
+		return s.err
+	case Warning:
+		return s.warn
+	}
+	return s.info
+}
+
+// newStyles builds colours enabled or disabled explicitly, never through
+// fatih/color's package-level NoColor switch, so parallel runs don't interfere.
+func newStyles(on bool) styles {
+	mk := func(attrs ...color.Attribute) *color.Color {
+		c := color.New(attrs...)
+		if on {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+		return c
+	}
+	return styles{
+		pos:    mk(color.Bold),
+		msg:    mk(),
+		rule:   mk(color.Faint),
+		gutter: mk(color.FgBlue),
+		caret:  mk(color.FgGreen, color.Bold),
+		err:    mk(color.FgRed, color.Bold),
+		warn:   mk(color.FgYellow, color.Bold),
+		info:   mk(color.FgCyan, color.Bold),
+	}
+}

@@ -1,0 +1,166 @@
+package lint
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/diag"
+)
+
+// lintDockerfile lints the Dockerfile at path on its own (as named on the
+// command line) with every Dockerfile rule.
+func lintDockerfile(t testing.TB, path string) ([]diag.Finding, *Dockerfile) {
+	t.Helper()
+	df, fe, err := LoadDockerfile(path, filepath.Base(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fe != nil {
+		return []diag.Finding{*fe}, nil
+	}
+	return Run(Input{Dockerfiles: []*Dockerfile{df}}), df
+}
+
+// TestDockerfileGolden lints testdata/<rule>/<case>.Dockerfile and compares
+// the rule's findings with <case>.out; when findings carry fixes, the fixed
+// file is compared with <case>.fixed. Every Dockerfile rule has a good and a
+// bad case.
+func TestDockerfileGolden(t *testing.T) {
+	for _, id := range IDs() {
+		if ruleByID(id).Meta().Scope != ScopeDockerfile {
+			continue
+		}
+		cases, _ := filepath.Glob(filepath.Join("testdata", id, "*.Dockerfile"))
+		if len(cases) < 2 {
+			t.Errorf("rule %s: want at least a good and a bad case in testdata/%s, have %d", id, id, len(cases))
+		}
+		for _, c := range cases {
+			name := strings.TrimSuffix(filepath.Base(c), ".Dockerfile")
+			t.Run(id+"/"+name, func(t *testing.T) {
+				fs, df := lintDockerfile(t, c)
+				fs = slices.DeleteFunc(fs, func(f diag.Finding) bool { return f.Rule != id })
+				golden(t, strings.TrimSuffix(c, ".Dockerfile")+".out", render(fs))
+				if strings.HasPrefix(name, "good") && len(fs) > 0 {
+					t.Errorf("good case has findings:\n%s", render(fs))
+				}
+				if strings.HasPrefix(name, "bad") && len(fs) == 0 {
+					t.Errorf("bad case has no findings")
+				}
+				var edits []diag.TextEdit
+				for _, f := range fs {
+					if f.Fix != nil {
+						edits = append(edits, f.Fix.Edits...)
+					}
+				}
+				if len(edits) == 0 || df == nil {
+					return
+				}
+				out, err := diag.Apply(df.Src, edits)
+				if err != nil {
+					t.Fatal(err)
+				}
+				golden(t, strings.TrimSuffix(c, ".Dockerfile")+".fixed", string(out))
+				// The fixed file parses and the rule is satisfied.
+				tmp := filepath.Join(t.TempDir(), "Dockerfile")
+				if err := os.WriteFile(tmp, out, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				again, _ := lintDockerfile(t, tmp)
+				for _, f := range again {
+					if f.Rule == id && f.Fix != nil || f.Rule == "load-error" {
+						t.Errorf("after the fix: %s", f)
+					}
+				}
+			})
+		}
+	}
+}
+
+// golden compares got with the file at path (rewritten with -update).
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./lint -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("differs from %s\n--- got\n%s--- want\n%s", path, got, want)
+	}
+}
+
+// TestDockerfileHealthcheck checks the HEALTHCHECK depends-on-healthcheck
+// reads from a dependency's Dockerfile: continuation lines, NONE, the build
+// target's stage and the stages it is built from, dockerfile_inline.
+func TestDockerfileHealthcheck(t *testing.T) {
+	const multi = "FROM alpine:3.19.1 AS base\nHEALTHCHECK --interval=5s \\\n  CMD wget -q -O- http://localhost/ || exit 1\n\nFROM base AS app\nUSER nobody\n\nFROM alpine:3.19.1 AS tools\nHEALTHCHECK NONE\n"
+	for _, c := range []struct {
+		name, build string
+		want        bool
+	}{
+		{"final stage without one", "{context: ., dockerfile: multi.Dockerfile}", false},
+		{"target inherits from its base stage", "{context: ., dockerfile: multi.Dockerfile, target: app}", true},
+		{"target base declares it", "{context: ., dockerfile: multi.Dockerfile, target: base}", true},
+		{"no Dockerfile", "{context: ., dockerfile: missing.Dockerfile}", false},
+		{"inline", "{context: ., dockerfile_inline: \"FROM alpine:3.19.1\\nHEALTHCHECK CMD true\\n\"}", true},
+		{"inline NONE", "{context: ., dockerfile_inline: \"FROM alpine:3.19.1\\nHEALTHCHECK NONE\\n\"}", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "multi.Dockerfile"), []byte(multi), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			src := "services:\n  db:\n    build: " + c.build + "\n"
+			d, err := compose.Parse("compose.yaml", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := FileEnv("default", dir, d, nil)
+			if got := DockerfileHealthcheck(e, e.Service("db")); got != c.want {
+				t.Errorf("got %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+// TestDockerfileGuideExamples lints the guide's own Dockerfiles with every
+// rule: the "before" (examples/guide: poetry and compilers in the only
+// stage, COPY . . before the install) and the multi-stage "after"
+// (examples/blog/app), which must be clean of best practices 5 and 8 (and
+// is clean of all).
+func TestDockerfileGuideExamples(t *testing.T) {
+	for _, c := range []struct{ name, path string }{
+		{"guide", "../examples/guide/Dockerfile"},
+		{"blog", "../examples/blog/app/Dockerfile"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fs, _ := lintDockerfile(t, c.path)
+			golden(t, filepath.Join("testdata", "dockerfile-examples", c.name+".out"), render(fs))
+			rules := map[string]bool{}
+			for _, f := range fs {
+				rules[f.Rule] = true
+			}
+			switch c.name {
+			case "guide":
+				for _, id := range []string{"dockerfile-from-pinned", "dockerfile-unpinned-dependencies", "dockerfile-run-chain", "dockerfile-cache-cleanup", "dockerfile-copy-order", "dockerfile-root-user", "dockerfile-multi-stage", "dockerfile-slim-base"} {
+					if !rules[id] {
+						t.Errorf("the guide's before Dockerfile breaks %s, which reports nothing", id)
+					}
+				}
+			case "blog":
+				if len(fs) > 0 {
+					t.Errorf("the guide's multi-stage after Dockerfile has findings:\n%s", render(fs))
+				}
+			}
+		})
+	}
+}

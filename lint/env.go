@@ -1,0 +1,315 @@
+package lint
+
+import (
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/diag"
+	"gopkg.in/yaml.v3"
+)
+
+// Origin is where a value of the effective config was written: the winning
+// definition and, when it came through YAML aliases or merge keys, the alias
+// sites (outermost first). It mirrors merge.Origin.
+type Origin struct {
+	compose.Location
+	Via []compose.Location
+}
+
+// Env is what environment rules see of one environment: its files, its
+// effective services and where each value came from. Adapters build it from
+// a loaded environment (see envs) or from a single file (FileEnv).
+type Env struct {
+	// Name is the environment's name ("default", "prod", ...).
+	Name string
+	// Dir is the project directory (absolute); relative paths in the
+	// effective config resolve against it.
+	Dir string
+	// Docs are the environment's files in load order.
+	Docs []*compose.Document
+	// Model is the whole effective config before profiles are applied, in
+	// compose-go's shape (map[string]any), not interpolated; may be nil.
+	Model map[string]any
+	// Services is Model's `services` mapping: name -> map[string]any.
+	Services map[string]any
+	// Disabled lists services defined but left out by the active profiles.
+	Disabled map[string]bool
+	// Origin returns where the value at a dotted path (services.web.restart)
+	// was set: the exact path or its nearest ancestor.
+	Origin func(path string) (Origin, bool)
+	// Lookup returns the value of a variable from the environment's .env and
+	// env files and the process environment.
+	Lookup func(name string) (string, bool)
+
+	run *runner
+}
+
+// Tree returns the whole effective config (never nil).
+func (e *Env) Tree() map[string]any {
+	if e.Model == nil {
+		return map[string]any{}
+	}
+	return e.Model
+}
+
+// ServiceNames returns the names of the services, sorted.
+func (e *Env) ServiceNames() []string { return sortedKeys(e.Services) }
+
+// Service returns the effective config of service name.
+func (e *Env) Service(name string) map[string]any {
+	m, _ := e.Services[name].(map[string]any)
+	return m
+}
+
+// Doc returns the environment's document called name.
+func (e *Env) Doc(name string) *compose.Document {
+	for _, d := range e.Docs {
+		if d.Name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+// Interpolate substitutes variables in s with the environment's values and
+// defaults, as docker compose does. ok is false when a variable has no value
+// and no default, or the template is invalid.
+func (e *Env) Interpolate(s string) (string, bool) {
+	if !strings.Contains(s, "$") {
+		return s, true
+	}
+	ok := true
+	lookup := e.Lookup
+	if lookup == nil {
+		lookup = func(string) (string, bool) { return "", false }
+	}
+	out, err := template.SubstituteWithOptions(s, lookup, template.WithoutLogging, template.WithReplacementFunction(func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
+		v, applied, err := template.DefaultReplacementAppliedFunc(sub, quiet(m), cfg)
+		if err == nil && !applied && !strings.HasPrefix(sub, "$$") {
+			ok = false
+		}
+		return v, err
+	}))
+	if err != nil {
+		return "", false
+	}
+	return out, ok
+}
+
+// quiet wraps a mapping for one substitution: the first lookup (the
+// variable itself) is answered truthfully; later ones come from compose-go
+// interpolating a nested default (`${A:-$B}`) with logging on, so a missing
+// variable there answers "set, empty" instead of printing a logrus warning.
+func quiet(m template.Mapping) template.Mapping {
+	first := true
+	return func(name string) (string, bool) {
+		v, ok := m(name)
+		if first {
+			first = false
+			return v, ok
+		}
+		return v, true
+	}
+}
+
+// Str returns v as an interpolated string: scalars are formatted as docker
+// compose reads them. ok is false for non-scalars and unresolved variables.
+func (e *Env) Str(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return e.Interpolate(x)
+	case int:
+		return strconv.Itoa(x), true
+	case int64:
+		return strconv.FormatInt(x, 10), true
+	case uint64:
+		return strconv.FormatUint(x, 10), true
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), true
+	case bool:
+		return strconv.FormatBool(x), true
+	}
+	return "", false
+}
+
+// Abs resolves a path of the effective config against the project directory.
+func (e *Env) Abs(p string) string {
+	if strings.HasPrefix(p, "~") || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(e.Dir, p)
+}
+
+// Span returns where the value at path was set, with its end, and the alias
+// sites that brought it there as related locations. ok is false when the
+// origin is unknown.
+func (e *Env) Span(path string) (diag.Span, []diag.Related, bool) {
+	o, ok := e.Origin(path)
+	if !ok || !o.IsValid() {
+		return diag.Span{}, nil, false
+	}
+	sp := diag.Span{File: o.File, Start: diag.Pos(o.Pos)}
+	if d := e.Doc(o.File); d != nil && e.run != nil {
+		ix := e.run.index(d)
+		if n := ix.at(o.Pos); n != nil {
+			sp = NodeSpan(d, n)
+		}
+	}
+	var rel []diag.Related
+	for _, v := range o.Via {
+		rel = append(rel, diag.Related{Span: diag.Span{File: v.File, Start: diag.Pos(v.Pos)}, Message: "used through this alias"})
+	}
+	return sp, rel, true
+}
+
+// docIndex finds nodes by position, for origins that carry only a start.
+type docIndex struct {
+	byPos map[compose.Pos][]*yaml.Node
+	keyOf map[*yaml.Node]*yaml.Node
+}
+
+func (r *runner) index(d *compose.Document) *docIndex {
+	if ix, ok := r.idx[d.Name]; ok {
+		return ix
+	}
+	ix := &docIndex{byPos: map[compose.Pos][]*yaml.Node{}, keyOf: map[*yaml.Node]*yaml.Node{}}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		p := compose.Pos{Line: n.Line, Col: n.Column}
+		ix.byPos[p] = append(ix.byPos[p], n)
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				ix.keyOf[n.Content[i+1]] = n.Content[i]
+			}
+		}
+		if n.Kind == yaml.AliasNode {
+			return
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
+		if root != nil {
+			walk(root)
+		}
+	}
+	r.idx[d.Name] = ix
+	return ix
+}
+
+// at returns the node to underline for a value starting at p: the scalar
+// there, or for a collection (which starts where its first key does) the
+// key that holds it.
+func (ix *docIndex) at(p compose.Pos) *yaml.Node {
+	ns := ix.byPos[p]
+	for _, n := range ns {
+		if n.Kind == yaml.ScalarNode || n.Kind == yaml.AliasNode {
+			// A collection and its first key share a position: prefer the
+			// key that holds the collection when there is one.
+			for _, c := range ns {
+				if c.Kind == yaml.MappingNode || c.Kind == yaml.SequenceNode {
+					if k := ix.keyOf[c]; k != nil && c.Style&yaml.FlowStyle == 0 {
+						return k
+					}
+				}
+			}
+			return n
+		}
+	}
+	for _, n := range ns {
+		if k := ix.keyOf[n]; k != nil {
+			return k
+		}
+	}
+	if len(ns) > 0 {
+		return ns[0]
+	}
+	return nil
+}
+
+// FileEnv makes an environment of a single file, as `docker compose -f FILE`
+// would see it before interpolation: its services decoded with anchors and
+// merge keys applied, origins found by walking the file. dir is the project
+// directory; lookup the variables (may be nil).
+func FileEnv(name, dir string, d *compose.Document, lookup func(string) (string, bool)) *Env {
+	e := &Env{Name: name, Dir: dir, Docs: []*compose.Document{d}, Services: map[string]any{}, Disabled: map[string]bool{}, Lookup: lookup}
+	if d.Root != nil {
+		if v, err := d.Decode(d.Root, d.ExpansionBudget()); err == nil {
+			if m, ok := v.(map[string]any); ok {
+				e.Model = m
+				if s, ok := m["services"].(map[string]any); ok {
+					e.Services = s
+				}
+				// With no profile active, docker compose leaves out every
+				// service that lists profiles.
+				for name, svc := range e.Services {
+					if ps, ok := asMap(svc)["profiles"].([]any); ok && len(ps) > 0 {
+						e.Disabled[name] = true
+					}
+				}
+			}
+		}
+	}
+	e.Origin = func(path string) (Origin, bool) { return docOrigin(d, path) }
+	return e
+}
+
+// docOrigin finds path in d (or its nearest ancestor) and the alias sites
+// crossed on the way.
+func docOrigin(d *compose.Document, path string) (Origin, bool) {
+	parts := strings.Split(path, ".")
+	for len(parts) > 0 {
+		n, via, ok := lookupVia(d, parts)
+		if ok {
+			o := Origin{Location: d.Loc(n)}
+			for _, v := range via {
+				o.Via = append(o.Via, d.Loc(v))
+			}
+			return o, true
+		}
+		parts = parts[:len(parts)-1]
+	}
+	return Origin{}, false
+}
+
+// lookupVia is compose.Document.Lookup that also collects the alias nodes
+// crossed (values written as `*alias` and `<<: *alias` merge keys).
+func lookupVia(d *compose.Document, parts []string) (*yaml.Node, []*yaml.Node, bool) {
+	if d.Root == nil {
+		return nil, nil, false
+	}
+	n := d.Root
+	var via []*yaml.Node
+	for _, part := range parts {
+		switch n.Kind {
+		case yaml.MappingNode:
+			e, ok := d.Get(n, part)
+			if !ok {
+				return nil, nil, false
+			}
+			via = append(via, e.Via...)
+			if e.Alias != nil {
+				via = append(via, e.Alias)
+			}
+			n = e.Value
+		case yaml.SequenceNode:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(n.Content) {
+				return nil, nil, false
+			}
+			c := n.Content[i]
+			if c.Kind == yaml.AliasNode {
+				via = append(via, c)
+			}
+			n = compose.Deref(c)
+		default:
+			return nil, nil, false
+		}
+	}
+	return n, slices.Clip(via), true
+}

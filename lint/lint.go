@@ -1,0 +1,334 @@
+// Package lint checks compose files and the environments they make up. Rules
+// are small structs on a visitor (after rhysd/actionlint): file rules see each
+// parsed file with exact positions, environment rules see the effective
+// config of each environment and report where a value was set, through the
+// origin map. Findings that hold in several environments are reported once,
+// listing them.
+package lint
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/diag"
+	"gopkg.in/yaml.v3"
+)
+
+// DocsURL is where the rule documentation lives; each rule has an anchor.
+const DocsURL = "https://github.com/composure-dev/composure/blob/main/docs/rules.md"
+
+// Scope says what a rule looks at.
+type Scope int
+
+// Scopes.
+const (
+	// ScopeFile rules look at one file as written.
+	ScopeFile Scope = 1 << iota
+	// ScopeEnv rules look at the effective config of an environment.
+	ScopeEnv
+	// ScopeDockerfile rules look at the Dockerfiles of local builds (see
+	// DockerfileRule).
+	ScopeDockerfile
+)
+
+func (s Scope) String() string {
+	var parts []string
+	if s&ScopeFile != 0 {
+		parts = append(parts, "file")
+	}
+	if s&ScopeEnv != 0 {
+		parts = append(parts, "environment")
+	}
+	if s&ScopeDockerfile != 0 {
+		parts = append(parts, "dockerfile")
+	}
+	return strings.Join(parts, "+")
+}
+
+// Meta describes a rule.
+type Meta struct {
+	// ID is the stable kebab-case name used in output, config and ignore
+	// comments.
+	ID string
+	// Summary is one line: what the rule finds.
+	Summary string
+	// Severity is the default severity of its findings (a rule may report
+	// some cases more severely; configuration overrides all of them).
+	Severity diag.Severity
+	Scope    Scope
+	// Fixable is true when --fix can resolve some findings.
+	Fixable bool
+	// Practice is the best practice (../shared/best-practices.md) the rule
+	// serves, 0 for none.
+	Practice int
+	// Optional rules are off unless configured.
+	Optional bool
+}
+
+// URL is the rule's documentation.
+func (m Meta) URL() string { return DocsURL + "#" + m.ID }
+
+// Rule is one check. Embed RuleBase and override the visits you need.
+type Rule interface {
+	Meta() Meta
+	// VisitFile is called once per file.
+	VisitFile(p *Pass, d *compose.Document)
+	// VisitEnv is called once per environment.
+	VisitEnv(p *Pass, e *Env)
+}
+
+// RuleBase gives a rule its metadata and no-op visits.
+type RuleBase struct{ meta Meta }
+
+// Meta returns the rule's metadata.
+func (r *RuleBase) Meta() Meta { return r.meta }
+
+// VisitFile does nothing.
+func (r *RuleBase) VisitFile(*Pass, *compose.Document) {}
+
+// VisitEnv does nothing.
+func (r *RuleBase) VisitEnv(*Pass, *Env) {}
+
+// Pass is what a rule reports through during one visit.
+type Pass struct {
+	meta     Meta
+	override *diag.Severity
+	options  map[string]any
+	env      *Env
+	run      *runner
+}
+
+// Option returns the configured option name of the rule, or def.
+func (p *Pass) Option(name string) (any, bool) {
+	v, ok := p.options[name]
+	return v, ok
+}
+
+// IntOption returns an integer option, or def when unset or not a number.
+func (p *Pass) IntOption(name string, def int) int {
+	switch v := p.options[name].(type) {
+	case int:
+		return v
+	case float64:
+		return int(v)
+	}
+	return def
+}
+
+// BoolOption returns a boolean option, or def.
+func (p *Pass) BoolOption(name string, def bool) bool {
+	if v, ok := p.options[name].(bool); ok {
+		return v
+	}
+	return def
+}
+
+// Report records f: the rule ID and the environment are filled in, and a
+// configured severity replaces the one the rule chose.
+func (p *Pass) Report(f diag.Finding) {
+	f.Rule = p.meta.ID
+	if p.override != nil {
+		f.Severity = *p.override
+	}
+	if p.env != nil && p.env.Name != "" {
+		f.Envs = []string{p.env.Name}
+	}
+	p.run.findings = append(p.run.findings, f)
+}
+
+// Reportf reports a finding of the rule's default severity at node n of d.
+func (p *Pass) Reportf(d *compose.Document, n *yaml.Node, format string, args ...any) {
+	p.Report(diag.Finding{Severity: p.meta.Severity, Span: NodeSpan(d, n), Message: fmt.Sprintf(format, args...)})
+}
+
+// Config tunes the rules: severities (or "off") and options, by rule ID.
+type Config struct {
+	Severity map[string]string
+	Options  map[string]map[string]any
+}
+
+// Validate checks rule IDs and severities against rules.
+func (c *Config) Validate(rules []Rule) error {
+	if c == nil {
+		return nil
+	}
+	ids := make([]string, 0, len(rules))
+	for _, r := range rules {
+		ids = append(ids, r.Meta().ID)
+	}
+	for _, id := range sortedKeys(c.Severity) {
+		if !slices.Contains(ids, id) {
+			return fmt.Errorf("unknown rule %q in lint configuration%s", id, suggest(id, ids))
+		}
+		if s := c.Severity[id]; s != "off" && s != "on" {
+			if _, err := diag.ParseSeverity(s); err != nil {
+				return fmt.Errorf("rule %q: %v (or \"off\")", id, err)
+			}
+		}
+	}
+	for _, id := range sortedKeys(c.Options) {
+		if !slices.Contains(ids, id) {
+			return fmt.Errorf("unknown rule %q in lint options%s", id, suggest(id, ids))
+		}
+	}
+	return nil
+}
+
+func suggest(s string, from []string) string {
+	if n, ok := nearest(s, from, 3); ok {
+		return fmt.Sprintf(": did you mean %q?", n)
+	}
+	return ""
+}
+
+// Input is one lint run.
+type Input struct {
+	// Files are linted on their own (file rules). Each appears once.
+	Files []*compose.Document
+	// Envs are linted as a whole (environment rules).
+	Envs []*Env
+	// Dockerfiles are linted by the Dockerfile rules (see
+	// DiscoverDockerfiles and LoadDockerfile).
+	Dockerfiles []*Dockerfile
+	// Rules to run; nil means Rules().
+	Rules  []Rule
+	Config *Config
+	// Only, when not empty, restricts the run to these rule IDs.
+	Only []string
+}
+
+type runner struct {
+	findings []diag.Finding
+	idx      map[string]*docIndex
+}
+
+// Run lints in and returns the findings: ignore comments applied, findings
+// that hold in several environments merged into one, sorted.
+func Run(in Input) []diag.Finding {
+	rules := in.Rules
+	if rules == nil {
+		rules = Rules()
+	}
+	r := &runner{idx: map[string]*docIndex{}}
+	files := in.Files
+	for _, e := range in.Envs {
+		e.run = r
+	}
+	for _, rule := range rules {
+		m := rule.Meta()
+		if len(in.Only) > 0 && !slices.Contains(in.Only, m.ID) {
+			continue
+		}
+		p := &Pass{meta: m, run: r}
+		enabled := !m.Optional
+		if in.Config != nil {
+			if s, ok := in.Config.Severity[m.ID]; ok {
+				switch s {
+				case "off":
+					enabled = false
+				case "on":
+					enabled = true
+				default:
+					sev, _ := diag.ParseSeverity(s)
+					p.override = &sev
+					enabled = true
+				}
+			}
+			p.options = in.Config.Options[m.ID]
+		}
+		if !enabled {
+			continue
+		}
+		if m.Scope&ScopeFile != 0 {
+			for _, d := range files {
+				if d.Root != nil {
+					rule.VisitFile(p, d)
+				}
+			}
+		}
+		if m.Scope&ScopeEnv != 0 {
+			for _, e := range in.Envs {
+				ep := *p
+				ep.env = e
+				rule.VisitEnv(&ep, e)
+			}
+		}
+		if m.Scope&ScopeDockerfile != 0 {
+			runDockerfileRule(rule, p, in.Dockerfiles)
+		}
+	}
+	docs := map[string]*compose.Document{}
+	for _, d := range files {
+		docs[d.Name] = d
+	}
+	for _, e := range in.Envs {
+		for _, d := range e.Docs {
+			docs[d.Name] = d
+		}
+	}
+	return Postprocess(r.findings, docs)
+}
+
+// Postprocess drops findings silenced by `# composure-ignore` comments,
+// merges findings reported identically in several environments (listing
+// them), sorts, and removes exact duplicates (an alias can repeat a finding).
+func Postprocess(fs []diag.Finding, docs map[string]*compose.Document) []diag.Finding {
+	ign := map[string]ignores{}
+	out := fs[:0:0]
+	for _, f := range fs {
+		d := docs[f.Span.File]
+		if d != nil {
+			ig, ok := ign[d.Name]
+			if !ok {
+				ig = parseIgnores(d)
+				ign[d.Name] = ig
+			}
+			if ig.silences(f) {
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	type key struct {
+		rule, msg string
+		span      diag.Span
+	}
+	merged := map[key]int{}
+	res := make([]diag.Finding, 0, len(out))
+	for _, f := range out {
+		k := key{f.Rule, f.Message, f.Span}
+		if i, ok := merged[k]; ok {
+			g := &res[i]
+			for _, e := range f.Envs {
+				if !slices.Contains(g.Envs, e) {
+					g.Envs = append(g.Envs, e)
+				}
+			}
+			for _, rel := range f.Related {
+				if !slices.ContainsFunc(g.Related, func(x diag.Related) bool { return x.Span == rel.Span && x.Message == rel.Message }) {
+					g.Related = append(g.Related, rel)
+				}
+			}
+			if f.Severity > g.Severity {
+				g.Severity = f.Severity
+			}
+			continue
+		}
+		merged[k] = len(res)
+		f.Envs = slices.Clone(f.Envs)
+		res = append(res, f)
+	}
+	diag.Sort(res)
+	return res
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}

@@ -1,0 +1,59 @@
+package lint
+
+import (
+	"fmt"
+
+	"github.com/composure-dev/composure/diag"
+)
+
+// ContainerNameConflict reports two services of an environment with the
+// same container_name, and a container_name on a service scaled beyond one
+// replica: the engine refuses to create the second container.
+type ContainerNameConflict struct{ RuleBase }
+
+var _ Rule = (*ContainerNameConflict)(nil)
+
+// NewContainerNameConflict returns the container-name-conflict rule.
+func NewContainerNameConflict() *ContainerNameConflict {
+	return &ContainerNameConflict{RuleBase{Meta{ID: "container-name-conflict", Summary: "container names used twice, or on a scaled service",
+		Severity: diag.Error, Scope: ScopeEnv}}}
+}
+
+// VisitEnv checks the container names of e.
+func (r *ContainerNameConflict) VisitEnv(p *Pass, e *Env) {
+	first := map[string]string{}
+	for _, name := range e.ServiceNames() {
+		if e.Disabled[name] {
+			continue
+		}
+		svc := e.Service(name)
+		cn, ok := e.Str(svc["container_name"])
+		if !ok || cn == "" {
+			continue
+		}
+		path := "services." + name + ".container_name"
+		sp, rel, ok := e.Span(path)
+		if !ok {
+			continue
+		}
+		if other, dup := first[cn]; dup {
+			osp, _, _ := e.Span("services." + other + ".container_name")
+			rel = append(rel, diag.Related{Span: osp, Message: fmt.Sprintf("service %q uses it here", other)})
+			p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
+				Message: fmt.Sprintf("container name %q is used by services %q and %q: the second container cannot be created; rename one", cn, other, name)})
+			continue
+		}
+		first[cn] = name
+		replicas := 1
+		if s, ok := e.Str(svc["scale"]); ok {
+			fmt.Sscan(s, &replicas)
+		}
+		if s, ok := e.Str(asMap(svc["deploy"])["replicas"]); ok {
+			fmt.Sscan(s, &replicas)
+		}
+		if replicas > 1 {
+			p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
+				Message: fmt.Sprintf("service %q has container_name %q and %d replicas: container names must be unique; remove container_name", name, cn, replicas)})
+		}
+	}
+}

@@ -1,0 +1,383 @@
+package lint
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/diag"
+	"gopkg.in/yaml.v3"
+)
+
+// DependsOnHealthcheck checks that each depends_on really waits for its
+// dependency to be ready (best practice 14): depends_on only orders container
+// start, unless the dependency has a healthcheck and the dependent asks for
+// `condition: service_healthy`, or the dependent waits for it itself.
+type DependsOnHealthcheck struct{ RuleBase }
+
+var _ Rule = (*DependsOnHealthcheck)(nil)
+
+// NewDependsOnHealthcheck returns the depends-on-healthcheck rule.
+func NewDependsOnHealthcheck() *DependsOnHealthcheck {
+	return &DependsOnHealthcheck{RuleBase{Meta{ID: "depends-on-healthcheck", Summary: "depends_on that does not wait for the dependency to be ready",
+		Severity: diag.Warning, Scope: ScopeEnv, Fixable: true, Practice: 14}}}
+}
+
+// waiters are the commands that wait for a host:port or a service before
+// starting the real process. Each is a pattern; %s stands for the
+// dependency's name (regexp-quoted).
+var waiters = []string{
+	`wait-for-it(\.sh)?\b[^;&|]*\b%s\b`,    // wait-for-it.sh db:5432 -- cmd
+	`wait-for(\.sh)?\b[^;&|]*\b%s\b`,       // wait-for db:5432 -- cmd (eficode/wait-for)
+	`dockerize\b[^;&|]*-wait[= ]\S*\b%s\b`, // dockerize -wait tcp://db:5432
+	`wait4x\b[^;&|]*\b%s\b`,                // wait4x tcp db:5432
+	`pg_isready\b[^;&|]*-h\s*%s\b`,         // until pg_isready -h db
+	`mysqladmin\b[^;&|]*-h\s*%s\b`,         // mysqladmin ping -h db
+	`\bnc\b[^;&|]*-z[^;&|]*\b%s\b`,         // nc -z db 5432
+	`redis-cli\b[^;&|]*-h\s*%s\b`,          // redis-cli -h redis ping
+	`curl\b[^;&|]*https?://%s\b`,           // until curl http://api:8080/health
+	`/dev/tcp/%s/`,                         // bash </dev/tcp/db/5432
+	`wait_for\w*\b[^;&|]*\b%s\b`,           // shell functions named wait_for...
+}
+
+// waits reports whether text (entrypoint + command + WAIT_HOSTS) waits for dep.
+func waits(text, dep string) bool {
+	if !strings.Contains(text, dep) {
+		return false
+	}
+	q := regexp.QuoteMeta(dep)
+	for _, w := range waiters {
+		if regexp.MustCompile(fmt.Sprintf(w, q)).MatchString(text) {
+			return true
+		}
+	}
+	return false
+}
+
+// waiterText joins what a service runs before its main process and the
+// docker-compose-wait variables (WAIT_HOSTS=db:5432).
+func waiterText(e *Env, svc map[string]any) string {
+	var b strings.Builder
+	for _, k := range []string{"entrypoint", "command"} {
+		switch v := svc[k].(type) {
+		case string:
+			s, _ := e.Interpolate(v)
+			b.WriteString(s + "\n")
+		case []any:
+			for _, x := range v {
+				if s, ok := e.Str(x); ok {
+					b.WriteString(s + " ")
+				}
+			}
+			b.WriteString("\n")
+		}
+	}
+	env := svc["environment"]
+	add := func(k string, v any) {
+		if k == "WAIT_HOSTS" || k == "WAIT_PATHS" {
+			s, _ := e.Str(v)
+			b.WriteString("wait-for " + strings.ReplaceAll(s, ",", " ") + "\n")
+		}
+	}
+	switch x := env.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			add(k, x[k])
+		}
+	case []any:
+		for _, it := range x {
+			if s, ok := it.(string); ok {
+				k, v, _ := strings.Cut(s, "=")
+				add(k, v)
+			}
+		}
+	}
+	return b.String()
+}
+
+type hcState int
+
+const (
+	hcNone hcState = iota
+	hcDisabled
+	hcDefined
+	hcImage // no test in compose, but the local Dockerfile has HEALTHCHECK
+)
+
+// healthcheck tells whether service svc has a healthcheck.
+func healthcheck(e *Env, svc map[string]any) hcState {
+	if hc, ok := svc["healthcheck"].(map[string]any); ok {
+		if d, _ := e.Str(hc["disable"]); d == "true" {
+			return hcDisabled
+		}
+		switch t := hc["test"].(type) {
+		case []any:
+			if len(t) > 0 {
+				if s, _ := e.Str(t[0]); strings.EqualFold(s, "NONE") {
+					return hcDisabled
+				}
+				return hcDefined
+			}
+		case string:
+			if strings.EqualFold(strings.TrimSpace(t), "NONE") {
+				return hcDisabled
+			}
+			if t != "" {
+				return hcDefined
+			}
+		}
+	}
+	if dockerfileHealthcheck(e, svc) {
+		return hcImage
+	}
+	return hcNone
+}
+
+// dockerfileHealthcheck reports whether the service builds from a local
+// Dockerfile whose image declares a HEALTHCHECK (see DockerfileHealthcheck).
+func dockerfileHealthcheck(e *Env, svc map[string]any) bool { return DockerfileHealthcheck(e, svc) }
+
+// buildPaths returns the local build context (absolute) and dockerfile of
+// svc; ok is false for remote contexts or no build.
+func buildPaths(e *Env, svc map[string]any) (ctx, dockerfile string, ok bool) {
+	b, has := svc["build"]
+	if !has {
+		return "", "", false
+	}
+	dockerfile = "Dockerfile"
+	switch x := b.(type) {
+	case string:
+		ctx, ok = e.Str(x)
+	case map[string]any:
+		ctx = "."
+		ok = true
+		if c, has := x["context"]; has {
+			ctx, ok = e.Str(c)
+		}
+		if df, has := x["dockerfile"]; has {
+			if s, k := e.Str(df); k && s != "" {
+				dockerfile = s
+			}
+		}
+		if _, inline := x["dockerfile_inline"]; inline {
+			dockerfile = ""
+		}
+	}
+	if !ok || ctx == "" || isRemote(ctx) {
+		return "", "", false
+	}
+	return e.Abs(ctx), dockerfile, true
+}
+
+// isRemote reports whether a build context is a URL rather than a directory.
+func isRemote(s string) bool {
+	return strings.Contains(s, "://") || strings.HasPrefix(s, "git@") || strings.HasPrefix(s, "github.com/")
+}
+
+// dependency is one entry of a service's depends_on.
+type dependency struct {
+	name      string
+	condition string // "" for the short syntax
+	required  bool
+}
+
+func dependencies(e *Env, v any) []dependency {
+	var out []dependency
+	switch x := v.(type) {
+	case []any:
+		for _, it := range x {
+			if s, ok := e.Str(it); ok {
+				out = append(out, dependency{name: s, required: true})
+			}
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			d := dependency{name: k, required: true}
+			if m, ok := x[k].(map[string]any); ok {
+				d.condition, _ = e.Str(m["condition"])
+				if r, ok := e.Str(m["required"]); ok && r == "false" {
+					d.required = false
+				}
+			}
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// VisitEnv checks every depends_on of e.
+func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
+	for _, name := range e.ServiceNames() {
+		if e.Disabled[name] {
+			continue
+		}
+		svc := e.Service(name)
+		deps := dependencies(e, svc["depends_on"])
+		if len(deps) == 0 {
+			continue
+		}
+		text := waiterText(e, svc)
+		for _, dep := range deps {
+			r.check(p, e, name, text, dep, deps)
+		}
+	}
+}
+
+func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dependency, all []dependency) {
+	sp, rel, node, doc := r.where(e, name, dep.name)
+	if sp.File == "" {
+		return
+	}
+	report := func(sev diag.Severity, msg string, fix *diag.Fix) {
+		p.Report(diag.Finding{Severity: sev, Span: sp, Related: rel, Message: msg, Fix: fix})
+	}
+	// Inside an anchor merged by several services, one finding at the anchor
+	// stands for all of them (the alias sites are the related locations).
+	who, sfx := fmt.Sprintf("service %q", name), "s"
+	if len(rel) > 0 {
+		who, sfx = "the services merging this block", ""
+	}
+	target, defined := e.Services[dep.name]
+	if !defined {
+		report(diag.Error, fmt.Sprintf("%s depend%s on %q, which is not defined: define it or remove the dependency", who, sfx, dep.name), nil)
+		return
+	}
+	if e.Disabled[dep.name] {
+		if dep.required {
+			report(diag.Error, fmt.Sprintf("%s depend%s on %q, which the active profiles leave out: enable its profile, or mark the dependency required: false", who, sfx, dep.name), nil)
+		}
+		return
+	}
+	tsvc, _ := target.(map[string]any)
+	hc := healthcheck(e, tsvc)
+	switch dep.condition {
+	case "service_completed_successfully":
+		return
+	case "service_healthy":
+		switch hc {
+		case hcDisabled:
+			report(diag.Error, fmt.Sprintf("%s wait%s for %q to be healthy, but %q disables its healthcheck: it never becomes healthy", who, sfx, dep.name, dep.name), nil)
+		case hcNone:
+			report(diag.Warning, fmt.Sprintf("%s wait%s for %q to be healthy, but %q defines no healthcheck: add one (unless its image declares a HEALTHCHECK)", who, sfx, dep.name, dep.name), nil)
+		}
+		return
+	}
+	if waits(text, dep.name) {
+		return
+	}
+	switch hc {
+	case hcDefined, hcImage:
+		report(diag.Warning, fmt.Sprintf("%s start%s as soon as %q starts, not when it is healthy: use `condition: service_healthy`", who, sfx, dep.name),
+			r.fix(e, doc, node, dep.name, all))
+	default:
+		report(diag.Warning, fmt.Sprintf("%s start%s when %q's container starts, not when %q is ready: give %q a healthcheck and use `condition: service_healthy`, or wait for it in the entrypoint (wait-for-it.sh %s:PORT)", who, sfx, dep.name, dep.name, dep.name, dep.name), nil)
+	}
+}
+
+// where finds the depends_on entry for dep in the file that set it: the
+// list item or the mapping key.
+func (r *DependsOnHealthcheck) where(e *Env, svc, dep string) (diag.Span, []diag.Related, *yaml.Node, *compose.Document) {
+	sp, rel, ok := e.Span("services." + svc + ".depends_on." + dep)
+	if !ok {
+		return diag.Span{}, nil, nil, nil
+	}
+	d := e.Doc(sp.File)
+	if d == nil || e.run == nil {
+		return sp, rel, nil, nil
+	}
+	o, _ := e.Origin("services." + svc + ".depends_on")
+	if o.File != sp.File {
+		return sp, rel, nil, nil
+	}
+	ix := e.run.index(d)
+	var list *yaml.Node
+	for _, n := range ix.byPos[o.Pos] {
+		if n.Kind == yaml.SequenceNode || n.Kind == yaml.MappingNode {
+			list = n
+		}
+	}
+	if list == nil {
+		return sp, rel, nil, nil
+	}
+	switch list.Kind {
+	case yaml.SequenceNode:
+		for _, it := range list.Content {
+			if it := compose.Deref(it); it.Kind == yaml.ScalarNode && it.Value == dep {
+				return NodeSpan(d, it), rel, list, d
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(list.Content); i += 2 {
+			if list.Content[i].Value == dep {
+				c := get(d, list.Content[i+1], "condition")
+				if c != nil {
+					return NodeSpan(d, list.Content[i]), rel, c, d
+				}
+				return NodeSpan(d, list.Content[i]), rel, nil, d
+			}
+		}
+	}
+	return sp, rel, nil, nil
+}
+
+// fix rewrites a short depends_on list to the long form (service_healthy
+// for dependencies with a healthcheck, service_started for the others, so
+// nothing else changes), or a long-form condition to service_healthy.
+func (r *DependsOnHealthcheck) fix(e *Env, d *compose.Document, n *yaml.Node, dep string, all []dependency) *diag.Fix {
+	if d == nil || n == nil {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode {
+		return replaceScalar(d, n, "service_healthy", fmt.Sprintf("wait for %q to be healthy", dep))
+	}
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 || n.Anchor != "" {
+		return nil
+	}
+	var names []string
+	for _, it := range n.Content {
+		if it.Kind != yaml.ScalarNode {
+			return nil
+		}
+		names = append(names, it.Value)
+	}
+	cond := func(dn string) string {
+		if t, ok := e.Services[dn].(map[string]any); ok && !e.Disabled[dn] {
+			if hc := healthcheck(e, t); hc == hcDefined || hc == hcImage {
+				return "service_healthy"
+			}
+		}
+		return "service_started"
+	}
+	start, _ := NodeRange(d, n)
+	_, end := NodeRange(d, n.Content[len(n.Content)-1])
+	var text string
+	if n.Style&yaml.FlowStyle != 0 {
+		// [a, b] -> {a: {condition: ...}, b: {condition: ...}}
+		parts := make([]string, 0, len(names))
+		for _, dn := range names {
+			parts = append(parts, fmt.Sprintf("%s: {condition: %s}", dn, cond(dn)))
+		}
+		text = "{" + strings.Join(parts, ", ") + "}"
+		// the flow sequence's end: its closing bracket on the first line
+		seqEnd := bytes.IndexByte(d.Src[start:], ']')
+		if seqEnd < 0 {
+			return nil
+		}
+		end = start + seqEnd + 1
+	} else {
+		// Block list: the items start at column n.Column (the first "-").
+		indent := strings.Repeat(" ", n.Column-1)
+		lines := make([]string, 0, 2*len(names))
+		for i, dn := range names {
+			pre := indent
+			if i == 0 {
+				pre = ""
+			}
+			lines = append(lines, pre+dn+":", indent+"  condition: "+cond(dn))
+		}
+		text = strings.Join(lines, "\n")
+	}
+	return &diag.Fix{Message: "use the long depends_on syntax with condition: service_healthy", Edits: []diag.TextEdit{edit(d, start, end, text)}}
+}

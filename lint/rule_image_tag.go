@@ -1,0 +1,79 @@
+package lint
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/composure-dev/composure/diag"
+)
+
+// ImageTag reports images without a tag or tagged `latest`: the same file
+// then runs different software from one day to the next.
+type ImageTag struct{ RuleBase }
+
+var _ Rule = (*ImageTag)(nil)
+
+// NewImageTag returns the image-tag rule.
+func NewImageTag() *ImageTag {
+	return &ImageTag{RuleBase{Meta{ID: "image-tag", Summary: "images without a pinned tag, or tagged latest",
+		Severity: diag.Warning, Scope: ScopeEnv, Practice: 1}}}
+}
+
+// splitImage returns the name, tag and digest of an image reference.
+func splitImage(ref string) (name, tag, digest string) {
+	if i := strings.Index(ref, "@"); i >= 0 {
+		ref, digest = ref[:i], ref[i+1:]
+	}
+	slash := strings.LastIndex(ref, "/")
+	if i := strings.LastIndex(ref, ":"); i > slash {
+		return ref[:i], ref[i+1:], digest
+	}
+	return ref, "", digest
+}
+
+// VisitEnv checks the image of every service of e.
+func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
+	var digestEnvs []string
+	if v, ok := p.Option("require-digest"); ok {
+		for _, x := range asSlice(v) {
+			if s, ok := x.(string); ok {
+				digestEnvs = append(digestEnvs, s)
+			}
+		}
+	}
+	for _, name := range e.ServiceNames() {
+		svc := e.Service(name)
+		raw, ok := svc["image"]
+		if !ok {
+			continue
+		}
+		img, ok := e.Str(raw)
+		if !ok || img == "" {
+			continue
+		}
+		base, tag, digest := splitImage(img)
+		_, builds := svc["build"]
+		var msg string
+		switch {
+		case digest != "":
+			continue
+		case tag == "latest":
+			msg = fmt.Sprintf("image %q is tagged latest: pin a version, such as %s:1.2.3", img, base)
+			if builds {
+				msg = fmt.Sprintf("service %q builds image %q tagged latest: tag the build with a version", name, img)
+			}
+		case tag == "" && !builds:
+			msg = fmt.Sprintf("image %q has no tag, so it means %s:latest: pin a version, such as %s:1.2.3", img, base, base)
+		case slices.Contains(digestEnvs, e.Name) && !builds:
+			msg = fmt.Sprintf("image %q is not pinned by digest in environment %q: use %s@sha256:...", img, e.Name, img)
+		default:
+			continue
+		}
+		sp, rel, ok := e.Span("services." + name + ".image")
+		if !ok {
+			continue
+		}
+		p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: msg})
+	}
+}

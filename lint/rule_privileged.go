@@ -1,0 +1,46 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/composure-dev/composure/diag"
+)
+
+// Privileged reports containers that run privileged or explicitly as root
+// (best practice 6): a compromise of the process is then a compromise of the
+// host, or at least of everything root can reach in the container.
+type Privileged struct{ RuleBase }
+
+var _ Rule = (*Privileged)(nil)
+
+// NewPrivileged returns the privileged rule.
+func NewPrivileged() *Privileged {
+	return &Privileged{RuleBase{Meta{ID: "privileged", Summary: "services running privileged or as root",
+		Severity: diag.Warning, Scope: ScopeEnv, Practice: 6}}}
+}
+
+// VisitEnv checks every active service of e.
+func (r *Privileged) VisitEnv(p *Pass, e *Env) {
+	for _, name := range e.ServiceNames() {
+		if e.Disabled[name] {
+			continue
+		}
+		svc := e.Service(name)
+		if v, ok := e.Str(svc["privileged"]); ok && v == "true" {
+			if sp, rel, ok := e.Span("services." + name + ".privileged"); ok {
+				p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
+					Message: fmt.Sprintf("service %q runs privileged: it gets every capability and the host's devices; grant only what it needs with cap_add and devices", name)})
+			}
+		}
+		if u, ok := e.Str(svc["user"]); ok {
+			user, _, _ := strings.Cut(u, ":")
+			if user == "root" || user == "0" {
+				if sp, rel, ok := e.Span("services." + name + ".user"); ok {
+					p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
+						Message: fmt.Sprintf("service %q runs as root (user %q): run it as an unprivileged user created in the image", name, u)})
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,125 @@
+package lint
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/diag"
+	"gopkg.in/yaml.v3"
+)
+
+// UndefinedVariable reports `${VAR}` uses with no default whose variable is
+// set neither in the environment's .env / env files nor in the process
+// environment: docker compose substitutes an empty string and warns once.
+// Variables are found with compose-go's own template package, so escapes
+// (`$$`), defaults (`${VAR:-x}`, `${VAR-x}`) and nesting behave as in docker
+// compose.
+type UndefinedVariable struct{ RuleBase }
+
+var _ Rule = (*UndefinedVariable)(nil)
+
+// NewUndefinedVariable returns the undefined-variable rule.
+func NewUndefinedVariable() *UndefinedVariable {
+	return &UndefinedVariable{RuleBase{Meta{ID: "undefined-variable", Summary: "variables used without a default and set nowhere",
+		Severity: diag.Warning, Scope: ScopeEnv}}}
+}
+
+// varNameRE extracts the name from `$NAME` or `${NAME...`.
+var varNameRE = regexp.MustCompile(`^\$\{?([_a-zA-Z][_a-zA-Z0-9]*)`)
+
+// missingVar is one variable use that resolves to nothing.
+type missingVar struct {
+	text     string // the template text, "${VAR}" or "${VAR:?msg}"
+	name     string
+	required bool // ${VAR:?msg} / ${VAR?msg}: docker compose fails
+}
+
+// missingVars interpolates s as docker compose does and returns the
+// variables it could not resolve.
+func missingVars(s string, lookup func(string) (string, bool)) []missingVar {
+	var out []missingVar
+	_, _ = template.SubstituteWithOptions(s, lookup, template.WithoutLogging,
+		template.WithReplacementFunction(func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
+			v, applied, err := template.DefaultReplacementAppliedFunc(sub, quiet(m), cfg)
+			name := ""
+			if mm := varNameRE.FindStringSubmatch(sub); mm != nil {
+				name = mm[1]
+			}
+			switch {
+			case err != nil:
+				var req *template.MissingRequiredError
+				if ok := asMissing(err, &req); ok && name != "" {
+					out = append(out, missingVar{text: sub, name: name, required: true})
+				}
+				return "", nil
+			case !applied && name != "" && !strings.HasPrefix(sub, "$$"):
+				out = append(out, missingVar{text: sub, name: name})
+			}
+			return v, nil
+		}))
+	return out
+}
+
+func asMissing(err error, target **template.MissingRequiredError) bool {
+	if e, ok := err.(*template.MissingRequiredError); ok {
+		*target = e
+		return true
+	}
+	return false
+}
+
+// VisitEnv checks every scalar of every file of e.
+func (r *UndefinedVariable) VisitEnv(p *Pass, e *Env) {
+	lookup := e.Lookup
+	if lookup == nil {
+		lookup = func(string) (string, bool) { return "", false }
+	}
+	for _, d := range e.Docs {
+		if d.Root == nil || !bytes.Contains(d.Src, []byte("$")) {
+			continue
+		}
+		var walk func(n *yaml.Node)
+		walk = func(n *yaml.Node) {
+			switch n.Kind {
+			case yaml.AliasNode:
+				return
+			case yaml.ScalarNode:
+				if strings.Contains(n.Value, "$") {
+					r.scalar(p, d, n, lookup)
+				}
+				return
+			}
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
+		for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
+			walk(root)
+		}
+	}
+}
+
+func (r *UndefinedVariable) scalar(p *Pass, d *compose.Document, n *yaml.Node, lookup func(string) (string, bool)) {
+	start, end := NodeRange(d, n)
+	from := start
+	for _, mv := range missingVars(n.Value, lookup) {
+		// Point at the use in the source when it is written verbatim there
+		// (plain and most quoted scalars); else at the scalar.
+		sp := NodeSpan(d, n)
+		if i := bytes.Index(d.Src[from:max(end, from)], []byte(mv.text)); i >= 0 {
+			sp = OffsetSpan(d, from+i, from+i+len(mv.text))
+			from += i + len(mv.text)
+		}
+		if mv.required {
+			p.Report(diag.Finding{Severity: diag.Error, Span: sp,
+				Message: fmt.Sprintf("variable %q is required (%s) but not set: docker compose refuses to load; set it in .env or the environment", mv.name, mv.text)})
+			continue
+		}
+		p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp,
+			Message: fmt.Sprintf("variable %q is not set and has no default: docker compose uses an empty string; set it in .env or write ${%s:-default}", mv.name, mv.name)})
+	}
+}

@@ -1,0 +1,282 @@
+package lint
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/schema"
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/diag"
+	"gopkg.in/yaml.v3"
+)
+
+// UnknownKey reports keys the compose specification does not allow, with the
+// nearest valid key. The allowed keys at each level come from the JSON
+// schema compose-go validates with (schema.Schema), so the rule follows the
+// specification as docker compose does; `x-` keys are exempt.
+type UnknownKey struct {
+	RuleBase
+	root *object
+	doc  *schemaDoc
+}
+
+var _ Rule = (*UnknownKey)(nil)
+
+// NewUnknownKey returns the unknown-key rule.
+func NewUnknownKey() *UnknownKey {
+	return &UnknownKey{RuleBase: RuleBase{Meta{ID: "unknown-key", Summary: "keys the compose specification does not allow, with the nearest valid one",
+		Severity: diag.Error, Scope: ScopeFile}}}
+}
+
+// object is what the schema allows in a mapping.
+type object struct {
+	props    map[string]any // key -> schema
+	names    []string       // sorted keys of props
+	patterns []patternProp
+	closed   bool
+	// items is the schema of sequence items, when the value may be a list.
+	items any
+}
+
+type patternProp struct {
+	re     *regexp.Regexp
+	schema any
+}
+
+// schemaDoc resolves $ref in the compose-spec schema.
+type schemaDoc struct {
+	root map[string]any
+	memo map[uintptr]*object
+}
+
+func (s *schemaDoc) deref(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	for i := 0; m != nil && i < 10; i++ {
+		ref, ok := m["$ref"].(string)
+		if !ok {
+			break
+		}
+		var cur any = s.root
+		for _, part := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+			cm, _ := cur.(map[string]any)
+			cur = cm[part]
+		}
+		m, _ = cur.(map[string]any)
+	}
+	return m
+}
+
+// object collects the properties a mapping may have under schema v: its own
+// properties plus those of allOf members and of oneOf/anyOf object
+// alternatives.
+func (s *schemaDoc) object(v any) *object {
+	var key uintptr
+	if m, ok := v.(map[string]any); ok {
+		key = reflect.ValueOf(m).Pointer()
+		if o, ok := s.memo[key]; ok {
+			return o
+		}
+	}
+	o := &object{props: map[string]any{}}
+	defer func() {
+		if key != 0 {
+			s.memo[key] = o
+		}
+	}()
+	s.collect(v, o, 0)
+	for k := range o.props {
+		o.names = append(o.names, k)
+	}
+	slices.Sort(o.names)
+	return o
+}
+
+func (s *schemaDoc) collect(v any, o *object, depth int) {
+	m := s.deref(v)
+	if m == nil || depth > 8 {
+		return
+	}
+	if props, ok := m["properties"].(map[string]any); ok {
+		for k, p := range props {
+			o.props[k] = p
+		}
+	}
+	if pp, ok := m["patternProperties"].(map[string]any); ok {
+		for _, k := range sortedKeys(pp) {
+			if re, err := regexp.Compile(k); err == nil {
+				o.patterns = append(o.patterns, patternProp{re, pp[k]})
+			}
+		}
+	}
+	if m["additionalProperties"] == false || m["unevaluatedProperties"] == false {
+		o.closed = true
+	}
+	if it, ok := m["items"]; ok && o.items == nil {
+		o.items = it
+	}
+	for _, k := range []string{"allOf", "oneOf", "anyOf"} {
+		alts, _ := m[k].([]any)
+		for _, a := range alts {
+			s.collect(a, o, depth+1)
+		}
+	}
+}
+
+func (r *UnknownKey) schema() *object {
+	if r.root != nil {
+		return r.root
+	}
+	var root map[string]any
+	if err := json.Unmarshal([]byte(schema.Schema), &root); err != nil {
+		r.root = &object{props: map[string]any{}}
+		return r.root
+	}
+	sd := &schemaDoc{root: root, memo: map[uintptr]*object{}}
+	r.root = sd.object(root)
+	r.doc = sd
+	return r.root
+}
+
+// VisitFile walks d against the schema.
+func (r *UnknownKey) VisitFile(p *Pass, d *compose.Document) {
+	obj := r.schema()
+	seen := map[*yaml.Node]bool{}
+	r.v1Layout(p, d, obj, seen)
+	for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
+		r.mapping(p, d, root, obj, "", seen)
+	}
+}
+
+// v1Layout reports a Compose file format v1 file (services at the top
+// level, no "services:" key) once, instead of one unknown key per service.
+func (r *UnknownKey) v1Layout(p *Pass, d *compose.Document, top *object, seen map[*yaml.Node]bool) {
+	if _, ok := d.Get(d.Root, "services"); ok {
+		return
+	}
+	var keys []*yaml.Node
+	var names []string
+	for i := 0; i+1 < len(d.Root.Content); i += 2 {
+		k, v := d.Root.Content[i], compose.Deref(d.Root.Content[i+1])
+		if _, known := top.props[k.Value]; known || strings.HasPrefix(k.Value, "x-") || v.Kind != yaml.MappingNode {
+			continue
+		}
+		for _, svcKey := range []string{"image", "build", "extends", "command"} {
+			if _, ok := d.Get(v, svcKey); ok {
+				keys = append(keys, k)
+				names = append(names, fmt.Sprintf("%q", k.Value))
+				break
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return
+	}
+	for _, k := range keys {
+		seen[k] = true
+	}
+	subject := "services " + strings.Join(names, ", ") + " are"
+	if len(names) == 1 {
+		subject = "service " + names[0] + " is"
+	}
+	p.Report(diag.Finding{Severity: diag.Error, Span: NodeSpan(d, keys[0]),
+		Message: fmt.Sprintf("%s at the top level (Compose file format v1), which docker compose no longer reads: move them under \"services:\"", subject)})
+}
+
+func (r *UnknownKey) mapping(p *Pass, d *compose.Document, n *yaml.Node, o *object, path string, seen map[*yaml.Node]bool) {
+	es, err := d.Entries(n, d.ExpansionBudget())
+	if err != nil {
+		return
+	}
+	for _, e := range es {
+		k := e.Key
+		name := k.Value
+		if strings.HasPrefix(name, "x-") {
+			continue
+		}
+		var sub any
+		matched := false
+		if s, ok := o.props[name]; ok {
+			sub, matched = s, true
+		} else {
+			for _, pp := range o.patterns {
+				if pp.re.MatchString(name) {
+					sub, matched = pp.schema, true
+					break
+				}
+			}
+		}
+		if !matched {
+			if o.closed && len(o.names) > 0 && !seen[k] {
+				seen[k] = true
+				p.Report(withVia(d, r.unknown(d, k, o, path), e))
+			}
+			continue
+		}
+		childPath := name
+		if path != "" {
+			childPath = path + "." + name
+		}
+		r.value(p, d, e.Value, sub, childPath, seen)
+	}
+}
+
+func (r *UnknownKey) value(p *Pass, d *compose.Document, n *yaml.Node, sch any, path string, seen map[*yaml.Node]bool) {
+	n = compose.Deref(n)
+	if n == nil || n.Tag == compose.TagReset {
+		return
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		o := r.doc.object(sch)
+		if len(o.names) == 0 && len(o.patterns) == 0 {
+			return
+		}
+		r.mapping(p, d, n, o, path, seen)
+	case yaml.SequenceNode:
+		o := r.doc.object(sch)
+		if o.items == nil {
+			return
+		}
+		for _, it := range n.Content {
+			r.value(p, d, it, o.items, path+"[]", seen)
+		}
+	}
+}
+
+func (r *UnknownKey) unknown(d *compose.Document, k *yaml.Node, o *object, path string) diag.Finding {
+	where := "at the top level"
+	parts := strings.Split(path, ".")
+	switch {
+	case path == "":
+	case len(parts) == 2 && parts[0] == "services":
+		where = fmt.Sprintf("in service %q", parts[1])
+	default:
+		where = fmt.Sprintf("in %q", path)
+	}
+	f := diag.Finding{Severity: diag.Error, Span: NodeSpan(d, k)}
+	if sug, ok := nearest(k.Value, o.names, maxKeyDistance(k.Value)); ok {
+		f.Message = fmt.Sprintf("unknown key %q %s: did you mean %q?", k.Value, where, sug)
+		return f
+	}
+	if path == "" {
+		f.Message = fmt.Sprintf("unknown key %q at the top level: services belong under \"services:\" (a Compose file format v1 layout is not supported)", k.Value)
+		return f
+	}
+	f.Message = fmt.Sprintf("unknown key %q %s: the compose specification does not allow it (use an \"x-\" prefix for custom keys)", k.Value, where)
+	return f
+}
+
+// maxKeyDistance allows more typos in longer keys.
+func maxKeyDistance(s string) int {
+	switch {
+	case len(s) <= 4:
+		return 1
+	case len(s) <= 8:
+		return 2
+	}
+	return 3
+}

@@ -1,0 +1,2 @@
+FROM nginx:1.25.4
+COPY site /usr/share/nginx/html
