@@ -106,13 +106,39 @@ func load(ctx context.Context, o Options) (*types.Project, error) {
 			}
 		})
 
-	// loader.LoadWithContext
 	details := types.ConfigDetails{
 		ConfigFiles: configDetails.ConfigFiles,
 		WorkingDir:  configDetails.WorkingDir,
 		Environment: po.Environment,
 	}
-	opts := loader.ToOptions(&details, loadOpts)
+	project, err := loadWithContext(details, loadOpts...)
+	if err != nil {
+		return nil, err
+	}
+	for _, config := range details.ConfigFiles {
+		project.ComposeFiles = append(project.ComposeFiles, config.Filename)
+	}
+	return finish(project)
+}
+
+// LoadWithContext is loader.LoadWithContext, faster: same arguments, same
+// project, and compose-go's own result (loaded again by
+// loader.LoadWithContext) when the fast path declines or fails. The config
+// files must have their Content.
+func LoadWithContext(ctx context.Context, details types.ConfigDetails, options ...func(*loader.Options)) (*types.Project, error) {
+	p, err := loadWithContext(details, options...)
+	if err != nil {
+		return loader.LoadWithContext(ctx, details, options...)
+	}
+	return p, nil
+}
+
+// loadWithContext mirrors loader.LoadWithContext.
+func loadWithContext(details types.ConfigDetails, options ...func(*loader.Options)) (*types.Project, error) {
+	opts := loader.ToOptions(&details, options)
+	if opts.SkipInterpolation || len(opts.ResourceLoaders) > 1 {
+		return nil, errUnsupported // not what config prints by default; remote files
+	}
 	if len(details.ConfigFiles) < 1 {
 		return nil, errors.New("no compose file specified")
 	}
@@ -123,14 +149,7 @@ func load(ctx context.Context, o Options) (*types.Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	project, err := loader.ModelToProject(dict, opts, details)
-	if err != nil {
-		return nil, err
-	}
-	for _, config := range details.ConfigFiles {
-		project.ComposeFiles = append(project.ComposeFiles, config.Filename)
-	}
-	return finish(project)
+	return loader.ModelToProject(dict, opts, details)
 }
 
 // withNamePrecedenceLoad is cli's unexported option of the same name.
