@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 BENCH=${BENCH:-.}
 BENCHTIME=${BENCHTIME:-3x}
 COUNT=${COUNT:-1}
-PKGS=${PKGS:-./internal/bench/...}
+PKGS=${PKGS:-./internal/bench/... ./merge ./envdiff ./refactor ./dupes}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -33,14 +33,16 @@ echo "$cmd"
 echo '```'
 echo
 eval "$cmd" > "$tmp/bench.txt" 2>&1 || { cat "$tmp/bench.txt" >&2; exit 1; }
-echo "| benchmark | services | wall time/op | CPU time/op | alloc/op | allocs/op |"
-echo "|---|---:|---:|---:|---:|---:|"
-# Keep the run with the least CPU time per benchmark when COUNT > 1.
+echo "| package | benchmark | wall time/op | CPU time/op | alloc/op | allocs/op |"
+echo "|---|---|---:|---:|---:|---:|"
+# Keep the run with the least CPU time (else wall time) per benchmark when
+# COUNT > 1. cpu-ns/op is reported by the benchmarks that measure it.
 awk '
-function dur(ns) { return ns >= 1e9 ? sprintf("%.2f s", ns / 1e9) : sprintf("%.1f ms", ns / 1e6) }
+function dur(ns) { if (ns == "") return ""; return ns >= 1e9 ? sprintf("%.2f s", ns / 1e9) : sprintf("%.1f ms", ns / 1e6) }
+/^pkg: / { pkg = $2; sub(/^github.com\/composure-dev\/composure\//, "", pkg) }
 /^Benchmark/ {
-	name = $1; sub(/-[0-9]+$/, "", name)
-	split(name, parts, "/services=")
+	name = $1; sub(/-[0-9]+$/, "", name); sub(/^Benchmark/, "", name)
+	key = pkg " " name
 	ns = ""; cpu = ""; b = ""; a = ""
 	for (i = 3; i < NF; i++) {
 		if ($(i+1) == "ns/op") ns = $i
@@ -48,21 +50,24 @@ function dur(ns) { return ns >= 1e9 ? sprintf("%.2f s", ns / 1e9) : sprintf("%.1
 		if ($(i+1) == "B/op") b = $i
 		if ($(i+1) == "allocs/op") a = $i
 	}
-	if (!(name in best) || cpu + 0 < best[name] + 0) { best[name] = cpu; wall[name] = ns; bytes[name] = b; allocs[name] = a; op[name] = parts[1]; n[name] = parts[2] }
-	if (!(name in seen)) { seen[name] = 1; order[++count] = name }
+	score = cpu != "" ? cpu : ns
+	if (!(key in best) || score + 0 < best[key] + 0) { best[key] = score; wall[key] = ns; cpus[key] = cpu; bytes[key] = b; allocs[key] = a; pk[key] = pkg; nm[key] = name }
+	if (!(key in seen)) { seen[key] = 1; order[++count] = key }
 }
 END {
 	for (k = 1; k <= count; k++) {
 		m = order[k]
-		printf "| %s | %s | %s | %s | %.1f MB | %d |\n", substr(op[m], 10), n[m], dur(wall[m]), dur(best[m]), bytes[m] / 1e6, allocs[m]
-		if (op[m] == "BenchmarkComposeGo") { base[n[m]] = best[m]; basew[n[m]] = wall[m] }
-		if (op[m] == "BenchmarkConfig") { conf[n[m]] = best[m]; confw[n[m]] = wall[m] }
+		printf "| %s | %s | %s | %s | %s | %s |\n", pk[m], nm[m], dur(wall[m]), dur(cpus[m]), bytes[m] == "" ? "" : sprintf("%.1f MB", bytes[m] / 1e6), allocs[m]
+		if (split(nm[m], parts, "/services=") == 2) {
+			if (parts[1] == "ComposeGo") { base[parts[2]] = cpus[m]; basew[parts[2]] = wall[m] }
+			if (parts[1] == "Config") { conf[parts[2]] = cpus[m]; confw[parts[2]] = wall[m] }
+		}
 	}
 	printed = 0
 	for (s = 100; s <= 100000; s *= 10) if ((s in conf) && (s in base)) {
 		if (!printed) {
 			print ""
-			print "| services | compose-go (docker compose config) CPU | composure config CPU | ratio (CPU) | ratio (wall) |"
+			print "| services | compose-go (docker compose config) CPU | composure fast path CPU | ratio (CPU) | ratio (wall) |"
 			print "|---:|---:|---:|---:|---:|"
 			printed = 1
 		}
