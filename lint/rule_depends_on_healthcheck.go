@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -148,7 +147,7 @@ func dockerfileHealthcheck(e *Env, svc map[string]any) bool {
 	if !filepath.IsAbs(file) {
 		file = filepath.Join(ctx, file)
 	}
-	src, err := os.ReadFile(file)
+	src, err := compose.ReadBounded(file)
 	if err != nil {
 		return false
 	}

@@ -106,7 +106,7 @@ func sourceOf(docs map[string]*compose.Document, dir, name string) []byte {
 	if d, ok := docs[name]; ok {
 		return d.Src
 	}
-	b, err := os.ReadFile(filepath.Join(dir, name))
+	b, err := compose.ReadBounded(filepath.Join(dir, name))
 	if err != nil {
 		return nil
 	}
@@ -243,6 +243,9 @@ func loadLintProject(dir string, files, envNames []string, getenv func(string) s
 			}
 		}
 		if len(files) == 0 {
+			if err := brokenLink(abs, composeNames); err != nil {
+				return nil, err
+			}
 			return nil, fmt.Errorf("%s: no compose file found (looked for %s): run in the project directory, or pass -f FILE", dir, strings.Join(composeNames, ", "))
 		}
 		stem := strings.TrimSuffix(files[0], filepath.Ext(files[0]))
@@ -285,6 +288,11 @@ func loadLintProject(dir string, files, envNames []string, getenv func(string) s
 			p.loadErrors = append(p.loadErrors, lint.ErrorFinding(err, name))
 			continue
 		}
+		// FileEnv drops a decode error: an alias bomb would lint clean.
+		if err := decodeAll(d); err != nil {
+			p.loadErrors = append(p.loadErrors, lint.ErrorFinding(err, name))
+			continue
+		}
 		p.files = append(p.files, d)
 		if i == 0 {
 			p.envs = append(p.envs, lint.FileEnv("default", abs, d, lookup))
@@ -297,7 +305,7 @@ func loadLintProject(dir string, files, envNames []string, getenv func(string) s
 // resolve variables until the envs package's loader is wired in.
 func dotenv(path string) map[string]string {
 	out := map[string]string{}
-	b, err := os.ReadFile(path)
+	b, err := compose.ReadBounded(path)
 	if err != nil {
 		return out
 	}
@@ -326,7 +334,7 @@ func dotenv(path string) map[string]string {
 //	  options: {duplicate-service: {min-shared: 3}}
 func (p *lintProject) loadConfig() error {
 	for _, n := range []string{"composure.yaml", ".composure.yaml"} {
-		b, err := os.ReadFile(filepath.Join(p.dir, n))
+		b, err := compose.ReadBounded(filepath.Join(p.dir, n))
 		if err != nil {
 			continue
 		}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,7 +16,6 @@ import (
 	"github.com/google/renameio/v2"
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v2"
-	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/dupes"
@@ -259,16 +257,8 @@ func defaultComposeFiles(dir string) ([]string, error) {
 		}
 	}
 	if base == "" {
-		for _, n := range []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"} {
-			p := filepath.Join(dir, n)
-			if _, err := os.Lstat(p); err == nil {
-				_, err = os.Stat(p)
-				var pe *fs.PathError
-				if errors.As(err, &pe) {
-					err = pe.Err
-				}
-				return nil, &compose.Error{Location: compose.Location{File: relName(dir, p)}, Msg: fmt.Sprintf("symbolic link cannot be followed (%v): fix or remove it", err)}
-			}
+		if err := brokenLink(dir, []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"}); err != nil {
+			return nil, err
 		}
 		return nil, fmt.Errorf("%s: no compose.yaml or docker-compose.yml here: name the files to refactor, or use -C DIR", dir)
 	}
@@ -295,19 +285,4 @@ func relName(dir, f string) string {
 		return r
 	}
 	return f
-}
-
-// decodeAll expands d's documents within its expansion budget, to refuse an
-// alias bomb.
-func decodeAll(d *compose.Document) error {
-	b := d.ExpansionBudget()
-	for _, top := range append([]*yaml.Node{d.Root}, d.Extra...) {
-		if top == nil {
-			continue
-		}
-		if _, err := d.Decode(top, b); err != nil {
-			return err
-		}
-	}
-	return nil
 }
