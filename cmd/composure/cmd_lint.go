@@ -21,9 +21,10 @@ func (a *app) lintCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "lint",
 		Usage:     "check compose files and every environment they make up",
-		ArgsUsage: "[ENV...]",
+		ArgsUsage: "[ENV...] | DIR...",
 		Description: "Lints each compose file as written and the effective config of each environment (default: all),\n" +
-			"reporting where each offending value was set. See `composure rules` for the rules.",
+			"reporting where each offending value was set. See `composure rules` for the rules.\n" +
+			"Given project directories instead of environments, lints them all (--jobs at once) in one report.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "project-directory", Aliases: []string{"C"}, Usage: "project `DIR`", Value: "."},
 			&cli.StringSliceFlag{Name: "file", Aliases: []string{"f"}, Usage: "compose `FILE`s (an ad-hoc environment)"},
@@ -33,6 +34,7 @@ func (a *app) lintCommand() *cli.Command {
 			&cli.BoolFlag{Name: "fix", Usage: "apply the safe fixes to the files"},
 			&cli.BoolFlag{Name: "diff", Usage: "with --fix: print the changes as a unified diff, write nothing"},
 			&cli.BoolFlag{Name: "no-color", Usage: "no colours in text output (NO_COLOR also works)"},
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "with several project DIRs: lint at most `N` at once (default: the number of CPUs)"},
 		},
 		Action: a.lint,
 	}
@@ -55,6 +57,13 @@ func (a *app) lint(c *cli.Context) error {
 		if _, ok := lint.Lookup(id); !ok {
 			return withCode(exitUsage, fmt.Errorf("--rule: unknown rule %q: `composure rules` lists them", id))
 		}
+	}
+	dirs, err := projectDirArgs(c.Args().Slice())
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+	if dirs != nil {
+		return a.lintDirs(c, dirs, only, format, failOn)
 	}
 	proj, err := loadLintProject(c.String("project-directory"), c.StringSlice("file"), c.Args().Slice(), a.getenv)
 	if err != nil {
