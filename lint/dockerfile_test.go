@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -163,4 +164,79 @@ func TestDockerfileGuideExamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDockerfileCorpus lints the hand-written real-world Dockerfiles of
+// testdata/dockerfile-corpus (Python, Node, Go, Java, Ruby, PHP, .NET,
+// Rust, Windows; single- and multi-stage; heredocs; ARG in FROM; the escape
+// directive) with every rule. All findings are kept in a golden file, read
+// by hand for false positives (docs/corpus-dockerfiles.md), and the per-rule
+// counts in that document are checked against them.
+func TestDockerfileCorpus(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "dockerfile-corpus", "*.Dockerfile"))
+	if len(files) < 30 {
+		t.Fatalf("want at least 30 Dockerfiles in the corpus, have %d", len(files))
+	}
+	var all []diag.Finding
+	for _, f := range files {
+		fs, df := lintDockerfile(t, f)
+		if df == nil {
+			t.Errorf("%s does not parse: %v", f, fs)
+			continue
+		}
+		all = append(all, fs...)
+	}
+	golden(t, filepath.Join("testdata", "dockerfile-corpus.out"), render(all))
+	table := corpusTable(len(files), all)
+	docPath := filepath.Join("..", "docs", "corpus-dockerfiles.md")
+	doc, err := os.ReadFile(docPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const begin, end = "<!-- counts: go test ./lint -run TestDockerfileCorpus -update -->\n", "<!-- end counts -->\n"
+	i, j := strings.Index(string(doc), begin), strings.Index(string(doc), end)
+	if i < 0 || j < i {
+		t.Fatalf("%s: no counts markers", docPath)
+	}
+	got := string(doc[:i+len(begin)]) + table + string(doc[j:])
+	if got == string(doc) {
+		return
+	}
+	if *update {
+		if err := os.WriteFile(docPath, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("%s: the counts are stale (go test ./lint -run TestDockerfileCorpus -update)\n%s", docPath, table)
+}
+
+// corpusTable counts findings per Dockerfile rule: findings by severity and
+// the files with at least one.
+func corpusTable(nfiles int, fs []diag.Finding) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d Dockerfiles, %d findings.\n\n", nfiles, len(fs))
+	b.WriteString("| rule | findings | warning | info | files |\n|---|---:|---:|---:|---:|\n")
+	for _, id := range IDs() {
+		if ruleByID(id).Meta().Scope != ScopeDockerfile {
+			continue
+		}
+		var n, warn, info int
+		files := map[string]bool{}
+		for _, f := range fs {
+			if f.Rule != id {
+				continue
+			}
+			n++
+			files[f.Span.File] = true
+			switch f.Severity {
+			case diag.Info:
+				info++
+			default:
+				warn++
+			}
+		}
+		fmt.Fprintf(&b, "| `%s` | %d | %d | %d | %d |\n", id, n, warn, info, len(files))
+	}
+	return b.String()
 }
