@@ -2,8 +2,8 @@ package lint
 
 import (
 	"path"
-	"slices"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/composure-dev/composure/dockerfile"
