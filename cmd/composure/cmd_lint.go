@@ -33,6 +33,7 @@ func (a *app) lintCommand() *cli.Command {
 			&cli.BoolFlag{Name: "diff", Usage: "with --fix: print the changes as a unified diff, write nothing"},
 			&cli.BoolFlag{Name: "no-color", Usage: "no colours in text output (NO_COLOR also works)"},
 			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "with several project DIRs: lint at most `N` at once (default: the number of CPUs)"},
+			&cli.BoolFlag{Name: "shellcheck", Usage: "run shellcheck (from PATH) on the RUN scripts of Dockerfiles; by default composure executes nothing"},
 		},
 		Action: a.lint,
 	}
@@ -72,7 +73,11 @@ func (a *app) lint(c *cli.Context) error {
 	if err := proj.config.Validate(lint.Rules()); err != nil {
 		return withCode(exitUsage, fmt.Errorf("%s: %w", proj.configName, err))
 	}
-	fs := lint.Run(lint.Input{Files: proj.files, Envs: proj.envs, Dockerfiles: proj.dockerfiles, Config: proj.config, Only: only})
+	rules := lint.Rules()
+	if c.Bool("shellcheck") {
+		a.useShellcheck(rules)
+	}
+	fs := lint.Run(lint.Input{Files: proj.files, Envs: proj.envs, Dockerfiles: proj.dockerfiles, Rules: rules, Config: proj.config, Only: only})
 	fs = append(fs, proj.loadErrors...)
 	diag.Sort(fs)
 
