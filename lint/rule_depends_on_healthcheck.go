@@ -1,11 +1,8 @@
 package lint
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -139,29 +136,8 @@ func healthcheck(e *Env, svc map[string]any) hcState {
 }
 
 // dockerfileHealthcheck reports whether the service builds from a local
-// Dockerfile whose last HEALTHCHECK is not NONE.
-func dockerfileHealthcheck(e *Env, svc map[string]any) bool {
-	ctx, file, ok := buildPaths(e, svc)
-	if !ok {
-		return false
-	}
-	if !filepath.IsAbs(file) {
-		file = filepath.Join(ctx, file)
-	}
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return false
-	}
-	has := false
-	sc := bufio.NewScanner(bytes.NewReader(src))
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) > 0 && strings.EqualFold(f[0], "HEALTHCHECK") {
-			has = !(len(f) > 1 && strings.EqualFold(f[1], "NONE"))
-		}
-	}
-	return has
-}
+// Dockerfile whose image declares a HEALTHCHECK (see DockerfileHealthcheck).
+func dockerfileHealthcheck(e *Env, svc map[string]any) bool { return DockerfileHealthcheck(e, svc) }
 
 // buildPaths returns the local build context (absolute) and dockerfile of
 // svc; ok is false for remote contexts or no build.

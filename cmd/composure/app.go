@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/composure-dev/composure/compose"
 )
 
 // app holds the streams of one run; commands take it instead of globals so
@@ -16,32 +19,67 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// environ lists the process environment (os.Environ form) that
+	// interpolation sees; nil means only what getenv answers by name.
+	environ func() []string
 }
 
 // run is the whole CLI as a function: it returns the exit status instead of
 // calling os.Exit, and turns a panic into a short report and status 3.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	return runWithEnv(args, stdin, stdout, stderr, osGetenv)
+	return runApp(&app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: osGetenv, environ: os.Environ}, args)
+}
+
+// runEnviron runs the CLI with environ as the whole process environment, as
+// tests need to.
+func runEnviron(args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string) int {
+	env := append([]string(nil), environ...)
+	getenv := func(k string) string {
+		for i := len(env) - 1; i >= 0; i-- {
+			if kk, v, ok := strings.Cut(env[i], "="); ok && kk == k {
+				return v
+			}
+		}
+		return ""
+	}
+	return runApp(&app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, environ: func() []string { return env }}, args)
 }
 
 func runWithEnv(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
+	return runApp(&app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}, args)
+}
+
+func runApp(a *app, args []string) int { return a.run(a.newCLI(), args) }
+
+// run runs cliApp with the last-resort recover; split from runApp so a test
+// can add a command that panics, which no user can reach.
+func (a *app) run(cliApp *cli.App, args []string) (code int) {
+	stderr := a.stderr
 	defer func() {
 		if r := recover(); r != nil {
 			first := strings.SplitN(fmt.Sprint(r), "\n", 2)[0]
+			cmdline := ""
+			if len(args) > 1 {
+				cmdline = strings.Join(args[1:], " ")
+			}
 			fmt.Fprintf(stderr, "composure %s: internal error in %q: %s\nplease report it with the command and the files that caused it\n",
-				version(), strings.Join(args[1:], " "), first)
+				version(), cmdline, first)
 			code = exitFailure
 		}
 	}()
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
-	cliApp := a.newCLI()
-	err := cliApp.Run(args)
+	err := cliApp.Run(interspersed(cliApp, args))
 	if err == nil {
 		return exitOK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) && ee.err == nil {
 		return ee.code
+	}
+	var ce *compose.Error
+	if errors.As(err, &ce) {
+		// already the one-line `file:line:col: message` users act on
+		fmt.Fprintln(stderr, ce.Error())
+		return exitCode(err)
 	}
 	fmt.Fprintf(stderr, "composure: %v\n", err)
 	return exitCode(err)
@@ -56,7 +94,10 @@ func (a *app) newCLI() *cli.App {
 		Writer:               a.stdout,
 		ErrWriter:            a.stderr,
 		EnableBashCompletion: true,
-		HideHelpCommand:      true,
+		// -f a,b.yml is one file name, as in docker compose
+		DisableSliceFlagSeparator: true,
+		Flags:                     projectFlags(),
+		HideHelpCommand:           true,
 		// urfave/cli's default handler calls os.Exit through package globals;
 		// run decides the status instead.
 		ExitErrHandler: func(*cli.Context, error) {},
@@ -64,15 +105,37 @@ func (a *app) newCLI() *cli.App {
 			return withCode(exitUsage, err)
 		},
 		Commands: a.commands(),
+		// urfave/cli's default completion reads os.Args; this one reads
+		// the context, so it also works in-process.
+		BashComplete: a.completeCommands,
 	}
 }
 
-// commands lists the subcommands; each lives in cmd_<name>.go.
+// commands lists the subcommands; each lives in cmd_<name>.go. Commands
+// that load a project take the project flags after their name too; those
+// that take environment names complete them in the shell.
 func (a *app) commands() []*cli.Command {
+	envArgs := func(c *cli.Command) *cli.Command {
+		c.BashComplete = a.completeEnvs
+		return withProjectFlags(c)
+	}
+	rules := a.rulesCommand()
+	rules.BashComplete = a.completeRules
 	return []*cli.Command{
-		a.lintCommand(), a.rulesCommand(),
+		withProjectFlags(a.envsCommand()),
+		envArgs(a.configCommand()),
+		envArgs(a.diffCommand()),
+		envArgs(a.lintCommand()),
+		withProjectFlags(a.refactorCommand()),
+		rules,
+		withProjectFlags(a.initCommand()),
+		a.completionCommand(),
 	}
 }
+
+// buildVersion is set with -ldflags "-X main.buildVersion=..." by builds that
+// carry no module or VCS information (the Dockerfile's).
+var buildVersion string
 
 // version is the module version and VCS revision from the build info.
 func version() string {
@@ -80,7 +143,17 @@ func version() string {
 	if !ok {
 		return "(unknown)"
 	}
+	return versionOf(bi, buildVersion)
+}
+
+// versionOf renders the version of a binary with build info bi: the module
+// version (or override, when set at link time), then the VCS revision and
+// whether the tree was modified, as `v1.2.3 (0123456789ab+dirty)`.
+func versionOf(bi *debug.BuildInfo, override string) string {
 	v := bi.Main.Version
+	if override != "" {
+		v = override
+	}
 	var rev, dirty string
 	for _, s := range bi.Settings {
 		switch s.Key {

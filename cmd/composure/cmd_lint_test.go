@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -22,13 +21,6 @@ func writeFiles(t *testing.T, files map[string]string) string {
 		}
 	}
 	return dir
-}
-
-func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := runWithEnv(append([]string{"composure"}, args...), strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
-	return code, out.String(), errb.String()
 }
 
 const cleanCompose = "services:\n  web:\n    image: nginx:1.27\n"

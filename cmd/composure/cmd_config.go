@@ -1,0 +1,410 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/google/renameio/v2"
+	"github.com/urfave/cli/v2"
+	"gopkg.in/yaml.v3"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/merge"
+	"github.com/composure-dev/composure/redact"
+)
+
+// configOptions are the flags of `composure config`.
+type configOptions struct {
+	format string // yaml or json
+	output string // -o FILE; "" is stdout
+	redact bool
+	load   envs.LoadOptions
+	list   string // services, images, volumes, profiles or variables; "" prints the config
+	// origin adds where each value was set: a trailing `# file:line:col`
+	// comment per value line (YAML), a top-level "x-origins" object (JSON).
+	origin bool
+}
+
+// listFlags print one item per line instead of the config, as in docker
+// compose; the first one set wins.
+var listFlags = []struct{ name, usage string }{
+	{"services", "print the service names, one per line (dependencies first)"},
+	{"volumes", "print the volume names, one per line"},
+	{"profiles", "print the profile names, one per line"},
+	{"images", "print the image names, one per line"},
+	{"variables", "print the variables the files use, with their defaults"},
+}
+
+func (a *app) configCommand() *cli.Command {
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "format", Value: "yaml", Usage: "output `FORMAT`: yaml or json"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (atomically) instead of stdout"},
+		&cli.BoolFlag{Name: "no-interpolate", Usage: "don't interpolate environment variables"},
+		&cli.BoolFlag{Name: "no-normalize", Usage: "don't normalize the compose model"},
+		&cli.BoolFlag{Name: "no-path-resolution", Usage: "don't resolve file paths"},
+		&cli.BoolFlag{Name: "no-consistency", Usage: "don't check model consistency"},
+		&cli.BoolFlag{Name: "no-env-resolution", Usage: "don't resolve service env files"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "only check that the environment loads; print nothing"},
+		&cli.BoolFlag{Name: "redact", Usage: "print values of secret-looking variables, args, labels and secrets, and passwords in URLs, as ***"},
+		&cli.BoolFlag{Name: "origin", Usage: "say where each value was set: `# file:line:col` after each value (YAML), an \"x-origins\" object (JSON); `# default` for what docker compose adds"},
+	}
+	for _, l := range listFlags {
+		flags = append(flags, &cli.BoolFlag{Name: l.name, Usage: l.usage})
+	}
+	return &cli.Command{
+		Name:      "config",
+		Usage:     "print an environment's effective config, as docker compose config does",
+		ArgsUsage: "[ENV]",
+		Flags:     flags,
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 1 {
+				return withCode(exitUsage, fmt.Errorf("config takes at most one environment name, got %d arguments", c.NArg()))
+			}
+			o := configOptions{
+				format: c.String("format"),
+				output: c.String("output"),
+				redact: c.Bool("redact"),
+				origin: c.Bool("origin"),
+				load: envs.LoadOptions{
+					NoInterpolate:    c.Bool("no-interpolate"),
+					NoNormalize:      c.Bool("no-normalize"),
+					NoPathResolution: c.Bool("no-path-resolution"),
+					NoConsistency:    c.Bool("no-consistency"),
+					NoEnvResolution:  c.Bool("no-env-resolution"),
+					NoModel:          true,
+				},
+			}
+			if o.format != "yaml" && o.format != "json" {
+				return withCode(exitUsage, fmt.Errorf("unknown format %q: use yaml or json", o.format))
+			}
+			for _, l := range listFlags {
+				if c.Bool(l.name) {
+					o.list = l.name
+					break
+				}
+			}
+			if o.list == "variables" && !c.IsSet("format") {
+				o.format = "table"
+			}
+			name := envs.DefaultEnv
+			if c.NArg() == 1 {
+				name = c.Args().First()
+			}
+			p, err := a.project(c)
+			if err != nil {
+				return err
+			}
+			env, err := p.Env(name)
+			if err != nil {
+				return withCode(exitUsage, err)
+			}
+			out, err := a.renderConfig(c, p, env, o)
+			if err != nil {
+				return err
+			}
+			switch {
+			case c.Bool("quiet"):
+				return nil
+			case o.output != "":
+				return writeAtomic(o.output, out)
+			}
+			_, err = a.stdout.Write(out)
+			return err
+		},
+	}
+}
+
+// renderConfig produces what config prints.
+func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environment, o configOptions) ([]byte, error) {
+	if o.list != "" {
+		// docker compose skips environment resolution for the lists, and
+		// reads variables from the model before interpolation.
+		o.load.NoEnvResolution = true
+		if o.list == "variables" {
+			o.load.NoInterpolate = true
+		}
+	}
+	l, err := p.Load(c.Context, env, compose.NewCache(), o.load)
+	if err != nil {
+		return nil, err
+	}
+	if o.list != "" {
+		return renderList(l, o)
+	}
+	var out []byte
+	switch {
+	case o.load.NoInterpolate:
+		// docker compose prints the raw model, `$` not escaped.
+		out, err = formatModel(l.Model, o.format)
+	case o.format == "json":
+		out, err = l.Project.MarshalJSON()
+		out = append(envs.EscapeDollar(out), '\n')
+	default:
+		out, err = l.Project.MarshalYAML()
+		out = envs.EscapeDollar(out)
+	}
+	if err != nil {
+		// docker compose fails the same way (e.g. an ssh build key it
+		// cannot print): say what step failed
+		return nil, fmt.Errorf("cannot print the config of environment %q: %w", env.Name, err)
+	}
+	if o.redact {
+		var extra []string
+		if p.Config != nil {
+			extra = p.Config.Redact
+		}
+		out, err = redactOutput(out, o.format, redact.New(extra...))
+		if err != nil {
+			return nil, err
+		}
+	}
+	if o.origin {
+		// After redaction, which re-encodes the document: the comments are
+		// added to the final text.
+		describe := func(path string) (string, bool) { return l.Merged.Describe(path), true }
+		if o.format == "json" {
+			return merge.AnnotateJSON(out, describe)
+		}
+		return merge.AnnotateYAML(out, describe)
+	}
+	return out, err
+}
+
+// formatModel prints a model map as docker compose's formatModel does.
+func formatModel(model map[string]any, format string) ([]byte, error) {
+	if format == "json" {
+		b, err := json.MarshalIndent(model, "", "  ")
+		return append(b, '\n'), err
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(model); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), enc.Close()
+}
+
+// redactOutput masks secrets in a printed config, keeping its key order.
+func redactOutput(out []byte, format string, r *redact.Redactor) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(out, &doc); err != nil {
+		return nil, fmt.Errorf("redacting the output: %w", err)
+	}
+	r.Node(&doc)
+	if format == "json" {
+		var buf bytes.Buffer
+		if len(doc.Content) > 0 {
+			if err := writeJSONNode(&buf, doc.Content[0], ""); err != nil {
+				return nil, err
+			}
+		}
+		buf.WriteByte('\n')
+		return buf.Bytes(), nil
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&doc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), enc.Close()
+}
+
+// writeJSONNode prints a node tree parsed from JSON back as JSON, indented
+// like json.MarshalIndent, keys in their order.
+func writeJSONNode(buf *bytes.Buffer, n *yaml.Node, indent string) error {
+	inner := indent + "  "
+	switch n.Kind {
+	case yaml.MappingNode:
+		if len(n.Content) == 0 {
+			buf.WriteString("{}")
+			return nil
+		}
+		buf.WriteString("{\n")
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, _ := json.Marshal(n.Content[i].Value)
+			buf.WriteString(inner)
+			buf.Write(k)
+			buf.WriteString(": ")
+			if err := writeJSONNode(buf, n.Content[i+1], inner); err != nil {
+				return err
+			}
+			if i+2 < len(n.Content) {
+				buf.WriteByte(',')
+			}
+			buf.WriteByte('\n')
+		}
+		buf.WriteString(indent + "}")
+	case yaml.SequenceNode:
+		if len(n.Content) == 0 {
+			buf.WriteString("[]")
+			return nil
+		}
+		buf.WriteString("[\n")
+		for i, c := range n.Content {
+			buf.WriteString(inner)
+			if err := writeJSONNode(buf, c, inner); err != nil {
+				return err
+			}
+			if i+1 < len(n.Content) {
+				buf.WriteByte(',')
+			}
+			buf.WriteByte('\n')
+		}
+		buf.WriteString(indent + "]")
+	case yaml.ScalarNode:
+		if n.ShortTag() == "!!str" || n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			s, err := json.Marshal(n.Value)
+			if err != nil {
+				return err
+			}
+			buf.Write(s)
+		} else {
+			buf.WriteString(n.Value)
+		}
+	default:
+		return fmt.Errorf("unexpected node in JSON output")
+	}
+	return nil
+}
+
+func renderList(l *envs.Loaded, o configOptions) ([]byte, error) {
+	var lines []string
+	switch o.list {
+	case "services":
+		if l.Project == nil {
+			lines = sortedKeys(l.Model["services"])
+		} else {
+			lines = dependencyOrder(l.Project)
+		}
+	case "volumes":
+		for n := range l.Project.Volumes {
+			lines = append(lines, n)
+		}
+		sort.Strings(lines)
+	case "images":
+		// docker compose api.GetImageNameOrDefault: <project>-<service>
+		// for a service built without an image name.
+		for _, name := range l.Project.ServiceNames() {
+			img := l.Project.Services[name].Image
+			if img == "" {
+				img = l.Project.Name + "-" + name
+			}
+			lines = append(lines, img)
+		}
+	case "profiles":
+		set := map[string]bool{}
+		for _, s := range l.Project.AllServices() {
+			for _, p := range s.Profiles {
+				set[p] = true
+			}
+		}
+		for p := range set {
+			lines = append(lines, p)
+		}
+		sort.Strings(lines)
+	case "variables":
+		return renderVariables(template.ExtractVariables(l.Model, template.DefaultPattern), o.format)
+	}
+	var buf bytes.Buffer
+	for _, s := range lines {
+		buf.WriteString(s)
+		buf.WriteByte('\n')
+	}
+	return buf.Bytes(), nil
+}
+
+func sortedKeys(v any) []string {
+	m, _ := v.(map[string]any)
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// dependencyOrder lists services with each one's dependencies before it, as
+// docker compose's ForEachService does, breaking its map-order ties by name
+// so the output is stable.
+func dependencyOrder(p *types.Project) []string {
+	seen := map[string]bool{}
+	var out []string
+	var visit func(name string)
+	visit = func(name string) {
+		s, ok := p.Services[name]
+		if !ok || seen[name] {
+			return
+		}
+		seen[name] = true
+		deps := make([]string, 0, len(s.DependsOn))
+		for d := range s.DependsOn {
+			deps = append(deps, d)
+		}
+		sort.Strings(deps)
+		for _, d := range deps {
+			visit(d)
+		}
+		out = append(out, name)
+	}
+	for _, n := range p.ServiceNames() {
+		visit(n)
+	}
+	return out
+}
+
+func renderVariables(vars map[string]template.Variable, format string) ([]byte, error) {
+	names := make([]string, 0, len(vars))
+	for n := range vars {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	var buf bytes.Buffer
+	switch format {
+	case "json":
+		b, err := json.MarshalIndent(vars, "", "  ")
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(b)
+		buf.WriteByte('\n')
+	case "yaml":
+		b, err := yaml.Marshal(vars)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(b)
+	default:
+		tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tREQUIRED\tDEFAULT VALUE\tALTERNATE VALUE")
+		for _, n := range names {
+			v := vars[n]
+			fmt.Fprintf(tw, "%s\t%t\t%s\t%s\n", n, v.Required, v.DefaultValue, v.PresenceValue)
+		}
+		if err := tw.Flush(); err != nil {
+			return nil, err
+		}
+	}
+	return buf.Bytes(), nil
+}
+
+// writeAtomic writes out to path through a temporary file in the same
+// directory, synced and renamed over the target, keeping an existing
+// file's mode: a reader never sees half a config.
+func writeAtomic(path string, out []byte) error {
+	err := renameio.WriteFile(path, out, 0o644,
+		renameio.WithTempDir(filepath.Dir(path)), renameio.WithExistingPermissions())
+	if err != nil {
+		return withCode(exitUsage, fmt.Errorf("writing %s: %v", path, err))
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/composure-dev/composure/envs"
+)
+
+func (a *app) envsCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "envs",
+		Usage:     "list the project's environments and their files in load order",
+		ArgsUsage: " ",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table or json"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return withCode(exitUsage, fmt.Errorf("envs takes no arguments, got %q", c.Args().First()))
+			}
+			p, err := a.project(c)
+			if err != nil {
+				return err
+			}
+			switch c.String("format") {
+			case "table":
+				return a.printEnvsTable(p)
+			case "json":
+				return a.printEnvsJSON(p)
+			}
+			return withCode(exitUsage, fmt.Errorf("unknown format %q: use table or json", c.String("format")))
+		},
+	}
+}
+
+// envJSON is one environment in `envs --format json`.
+type envJSON struct {
+	Name     string   `json:"name"`
+	Files    []string `json:"files"`
+	Profiles []string `json:"profiles"`
+}
+
+func envListing(p *envs.Project) []envJSON {
+	out := make([]envJSON, 0, len(p.Envs))
+	for _, e := range p.Envs {
+		j := envJSON{Name: e.Name, Files: make([]string, len(e.Files)), Profiles: append([]string{}, e.Profiles...)}
+		for i, f := range e.Files {
+			j.Files[i] = p.Rel(f)
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+func (a *app) printEnvsJSON(p *envs.Project) error {
+	b, err := json.MarshalIndent(envListing(p), "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(a.stdout, "%s\n", b)
+	return err
+}
+
+func (a *app) printEnvsTable(p *envs.Project) error {
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tFILES\tPROFILES")
+	for _, e := range envListing(p) {
+		profiles := strings.Join(e.Profiles, ",")
+		if profiles == "" {
+			profiles = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Name, strings.Join(e.Files, " "), profiles)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,289 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/aymanbagabas/go-udiff"
+	"github.com/google/renameio/v2"
+	"github.com/sirupsen/logrus"
+	"github.com/urfave/cli/v2"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/dupes"
+	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/refactor"
+)
+
+func (a *app) refactorCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "refactor",
+		Usage:     "fold duplicated service blocks into YAML anchors (best practice 9), proving the effective config is unchanged",
+		ArgsUsage: "[FILE...]",
+		Description: "Refactors the given files, else every file of the project's environments (global -C, -f).\n" +
+			"Without --write, prints a unified diff and writes nothing. Each rewrite is proved first: every\n" +
+			"environment that includes the file is loaded before and after, as `composure config` loads it,\n" +
+			"and must come out identical.",
+		Flags: []cli.Flag{
+			// also after the command, as lint takes it (`composure refactor -C DIR`)
+			&cli.StringFlag{Name: "project-directory", Aliases: []string{"C"}, Usage: "project `DIR` (same as the global -C)"},
+			&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "write the refactored files (atomically, file mode kept)"},
+			&cli.BoolFlag{Name: "check", Usage: "exit 1 when a refactor is possible, write nothing (for CI)"},
+			&cli.StringFlag{Name: "format", Value: "diff", Usage: "output: `diff` or json (the groups)"},
+			&cli.IntFlag{Name: "min-shared", Value: dupes.DefaultMinShared, Usage: "entries services must share to be grouped"},
+			&cli.StringFlag{Name: "name", Usage: "anchor `NAME` (default: the services' common name prefix, else default-app)"},
+			&cli.StringFlag{Name: "style", Value: string(refactor.StyleExtension), Usage: "where shared entries go: extension (x-NAME block) or first-service"},
+		},
+		Action: a.refactor,
+	}
+}
+
+// refactorFile is one file's outcome, as --format json prints it.
+type refactorFile struct {
+	File       string          `json:"file"`
+	Groups     []refactorGroup `json:"groups"`
+	LinesSaved int             `json:"lines_saved"`
+	Skipped    []refactorGroup `json:"skipped,omitempty"`
+	Written    bool            `json:"written,omitempty"`
+	Refused    string          `json:"refused,omitempty"`
+}
+
+type refactorGroup struct {
+	Kind       string   `json:"kind"`
+	Anchor     string   `json:"anchor,omitempty"`
+	Style      string   `json:"style,omitempty"`
+	Services   []string `json:"services"`
+	Files      []string `json:"files,omitempty"`
+	Shared     []string `json:"shared"`
+	LinesSaved int      `json:"lines_saved"`
+	Suggestion string   `json:"suggestion,omitempty"`
+}
+
+func (a *app) refactor(c *cli.Context) error {
+	style := refactor.Style(c.String("style"))
+	if style != refactor.StyleExtension && style != refactor.StyleFirstService {
+		return withCode(exitUsage, fmt.Errorf("--style %q is not a style: use %q or %q", style, refactor.StyleExtension, refactor.StyleFirstService))
+	}
+	format := c.String("format")
+	if format != "diff" && format != "json" {
+		return withCode(exitUsage, fmt.Errorf("--format %q is not supported by refactor: use \"diff\" or \"json\"", format))
+	}
+	if c.Int("min-shared") < 1 {
+		return withCode(exitUsage, fmt.Errorf("--min-shared %d: give at least 1", c.Int("min-shared")))
+	}
+	if c.Bool("write") && c.Bool("check") {
+		return withCode(exitUsage, errors.New("--write and --check exclude each other: --check only reports"))
+	}
+	if name := c.String("name"); name != "" && !anchorNameRE.MatchString(name) {
+		return withCode(exitUsage, fmt.Errorf("--name %q cannot name an anchor: use ASCII letters, digits, '-' or '_'", name))
+	}
+	p, err := a.refactorProject(c)
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+	var files []string
+	for _, f := range c.Args().Slice() {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return withCode(exitUsage, err)
+		}
+		files = append(files, abs)
+	}
+	if len(files) == 0 {
+		for _, e := range p.Envs {
+			for _, f := range e.Files {
+				if !slices.Contains(files, f) {
+					files = append(files, f)
+				}
+			}
+		}
+	}
+	opts := refactor.Options{MinShared: c.Int("min-shared"), Name: c.String("name"), Style: style}
+	// compose-go logs warnings (unset variables, obsolete `version`) through
+	// logrus on every load; a proof loads each environment twice, and what
+	// it has to say comes back as an error or a difference.
+	logrus.SetOutput(io.Discard)
+	ctx := c.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+
+	var docs []*compose.Document
+	var out []refactorFile
+	possible, refused, refusedInput := false, false, false
+	for _, f := range files {
+		name := p.Rel(f)
+		d, err := compose.ReadFile(f, name)
+		if err != nil {
+			return withCode(exitUsage, err)
+		}
+		// An alias bomb is refused here as everywhere, even when no
+		// rewrite would need to load it.
+		if err := decodeAll(d); err != nil {
+			return withCode(exitUsage, err)
+		}
+		docs = append(docs, d)
+		if d.Root == nil {
+			continue
+		}
+		rf := refactorFile{File: name, Groups: []refactorGroup{}}
+		fopts := opts
+		for _, e := range refactor.Including(p, f) {
+			fopts.Overlay = fopts.Overlay || e.Files[0] != f
+		}
+		r, err := refactor.Rewrite(d, fopts)
+		if err != nil {
+			return withCode(exitFailure, err)
+		}
+		if r.Changed() {
+			err := a.proveRefactor(ctx, c, p, r)
+			if err != nil {
+				rf.Refused = err.Error()
+				var ce *compose.Error
+				if errors.As(err, &ce) {
+					// The project itself does not load (a FIFO as env_file,
+					// a bad include): the user's input, so exit 2 with the
+					// place to fix first.
+					refusedInput = true
+					fmt.Fprintf(a.stderr, "%v (refusing to refactor %s: nothing proves the rewrite)\n", ce, name)
+				} else {
+					refused = true
+					fmt.Fprintf(a.stderr, "composure: %v\n", err)
+				}
+				out = append(out, rf)
+				continue
+			}
+			possible = true
+		}
+		for _, ch := range r.Changes {
+			rf.Groups = append(rf.Groups, refactorGroup{
+				Kind: ch.Kind.String(), Anchor: ch.Name, Style: string(ch.Style),
+				Services: ch.Services, Shared: ch.Shared, LinesSaved: ch.LinesSaved,
+			})
+		}
+		for _, sk := range r.Skipped {
+			rf.Skipped = append(rf.Skipped, refactorGroup{Kind: sk.Kind.String(), Services: sk.Services, Shared: sk.Shared, LinesSaved: sk.LinesSaved})
+			fmt.Fprintf(a.stderr, "composure: %s: left %s as they are: folding them failed composure's own check (please report this file): %v\n",
+				name, strings.Join(sk.Services, ", "), sk.Err)
+		}
+		rf.LinesSaved = r.LinesSaved()
+		if r.Changed() {
+			switch {
+			case c.Bool("write"):
+				if err := writeFileAtomic(d.Path, r.After); err != nil {
+					return withCode(exitFailure, fmt.Errorf("writing %s: %w", name, err))
+				}
+				rf.Written = true
+				fmt.Fprintf(a.stderr, "composure: wrote %s: %d group(s), %d lines saved\n", name, len(r.Changes), rf.LinesSaved)
+			case c.Bool("check"):
+				if format == "diff" {
+					for _, g := range rf.Groups {
+						fmt.Fprintf(a.stdout, "%s: %s share %s: fold into &%s (%d lines saved)\n", name, strings.Join(g.Services, ", "), strings.Join(g.Shared, ", "), g.Anchor, g.LinesSaved)
+					}
+				}
+			case format == "diff":
+				fmt.Fprint(a.stdout, udiff.Unified("a/"+filepath.ToSlash(name), "b/"+filepath.ToSlash(name), string(r.Before), string(r.After)))
+			}
+		}
+		out = append(out, rf)
+	}
+
+	var across []refactorGroup
+	for _, g := range dupes.FindAcross(docs, opts.MinShared) {
+		rg := refactorGroup{Kind: g.Kind.String(), Services: g.Services, Shared: g.Shared, LinesSaved: g.LinesSaved}
+		for _, m := range g.Members {
+			rg.Files = append(rg.Files, m.Doc.Name)
+		}
+		first := g.Members[0]
+		rg.Suggestion = fmt.Sprintf("extends: {file: %s, service: %s}", filepath.ToSlash(first.Doc.Name), first.Name)
+		across = append(across, rg)
+		if format == "diff" {
+			var where []string
+			for _, m := range g.Members {
+				where = append(where, fmt.Sprintf("%s (%s)", m.Name, m.Loc()))
+			}
+			fmt.Fprintf(a.stderr, "composure: %s share %s across files; anchors cannot cross files: consider `%s` in the others\n",
+				strings.Join(where, ", "), strings.Join(g.Shared, ", "), rg.Suggestion)
+		}
+	}
+
+	if format == "json" {
+		doc := struct {
+			Files  []refactorFile  `json:"files"`
+			Across []refactorGroup `json:"across_files"`
+		}{Files: out, Across: across}
+		if doc.Files == nil {
+			doc.Files = []refactorFile{}
+		}
+		if doc.Across == nil {
+			doc.Across = []refactorGroup{}
+		}
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(doc); err != nil {
+			return withCode(exitFailure, err)
+		}
+	}
+	switch {
+	case refused:
+		return silentExit(exitFailure)
+	case refusedInput:
+		return silentExit(exitUsage)
+	case c.Bool("check") && possible:
+		return silentExit(exitFindings)
+	}
+	return nil
+}
+
+// anchorNameRE is what yaml.v3 scans as an anchor name.
+var anchorNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// writeFileAtomic replaces the file at path (through symlinks) with data: a
+// temporary file in the same directory, fsync, rename; the mode is kept.
+func writeFileAtomic(path string, data []byte) error {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	return renameio.WriteFile(path, data, st.Mode().Perm(), renameio.WithStaticPermissions(st.Mode().Perm()))
+}
+
+// refactorProject discovers the project: from the project flags (-C given
+// before or after the command, -f, -p, --env-file, --profile), else, given
+// FILE arguments, in the first file's directory.
+func (a *app) refactorProject(c *cli.Context) (*envs.Project, error) {
+	opts := a.projectOptions(c)
+	if opts.Dir == "" && len(opts.Files) == 0 && c.NArg() > 0 {
+		opts.Dir = filepath.Dir(c.Args().First())
+	}
+	return envs.Discover(opts)
+}
+
+// proveRefactor proves r against every environment of p that includes the
+// file; a file no environment includes is proved on its own, as if given
+// with -f.
+func (a *app) proveRefactor(ctx context.Context, c *cli.Context, p *envs.Project, r *refactor.Result) error {
+	list := refactor.Including(p, r.Doc.Path)
+	if len(list) == 0 {
+		opts := a.projectOptions(c)
+		opts.Dir = p.Dir
+		opts.Files = []string{r.Doc.Path}
+		alone, err := envs.Discover(opts)
+		if err != nil {
+			return err
+		}
+		p, list = alone, alone.Envs
+	}
+	return refactor.Prove(ctx, p, list, r)
+}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// sharedDir is ../shared beside the repository root, or $COMPOSURE_SHARED.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	if d := os.Getenv("COMPOSURE_SHARED"); d != "" {
+		return d
+	}
+	s := filepath.Join(filepath.Dir(repoRoot(t)), "shared")
+	if _, err := os.Stat(filepath.Join(s, "oracle", "index.tsv")); err != nil {
+		t.Skipf("no oracle at %s", s)
+	}
+	return s
+}
+
+// oracleRow is one line of oracle/index.tsv.
+type oracleRow struct {
+	project, env, files string
+	ok                  bool
+}
+
+func (r oracleRow) key() string { return r.project + "/" + r.env }
+
+func readTSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var rows [][]string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if l := sc.Text(); l != "" && !strings.HasPrefix(l, "#") {
+			rows = append(rows, strings.Split(l, "\t"))
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// oracleEnviron is the process environment the oracle was produced with, as
+// its outputs show: run from the project directory (PWD, used by ${PWD}) with
+// a minimal PATH (it appears in values that append to $PATH).
+func oracleEnviron(dir string) []string {
+	return []string{"PWD=" + dir, "PATH=/usr/local/bin:/usr/bin:/bin"}
+}
+
+// Outcomes of one oracle row.
+const (
+	outEqual      = "equal"
+	outDifferent  = "different"
+	outBothFailed = "both failed"
+	outWeFailed   = "we failed but docker succeeded"
+	outWeSucceed  = "we succeeded but docker failed"
+)
+
+// TestOracle runs `composure config --format json` on every environment of
+// ../shared/oracle/index.tsv and compares it with docker compose's output.
+// Rows listed in testdata/oracle-known.tsv may differ as recorded there,
+// with the reason; any other difference fails, as does a listed row that
+// now agrees (remove it from the list).
+func TestOracle(t *testing.T) {
+	shared := sharedDir(t)
+	known := map[string]string{} // key -> outcome
+	for _, r := range readTSV(t, filepath.Join("testdata", "oracle-known.tsv")) {
+		if len(r) != 3 {
+			t.Fatalf("oracle-known.tsv: want key<TAB>outcome<TAB>reason, got %q", r)
+		}
+		known[r[0]] = r[1]
+	}
+	tally := map[string]int{}
+	for _, c := range readTSV(t, filepath.Join(shared, "oracle", "index.tsv")) {
+		if len(c) != 4 || c[0] == "project" {
+			continue
+		}
+		r := oracleRow{c[0], c[1], c[2], c[3] == "ok"}
+		out, detail := runOracleRow(t, shared, r)
+		tally[out]++
+		want, listed := known[r.key()]
+		if !listed {
+			want = outEqual
+			if !r.ok {
+				want = outBothFailed
+			}
+		}
+		if out != want {
+			t.Errorf("%s: %s, want %s%s", r.key(), out, want, detail)
+		}
+	}
+	var lines []string
+	for k, n := range tally {
+		lines = append(lines, fmt.Sprintf("%s: %d", k, n))
+	}
+	sort.Strings(lines)
+	t.Logf("oracle tally: %s", strings.Join(lines, ", "))
+}
+
+// runOracleRow loads one row through the CLI and classifies the result.
+func runOracleRow(t *testing.T, shared string, r oracleRow) (outcome, detail string) {
+	dir := filepath.Join(shared, "corpus", r.project)
+	args := []string{"composure", "-C", dir}
+	if r.files != "(docker compose default)" {
+		for _, f := range strings.Split(r.files, ",") {
+			args = append(args, "-f", filepath.Join(dir, f))
+		}
+	}
+	args = append(args, "config", "--format", "json")
+	var stdout, stderr bytes.Buffer
+	code := runEnviron(args, strings.NewReader(""), &stdout, &stderr, oracleEnviron(dir))
+	if code != 0 {
+		msg := strings.TrimSuffix(stderr.String(), "\n")
+		switch {
+		case code != exitUsage:
+			t.Errorf("%s: exit status %d, want 2 for bad input: %s", r.key(), code, msg)
+		case strings.Contains(msg, "\n"):
+			t.Errorf("%s: error takes several lines, want one:\n%s", r.key(), msg)
+		}
+		if r.ok {
+			return outWeFailed, ": " + msg
+		}
+		return outBothFailed, ""
+	}
+	if !r.ok {
+		return outWeSucceed, ""
+	}
+	s := stdout.String()
+	s = strings.ReplaceAll(s, dir, "${PROJECT_DIR}")
+	s = strings.ReplaceAll(s, filepath.Join(shared, "corpus"), "${CORPUS_ROOT}")
+	if home, err := os.UserHomeDir(); err == nil && home != "/" {
+		s = strings.ReplaceAll(s, `"`+home+`/`, `"${HOME}/`) // compose-go expands ~ with the real home
+	}
+	var got, want any
+	if err := json.Unmarshal([]byte(s), &got); err != nil {
+		t.Fatalf("%s: output is not JSON: %v", r.key(), err)
+	}
+	b, err := os.ReadFile(filepath.Join(shared, "oracle", r.project, r.env+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	if reflect.DeepEqual(got, want) {
+		return outEqual, ""
+	}
+	return outDifferent, ""
+}

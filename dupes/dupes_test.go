@@ -1,0 +1,347 @@
+package dupes
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/composure-dev/composure/compose"
+)
+
+type wantGroup struct {
+	kind     Kind
+	services []string
+	shared   []string
+	anchor   string
+}
+
+func groupsOf(gs []Group) []wantGroup {
+	var out []wantGroup
+	for _, g := range gs {
+		out = append(out, wantGroup{g.Kind, g.Services, g.Shared, g.Anchor})
+	}
+	return out
+}
+
+func parse(t testing.TB, name, src string) *compose.Document {
+	t.Helper()
+	d, err := compose.Parse(name, []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestFind(t *testing.T) {
+	tests := []struct {
+		name      string
+		src       string
+		minShared int
+		want      []wantGroup
+	}{
+		{
+			name: "identical entries whatever the style",
+			src: `services:
+  a:
+    image: "app:1"
+    environment: {B: "2", A: 1}
+    ports: ["80:80"]
+    restart: 'always'
+    command: a
+  b:
+    restart: always
+    image: app:1
+    ports:
+      - 80:80
+    environment:
+      A: 1
+      B: "2"
+    command: b
+`,
+			minShared: 4,
+			want:      []wantGroup{{New, []string{"a", "b"}, []string{"image", "environment", "ports", "restart"}, ""}},
+		},
+		{
+			name: "below min-shared",
+			src: `services:
+  a: {image: x}
+  b:
+    image: app
+    restart: always
+    user: app
+  c:
+    image: app
+    restart: always
+    user: app
+`,
+			minShared: 4,
+		},
+		{
+			name: "nested difference keeps the whole key per service",
+			src: `services:
+  a:
+    image: app
+    restart: always
+    user: app
+    init: true
+    environment:
+      A: "1"
+      B: "2"
+  b:
+    image: app
+    restart: always
+    user: app
+    init: true
+    environment:
+      A: "1"
+      B: "3"
+`,
+			minShared: 4,
+			want:      []wantGroup{{New, []string{"a", "b"}, []string{"image", "restart", "user", "init"}, ""}},
+		},
+		{
+			name: "tagged entries stay per service",
+			src: `services:
+  a:
+    image: app
+    restart: always
+    user: app
+    init: true
+    ports: !reset []
+  b:
+    image: app
+    restart: always
+    user: app
+    init: true
+    ports: !reset []
+`,
+			minShared: 4,
+			want:      []wantGroup{{New, []string{"a", "b"}, []string{"image", "restart", "user", "init"}, ""}},
+		},
+		{
+			name: "bigger group wins over a pair sharing more",
+			src: `services:
+  a:
+    image: app
+    restart: always
+    user: app
+    init: true
+    tty: true
+    stdin_open: true
+  b:
+    image: app
+    restart: always
+    user: app
+    init: true
+    tty: true
+    stdin_open: true
+  c:
+    image: app
+    restart: always
+    user: app
+    init: true
+  d:
+    image: app
+    restart: always
+    user: app
+    init: true
+`,
+			minShared: 4,
+			want:      []wantGroup{{New, []string{"a", "b", "c", "d"}, []string{"image", "restart", "user", "init"}, ""}},
+		},
+		{
+			name: "extend the anchor its users merge",
+			src: `x-base: &base
+  image: app
+services:
+  a:
+    <<: *base
+    restart: always
+    user: app
+    init: true
+    tty: true
+    command: a
+  b:
+    <<: *base
+    restart: always
+    user: app
+    init: true
+    tty: true
+    command: b
+`,
+			minShared: 4,
+			want:      []wantGroup{{Extend, []string{"a", "b"}, []string{"restart", "user", "init", "tty"}, "base"}},
+		},
+		{
+			name: "anchor used elsewhere is not extended",
+			src: `x-base: &base
+  image: app
+services:
+  a:
+    <<: *base
+    restart: always
+    user: app
+    init: true
+    tty: true
+  b:
+    <<: *base
+    restart: always
+    user: app
+    init: true
+    tty: true
+  c:
+    <<: *base
+`,
+			minShared: 4,
+			want:      []wantGroup{{New, []string{"a", "b"}, []string{"restart", "user", "init", "tty"}, ""}},
+		},
+		{
+			name: "reuse an anchor a service repeats",
+			src: `x-base: &base
+  image: app
+  restart: always
+  user: app
+  init: true
+services:
+  a:
+    <<: *base
+  b:
+    image: app
+    user: app
+    restart: always
+    init: true
+    command: b
+`,
+			minShared: 4,
+			want:      []wantGroup{{Reuse, []string{"b"}, []string{"image", "user", "restart", "init"}, "base"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := groupsOf(Find(parse(t, "compose.yaml", tt.src), tt.minShared))
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFindAcross(t *testing.T) {
+	a := parse(t, "compose.yaml", `services:
+  web:
+    image: app
+    restart: always
+    user: app
+    init: true
+  db:
+    image: postgres
+`)
+	b := parse(t, "compose.admin.yaml", `services:
+  backup:
+    image: app
+    restart: always
+    user: app
+    init: true
+    command: backup
+  db:
+    image: postgres
+    restart: always
+`)
+	got := groupsOf(FindAcross([]*compose.Document{a, b}, 4))
+	want := []wantGroup{{Across, []string{"web", "backup"}, []string{"image", "restart", "user", "init"}, ""}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+}
+
+func TestEntrySpans(t *testing.T) {
+	src := `services:
+  a:
+    # the image
+    image: app
+    environment:
+      A: 1
+      # B: 2
+
+    command: >
+      run
+      it
+    user: app # inline
+`
+	d := parse(t, "f.yaml", src)
+	svc, _, _ := d.Lookup("services.a")
+	got := EntrySpans(d, svc)
+	want := []Lines{{3, 4}, {5, 7}, {9, 11}, {12, 12}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+// generate writes a compose file of n services in families of five that
+// share eight entries and differ in a command.
+func generate(n int) string {
+	var b strings.Builder
+	b.WriteString("services:\n")
+	for i := 0; i < n; i++ {
+		fam := i / 5
+		fmt.Fprintf(&b, "  svc-%d-%d:\n", fam, i%5)
+		fmt.Fprintf(&b, "    image: registry.example.com/family-%d:1.%d\n", fam, fam%7)
+		b.WriteString("    restart: unless-stopped\n")
+		fmt.Fprintf(&b, "    environment:\n      FAMILY: \"%d\"\n      LOG_LEVEL: info\n", fam)
+		fmt.Fprintf(&b, "    networks: [net-%d]\n", fam)
+		b.WriteString("    logging:\n      driver: json-file\n      options:\n        max-size: 10m\n")
+		fmt.Fprintf(&b, "    user: \"%d\"\n", 1000+fam)
+		b.WriteString("    init: true\n")
+		fmt.Fprintf(&b, "    working_dir: /srv/%d\n", fam)
+		fmt.Fprintf(&b, "    command: [\"run\", \"--shard=%d\"]\n", i)
+	}
+	return b.String()
+}
+
+func TestFindScales(t *testing.T) {
+	d := parse(t, "big.yaml", generate(2000))
+	start := time.Now()
+	gs := Find(d, 4)
+	if len(gs) != 400 {
+		t.Fatalf("got %d groups, want 400", len(gs))
+	}
+	for _, g := range gs {
+		if len(g.Services) != 5 || len(g.Shared) != 8 {
+			t.Fatalf("group %v shares %v", g.Services, g.Shared)
+		}
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("Find took %v on 2000 services", el)
+	}
+}
+
+func BenchmarkFind(b *testing.B) {
+	d := parse(b, "big.yaml", generate(10000))
+	b.ResetTimer()
+	for b.Loop() {
+		Find(d, 4)
+	}
+}
+
+func TestFlowSpans(t *testing.T) {
+	src := `services:
+  a:
+    command: [
+      "run", "it's ]",
+      'x''y' # a ] comment
+    ]
+    environment: !override {
+      A: 1
+    }
+    user: app
+`
+	d := parse(t, "f.yaml", src)
+	svc, _, _ := d.Lookup("services.a")
+	got := EntrySpans(d, svc)
+	want := []Lines{{3, 6}, {7, 9}, {10, 10}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

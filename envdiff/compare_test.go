@@ -1,0 +1,320 @@
+package envdiff
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/composure-dev/composure/compose"
+)
+
+// summary renders changes one per line as "kind path", for compact wants.
+func summary(r Report) []string {
+	out := make([]string, 0, len(r.Changes))
+	for _, c := range r.Changes {
+		out = append(out, fmt.Sprintf("%s %s", c.Kind, c.Path))
+	}
+	return out
+}
+
+// TestCompareLoaded compares pairs of compose files as the loader resolves
+// them: what docker compose treats as the same shows no difference.
+func TestCompareLoaded(t *testing.T) {
+	tests := []struct {
+		name     string
+		from, to string
+		want     []string
+	}{
+		{
+			name: "identical",
+			from: "services:\n  web:\n    image: nginx\n",
+			to:   "services:\n  web:\n    image: nginx\n",
+		},
+		{
+			name: "ports reordered",
+			from: "services:\n  web:\n    image: nginx\n    ports: ['127.0.0.1:8080:80', '443:443']\n",
+			to:   "services:\n  web:\n    image: nginx\n    ports: ['443:443', '127.0.0.1:8080:80']\n",
+		},
+		{
+			name: "environment entry moved within its list",
+			from: "services:\n  web:\n    image: nginx\n    environment: [A=1, B=2, C=3]\n",
+			to:   "services:\n  web:\n    image: nginx\n    environment: [C=3, A=1, B=2]\n",
+		},
+		{
+			name: "environment list and map spellings",
+			from: "services:\n  web:\n    image: nginx\n    environment: [A=1, B=2]\n",
+			to:   "services:\n  web:\n    image: nginx\n    environment: {B: '2', A: 1}\n",
+		},
+		{
+			name: "inline service and the same through an anchor",
+			from: "services:\n  web:\n    image: nginx\n    restart: always\n    environment: {A: '1'}\n    ports: ['8080:80']\n",
+			to: "x-base: &base\n  image: nginx\n  restart: always\n  environment: {A: '1'}\n" +
+				"services:\n  web:\n    <<: *base\n    ports: ['8080:80']\n",
+		},
+		{
+			name: "published port as string and number",
+			from: "services:\n  web:\n    image: nginx\n    ports: [{target: 80, published: '8080'}]\n",
+			to:   "services:\n  web:\n    image: nginx\n    ports: [{target: 80, published: 8080}]\n",
+		},
+		{
+			name: "port rebinding is a removal and an addition",
+			from: "services:\n  web:\n    image: nginx\n    ports: ['127.0.0.1:8080:80']\n",
+			to:   "services:\n  web:\n    image: nginx\n    ports: ['127.0.0.1:9090:80']\n",
+			want: []string{
+				"removed services.web.ports[127.0.0.1:8080:80/tcp]",
+				"added services.web.ports[127.0.0.1:9090:80/tcp]",
+			},
+		},
+		{
+			name: "port mode change inside one identity",
+			from: "services:\n  web:\n    image: nginx\n    ports: [{target: 80, published: '80', mode: ingress}]\n",
+			to:   "services:\n  web:\n    image: nginx\n    ports: [{target: 80, published: '80', mode: host}]\n",
+			want: []string{"changed services.web.ports[80:80/tcp].mode"},
+		},
+		{
+			name: "environment added and changed",
+			from: "services:\n  web:\n    image: nginx\n    environment: [DEBUG=1]\n",
+			to:   "services:\n  web:\n    image: nginx\n    environment: [DEBUG=0, PRODUCTION=true]\n",
+			want: []string{
+				"changed services.web.environment.DEBUG",
+				"added services.web.environment.PRODUCTION",
+			},
+		},
+		{
+			name: "command order matters",
+			from: "services:\n  web:\n    image: nginx\n    command: [a, b]\n",
+			to:   "services:\n  web:\n    image: nginx\n    command: [b, a]\n",
+			want: []string{"changed services.web.command"},
+		},
+		{
+			name: "healthcheck test order matters, dns order does not",
+			from: "services:\n  web:\n    image: nginx\n    dns: [1.1.1.1, 8.8.8.8]\n    healthcheck: {test: [CMD, a, b]}\n",
+			to:   "services:\n  web:\n    image: nginx\n    dns: [8.8.8.8, 1.1.1.1]\n    healthcheck: {test: [CMD, b, a]}\n",
+			want: []string{"changed services.web.healthcheck.test"},
+		},
+		{
+			name: "set items by value",
+			from: "services:\n  web:\n    image: nginx\n    cap_add: [NET_ADMIN, SYS_TIME]\n",
+			to:   "services:\n  web:\n    image: nginx\n    cap_add: [SYS_TIME, SYS_PTRACE]\n",
+			want: []string{
+				"removed services.web.cap_add[NET_ADMIN]",
+				"added services.web.cap_add[SYS_PTRACE]",
+			},
+		},
+		{
+			name: "labels with dots in the key",
+			from: "services:\n  web:\n    image: nginx\n    labels: [traefik.enable=true]\n",
+			to:   "services:\n  web:\n    image: nginx\n    labels: {traefik.enable: 'false'}\n",
+			want: []string{`changed services.web.labels."traefik.enable"`},
+		},
+		{
+			name: "volumes by target",
+			from: "services:\n  db:\n    image: pg\n    volumes: ['data:/var/lib/pg', '/tmp:/tmp']\nvolumes:\n  data: {}\n",
+			to:   "services:\n  db:\n    image: pg\n    volumes: ['/tmp:/tmp', 'other:/var/lib/pg']\nvolumes:\n  other: {}\n",
+			want: []string{
+				"changed services.db.volumes[/var/lib/pg].source",
+				"removed volumes.data",
+				"added volumes.other",
+			},
+		},
+		{
+			name: "secrets short and long syntax",
+			from: "services:\n  web:\n    image: nginx\n    secrets: [pw]\nsecrets:\n  pw: {environment: PW}\n",
+			to:   "services:\n  web:\n    image: nginx\n    secrets: [{source: pw, target: /run/secrets/pw}]\nsecrets:\n  pw: {environment: PW}\n",
+		},
+		{
+			name: "extra_hosts list and map spellings",
+			from: "services:\n  web:\n    image: nginx\n    extra_hosts: ['a=10.0.0.1', 'b=10.0.0.2']\n",
+			to:   "services:\n  web:\n    image: nginx\n    extra_hosts: {b: 10.0.0.2, a: 10.0.0.1}\n",
+		},
+		{
+			name: "service added is one change",
+			from: "services:\n  web:\n    image: nginx\n",
+			to:   "services:\n  web:\n    image: nginx\n  worker:\n    image: app\n    environment: [A=1]\n",
+			want: []string{"added services.worker"},
+		},
+		{
+			name: "sorted by path, web before web-2",
+			from: "services:\n  web-2:\n    image: a\n  web:\n    image: a\n",
+			to:   "services:\n  web-2:\n    image: b\n  web:\n    image: b\n    restart: always\n",
+			want: []string{
+				"changed services.web.image",
+				"added services.web.restart",
+				"changed services.web-2.image",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, map[string]string{"from.yaml": tt.from, "to.yaml": tt.to})
+			r := Compare(Side{Name: "from", Model: loadModel(t, dir, nil, "from.yaml")},
+				Side{Name: "to", Model: loadModel(t, dir, nil, "to.yaml")})
+			got := summary(r)
+			if !slices.Equal(got, tt.want) && !(len(got) == 0 && len(tt.want) == 0) {
+				t.Errorf("changes:\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCompareSpellings runs the identity rules on models written by hand,
+// with the spellings the loader would normally have normalized away, so the
+// rules themselves are tested and not only the loader.
+func TestCompareSpellings(t *testing.T) {
+	tests := []struct {
+		name     string
+		from, to string // JSON models
+		want     []string
+	}{
+		{
+			name: "short and long ports",
+			from: `{"services":{"web":{"ports":["127.0.0.1:8080:80/tcp","53:53/udp"]}}}`,
+			to:   `{"services":{"web":{"ports":[{"target":53,"published":"53","protocol":"udp"},{"host_ip":"127.0.0.1","target":80,"published":8080}]}}}`,
+			want: []string{
+				// The long form carries fields the short form has not: those
+				// are differences inside the item, never a new item.
+				"changed services.web.ports[127.0.0.1:8080:80/tcp]",
+				"changed services.web.ports[53:53/udp]",
+			},
+		},
+		{
+			name: "environment map and list",
+			from: `{"services":{"web":{"environment":{"A":"1","B":null}}}}`,
+			to:   `{"services":{"web":{"environment":["B","A=1"]}}}`,
+		},
+		{
+			name: "depends_on list and map",
+			from: `{"services":{"web":{"depends_on":["db"]}}}`,
+			to:   `{"services":{"web":{"depends_on":{"db":{"condition":"service_started","required":true}}}}}`,
+		},
+		{
+			name: "networks list and map",
+			from: `{"services":{"web":{"networks":["front","back"]}}}`,
+			to:   `{"services":{"web":{"networks":{"back":null,"front":null}}}}`,
+		},
+		{
+			name: "extra_hosts colon, equals and lists of addresses",
+			from: `{"services":{"web":{"extra_hosts":["h:10.0.0.1","h=10.0.0.2"]}}}`,
+			to:   `{"services":{"web":{"extra_hosts":{"h":["10.0.0.2","10.0.0.1"]}}}}`,
+		},
+		{
+			name: "build args by key",
+			from: `{"services":{"web":{"build":{"args":["V=1","W=2"]}}}}`,
+			to:   `{"services":{"web":{"build":{"args":{"W":"2","V":"3"}}}}}`,
+			want: []string{"changed services.web.build.args.V"},
+		},
+		{
+			name: "duplicate set items keep their count",
+			from: `{"services":{"web":{"dns":["a","a"]}}}`,
+			to:   `{"services":{"web":{"dns":["a"]}}}`,
+			want: []string{"removed services.web.dns[a#2]"},
+		},
+		{
+			name: "numbers and strings",
+			from: `{"services":{"web":{"deploy":{"replicas":2},"read_only":true}}}`,
+			to:   `{"services":{"web":{"deploy":{"replicas":"2"},"read_only":"true"}}}`,
+		},
+		{
+			name: "entrypoint order",
+			from: `{"services":{"web":{"entrypoint":["/wait-for-it.sh","db:5432","--","run"]}}}`,
+			to:   `{"services":{"web":{"entrypoint":["/wait-for-it.sh","--","db:5432","run"]}}}`,
+			want: []string{"changed services.web.entrypoint"},
+		},
+		{
+			name: "ipam config by subnet",
+			from: `{"networks":{"n":{"ipam":{"config":[{"subnet":"10.0.0.0/24"},{"subnet":"10.1.0.0/24","gateway":"10.1.0.1"}]}}}}`,
+			to:   `{"networks":{"n":{"ipam":{"config":[{"subnet":"10.1.0.0/24","gateway":"10.1.0.254"},{"subnet":"10.0.0.0/24"}]}}}}`,
+			want: []string{"changed networks.n.ipam.config[10.1.0.0/24].gateway"},
+		},
+		{
+			name: "type change",
+			from: `{"services":{"web":{"build":"."}}}`,
+			to:   `{"services":{"web":{"build":{"context":"."}}}}`,
+			want: []string{"changed services.web.build"},
+		},
+		{
+			name: "null and absent differ",
+			from: `{"services":{"web":{"networks":{"front":null}}}}`,
+			to:   `{"services":{"web":{"networks":{}}}}`,
+			want: []string{"removed services.web.networks.front"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := Compare(Side{Name: "from", Model: decode(t, tt.from)}, Side{Name: "to", Model: decode(t, tt.to)})
+			got := summary(r)
+			if !slices.Equal(got, tt.want) && !(len(got) == 0 && len(tt.want) == 0) {
+				t.Errorf("changes:\n got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func decode(t testing.TB, s string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestCompareValuesAndOrigins checks the values shown for each side (in the
+// model's shape, KEY=VALUE entries as their value) and that origins are
+// asked for with the model's path of each side.
+func TestCompareValuesAndOrigins(t *testing.T) {
+	from := decode(t, `{"services":{"web":{"environment":["A=1"],"ports":[{"target":80,"published":"80"},{"target":443,"published":"443"}]}}}`)
+	to := decode(t, `{"services":{"web":{"environment":{"A":"2"},"ports":[{"target":443,"published":"8443"},{"target":80,"published":"80"}]}}}`)
+	var asked []string
+	origin := func(file string) func(string) (compose.Location, bool) {
+		return func(p string) (compose.Location, bool) {
+			asked = append(asked, file+" "+p)
+			return compose.Location{File: file, Pos: compose.Pos{Line: len(p), Col: 1}}, true
+		}
+	}
+	r := Compare(Side{Name: "a", Model: from, Origin: origin("a.yml")}, Side{Name: "b", Model: to, Origin: origin("b.yml")})
+	var got []string
+	for _, c := range r.Changes {
+		fb, _ := json.Marshal(c.From)
+		tb, _ := json.Marshal(c.To)
+		got = append(got, fmt.Sprintf("%s %s %s %s %v %v", c.Kind, c.Path, fb, tb, c.FromOrigin, c.ToOrigin))
+	}
+	want := []string{
+		`changed services.web.environment.A "1" "2" a.yml:26:1 b.yml:26:1`,
+		`removed services.web.ports[443:443/tcp] {"published":"443","target":443} null a.yml:20:1 <nil>`,
+		`added services.web.ports[8443:443/tcp] null {"published":"8443","target":443} <nil> b.yml:20:1`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("changes:\n got %s\nwant %s", strings.Join(got, "\n     "), strings.Join(want, "\n     "))
+	}
+	slices.Sort(asked)
+	wantAsked := []string{
+		"a.yml services.web.environment.0",
+		"a.yml services.web.ports.1",
+		"b.yml services.web.environment.A",
+		"b.yml services.web.ports.0",
+	}
+	if !slices.Equal(asked, wantAsked) {
+		t.Errorf("origin paths:\n got %q\nwant %q", asked, wantAsked)
+	}
+}
+
+func TestPathString(t *testing.T) {
+	tests := []struct {
+		p    Path
+		want string
+	}{
+		{Path{{Key: "services"}, {Key: "web"}, {Key: "ports"}, {Key: "127.0.0.1:8080:80/tcp", Item: true}}, "services.web.ports[127.0.0.1:8080:80/tcp]"},
+		{Path{{Key: "services"}, {Key: "web"}, {Key: "labels"}, {Key: "traefik.enable"}}, `services.web.labels."traefik.enable"`},
+		{Path{{Key: "services"}, {Key: "web"}, {Key: "volumes"}, {Key: "/data", Item: true}, {Key: "source"}}, "services.web.volumes[/data].source"},
+		{Path{{Key: "x"}, {Key: `a]b\c`, Item: true}}, `x[a\]b\\c]`},
+		{Path{{Key: "x"}, {Key: ""}}, `x.""`},
+	}
+	for _, tt := range tests {
+		if got := tt.p.String(); got != tt.want {
+			t.Errorf("String() = %s, want %s", got, tt.want)
+		}
+	}
+}

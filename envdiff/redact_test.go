@@ -1,0 +1,70 @@
+package envdiff
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// fakeMasker hides names containing PASSWORD and the password of URLs, like
+// redact.Redactor with its default patterns narrowed for the test.
+type fakeMasker struct{}
+
+func (fakeMasker) Value(name, value string) string {
+	if strings.Contains(strings.ToUpper(name), "PASSWORD") && value != "" {
+		return "***"
+	}
+	if i := strings.Index(value, ":s3cret@"); i >= 0 {
+		return value[:i] + ":***@" + value[i+len(":s3cret@"):]
+	}
+	return value
+}
+
+func TestRedact(t *testing.T) {
+	from := decode(t, `{"services":{"db":{"environment":{"POSTGRES_PASSWORD":"old","USER":"app"}}},
+		"secrets":{"s":{"content":"abc"}}}`)
+	to := decode(t, `{"services":{"db":{"environment":{"POSTGRES_PASSWORD":"new","USER":"app2","URL":"postgres://app:s3cret@db/app"}},
+		"web":{"environment":["DB_PASSWORD=x","A=b"],"labels":{"l":"postgres://u:s3cret@h"}}},
+		"secrets":{"s":{"content":"def"}}}`)
+	r := Compare(Side{Name: "a", Model: from}, Side{Name: "b", Model: to})
+	plainJSON := func(r Report) string {
+		var b strings.Builder
+		if err := (JSONReport{Reports: []Report{r}}).WriteReport(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	before := plainJSON(r)
+	red := r.Redact(RedactWith(fakeMasker{}))
+	got := plainJSON(red)
+	for _, secret := range []string{`"old"`, `"new"`, "s3cret", "DB_PASSWORD=x", `"abc"`, `"def"`} {
+		if !strings.Contains(before, secret) {
+			t.Errorf("the test's report lacks %s before redaction", secret)
+		}
+		if strings.Contains(got, secret) {
+			t.Errorf("redacted report shows %s:\n%s", secret, got)
+		}
+	}
+	for _, kept := range []string{`"app2"`, `"A=b"`, "DB_PASSWORD=***", "postgres://app:***@db/app"} {
+		if !strings.Contains(got, kept) {
+			t.Errorf("redacted report lost %s:\n%s", kept, got)
+		}
+	}
+	// Redact returns a new report and leaves r alone (dyff's filters do
+	// the same).
+	if after := plainJSON(r); after != before {
+		t.Error("Redact modified the original report")
+	}
+	if len(red.Changes) != len(r.Changes) {
+		t.Errorf("redaction changed the number of changes")
+	}
+}
+
+func TestRewriteStrings(t *testing.T) {
+	m := decode(t, `{"services":{"web":{"build":{"context":"/tmp/x/app"},"volumes":[{"source":"/tmp/x/data","target":"/d"}]}}}`)
+	got, _ := json.Marshal(RewriteStrings(m, "/tmp/x", "/src/blog"))
+	want := `{"services":{"web":{"build":{"context":"/src/blog/app"},"volumes":[{"source":"/src/blog/data","target":"/d"}]}}}`
+	if string(got) != want {
+		t.Errorf("got %s\nwant %s", got, want)
+	}
+}

@@ -1,0 +1,405 @@
+// Package envs finds a project's environments (the file sets docker compose
+// loads: default = base + override, prod = base + <stem>.prod.yml, ...) and
+// loads each one exactly as `docker compose config` does, with compose-go as
+// the engine.
+package envs
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/consts"
+	"github.com/compose-spec/compose-go/v2/dotenv"
+
+	"github.com/composure-dev/composure/compose"
+)
+
+// DefaultEnv is the name of the environment plain `docker compose` loads.
+const DefaultEnv = "default"
+
+// Environment is one set of compose files loaded together.
+type Environment struct {
+	Name string
+	// Files are absolute, in load order.
+	Files []string
+	// EnvFiles are absolute; empty means docker compose's default (.env in
+	// the project directory, or COMPOSE_ENV_FILES).
+	EnvFiles []string
+	// Profiles to enable; empty means COMPOSE_PROFILES.
+	Profiles []string
+	// ProjectName overrides compose's own naming when set.
+	ProjectName string
+}
+
+// Project is a directory with its environments.
+type Project struct {
+	// Dir is the absolute project directory (relative paths in compose
+	// files resolve against it).
+	Dir string
+	// Envs are the environments, default first, then by name (or in the
+	// order composure.yaml declares them).
+	Envs []*Environment
+	// Config is the project's composure.yaml, or nil.
+	Config *Config
+
+	environ map[string]string // the process environment
+	// getenv answers for variables environ may lack (Options.Getenv when
+	// Options.Environ is nil); nil when environ is complete.
+	getenv func(string) string
+}
+
+// Options says where and how to discover, like docker compose's global flags.
+type Options struct {
+	// Dir is the project directory (-C); "" means the directory of the
+	// first of Files, else the current directory.
+	Dir string
+	// Files is an explicit -f list: the only environment, named "default".
+	Files []string
+	// ProjectName is -p.
+	ProjectName string
+	// EnvFiles is the --env-file list.
+	EnvFiles []string
+	// Profiles is the --profile list.
+	Profiles []string
+	// Getenv reads the process environment when Environ is nil.
+	Getenv func(string) string
+	// Environ is the process environment as KEY=VALUE lines (os.Environ).
+	// docker compose hands all of it to interpolation; with only Getenv,
+	// composure asks it for every name the files mention.
+	Environ []string
+}
+
+// environ builds the process environment mapping.
+func (o Options) environ() map[string]string {
+	m := map[string]string{}
+	if o.Environ != nil {
+		for _, kv := range o.Environ {
+			k, v, ok := strings.Cut(kv, "=")
+			if ok && k != "" {
+				m[k] = v
+			}
+		}
+		return m
+	}
+	if o.Getenv != nil {
+		for _, k := range []string{consts.ComposeFilePath, consts.ComposePathSeparator, consts.ComposeProfiles,
+			consts.ComposeProjectName, consts.ComposeDisableDefaultEnvFile, composeEnvFiles, "PWD", "HOME"} {
+			if v := o.Getenv(k); v != "" {
+				m[k] = v
+			}
+		}
+	}
+	return m
+}
+
+// composeEnvFiles is docker compose's variable for a comma-separated list of
+// env files, used when no --env-file is given.
+const composeEnvFiles = "COMPOSE_ENV_FILES"
+
+// ErrNoComposeFile is wrapped by the error Discover returns when the
+// directory and its parents hold no compose file.
+var ErrNoComposeFile = errors.New("no compose file found")
+
+// Discover finds the environments of the project in opts.Dir.
+func Discover(opts Options) (*Project, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	files := make([]string, len(opts.Files))
+	for i, f := range opts.Files {
+		files[i] = absFrom(cwd, f)
+	}
+	dir := opts.Dir
+	switch {
+	case dir != "":
+		dir = absFrom(cwd, dir)
+	case len(files) > 0:
+		dir = filepath.Dir(files[0])
+	default:
+		dir = cwd
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, &compose.Error{Location: compose.Location{File: dir}, Msg: "project directory not found: check -C/--project-directory"}
+	}
+	p := &Project{Dir: dir, environ: opts.environ()}
+	if opts.Environ == nil {
+		p.getenv = opts.Getenv
+	}
+	if cf := findConfig(dir); cf != "" {
+		c, err := ReadConfig(cf, p.Rel(cf))
+		if err != nil {
+			return nil, err
+		}
+		p.Config = c
+	}
+	envFiles := make([]string, len(opts.EnvFiles))
+	for i, f := range opts.EnvFiles {
+		envFiles[i] = absFrom(cwd, f)
+	}
+	adhoc := func(name string, files []string) *Environment {
+		return &Environment{Name: name, Files: files, EnvFiles: envFiles, Profiles: opts.Profiles, ProjectName: opts.ProjectName}
+	}
+	if len(files) > 0 {
+		p.Envs = []*Environment{adhoc(DefaultEnv, files)}
+		return p, nil
+	}
+	if p.Config != nil && len(p.Config.Environments) > 0 {
+		for _, ec := range p.Config.Environments {
+			e := &Environment{Name: ec.Name, Profiles: ec.Profiles, ProjectName: ec.ProjectName}
+			for _, f := range ec.Files {
+				e.Files = append(e.Files, absFrom(dir, f))
+			}
+			for _, f := range ec.EnvFiles {
+				e.EnvFiles = append(e.EnvFiles, absFrom(dir, f))
+			}
+			// Command-line flags win over the file, as they do in docker compose.
+			if len(envFiles) > 0 {
+				e.EnvFiles = envFiles
+			}
+			if len(opts.Profiles) > 0 {
+				e.Profiles = opts.Profiles
+			}
+			if opts.ProjectName != "" {
+				e.ProjectName = opts.ProjectName
+			}
+			p.Envs = append(p.Envs, e)
+		}
+		// default first, the rest as declared
+		slices.SortStableFunc(p.Envs, func(a, b *Environment) int {
+			return boolCmp(a.Name != DefaultEnv, b.Name != DefaultEnv)
+		})
+		return p, nil
+	}
+
+	// COMPOSE_FILE may come from the process or from the project's .env.
+	env := p.processEnvWithDotenv(envFiles)
+	baseDir, base := findBase(dir)
+	if base == "" && env[consts.ComposeFilePath] == "" {
+		if err := brokenLink(dir); err != nil {
+			return nil, err
+		}
+		return nil, &compose.Error{Location: compose.Location{File: dir}, Err: ErrNoComposeFile,
+			Msg: fmt.Sprintf("no compose file found (looked for %s here and in parent directories): run composure in the project directory, or use -C DIR or -f FILE",
+				strings.Join(cli.DefaultFileNames, ", "))}
+	}
+	if base != "" && baseDir != dir && opts.Dir == "" {
+		// docker compose, finding the file in a parent, works there.
+		p.Dir = baseDir
+	}
+	var def []string
+	if cf, ok := env[consts.ComposeFilePath]; ok && cf != "" {
+		sep := env[consts.ComposePathSeparator]
+		if sep == "" {
+			sep = string(os.PathListSeparator)
+		}
+		for _, f := range strings.Split(cf, sep) {
+			abs := absFrom(p.Dir, f)
+			if st, err := os.Stat(abs); err != nil || st.IsDir() {
+				return nil, &compose.Error{Location: compose.Location{File: p.Rel(abs)},
+					Msg: fmt.Sprintf("file named by COMPOSE_FILE=%q not found: fix COMPOSE_FILE (in the environment or .env)", cf)}
+			}
+			def = append(def, abs)
+		}
+	} else {
+		def = []string{base}
+		if ov := firstExisting(baseDir, cli.DefaultOverrideFileNames); ov != "" {
+			def = append(def, ov)
+		}
+	}
+	p.Envs = append(p.Envs, adhoc(DefaultEnv, def))
+	if base != "" {
+		for _, s := range siblings(base) {
+			p.Envs = append(p.Envs, adhoc(s.name, []string{base, s.path}))
+		}
+	}
+	return p, nil
+}
+
+func boolCmp(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
+func absFrom(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(dir, p)
+}
+
+// findBase searches dir and its parents for the first of docker compose's
+// default file names, as cli.WithDefaultConfigPath does.
+func findBase(dir string) (string, string) {
+	for {
+		if f := firstExisting(dir, cli.DefaultFileNames); f != "" {
+			return dir, f
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", ""
+		}
+		dir = parent
+	}
+}
+
+func firstExisting(dir string, names []string) string {
+	for _, n := range names {
+		f := filepath.Join(dir, n)
+		if _, err := os.Stat(f); err == nil {
+			return f
+		}
+	}
+	return ""
+}
+
+// brokenLink explains why discovery found nothing when a default file name
+// in dir is a link that cannot be followed (a loop, a missing target):
+// docker compose skips it as absent, which reads as nonsense to whoever
+// sees the file listed.
+func brokenLink(dir string) error {
+	for _, n := range cli.DefaultFileNames {
+		f := filepath.Join(dir, n)
+		if _, err := os.Lstat(f); err != nil {
+			continue
+		}
+		if _, err := os.Stat(f); err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return &compose.Error{Location: compose.Location{File: n}, Err: ErrNoComposeFile,
+				Msg: fmt.Sprintf("symbolic link cannot be followed (%v): fix or remove it", err)}
+		}
+	}
+	return nil
+}
+
+type sibling struct{ name, path string }
+
+// siblings finds the files <stem>.NAME.yml|yaml next to base (NAME without
+// dots, not "override", which the default environment already loads).
+func siblings(base string) []sibling {
+	dir := filepath.Dir(base)
+	stem := strings.TrimSuffix(filepath.Base(base), filepath.Ext(base))
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []sibling
+	for _, e := range ents { // ReadDir sorts by name: .yaml before .yml
+		n := e.Name()
+		if e.IsDir() || !strings.HasPrefix(n, stem+".") {
+			continue
+		}
+		ext := filepath.Ext(n)
+		if ext != ".yml" && ext != ".yaml" {
+			continue
+		}
+		name, ok := strings.CutPrefix(strings.TrimSuffix(n, ext), stem+".")
+		if !ok {
+			continue
+		}
+		if name == "" || strings.Contains(name, ".") || name == "override" || name == DefaultEnv || seen[name] {
+			continue
+		}
+		seen[name] = true
+		out = append(out, sibling{name, filepath.Join(dir, n)})
+	}
+	slices.SortFunc(out, func(a, b sibling) int { return strings.Compare(a.name, b.name) })
+	return out
+}
+
+// defaultEnvFiles returns the env files docker compose reads when the
+// environment names none: COMPOSE_ENV_FILES, else the project's .env unless
+// COMPOSE_DISABLE_ENV_FILE is true.
+func (p *Project) defaultEnvFiles() []string {
+	if v, ok := p.environ[composeEnvFiles]; ok && v != "" {
+		var out []string
+		for _, f := range strings.Split(v, ",") {
+			out = append(out, absFrom(p.Dir, f))
+		}
+		return out
+	}
+	if v, ok := p.environ[consts.ComposeDisableDefaultEnvFile]; ok {
+		if b, err := strconv.ParseBool(v); err == nil && b {
+			return nil
+		}
+	}
+	f := filepath.Join(p.Dir, ".env")
+	if st, err := os.Stat(f); err == nil && !st.IsDir() {
+		return []string{f}
+	}
+	return nil
+}
+
+// processEnvWithDotenv is the process environment completed (never
+// overridden) by the env files, as docker compose's WithDotEnv does. Errors
+// in the env files are left for Load to report.
+func (p *Project) processEnvWithDotenv(envFiles []string) map[string]string {
+	env := make(map[string]string, len(p.environ))
+	for k, v := range p.environ {
+		env[k] = v
+	}
+	if len(envFiles) == 0 {
+		envFiles = p.defaultEnvFiles()
+	}
+	if p.checkEnvFiles(envFiles) != nil {
+		return env // Load reports it
+	}
+	if m, err := dotenv.GetEnvFromFile(env, envFiles); err == nil {
+		for k, v := range m {
+			if _, set := env[k]; !set {
+				env[k] = v
+			}
+		}
+	}
+	return env
+}
+
+// Env returns the environment called name.
+func (p *Project) Env(name string) (*Environment, error) {
+	for _, e := range p.Envs {
+		if e.Name == name {
+			return e, nil
+		}
+	}
+	names := make([]string, len(p.Envs))
+	for i, e := range p.Envs {
+		names[i] = e.Name
+	}
+	return nil, &UnknownEnvError{Name: name, Known: names}
+}
+
+// UnknownEnvError says an environment name is not one of the project's.
+type UnknownEnvError struct {
+	Name  string
+	Known []string
+}
+
+func (e *UnknownEnvError) Error() string {
+	return fmt.Sprintf("unknown environment %q: known environments are %s (run `composure envs`)", e.Name, quoteList(e.Known))
+}
+
+// Rel returns abs relative to the project directory, for messages and
+// listings; paths outside it stay absolute.
+func (p *Project) Rel(abs string) string {
+	r, err := filepath.Rel(p.Dir, abs)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return abs
+	}
+	return filepath.ToSlash(r)
+}

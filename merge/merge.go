@@ -1,0 +1,950 @@
+// Package merge merges an environment's compose files into the effective
+// model as docker compose (compose-go v2.16.2) does, and remembers for every
+// value the file, line and column that set it, with the alias and merge-key
+// sites it came through.
+//
+// compose-go merges plain maps and drops every position; it also matches
+// each node's path against its rule tables by splitting strings, which
+// dominates its run time on large projects. merge applies the same rules
+// (the tables in rules.go, compiled once into tries) to a tree whose values
+// carry their origin.
+package merge
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unsafe"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/composure-dev/composure/compose"
+)
+
+// Origin is where a value of the merged tree was written.
+type Origin struct {
+	compose.Location
+	// Via lists the alias sites (`*app`, `<<: *app`) the value was reached
+	// through, outermost first; Location is then inside the anchored text.
+	Via []compose.Location
+	// ViaNames are the alias names of Via, index for index.
+	ViaNames []string
+	// Default marks a value no file wrote: a merge or canonical rule
+	// generated it (depends_on's `condition: service_started` and
+	// `required: true` for a service named in a list).
+	Default bool
+}
+
+// String renders o as `file:line:col`, `file:line:col via *app at
+// file:line:col`, or `default`.
+func (o Origin) String() string {
+	if o.Default {
+		return "default"
+	}
+	var b strings.Builder
+	b.WriteString(o.Location.String())
+	for i, v := range o.Via {
+		b.WriteString(" via *")
+		if i < len(o.ViaNames) {
+			b.WriteString(o.ViaNames[i])
+		}
+		b.WriteString(" at ")
+		b.WriteString(v.String())
+	}
+	return b.String()
+}
+
+// Result is a merged environment.
+type Result struct {
+	// Tree is the merged model in compose-go's shape (override.Merge and
+	// EnforceUnicity applied file after file, depends_on, networks, models
+	// and build converted to their mapping forms). Other canonical forms
+	// (long port and volume syntax, ...) are left to the printer.
+	Tree map[string]any
+	// root is the merged tree with the origin of every value; Origin and
+	// Describe walk it, Origins indexes it on first use.
+	root    *val
+	once    sync.Once
+	origins map[string]Origin
+	paths   arena
+}
+
+// Origins maps every path of Tree, in tree.Path syntax ("." inside a key
+// written as "👻", list items by their index in the merged list), to where
+// its value was written. Items of KEY=VALUE lists (environment, labels,
+// build args, ...) are also found by key: "services.web.environment.DEBUG".
+//
+// The map is built on first use (indexing every path costs twice as much as
+// the merge itself); Origin and Describe do not need it.
+func (r *Result) Origins() map[string]Origin {
+	r.once.Do(func() {
+		r.origins = make(map[string]Origin, count(r.root))
+		buf := make([]byte, 0, 256)
+		u := start(uniqueTrie)
+		for k, e := range r.root.m {
+			r.walk(e, append(buf, k...), u.next(k))
+		}
+	})
+	return r.origins
+}
+
+// arena hands out strings backed by large shared buffers: the merged tree
+// of a big project has hundreds of thousands of paths, and one allocation
+// each dominates building Origins.
+type arena struct{ buf []byte }
+
+func (a *arena) str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if cap(a.buf)-len(a.buf) < len(b) {
+		size := 64 << 10
+		if len(b) > size {
+			size = len(b)
+		}
+		a.buf = make([]byte, 0, size)
+	}
+	start := len(a.buf)
+	a.buf = append(a.buf, b...)
+	// The bytes are never written again: later appends go past them, and a
+	// full buffer is replaced, not reused.
+	return unsafe.String(&a.buf[start], len(b))
+}
+
+// Origin returns the origin of path, or of its nearest ancestor that has
+// one.
+func (r *Result) Origin(path string) (Origin, bool) {
+	f := r.find(path)
+	if f.node == nil {
+		return Origin{}, false
+	}
+	return origin(f.node.at), true
+}
+
+// found is where a path of the tree leads: the deepest value reached, its
+// parent, and the first segment not found ("" when the whole path was).
+type found struct {
+	node, parent *val
+	missing      string
+}
+
+// find follows path (tree.Path syntax) through the merged tree. Items of a
+// list of KEY=VALUE strings are also found by KEY.
+func (r *Result) find(path string) found {
+	var f found
+	x := r.root
+	for i := 0; path != ""; i++ {
+		seg := path
+		if j := strings.IndexByte(path, '.'); j >= 0 {
+			seg, path = path[:j], path[j+1:]
+		} else {
+			path = ""
+		}
+		if i > 0 && strings.Contains(seg, "👻") {
+			seg = strings.ReplaceAll(seg, "👻", ".")
+		}
+		next := child(x, seg)
+		if next == nil {
+			f.missing = seg
+			break
+		}
+		if i > 0 {
+			f.parent = x
+		}
+		x = next
+		f.node = x
+	}
+	return f
+}
+
+func child(x *val, seg string) *val {
+	if x == nil {
+		return nil
+	}
+	switch x.kind {
+	case kMap:
+		return x.m[seg]
+	case kSeq:
+		if n, err := strconv.Atoi(seg); err == nil {
+			if n >= 0 && n < len(x.s) {
+				return x.s[n]
+			}
+			return nil
+		}
+		for _, e := range x.s {
+			if s, ok := e.v.(string); ok && e.kind == kScalar {
+				if k, _, _ := strings.Cut(s, "="); k == seg {
+					return e
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Option configures Merge.
+type Option func(*options)
+
+type options struct {
+	extends bool
+	include bool
+	cache   *Cache
+}
+
+// WithCache shares the decoding of each document between Merge calls (the
+// base file of every environment is decoded once per run).
+func WithCache(c *Cache) Option { return func(o *options) { o.cache = c } }
+
+// Cache holds documents decoded for merging. It is safe for concurrent use.
+type Cache struct {
+	mu   sync.Mutex
+	docs map[*yaml.Node]*decoded
+}
+
+// NewCache returns an empty Cache.
+func NewCache() *Cache { return &Cache{docs: map[*yaml.Node]*decoded{}} }
+
+// decoded is one YAML document decoded, never merged into: Merge works on
+// clones.
+type decoded struct {
+	x      *val
+	resets [][]string
+}
+
+// decode decodes root of d, through the cache when there is one.
+func (o *options) decode(d *compose.Document, root *yaml.Node, budget *compose.Budget) (*val, [][]string, error) {
+	if o.cache != nil {
+		o.cache.mu.Lock()
+		e, ok := o.cache.docs[root]
+		o.cache.mu.Unlock()
+		if ok {
+			return e.x.clone(), e.resets, nil
+		}
+	}
+	dc := &decoder{d: d, budget: budget}
+	x, _, err := dc.decode(root, nil, nil, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.cache != nil {
+		o.cache.mu.Lock()
+		o.cache.docs[root] = &decoded{x: x.clone(), resets: dc.resets}
+		o.cache.mu.Unlock()
+	}
+	return x, dc.resets, nil
+}
+
+// WithoutInclude leaves `include` unresolved, as compose-go's SkipInclude.
+func WithoutInclude() Option { return func(o *options) { o.include = false } }
+
+// WithoutExtends leaves `extends` unresolved, as compose-go's SkipExtends.
+func WithoutExtends() Option { return func(o *options) { o.extends = false } }
+
+// Merge merges docs in order. Errors are *compose.Error where a place in a
+// file is known.
+func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
+	o := options{extends: true, include: true}
+	for _, f := range opts {
+		f(&o)
+	}
+	mg := &merger{opts: o, extendsCache: map[string]*extendsScope{}}
+	for _, d := range docs {
+		if d.Path != "" {
+			mg.workDir = filepath.Dir(d.Path)
+			mg.included = []string{d.Path}
+			break
+		}
+	}
+	acc, err := mg.mergeDocs(docs)
+	if err != nil {
+		return nil, err
+	}
+	if acc == nil || len(acc.m) == 0 {
+		name := ""
+		if len(docs) > 0 {
+			name = docs[0].Name
+		}
+		return nil, &compose.Error{Location: compose.Location{File: name}, Msg: "empty compose file: define at least `services:`", Err: compose.ErrEmpty}
+	}
+	return build(acc), nil
+}
+
+// mergeDocs runs the per-file pipeline over docs in order.
+func (mg *merger) mergeDocs(docs []*compose.Document) (*val, error) {
+	var acc *val
+	for _, d := range docs {
+		if d.Root == nil {
+			continue
+		}
+		budget := d.ExpansionBudget()
+		for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
+			x, resets, err := mg.opts.decode(d, root, budget)
+			if err != nil {
+				return nil, err
+			}
+			if acc == nil {
+				acc = &val{kind: kMap, m: map[string]*val{}, at: x.at}
+			}
+			if err := mg.file(acc, x, d, resets); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return acc, nil
+}
+
+// merger merges one file after another into the accumulated tree.
+type merger struct {
+	opts options
+	path []string
+	d    *compose.Document // document being merged, for error positions
+	// extendsCache holds the services of files named by extends.file,
+	// loaded once per Merge (compose-go's withExtendsCache).
+	extendsCache map[string]*extendsScope
+	// workDir is the project directory: that of the first file.
+	workDir string
+	// included lists the files being loaded, outermost first, to refuse
+	// include cycles.
+	included []string
+	// root is the top project directory, names of included files are
+	// relative to it ("" : workDir).
+	root string
+}
+
+// file merges one decoded document x into acc, as loadYamlFile's
+// processRawYaml does: !reset/!override paths dropped from what earlier
+// files set, extends resolved, override.Merge, EnforceUnicity, then the
+// canonical conversions that change a value's shape.
+func (mg *merger) file(acc, x *val, d *compose.Document, resets [][]string) error {
+	mg.d = d
+	for _, p := range resets {
+		resetPath(acc, p)
+	}
+	if err := mg.include(x, d, resets); err != nil {
+		return err
+	}
+	if mg.opts.extends {
+		if err := mg.extends(x, d, resets); err != nil {
+			return err
+		}
+	}
+	mg.path = mg.path[:0]
+	first := len(acc.m) == 0
+	if _, err := mg.mergeMappings(acc, x, start(mergeTrie)); err != nil {
+		return err
+	}
+	// The first file is checked everywhere; later ones where they wrote.
+	touched := x
+	if first {
+		touched = nil
+	}
+	if err := mg.unicity(acc, touched, start(uniqueTrie)); err != nil {
+		return err
+	}
+	return mg.shape(acc, touched, start(shapeTrie))
+}
+
+// resetPath deletes the value at p from x (loader/reset.go: Apply). List
+// items are never matched there (Apply names them "[i]", the reset paths
+// "i"), so only mapping keys are deleted.
+func resetPath(x *val, p []string) {
+	for i, k := range p {
+		if x == nil || x.kind != kMap {
+			return
+		}
+		if i == len(p)-1 {
+			delete(x.m, k)
+			return
+		}
+		x = x.m[k]
+	}
+}
+
+func (mg *merger) errorf(at *val, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if at != nil && at.at != nil && at.at.loc.IsValid() {
+		return &compose.Error{Location: at.at.loc, Msg: msg}
+	}
+	return &compose.Error{Location: compose.Location{File: mg.d.Name}, Msg: msg}
+}
+
+func (mg *merger) pathString() string { return joinPath(mg.path) }
+
+// joinPath spells a path as tree.Path does: "." inside a key (but the first)
+// becomes "👻".
+func joinPath(parts []string) string {
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteByte('.')
+			p = strings.ReplaceAll(p, ".", "👻")
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// mergeYaml is override.MergeYaml.
+func (mg *merger) mergeYaml(e, o *val, st state[mergeRule]) (*val, error) {
+	if r, ok := st.match(); ok {
+		return mg.special(r, e, o, st)
+	}
+	if o.isNull() {
+		return e, nil
+	}
+	switch e.kind {
+	case kMap:
+		if o.kind != kMap {
+			return nil, mg.errorf(o, "cannot override %s: a %s cannot replace a mapping; use !override or !reset to replace it", mg.pathString(), kindName(o))
+		}
+		return mg.mergeMappings(e, o, st)
+	case kSeq:
+		if o.kind != kSeq {
+			return nil, mg.errorf(o, "cannot override %s: a %s cannot replace a sequence; use !override or !reset to replace it", mg.pathString(), kindName(o))
+		}
+		e.s = appendWithoutDuplicates(e.s, o.s)
+		return e, nil
+	}
+	return o, nil
+}
+
+func kindName(x *val) string {
+	switch x.kind {
+	case kMap:
+		return "mapping"
+	case kSeq:
+		return "sequence"
+	}
+	return "scalar"
+}
+
+func (mg *merger) mergeMappings(m, other *val, st state[mergeRule]) (*val, error) {
+	for k, v := range other.m {
+		e, ok := m.m[k]
+		if !ok {
+			m.m[k] = v
+			continue
+		}
+		mg.path = append(mg.path, k)
+		merged, err := mg.mergeYaml(e, v, st.next(k))
+		mg.path = mg.path[:len(mg.path)-1]
+		if err != nil {
+			return nil, err
+		}
+		m.m[k] = merged
+	}
+	return m, nil
+}
+
+func (mg *merger) special(r mergeRule, e, o *val, st state[mergeRule]) (*val, error) {
+	switch r {
+	case ruleOverride:
+		return o, nil
+	case ruleKeyValueSequence:
+		seq := append(convertIntoSequence(e), convertIntoSequence(o)...)
+		u, err := mg.uniqueEntries(seq, indexKeyValue)
+		if err != nil {
+			return nil, err
+		}
+		return &val{kind: kSeq, s: u, at: e.at}, nil
+	case ruleToSequence:
+		return &val{kind: kSeq, s: appendWithoutDuplicates(convertIntoSequence(e), convertIntoSequence(o)), at: e.at}, nil
+	case ruleBuild:
+		b, ob := toBuild(e), toBuild(o)
+		if b == nil {
+			if ob == nil || len(ob.m) == 0 {
+				return b, nil
+			}
+			return nil, mg.errorf(e, "cannot merge %s: build must be a string or a mapping", mg.pathString())
+		}
+		if ob == nil {
+			return b, nil
+		}
+		return mg.mergeMappings(b, ob, st)
+	case ruleDependsOn:
+		return mg.mergeAsMapping(e, o, true, st)
+	case ruleModels, ruleNetworks:
+		return mg.mergeAsMapping(e, o, false, st)
+	case ruleLogging:
+		if e.kind != kMap {
+			return nil, mg.errorf(e, "%s: cannot merge logging: expected a mapping, got %s", mg.pathString(), kindName(e))
+		}
+		if o.kind != kMap {
+			return nil, mg.errorf(o, "%s: cannot merge logging: expected a mapping, got %s", mg.pathString(), kindName(o))
+		}
+		d, ok1 := o.m["driver"]
+		bd, ok2 := e.m["driver"]
+		if !ok1 || !ok2 || plainEqual(d, bd) {
+			return mg.mergeMappings(e, o, st)
+		}
+		return o, nil
+	case ruleUlimit:
+		if e.kind == kMap && o.kind == kMap {
+			return mg.mergeMappings(e, o, st)
+		}
+		return o, nil
+	case ruleIPAMConfig:
+		return mg.mergeIPAMConfig(e, o, st)
+	}
+	return o, nil
+}
+
+// plainEqual compares two values as compose-go compares `any`s with ==
+// (scalars only; containers are never equal that way).
+func plainEqual(a, b *val) bool {
+	if a == nil || b == nil {
+		return a.isNull() && b.isNull()
+	}
+	if a.kind != kScalar || b.kind != kScalar {
+		return false
+	}
+	return a.v == b.v
+}
+
+func toBuild(x *val) *val {
+	if x == nil {
+		return nil
+	}
+	switch {
+	case x.kind == kMap:
+		return x
+	case x.kind == kScalar:
+		if s, ok := x.v.(string); ok {
+			return &val{kind: kMap, m: map[string]*val{"context": scalar(s, x.at)}, at: x.at}
+		}
+	}
+	return nil
+}
+
+func (mg *merger) mergeAsMapping(e, o *val, dependsOn bool, st state[mergeRule]) (*val, error) {
+	right, err := mg.convertIntoMapping(nullAsEmpty(e), dependsOn)
+	if err != nil {
+		return nil, err
+	}
+	left, err := mg.convertIntoMapping(nullAsEmpty(o), dependsOn)
+	if err != nil {
+		return nil, err
+	}
+	return mg.mergeMappings(right, left, st)
+}
+
+func nullAsEmpty(x *val) *val {
+	if x.isNull() {
+		var at *site
+		if x != nil {
+			at = x.at
+		}
+		return &val{kind: kMap, m: map[string]*val{}, at: at}
+	}
+	return x
+}
+
+// dependsOnDefault is what a service named in a depends_on list means.
+func dependsOnDefault(at *site) *val {
+	return &val{kind: kMap, at: at, m: map[string]*val{
+		"condition": scalar("service_started", defaultSite),
+		"required":  scalar(true, defaultSite),
+	}}
+}
+
+func (mg *merger) convertIntoMapping(x *val, dependsOn bool) (*val, error) {
+	item := func(at *site) *val {
+		if dependsOn {
+			return dependsOnDefault(at)
+		}
+		return scalar(nil, at)
+	}
+	switch x.kind {
+	case kMap:
+		return x, nil
+	case kScalar:
+		if s, ok := x.v.(string); ok {
+			return &val{kind: kMap, m: map[string]*val{s: item(x.at)}, at: x.at}, nil
+		}
+	case kSeq:
+		m := &val{kind: kMap, m: make(map[string]*val, len(x.s)), at: x.at}
+		for _, e := range x.s {
+			s, ok := e.v.(string)
+			if e.kind != kScalar || !ok {
+				return nil, mg.errorf(e, "%s: cannot use %s as a mapping key: name a service", mg.pathString(), kindName(e))
+			}
+			m.m[s] = item(e.at)
+		}
+		return m, nil
+	}
+	return nil, mg.errorf(x, "%s: cannot convert %T into a mapping", mg.pathString(), x.v)
+}
+
+// convertIntoSequence is override.convertIntoSequence: a mapping becomes
+// sorted KEY=VALUE strings, each keeping the origin of its entry.
+func convertIntoSequence(x *val) []*val {
+	if x == nil {
+		return nil
+	}
+	switch x.kind {
+	case kMap:
+		seq := make([]*val, 0, len(x.m))
+		for k, v := range x.m {
+			switch {
+			case v.isNull():
+				at := x.at
+				if v != nil {
+					at = v.at
+				}
+				seq = append(seq, scalar(k, at))
+			case v.kind == kSeq:
+				for _, e := range v.s {
+					seq = append(seq, scalar(fmt.Sprintf("%s=%v", k, e.plain()), e.at))
+				}
+			default:
+				seq = append(seq, scalar(fmt.Sprintf("%s=%v", k, v.plain()), v.at))
+			}
+		}
+		sortStrings(seq)
+		return seq
+	case kSeq:
+		return x.s
+	case kScalar:
+		if _, ok := x.v.(string); ok {
+			return []*val{x}
+		}
+	}
+	return nil
+}
+
+func sortStringsPlain(s []string) { slices.Sort(s) }
+
+func sortStrings(seq []*val) {
+	// insertion sort for the short lists of real files; fall back to a
+	// proper sort when long.
+	if len(seq) > 32 {
+		sortVals(seq)
+		return
+	}
+	for i := 1; i < len(seq); i++ {
+		for j := i; j > 0 && seq[j].v.(string) < seq[j-1].v.(string); j-- {
+			seq[j], seq[j-1] = seq[j-1], seq[j]
+		}
+	}
+}
+
+// appendWithoutDuplicates is override.appendWithoutDuplicates.
+func appendWithoutDuplicates(base, override []*val) []*val {
+	merged := base
+	for _, v := range override {
+		dup := false
+		for _, e := range merged {
+			if equal(e, v) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			merged = append(merged, v)
+		}
+	}
+	return merged
+}
+
+func (mg *merger) mergeIPAMConfig(e, o *val, st state[mergeRule]) (*val, error) {
+	if e.kind != kSeq {
+		return nil, mg.errorf(e, "%s: unexpected type %s", mg.pathString(), kindName(e))
+	}
+	if o.kind != kSeq {
+		return nil, mg.errorf(o, "%s: unexpected type %s", mg.pathString(), kindName(o))
+	}
+	subnet := func(x *val) any {
+		if s := x.m["subnet"]; s != nil && s.kind == kScalar {
+			return s.v
+		}
+		return nil
+	}
+	var out []*val
+	for _, original := range e.s {
+		right, err := mg.convertIntoMapping(original, false)
+		if err != nil {
+			return nil, err
+		}
+		for _, ov := range o.s {
+			left, err := mg.convertIntoMapping(ov, false)
+			if err != nil {
+				return nil, err
+			}
+			if subnet(left) != subnet(right) {
+				found := false
+				for _, c := range out {
+					if subnet(c) == subnet(left) {
+						found = true
+						break
+					}
+				}
+				if !found {
+					out = append(out, left)
+					continue
+				}
+			}
+			merged, err := mg.mergeMappings(right, left, st)
+			if err != nil {
+				return nil, err
+			}
+			idx := -1
+			for i, c := range out {
+				if subnet(c) == subnet(merged) {
+					idx = i
+					break
+				}
+			}
+			if idx >= 0 {
+				out[idx] = merged
+			} else {
+				out = append(out, merged)
+			}
+		}
+	}
+	return &val{kind: kSeq, s: out, at: e.at}, nil
+}
+
+// unicity is override.EnforceUnicity, walking only where a pattern of the
+// table can still match, and only where the file just merged wrote
+// (touched; nil: everywhere): lists elsewhere were made unique before.
+func (mg *merger) unicity(x, touched *val, st state[indexer]) error {
+	if x == nil {
+		return nil
+	}
+	switch x.kind {
+	case kMap:
+		if touched != nil && touched.kind != kMap {
+			touched = nil
+		}
+		visit := func(k string, e, t *val) error {
+			nst := st.next(k)
+			if nst.empty() {
+				return nil
+			}
+			mg.path = append(mg.path, k)
+			err := mg.unicity(e, t, nst)
+			mg.path = mg.path[:len(mg.path)-1]
+			return err
+		}
+		if touched != nil {
+			for k, t := range touched.m {
+				if e := x.m[k]; e != nil {
+					if err := visit(k, e, t); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}
+		for k, e := range x.m {
+			if err := visit(k, e, nil); err != nil {
+				return err
+			}
+		}
+	case kSeq:
+		// A single item is unique; compose-go's later canonical step
+		// reports what its indexer would have refused.
+		if idx, ok := st.match(); ok && len(x.s) > 1 {
+			u, err := mg.uniqueEntries(x.s, idx)
+			if err != nil {
+				return err
+			}
+			x.s = u
+		}
+	}
+	return nil
+}
+
+// uniqueEntries keeps one entry per key: the last entry for a key takes
+// effect, at the position of the first one.
+func (mg *merger) uniqueEntries(entries []*val, idx indexer) ([]*val, error) {
+	seq := make([]*val, 0, len(entries))
+	// Lists are short: a linear search beats a map below a few dozen.
+	keys := make([]string, 0, len(entries))
+	for i, e := range entries {
+		key, err := indexKey(e, idx)
+		if err != nil {
+			return nil, mg.errorf(e, "%s.[%d]: %v", mg.pathString(), i, err)
+		}
+		if j := slices.Index(keys, key); j >= 0 {
+			seq[j] = e
+		} else {
+			seq = append(seq, e)
+			keys = append(keys, key)
+		}
+	}
+	return seq, nil
+}
+
+// shape applies the canonical conversions of shapeTable to the merged tree
+// where the file just merged wrote (touched; nil: everywhere).
+func (mg *merger) shape(x, touched *val, st state[shapeRule]) error {
+	if x == nil || x.kind != kMap {
+		return nil
+	}
+	if touched != nil && touched.kind != kMap {
+		touched = nil
+	}
+	visit := func(k string, e, t *val) error {
+		nst := st.next(k)
+		if nst.empty() {
+			return nil
+		}
+		mg.path = append(mg.path, k)
+		var err error
+		if r, ok := nst.match(); ok {
+			x.m[k], err = mg.shapeOne(r, e)
+		} else {
+			err = mg.shape(e, t, nst)
+		}
+		mg.path = mg.path[:len(mg.path)-1]
+		return err
+	}
+	if touched != nil {
+		for k, t := range touched.m {
+			if e := x.m[k]; e != nil {
+				if err := visit(k, e, t); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for k, e := range x.m {
+		if err := visit(k, e, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (mg *merger) shapeOne(r shapeRule, x *val) (*val, error) {
+	if x == nil {
+		return x, nil
+	}
+	switch r {
+	case shapeDependsOn:
+		switch x.kind {
+		case kSeq:
+			return mg.convertIntoMapping(x, true)
+		case kMap:
+			for name, d := range x.m {
+				if d == nil || d.kind != kMap {
+					return nil, mg.errorf(orVal(d, x), "%s.%s: a dependency must be a mapping such as `condition: service_started`", mg.pathString(), name)
+				}
+				if _, ok := d.m["condition"]; !ok {
+					d.m["condition"] = scalar("service_started", defaultSite)
+				}
+				if _, ok := d.m["required"]; !ok {
+					d.m["required"] = scalar(true, defaultSite)
+				}
+			}
+			return x, nil
+		}
+		return nil, mg.errorf(x, "%s: depends_on must be a list or a mapping of services", mg.pathString())
+	case shapeStringSliceToMap:
+		if x.kind == kSeq {
+			return mg.convertIntoMapping(x, false)
+		}
+	case shapeBuild:
+		switch x.kind {
+		case kMap:
+			return x, nil
+		case kScalar:
+			if b := toBuild(x); b != nil {
+				return b, nil
+			}
+		}
+		return nil, mg.errorf(x, "%s: build must be a string or a mapping", mg.pathString())
+	case shapeOmitEmpty:
+		if x.kind == kSeq {
+			kept := x.s[:0]
+			for _, e := range x.s {
+				if e.isNull() || (e.kind == kScalar && e.v == "") {
+					continue
+				}
+				kept = append(kept, e)
+			}
+			x.s = kept
+		}
+	}
+	return x, nil
+}
+
+func orVal(a, b *val) *val {
+	if a != nil && a.at != nil {
+		return a
+	}
+	return b
+}
+
+// build turns the merged val tree into the Result.
+func build(acc *val) *Result {
+	return &Result{Tree: acc.plain().(map[string]any), root: acc}
+}
+
+// count is the number of values in x, to size Origins at once.
+func count(x *val) int {
+	n := 1
+	switch x.kind {
+	case kMap:
+		for _, e := range x.m {
+			if e != nil {
+				n += count(e)
+			}
+		}
+	case kSeq:
+		for _, e := range x.s {
+			if e != nil {
+				n += count(e)
+			}
+		}
+	}
+	return n
+}
+
+func origin(at *site) Origin {
+	if at == nil || at.def {
+		return Origin{Default: true}
+	}
+	if at.via == nil {
+		return Origin{Location: at.loc}
+	}
+	return Origin{Location: at.loc, Via: at.via.locs, ViaNames: at.via.names}
+}
+
+// walk records the origins of x and what it holds at path.
+func (r *Result) walk(x *val, path []byte, st state[indexer]) {
+	if x == nil {
+		return
+	}
+	r.origins[r.paths.str(path)] = origin(x.at)
+	switch x.kind {
+	case kMap:
+		for k, e := range x.m {
+			r.walk(e, appendKey(path, k), st.next(k))
+		}
+	case kSeq:
+		idx, _ := st.match()
+		for i, e := range x.s {
+			r.walk(e, strconv.AppendInt(append(path, '.'), int64(i), 10), state[indexer]{})
+			if idx == indexKeyValue {
+				if str, ok := e.v.(string); ok && e.kind == kScalar {
+					k, _, _ := strings.Cut(str, "=")
+					r.origins[r.paths.str(appendKey(path, k))] = origin(e.at)
+				}
+			}
+		}
+	}
+}
+
+func appendKey(path []byte, k string) []byte {
+	path = append(path, '.')
+	if strings.IndexByte(k, '.') < 0 {
+		return append(path, k...)
+	}
+	return append(path, strings.ReplaceAll(k, ".", "👻")...)
+}

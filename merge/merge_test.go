@@ -1,0 +1,382 @@
+package merge
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/composure-dev/composure/compose"
+)
+
+// mergeCase merges base (compose.yaml) and override (compose.override.yaml)
+// and expects the tree want (YAML) and the origins listed.
+type mergeCase struct {
+	name     string
+	base     string
+	override string
+	want     string
+	origins  map[string]string // path -> "file:line:col[ via *a at file:line:col]" or "default"
+}
+
+func parseDocs(t *testing.T, srcs ...string) []*compose.Document {
+	t.Helper()
+	names := []string{"compose.yaml", "compose.override.yaml", "compose.prod.yaml"}
+	var docs []*compose.Document
+	for i, src := range srcs {
+		d, err := compose.Parse(names[i], []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, d)
+	}
+	return docs
+}
+
+func assertMerge(t *testing.T, c mergeCase) {
+	t.Helper()
+	r, err := Merge(parseDocs(t, c.base, c.override))
+	if err != nil {
+		t.Fatalf("merge: %v", err)
+	}
+	var want map[string]any
+	if err := yaml.Unmarshal([]byte(c.want), &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(r.Tree, want) {
+		got, _ := yaml.Marshal(r.Tree)
+		t.Errorf("tree:\n%s\nwant:\n%s", got, c.want)
+	}
+	for path, w := range c.origins {
+		o, ok := r.Origins()[path]
+		if !ok {
+			t.Errorf("no origin for %s", path)
+			continue
+		}
+		if o.String() != w {
+			t.Errorf("origin of %s = %s, want %s", path, o, w)
+		}
+	}
+}
+
+func TestMergeRules(t *testing.T) {
+	for _, c := range []mergeCase{
+		{
+			name:     "scalars of the override win",
+			base:     "services:\n  test:\n    image: foo\n    scale: 1\n",
+			override: "services:\n  test:\n    image: bar\n",
+			want:     "services:\n  test:\n    image: bar\n    scale: 1\n",
+			origins: map[string]string{
+				"services.test.image": "compose.override.yaml:3:12",
+				"services.test.scale": "compose.yaml:4:12",
+				"services.test":       "compose.yaml:2:3",
+			},
+		},
+		{
+			name:     "null in the override keeps the base value",
+			base:     "services:\n  test:\n    image: foo\n",
+			override: "services:\n  test:\n    image:\n",
+			want:     "services:\n  test:\n    image: foo\n",
+			origins:  map[string]string{"services.test.image": "compose.yaml:3:12"},
+		},
+		{
+			name:     "command is replaced, not appended",
+			base:     "services:\n  test:\n    command: [a, b]\n",
+			override: "services:\n  test:\n    command: [c]\n",
+			want:     "services:\n  test:\n    command: [c]\n",
+			origins:  map[string]string{"services.test.command.0": "compose.override.yaml:3:15"},
+		},
+		{
+			name:     "healthcheck test is replaced, other keys merged",
+			base:     "services:\n  test:\n    healthcheck:\n      test: [CMD, a]\n      interval: 10s\n",
+			override: "services:\n  test:\n    healthcheck:\n      test: [CMD, b]\n",
+			want:     "services:\n  test:\n    healthcheck:\n      test: [CMD, b]\n      interval: 10s\n",
+			origins: map[string]string{
+				"services.test.healthcheck.test.1":   "compose.override.yaml:4:19",
+				"services.test.healthcheck.interval": "compose.yaml:5:17",
+			},
+		},
+		{
+			name:     "environment mapping and list merge by key, override in place",
+			base:     "services:\n  test:\n    environment:\n      A: one\n      B: two\n",
+			override: "services:\n  test:\n    environment:\n      - B=three\n      - C=four\n",
+			want:     "services:\n  test:\n    environment: [A=one, B=three, C=four]\n",
+			origins: map[string]string{
+				"services.test.environment.0": "compose.yaml:4:10",
+				"services.test.environment.1": "compose.override.yaml:4:9",
+				"services.test.environment.B": "compose.override.yaml:4:9",
+				"services.test.environment.C": "compose.override.yaml:5:9",
+			},
+		},
+		{
+			name:     "labels with dotted keys",
+			base:     "services:\n  test:\n    labels:\n      com.example.a: x\n",
+			override: "services:\n  test:\n    labels:\n      com.example.b: y\n",
+			want:     "services:\n  test:\n    labels: [com.example.a=x, com.example.b=y]\n",
+			origins: map[string]string{
+				"services.test.labels.com👻example👻a": "compose.yaml:4:22",
+				"services.test.labels.com👻example👻b": "compose.override.yaml:4:22",
+			},
+		},
+		{
+			name:     "ports unique by published and target, the last wins",
+			base:     "services:\n  test:\n    ports:\n      - \"8080:80\"\n      - \"9090:90\"\n",
+			override: "services:\n  test:\n    ports:\n      - \"8080:80\"\n      - \"7070:70\"\n",
+			want:     "services:\n  test:\n    ports: [\"8080:80\", \"9090:90\", \"7070:70\"]\n",
+			origins: map[string]string{
+				"services.test.ports.0": "compose.yaml:4:9",
+				"services.test.ports.2": "compose.override.yaml:5:9",
+			},
+		},
+		{
+			name:     "volumes unique by target, the override's mount replaces in place",
+			base:     "services:\n  test:\n    volumes:\n      - data:/data\n      - ./conf:/etc/conf\n",
+			override: "services:\n  test:\n    volumes:\n      - /srv/data:/data\n",
+			want:     "services:\n  test:\n    volumes: [\"/srv/data:/data\", \"./conf:/etc/conf\"]\n",
+			origins: map[string]string{
+				"services.test.volumes.0": "compose.override.yaml:4:9",
+				"services.test.volumes.1": "compose.yaml:5:9",
+			},
+		},
+		{
+			name:     "depends_on list becomes a mapping with default condition",
+			base:     "services:\n  test:\n    depends_on: [db]\n  db:\n    image: x\n",
+			override: "services:\n  test:\n    depends_on:\n      db:\n        condition: service_healthy\n",
+			want:     "services:\n  test:\n    depends_on:\n      db: {condition: service_healthy, required: true}\n  db:\n    image: x\n",
+			origins: map[string]string{
+				"services.test.depends_on.db":           "compose.yaml:3:18",
+				"services.test.depends_on.db.condition": "compose.override.yaml:5:20",
+				"services.test.depends_on.db.required":  "default",
+			},
+		},
+		{
+			name:     "depends_on only in the base is converted too",
+			base:     "services:\n  test:\n    depends_on:\n      - db\n",
+			override: "services:\n  test:\n    image: x\n",
+			want:     "services:\n  test:\n    image: x\n    depends_on:\n      db: {condition: service_started, required: true}\n",
+			origins: map[string]string{
+				"services.test.depends_on.db":           "compose.yaml:4:9",
+				"services.test.depends_on.db.condition": "default",
+			},
+		},
+		{
+			name:     "networks list and mapping merge as a mapping",
+			base:     "services:\n  test:\n    networks: [front]\n",
+			override: "services:\n  test:\n    networks:\n      back:\n        aliases: [b]\n",
+			want:     "services:\n  test:\n    networks:\n      front:\n      back: {aliases: [b]}\n",
+			origins: map[string]string{
+				"services.test.networks.front":          "compose.yaml:3:16",
+				"services.test.networks.back":           "compose.override.yaml:4:7",
+				"services.test.networks.back.aliases.0": "compose.override.yaml:5:19",
+			},
+		},
+		{
+			name:     "build string becomes the context of a mapping",
+			base:     "services:\n  test:\n    build: ./app\n",
+			override: "services:\n  test:\n    build:\n      dockerfile: Other\n",
+			want:     "services:\n  test:\n    build: {context: ./app, dockerfile: Other}\n",
+			origins: map[string]string{
+				"services.test.build.context":    "compose.yaml:3:12",
+				"services.test.build.dockerfile": "compose.override.yaml:4:19",
+			},
+		},
+		{
+			name:     "logging with the same driver merges options",
+			base:     "services:\n  test:\n    logging:\n      driver: syslog\n      options:\n        a: \"1\"\n",
+			override: "services:\n  test:\n    logging:\n      driver: syslog\n      options:\n        b: \"2\"\n",
+			want:     "services:\n  test:\n    logging:\n      driver: syslog\n      options: {a: \"1\", b: \"2\"}\n",
+			origins:  map[string]string{"services.test.logging.options.a": "compose.yaml:6:12"},
+		},
+		{
+			name:     "logging with another driver replaces everything",
+			base:     "services:\n  test:\n    logging:\n      driver: local\n      options:\n        max-size: 10m\n",
+			override: "services:\n  test:\n    logging:\n      driver: syslog\n      options:\n        address: tcp://x\n",
+			want:     "services:\n  test:\n    logging:\n      driver: syslog\n      options: {address: tcp://x}\n",
+			origins:  map[string]string{"services.test.logging.driver": "compose.override.yaml:4:15"},
+		},
+		{
+			name:     "ulimits: a number replaces a soft/hard mapping",
+			base:     "services:\n  test:\n    ulimits:\n      nofile: {soft: 1, hard: 2}\n      nproc: {soft: 3, hard: 4}\n",
+			override: "services:\n  test:\n    ulimits:\n      nofile: 10\n      nproc: {hard: 5}\n",
+			want:     "services:\n  test:\n    ulimits:\n      nofile: 10\n      nproc: {soft: 3, hard: 5}\n",
+			origins: map[string]string{
+				"services.test.ulimits.nofile":     "compose.override.yaml:4:15",
+				"services.test.ulimits.nproc.soft": "compose.yaml:5:21",
+			},
+		},
+		{
+			name:     "!reset drops the value, !override replaces it",
+			base:     "services:\n  test:\n    ports: [\"80:80\"]\n    environment: {A: \"1\", B: \"2\"}\n",
+			override: "services:\n  test:\n    ports: !reset []\n    environment: !override\n      C: \"3\"\n",
+			want:     "services:\n  test:\n    environment: {C: \"3\"}\n",
+			origins:  map[string]string{"services.test.environment.C": "compose.override.yaml:5:10"},
+		},
+		{
+			name:     "dns sequences append without duplicates",
+			base:     "services:\n  test:\n    dns: 1.1.1.1\n",
+			override: "services:\n  test:\n    dns: [1.1.1.1, 8.8.8.8]\n",
+			want:     "services:\n  test:\n    dns: [1.1.1.1, 8.8.8.8]\n",
+			origins: map[string]string{
+				"services.test.dns.0": "compose.yaml:3:10",
+				"services.test.dns.1": "compose.override.yaml:3:20",
+			},
+		},
+		{
+			name: "merge keys: local keys win, the first merged source wins, origins inside the anchor",
+			base: `x-a: &a
+  image: a
+  restart: always
+x-b: &b
+  image: b
+  user: bob
+services:
+  test:
+    <<: [*a, *b]
+    restart: "no"
+`,
+			override: "services:\n  other:\n    image: c\n",
+			want:     "x-a: {image: a, restart: always}\nx-b: {image: b, user: bob}\nservices:\n  test: {image: a, restart: \"no\", user: bob}\n  other: {image: c}\n",
+			origins: map[string]string{
+				"services.test.image":   "compose.yaml:2:10 via *a at compose.yaml:9:10",
+				"services.test.user":    "compose.yaml:6:9 via *b at compose.yaml:9:14",
+				"services.test.restart": "compose.yaml:10:14",
+			},
+		},
+		{
+			name: "an alias as a value: origins in the anchor, the alias site in Via",
+			base: `x-env: &env
+  LOG: info
+services:
+  test:
+    environment: *env
+`,
+			override: "services:\n  test:\n    image: x\n",
+			want:     "x-env: {LOG: info}\nservices:\n  test: {image: x, environment: {LOG: info}}\n",
+			origins: map[string]string{
+				"services.test.environment":     "compose.yaml:1:8 via *env at compose.yaml:5:18",
+				"services.test.environment.LOG": "compose.yaml:2:8 via *env at compose.yaml:5:18",
+			},
+		},
+	} {
+		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) { assertMerge(t, c) })
+	}
+}
+
+func TestMergeExtendsSameFile(t *testing.T) {
+	r, err := Merge(parseDocs(t, `services:
+  base:
+    image: app
+    environment:
+      A: "1"
+  web:
+    extends: base
+    environment:
+      B: "2"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		"services.web.image":         "compose.yaml:3:12",
+		"services.web.environment.A": "compose.yaml:5:10",
+		"services.web.environment.B": "compose.yaml:9:10",
+	} {
+		if o, _ := r.Origin(path); o.String() != want {
+			t.Errorf("origin of %s = %s, want %s", path, o, want)
+		}
+	}
+	if _, ok := r.Tree["services"].(map[string]any)["web"].(map[string]any)["extends"]; ok {
+		t.Error("extends left in the merged service")
+	}
+}
+
+func TestMergeErrors(t *testing.T) {
+	for _, c := range []struct {
+		name, base, override, want string
+	}{
+		{"mapping over a sequence", "services:\n  a:\n    ports: [\"80\"]\n", "services:\n  a:\n    ports: {x: 1}\n",
+			"compose.override.yaml:3:12: cannot override services.a.ports: a mapping cannot replace a sequence"},
+		{"extends an unknown service", "services:\n  a:\n    extends: nope\n", "services:\n  b:\n    image: x\n",
+			"compose.yaml:3:14: cannot extend service \"a\" in compose.yaml: service \"nope\" not found"},
+		{"alias bomb", bomb(), "services: {}\n", "aliases expand to more than"},
+	} {
+		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
+			_, err := Merge(parseDocs(t, c.base, c.override))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("error %v, want %q", err, c.want)
+			}
+			var ce *compose.Error
+			if !errors.As(err, &ce) {
+				t.Errorf("error %T is not a *compose.Error", err)
+			}
+		})
+	}
+}
+
+// bomb is a billion-laughs file.
+func bomb() string {
+	var b strings.Builder
+	b.WriteString("x-a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n")
+	prev := "a"
+	for i := 0; i < 8; i++ {
+		name := string(rune('b' + i))
+		b.WriteString("x-" + name + ": &" + name + " [")
+		for j := 0; j < 9; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("*" + prev)
+		}
+		b.WriteString("]\n")
+		prev = name
+	}
+	b.WriteString("services:\n  a:\n    command: *" + prev + "\n")
+	return b.String()
+}
+
+func TestOriginNearestAncestor(t *testing.T) {
+	r, err := Merge(parseDocs(t, "services:\n  web:\n    ports:\n      - \"80:80\"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, ok := r.Origin("services.web.ports.0.published")
+	if !ok || o.String() != "compose.yaml:4:9" {
+		t.Errorf("Origin(ports.0.published) = %s, %v", o, ok)
+	}
+	if _, ok := r.Origin("volumes.data"); ok {
+		t.Error("Origin of an absent top-level key found")
+	}
+}
+
+func TestMergeExtendsOtherFile(t *testing.T) {
+	dir := "testdata/diff/extends"
+	r := mergeFiles(t, dir, []string{"1-compose.yaml", "2-compose.override.yaml"})
+	for path, want := range map[string]string{
+		"services.remote.image":                "common.yml:3:12",
+		"services.remote.healthcheck.interval": "2-compose.override.yaml:7:17",
+		"services.remote.healthcheck.test.0":   "common.yml:7:14",
+		"services.worker.command":              "1-compose.yaml:16:14",
+		"services.worker.image":                "1-compose.yaml:3:12",
+	} {
+		if got := r.Describe(path); got != want {
+			t.Errorf("origin of %s = %s, want %s", path, got, want)
+		}
+	}
+}
+
+// TestOriginsAgree: the lazily built Origins map and Origin's walk of the
+// tree give the same answer for every path.
+func TestOriginsAgree(t *testing.T) {
+	r := mergeFiles(t, "testdata/diff/shapes", []string{"1-compose.yaml", "2-compose.override.yaml"})
+	if len(r.Origins()) < 50 {
+		t.Fatalf("only %d origins", len(r.Origins()))
+	}
+	for path, want := range r.Origins() {
+		got, ok := r.Origin(path)
+		if !ok || got.String() != want.String() {
+			t.Errorf("Origin(%q) = %v, %v; Origins has %v", path, got, ok, want)
+		}
+	}
+}
