@@ -287,15 +287,25 @@ func (a *app) revSide(c *cli.Context, p *envs.Project, name, rev string) (envdif
 	return s, done, nil
 }
 
+// maxCopied bounds the env file copyMissing copies: an env file is small.
+const maxCopied = 4 << 20
+
 // copyMissing copies file name from the directory from to the directory to
-// when to lacks it and from has it.
+// when to lacks it and from has it as a regular file of sane size (a FIFO
+// or a device would block or never end; loading the working tree reports
+// those).
 func copyMissing(from, to, name string) error {
 	if _, err := os.Lstat(filepath.Join(to, name)); err == nil {
 		return nil
 	}
-	b, err := os.ReadFile(filepath.Join(from, name))
+	src := filepath.Join(from, name)
+	st, err := os.Stat(src)
+	if err != nil || !st.Mode().IsRegular() || st.Size() > maxCopied {
+		return nil
+	}
+	b, err := os.ReadFile(src)
 	if err != nil {
-		return nil // absent from the working tree too
+		return nil
 	}
 	return os.WriteFile(filepath.Join(to, name), b, 0o600)
 }
