@@ -11,7 +11,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -90,6 +89,8 @@ type Instruction struct {
 	// StartOff and EndOff are the byte range of the instruction's lines in
 	// Src (from the keyword to the end of its last physical line).
 	StartOff, EndOff int
+
+	scripts []Script // Scripts, parsed once
 }
 
 // Heredoc is one here-document body.
@@ -118,11 +119,10 @@ func Parse(name string, src []byte) (*File, error) {
 		return nil, toError(name, err)
 	}
 	f := &File{Name: name, Src: src, Escape: res.EscapeToken, lines: lineStarts(src)}
-	cont := continuationRE(f.Escape)
 	var cur *Stage
 	var lex *shell.Lex
 	for _, n := range res.AST.Children {
-		ins := f.instruction(n, cont)
+		ins := f.instruction(n)
 		cmd, err := instructions.ParseInstruction(n)
 		if err != nil {
 			return nil, &Error{File: name, Pos: ins.Start, Msg: strings.TrimSpace(unwrapMsg(err))}
@@ -323,16 +323,30 @@ func lineStarts(src []byte) []int {
 	return ls
 }
 
-// continuationRE is BuildKit's line-continuation test (parser.setEscapeToken).
-func continuationRE(esc rune) *regexp.Regexp {
-	q := regexp.QuoteMeta(string(esc))
-	return regexp.MustCompile(`([^` + q + `])` + q + `[ \t]*$|^` + q + `[ \t]*$`)
+// trimContinuation is BuildKit's line-continuation test without its
+// regular expression (parser.setEscapeToken: `([^\\])\\[ \t]*$|^\\[ \t]*$`): a
+// line ending in the escape character (then blanks) continues, unless the
+// escape character is itself escaped. It returns the line without it.
+func trimContinuation(line string, esc rune) (string, bool) {
+	t := strings.TrimRight(line, " \t")
+	e := string(esc)
+	if !strings.HasSuffix(t, e) {
+		return line, false
+	}
+	rest := t[:len(t)-len(e)]
+	if rest == "" {
+		return "", true
+	}
+	if strings.HasSuffix(rest, e) {
+		return line, false
+	}
+	return rest, true
 }
 
 // instruction rebuilds the logical line of node n from the source, as
 // BuildKit's parser.Parse joins it, keeping a map from each character back
 // to its line and column.
-func (f *File) instruction(n *parser.Node, cont *regexp.Regexp) *Instruction {
+func (f *File) instruction(n *parser.Node) *Instruction {
 	ins := &Instruction{Keyword: n.Value, Cmd: strings.ToLower(n.Value), Flags: n.Flags, LastLine: n.EndLine, JSON: n.Attributes["json"]}
 	var t Text
 	line := n.StartLine
@@ -355,10 +369,7 @@ func (f *File) instruction(n *parser.Node, cont *regexp.Regexp) *Instruction {
 			ins.StartOff = f.lines[line-1] + len(raw) - len(text)
 		}
 		last = line
-		joined := cont.MatchString(text)
-		if joined {
-			text = cont.ReplaceAllString(text, "$1")
-		}
+		text, joined := trimContinuation(text, f.Escape)
 		t.add(text, diag.Pos{Line: line, Col: col})
 		first = false
 		if !joined {

@@ -35,6 +35,13 @@ func (ins *Instruction) Scripts() []Script {
 	if ins.Cmd != "run" {
 		return nil
 	}
+	if ins.scripts == nil {
+		ins.scripts = ins.parseScripts()
+	}
+	return ins.scripts
+}
+
+func (ins *Instruction) parseScripts() []Script {
 	var texts []Text
 	if ins.JSON {
 		var argv []string
@@ -57,7 +64,7 @@ func (ins *Instruction) Scripts() []Script {
 			}
 		}
 	}
-	out := make([]Script, 0, len(texts))
+	out := make([]Script, 0, len(texts)) // never nil: Scripts caches it
 	for _, t := range texts {
 		out = append(out, Script{Text: t, Commands: Commands(t.S)})
 	}

@@ -72,6 +72,15 @@ func (df *Dockerfile) Span(start, end diag.Pos) diag.Span {
 	return diag.Span{File: df.Name, Start: start, End: end}
 }
 
+// Line is the line of ins to show in messages: in the compose file for an
+// inline Dockerfile.
+func (df *Dockerfile) Line(ins *dockerfile.Instruction) int {
+	if df.inline != nil {
+		return df.inline.pos(ins.Start).Line
+	}
+	return ins.Start.Line
+}
+
 // InstrSpan spans the first line of an instruction, from its keyword.
 func (df *Dockerfile) InstrSpan(ins *dockerfile.Instruction) diag.Span {
 	end := ins.End

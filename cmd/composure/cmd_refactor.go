@@ -16,7 +16,6 @@ import (
 	"github.com/google/renameio/v2"
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v2"
-	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/dupes"
@@ -34,6 +33,8 @@ func (a *app) refactorCommand() *cli.Command {
 			"environment that includes the file is loaded before and after, as `composure config` loads it,\n" +
 			"and must come out identical.",
 		Flags: []cli.Flag{
+			// also after the command, as lint takes it (`composure refactor -C DIR`)
+			&cli.StringFlag{Name: "project-directory", Aliases: []string{"C"}, Usage: "project `DIR` (same as the global -C)"},
 			&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "write the refactored files (atomically, file mode kept)"},
 			&cli.BoolFlag{Name: "check", Usage: "exit 1 when a refactor is possible, write nothing (for CI)"},
 			&cli.StringFlag{Name: "format", Value: "diff", Usage: "output: `diff` or json (the groups)"},
@@ -258,15 +259,14 @@ func writeFileAtomic(path string, data []byte) error {
 	return renameio.WriteFile(path, data, st.Mode().Perm(), renameio.WithStaticPermissions(st.Mode().Perm()))
 }
 
-// refactorProject discovers the project: from the global flags (-C, -f,
-// -p, --env-file, --profile), else, given FILE arguments, in the first
-// file's directory.
+// refactorProject discovers the project: from the project flags (-C given
+// before or after the command, -f, -p, --env-file, --profile), else, given
+// FILE arguments, in the first file's directory.
 func (a *app) refactorProject(c *cli.Context) (*envs.Project, error) {
-	if lineageString(c, "project-directory") != "" || len(lineageSlice(c, "file")) > 0 || c.NArg() == 0 {
-		return a.project(c)
-	}
 	opts := a.projectOptions(c)
-	opts.Dir = filepath.Dir(c.Args().First())
+	if opts.Dir == "" && len(opts.Files) == 0 && c.NArg() > 0 {
+		opts.Dir = filepath.Dir(c.Args().First())
+	}
 	return envs.Discover(opts)
 }
 
@@ -286,19 +286,4 @@ func (a *app) proveRefactor(ctx context.Context, c *cli.Context, p *envs.Project
 		p, list = alone, alone.Envs
 	}
 	return refactor.Prove(ctx, p, list, r)
-}
-
-// decodeAll expands d's documents within its expansion budget, to refuse an
-// alias bomb.
-func decodeAll(d *compose.Document) error {
-	b := d.ExpansionBudget()
-	for _, top := range append([]*yaml.Node{d.Root}, d.Extra...) {
-		if top == nil {
-			continue
-		}
-		if _, err := d.Decode(top, b); err != nil {
-			return err
-		}
-	}
-	return nil
 }
