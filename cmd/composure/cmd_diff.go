@@ -118,6 +118,7 @@ func (a *app) diffCommand() *cli.Command {
 	}
 }
 
+// diffFlags are the flags of diff; withProjectFlags adds the project flags.
 func diffFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json, markdown (a pull-request comment) or github (a job summary)"},
