@@ -316,12 +316,9 @@ func (dc *decoder) plainMappingSkip(n *yaml.Node, at *site, skipMerge bool) (*va
 	return x, false, nil
 }
 
-// spend counts a list item against the budget (Entries counts mapping
-// values), so a bomb built from sequences is bounded too.
+// spend counts a node against the budget (mapping values, list items and
+// merged mappings), so an alias bomb of any shape is bounded.
 func (dc *decoder) spend(n *yaml.Node) error { return dc.budget.Spend(dc.d, n) }
-
-	return e.Value
-}
 
 // site computes where value n was written. A block mapping or sequence
 // written in place is located at its key (yaml.v3 places the node itself at
