@@ -171,3 +171,31 @@ func TestGeneratedDifferential(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkComposeGoModel is the reference: compose-go's
+// LoadModelWithContext on the same generated files and environments, with
+// the steps merge does not do (interpolation, validation, normalization)
+// switched off as in TestDifferential.
+func BenchmarkComposeGoModel(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			dir := b.TempDir()
+			srcs := [4]string{}
+			srcs[0], srcs[1], srcs[2], srcs[3] = genProject(n)
+			names := [4]string{"compose.yaml", "compose.override.yaml", "compose.prod.yaml", "compose.admin.yaml"}
+			for i, s := range srcs {
+				if err := os.WriteFile(filepath.Join(dir, names[i]), []byte(s), 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				for _, files := range [][]string{{names[0], names[1]}, {names[0], names[2]}, {names[0], names[3]}, {names[0]}} {
+					if _, err := composeGoModel(environment{dir: dir, files: files}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
