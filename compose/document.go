@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"regexp"
@@ -108,9 +109,16 @@ func ReadFile(path, name string) (*Document, error) {
 	if !st.Mode().IsRegular() {
 		return nil, &Error{Location: Location{File: name}, Msg: "is not a regular file: name a compose file"}
 	}
-	src, err := os.ReadFile(path)
+	if st.Size() > MaxFileSize {
+		return nil, tooBig(name, st.Size())
+	}
+	src, err := readLimited(path)
 	if err != nil {
 		return nil, fileError(name, err)
+	}
+	if len(src) > MaxFileSize {
+		// The file grew after Stat, or its size was not told (/proc).
+		return nil, tooBig(name, int64(len(src)))
 	}
 	d, err := Parse(name, src)
 	if err != nil {
@@ -118,6 +126,53 @@ func ReadFile(path, name string) (*Document, error) {
 	}
 	d.Path = path
 	return d, nil
+}
+
+// MaxFileSize bounds the size of a compose file composure reads. The largest
+// real file we know is 81 KiB (appwrite's 34 services); parsing costs about
+// 27 bytes of memory per byte of YAML, so 4 MiB keeps any file within the
+// 256 MB and 2 s composure allows itself, and a 100 MB file is refused
+// before it is read.
+const MaxFileSize = 4 << 20
+
+func tooBig(name string, size int64) error {
+	return &Error{Location: Location{File: name}, Msg: fmt.Sprintf("file is %.1f MiB, larger than the %d MiB composure reads: a compose file this size is generated or not a compose file; split it or name the right file", float64(size)/(1<<20), MaxFileSize>>20)}
+}
+
+// ErrNotRegular is returned by ReadBounded for a FIFO, a device or a socket.
+var ErrNotRegular = errors.New("not a regular file")
+
+// ReadBounded reads a file composure needs beside the compose files (.env,
+// composure.yaml, a Dockerfile) with the guarantees ReadFile gives: it
+// refuses what is not a regular file (a FIFO would block, /dev/zero never
+// end) and files larger than MaxFileSize, with errors wrapping
+// ErrNotRegular, fs.ErrNotExist and the like.
+func ReadBounded(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w", path, ErrNotRegular)
+	}
+	if st.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%s: %.1f MiB, larger than the %d MiB composure reads", path, float64(st.Size())/(1<<20), MaxFileSize>>20)
+	}
+	b, err := readLimited(path)
+	if err == nil && len(b) > MaxFileSize {
+		return nil, fmt.Errorf("%s: larger than the %d MiB composure reads", path, MaxFileSize>>20)
+	}
+	return b, err
+}
+
+// readLimited reads at most MaxFileSize+1 bytes of path.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 }
 
 func fileError(name string, err error) error {
@@ -143,7 +198,13 @@ var yamlLineRE = regexp.MustCompile(`line (\d+): (.*)`)
 func Parse(name string, src []byte) (*Document, error) {
 	d := &Document{Name: name, Src: src, Anchors: map[string]*yaml.Node{}}
 	d.lineStarts = lineStarts(src)
-	if !utf8.Valid(src) && !hasUTF16BOM(src) {
+	if hasUTF16BOM(src) {
+		// yaml.v3 would decode it, but every position, offset and edit
+		// composure makes is in UTF-8 bytes of Src: refuse rather than point
+		// at the wrong place or corrupt the file on --write.
+		return nil, &Error{Location: Location{File: name, Pos: Pos{Line: 1, Col: 1}}, Msg: "file is UTF-16 encoded: save it as UTF-8"}
+	}
+	if !utf8.Valid(src) {
 		off := firstInvalidUTF8(src)
 		return nil, &Error{Location: d.LocAt(off), Msg: "file is not valid UTF-8: save it as UTF-8"}
 	}
@@ -210,6 +271,10 @@ var unknownAnchorRE = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
 // index records anchors, counts nodes and checks for what yaml.v3 accepts but
 // docker compose rejects: duplicate keys and merge keys that merge no mapping.
 func (d *Document) index() error {
+	// open holds the nodes being walked: an alias to one of them is an alias
+	// inside its own anchor, which would expand forever (yaml.v3's decoder,
+	// hence docker compose, rejects it: "anchor 'x' value contains itself").
+	open := map[*yaml.Node]bool{}
 	var walk func(n *yaml.Node, depth int) error
 	walk = func(n *yaml.Node, depth int) error {
 		if depth > MaxDepth {
@@ -219,6 +284,16 @@ func (d *Document) index() error {
 		if n.Anchor != "" {
 			d.Anchors[n.Anchor] = n
 		}
+		if n.Kind == yaml.ScalarNode {
+			if depth := InterpolationDepth(n.Value); depth > MaxInterpolationDepth {
+				return d.Errorf(n, "variable defaults nest %d deep (${A:-${B:-...}}), more than %d: interpolation this deep takes docker compose minutes; simplify the value", depth, MaxInterpolationDepth)
+			}
+		}
+		if n.Kind == yaml.AliasNode && open[n.Alias] {
+			return d.Errorf(n, "alias *%s is inside the value of &%s itself, so it would expand forever: point it at another anchor", n.Value, n.Value)
+		}
+		open[n] = true
+		defer delete(open, n)
 		switch n.Kind {
 		case yaml.MappingNode:
 			seen := make(map[string]*yaml.Node, len(n.Content)/2)
@@ -260,6 +335,33 @@ func (d *Document) index() error {
 // MaxDepth bounds the nesting of a file; yaml.v3 itself stops at 10,000.
 const MaxDepth = 1000
 
+// MaxInterpolationDepth bounds how deep `${VAR:-${VAR2:-...}}` defaults may
+// nest in one value. compose-go's substitution costs grow with the cube of
+// the depth (64 levels take 1 ms per value, 1,000 levels 0.3 s, 10,000
+// levels 90 s); real files nest two or three.
+const MaxInterpolationDepth = 16
+
+// InterpolationDepth returns how deeply `${` nests in s, `$$` escapes
+// skipped.
+func InterpolationDepth(s string) int {
+	depth, deepest := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '$' && i+1 < len(s) && s[i+1] == '$':
+			i++
+		case s[i] == '$' && i+1 < len(s) && s[i+1] == '{':
+			depth++
+			if depth > deepest {
+				deepest = depth
+			}
+			i++
+		case s[i] == '}' && depth > 0:
+			depth--
+		}
+	}
+	return deepest
+}
+
 // Loc returns the location of n in d.
 func (d *Document) Loc(n *yaml.Node) Location {
 	if n == nil {
@@ -270,10 +372,14 @@ func (d *Document) Loc(n *yaml.Node) Location {
 
 // LocAt returns the location of byte offset off in d.
 func (d *Document) LocAt(off int) Location {
-	line := searchLine(d.lineStarts, off)
-	start := d.lineStarts[line-1]
 	if off > len(d.Src) {
 		off = len(d.Src)
+	}
+	line := searchLine(d.lineStarts, off)
+	start := d.lineStarts[line-1]
+	if off < start {
+		// Inside a byte order mark, which yaml.v3 does not count.
+		off = start
 	}
 	col := utf8.RuneCount(d.Src[start:off]) + 1
 	return Location{File: d.Name, Pos: Pos{Line: line, Col: col}}
@@ -289,7 +395,7 @@ func (d *Document) Offset(p Pos) int {
 		return len(d.Src)
 	}
 	off := d.lineStarts[p.Line-1]
-	for col := 1; col < p.Col && off < len(d.Src) && d.Src[off] != '\n'; col++ {
+	for col := 1; col < p.Col && off < len(d.Src) && lineBreak(d.Src[off:]) == 0; col++ {
 		_, size := utf8.DecodeRune(d.Src[off:])
 		off += size
 	}
@@ -309,17 +415,54 @@ func (d *Document) lineText(n int) string {
 	start := d.lineStarts[n-1]
 	end := len(d.Src)
 	if n < len(d.lineStarts) {
-		end = d.lineStarts[n] - 1
+		end = d.lineStarts[n]
 	}
-	return strings.TrimSuffix(string(d.Src[start:end]), "\r")
+	line := d.Src[start:end]
+	for i := range line {
+		if lineBreak(line[i:]) > 0 {
+			return string(line[:i])
+		}
+	}
+	return string(line)
+}
+
+// lineBreak returns the length of the line break b starts with, or 0. These
+// are the breaks yaml.v3 counts lines by (scannerc.go is_break, with CR LF as
+// one): besides \n, a lone \r, NEL (U+0085), LS (U+2028) and PS (U+2029),
+// even inside quoted strings.
+func lineBreak(b []byte) int {
+	switch {
+	case len(b) == 0:
+		return 0
+	case b[0] == '\n':
+		return 1
+	case b[0] == '\r':
+		if len(b) > 1 && b[1] == '\n' {
+			return 2
+		}
+		return 1
+	case len(b) > 1 && b[0] == 0xC2 && b[1] == 0x85:
+		return 2
+	case len(b) > 2 && b[0] == 0xE2 && b[1] == 0x80 && (b[2] == 0xA8 || b[2] == 0xA9):
+		return 3
+	}
+	return 0
 }
 
 func lineStarts(src []byte) []int {
-	starts := []int{0}
-	for i, b := range src {
-		if b == '\n' {
-			starts = append(starts, i+1)
+	// yaml.v3 skips a UTF-8 byte order mark without counting a column, so
+	// line 1 starts after it.
+	starts := []int{len(utf8BOM)}
+	if !bytes.HasPrefix(src, utf8BOM) {
+		starts[0] = 0
+	}
+	for i := starts[0]; i < len(src); {
+		if n := lineBreak(src[i:]); n > 0 {
+			i += n
+			starts = append(starts, i)
+			continue
 		}
+		i++
 	}
 	return starts
 }
@@ -347,6 +490,8 @@ func firstNonSpaceCol(s string) int {
 	}
 	return 1
 }
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 func hasUTF16BOM(b []byte) bool {
 	return len(b) >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))

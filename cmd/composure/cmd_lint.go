@@ -21,18 +21,19 @@ func (a *app) lintCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "lint",
 		Usage:     "check compose files and every environment they make up",
-		ArgsUsage: "[ENV...]",
+		ArgsUsage: "[ENV...] | DIR...",
 		Description: "Lints each compose file as written and the effective config of each environment (default: all),\n" +
-			"reporting where each offending value was set. See `composure rules` for the rules.",
+			"reporting where each offending value was set. See `composure rules` for the rules.\n" +
+			"Given project directories instead of environments, lints them all (--jobs at once) in one report.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "project-directory", Aliases: []string{"C"}, Usage: "project `DIR`", Value: "."},
-			&cli.StringSliceFlag{Name: "file", Aliases: []string{"f"}, Usage: "compose `FILE`s (an ad-hoc environment)"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + strings.Join(diag.Formats(), ", ")},
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding has this `SEVERITY` or higher: error, warning, info"},
 			&cli.StringSliceFlag{Name: "rule", Usage: "run only this rule `ID` (repeatable)"},
 			&cli.BoolFlag{Name: "fix", Usage: "apply the safe fixes to the files"},
 			&cli.BoolFlag{Name: "diff", Usage: "with --fix: print the changes as a unified diff, write nothing"},
 			&cli.BoolFlag{Name: "no-color", Usage: "no colours in text output (NO_COLOR also works)"},
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "with several project DIRs: lint at most `N` at once (default: the number of CPUs)"},
+			&cli.BoolFlag{Name: "shellcheck", Usage: "run shellcheck (from PATH) on the RUN scripts of Dockerfiles; by default composure executes nothing"},
 		},
 		Action: a.lint,
 	}
@@ -56,14 +57,27 @@ func (a *app) lint(c *cli.Context) error {
 			return withCode(exitUsage, fmt.Errorf("--rule: unknown rule %q: `composure rules` lists them", id))
 		}
 	}
-	proj, err := loadLintProject(c.String("project-directory"), c.StringSlice("file"), c.Args().Slice(), a.getenv)
+	dirs, err := projectDirArgs(c.Args().Slice())
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+	if dirs != nil {
+		return a.lintDirs(c, dirs, only, format, failOn)
+	}
+	envArgs, dfArgs := splitDockerfileArgs(c.Args().Slice())
+	po := a.projectOptions(c)
+	proj, err := loadLintTargets(po.Dir, po.Files, envArgs, dfArgs, a.getenv)
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
 	if err := proj.config.Validate(lint.Rules()); err != nil {
 		return withCode(exitUsage, fmt.Errorf("%s: %w", proj.configName, err))
 	}
-	fs := lint.Run(lint.Input{Files: proj.files, Envs: proj.envs, Config: proj.config, Only: only})
+	rules := lint.Rules()
+	if c.Bool("shellcheck") {
+		a.useShellcheck(rules)
+	}
+	fs := lint.Run(lint.Input{Files: proj.files, Envs: proj.envs, Dockerfiles: proj.dockerfiles, Rules: rules, Config: proj.config, Only: only})
 	fs = append(fs, proj.loadErrors...)
 	diag.Sort(fs)
 
@@ -75,10 +89,15 @@ func (a *app) lint(c *cli.Context) error {
 		docs[d.Name] = d
 	}
 	opts := diag.PrintOptions{
-		Color:   a.color(c),
-		Sources: func(name string) []byte { return sourceOf(docs, proj.dir, name) },
-		Rules:   ruleInfos(),
-		Tool:    "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
+		Color: a.color(c),
+		Sources: func(name string) []byte {
+			if df := proj.dockerfileNamed(name); df != nil {
+				return df.Src
+			}
+			return sourceOf(docs, proj.dir, name)
+		},
+		Rules: ruleInfos(),
+		Tool:  "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
 	}
 	if err := diag.Print(a.stdout, format, fs, opts); err != nil {
 		return withCode(exitFailure, err)
@@ -106,7 +125,7 @@ func sourceOf(docs map[string]*compose.Document, dir, name string) []byte {
 	if d, ok := docs[name]; ok {
 		return d.Src
 	}
-	b, err := os.ReadFile(filepath.Join(dir, name))
+	b, err := compose.ReadBounded(filepath.Join(dir, name))
 	if err != nil {
 		return nil
 	}
@@ -148,6 +167,12 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
 	}
 	failed := false
 	for _, name := range names {
+		if df := proj.dockerfileNamed(name); df != nil {
+			if !a.fixDockerfile(c, df, byFile[name]) {
+				failed = true
+			}
+			continue
+		}
 		d := docs[name]
 		if d == nil || d.Path == "" {
 			continue
@@ -179,7 +204,7 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
 		fmt.Fprintf(a.stderr, "composure: applied %d %s to %d %s\n", n, plural(n, "fix", "fixes"), len(names), plural(len(names), "file", "files"))
 		// Reload every environment: the fixed project must still load.
 		if len(names) > 0 {
-			p2, err := loadLintProject(proj.dir, proj.explicit, proj.envNames, a.getenv)
+			p2, err := loadLintTargets(proj.dir, proj.explicit, proj.envNames, proj.dockerfileArgs, a.getenv)
 			if err != nil || len(p2.loadErrors) > 0 {
 				fmt.Fprintf(a.stderr, "composure: the project no longer loads after fixing: %v\n", errOr(err, p2))
 				return silentExit(exitFailure)
@@ -216,6 +241,10 @@ type lintProject struct {
 	loadErrors []diag.Finding
 	config     *lint.Config
 	configName string
+	// dockerfiles are the Dockerfiles of the local builds and those named
+	// on the command line (dockerfileArgs).
+	dockerfiles    []*lint.Dockerfile
+	dockerfileArgs []string
 }
 
 // composeNames are the files docker compose reads by default, in its order.
@@ -243,6 +272,9 @@ func loadLintProject(dir string, files, envNames []string, getenv func(string) s
 			}
 		}
 		if len(files) == 0 {
+			if err := brokenLink(abs, composeNames); err != nil {
+				return nil, err
+			}
 			return nil, fmt.Errorf("%s: no compose file found (looked for %s): run in the project directory, or pass -f FILE", dir, strings.Join(composeNames, ", "))
 		}
 		stem := strings.TrimSuffix(files[0], filepath.Ext(files[0]))
@@ -285,6 +317,11 @@ func loadLintProject(dir string, files, envNames []string, getenv func(string) s
 			p.loadErrors = append(p.loadErrors, lint.ErrorFinding(err, name))
 			continue
 		}
+		// FileEnv drops a decode error: an alias bomb would lint clean.
+		if err := decodeAll(d); err != nil {
+			p.loadErrors = append(p.loadErrors, lint.ErrorFinding(err, name))
+			continue
+		}
 		p.files = append(p.files, d)
 		if i == 0 {
 			p.envs = append(p.envs, lint.FileEnv("default", abs, d, lookup))
@@ -297,7 +334,7 @@ func loadLintProject(dir string, files, envNames []string, getenv func(string) s
 // resolve variables until the envs package's loader is wired in.
 func dotenv(path string) map[string]string {
 	out := map[string]string{}
-	b, err := os.ReadFile(path)
+	b, err := compose.ReadBounded(path)
 	if err != nil {
 		return out
 	}
@@ -326,7 +363,7 @@ func dotenv(path string) map[string]string {
 //	  options: {duplicate-service: {min-shared: 3}}
 func (p *lintProject) loadConfig() error {
 	for _, n := range []string{"composure.yaml", ".composure.yaml"} {
-		b, err := os.ReadFile(filepath.Join(p.dir, n))
+		b, err := compose.ReadBounded(filepath.Join(p.dir, n))
 		if err != nil {
 			continue
 		}

@@ -1,0 +1,105 @@
+package fastload
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+// Options says what to load: the same inputs docker compose config takes.
+type Options struct {
+	// Dir is the absolute project directory.
+	Dir string
+	// Files are the absolute compose files in load order.
+	Files []string
+	// Env is the process environment (docker compose adds PWD when missing).
+	Env map[string]string
+	// EnvFiles are the env files to read; nil means the project's .env, as
+	// docker compose does without --env-file.
+	EnvFiles []string
+	// ProjectName is the -p value ("" to take it from the files or Dir).
+	ProjectName string
+	// Profiles are the enabled profiles.
+	Profiles []string
+	// MaxNodeVisits caps YAML node visits while resolving aliases and
+	// !reset/!override; 0 means a cap proportional to the input size (see
+	// NodeVisitBudget), so large projects load while alias bombs still stop.
+	MaxNodeVisits int
+}
+
+// projectOptions builds compose-go's cli options the way docker compose
+// config builds them (docker/compose cmd/compose/config.go and
+// pkg/compose/loader.go): env from the process plus PWD, the .env (or the
+// given env files) read, env_file contents folded into environment and the
+// key dropped, paths resolved.
+func projectOptions(o Options) (*cli.ProjectOptions, error) {
+	env := maps.Clone(o.Env)
+	if env == nil {
+		env = map[string]string{}
+	}
+	if _, ok := env["PWD"]; !ok {
+		env["PWD"] = o.Dir
+	}
+	list := make([]string, 0, len(env))
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		list = append(list, k+"="+env[k])
+	}
+	fns := []cli.ProjectOptionsFn{
+		cli.WithWorkingDirectory(o.Dir),
+		cli.WithEnv(list),
+		cli.WithEnvFiles(o.EnvFiles...),
+		cli.WithDotEnv,
+		cli.WithLoadOptions(loadOptions(o)...),
+	}
+	if o.ProjectName != "" {
+		fns = append(fns, cli.WithName(o.ProjectName))
+	}
+	return cli.NewProjectOptions(o.Files, fns...)
+}
+
+// Reference loads the project with compose-go alone, exactly as docker
+// compose config does: the baseline the fast path is measured and checked
+// against.
+func Reference(ctx context.Context, o Options) (*types.Project, error) {
+	po, err := projectOptions(o)
+	if err != nil {
+		return nil, err
+	}
+	p, err := po.LoadProject(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return finish(p)
+}
+
+// finish applies what docker compose config does after LoadProject.
+func finish(p *types.Project) (*types.Project, error) {
+	p, err := p.WithServicesEnabled()
+	if err != nil {
+		return nil, err
+	}
+	p = p.WithoutUnnecessaryResources()
+	return p.WithServicesEnvironmentResolved(true)
+}
+
+// loadOptions are the loader options docker compose config sets through
+// cli.WithProfiles, cli.WithDiscardEnvFile and cli.WithResolvedPaths(true),
+// plus the node-visit cap.
+func loadOptions(o Options) []func(*loader.Options) {
+	visits := o.MaxNodeVisits
+	if visits == 0 {
+		visits = NodeVisitBudget(o.Files)
+	}
+	return []func(*loader.Options){
+		loader.WithProfiles(o.Profiles),
+		loader.WithDiscardEnvFiles,
+		func(lo *loader.Options) {
+			lo.ResolvePaths = true
+			lo.MaxNodeVisits = visits
+		},
+	}
+}
