@@ -203,8 +203,16 @@ func (a *app) refactor(c *cli.Context) error {
 		for _, m := range g.Members {
 			rg.Files = append(rg.Files, m.Doc.Name)
 		}
-		first := g.Members[0]
-		rg.Suggestion = fmt.Sprintf("extends: {file: %s, service: %s}", filepath.ToSlash(first.Doc.Name), first.Name)
+		// extends' file is relative to the file that extends: say it as the
+		// second member would write it.
+		first, other := g.Members[0], g.Members[1]
+		target := first.Doc.Name
+		if first.Doc.Path != "" && other.Doc.Path != "" {
+			if r, err := filepath.Rel(filepath.Dir(other.Doc.Path), first.Doc.Path); err == nil {
+				target = r
+			}
+		}
+		rg.Suggestion = fmt.Sprintf("extends: {file: %s, service: %s}", filepath.ToSlash(target), first.Name)
 		across = append(across, rg)
 		if format == "diff" {
 			var where []string
