@@ -255,16 +255,38 @@ func FileEnv(name, dir string, d *compose.Document, lookup func(string) (string,
 			}
 		}
 	}
-	e.Origin = func(path string) (Origin, bool) { return docOrigin(d, path) }
+	ix := entryIndex{}
+	e.Origin = func(path string) (Origin, bool) { return docOrigin(d, path, ix) }
 	return e
+}
+
+// entryIndex memoizes the entries of each mapping by key, so that looking
+// up the origins of every service of a large file stays linear.
+type entryIndex map[*yaml.Node]map[string]compose.Entry
+
+func (ix entryIndex) get(d *compose.Document, m *yaml.Node, key string) (compose.Entry, bool) {
+	byKey, ok := ix[m]
+	if !ok {
+		es, err := d.Entries(m, d.ExpansionBudget())
+		if err != nil {
+			return compose.Entry{}, false
+		}
+		byKey = make(map[string]compose.Entry, len(es))
+		for _, e := range es {
+			byKey[e.Key.Value] = e
+		}
+		ix[m] = byKey
+	}
+	e, ok := byKey[key]
+	return e, ok
 }
 
 // docOrigin finds path in d (or its nearest ancestor) and the alias sites
 // crossed on the way.
-func docOrigin(d *compose.Document, path string) (Origin, bool) {
+func docOrigin(d *compose.Document, path string, ix entryIndex) (Origin, bool) {
 	parts := strings.Split(path, ".")
 	for len(parts) > 0 {
-		n, via, ok := lookupVia(d, parts)
+		n, via, ok := lookupVia(d, parts, ix)
 		if ok {
 			o := Origin{Location: d.Loc(n)}
 			for _, v := range via {
@@ -279,7 +301,7 @@ func docOrigin(d *compose.Document, path string) (Origin, bool) {
 
 // lookupVia is compose.Document.Lookup that also collects the alias nodes
 // crossed (values written as `*alias` and `<<: *alias` merge keys).
-func lookupVia(d *compose.Document, parts []string) (*yaml.Node, []*yaml.Node, bool) {
+func lookupVia(d *compose.Document, parts []string, ix entryIndex) (*yaml.Node, []*yaml.Node, bool) {
 	if d.Root == nil {
 		return nil, nil, false
 	}
@@ -288,7 +310,7 @@ func lookupVia(d *compose.Document, parts []string) (*yaml.Node, []*yaml.Node, b
 	for _, part := range parts {
 		switch n.Kind {
 		case yaml.MappingNode:
-			e, ok := d.Get(n, part)
+			e, ok := ix.get(d, n, part)
 			if !ok {
 				return nil, nil, false
 			}

@@ -8,12 +8,18 @@ import (
 
 // interspersed moves a subcommand's flags before its positional arguments,
 // so `composure config prod --format json` works as users expect (urfave/cli
-// v2 stops reading flags at the first argument). Flags that take a value keep
-// it; everything after "--" stays as it is; commands with subcommands are
-// left alone.
+// v2 stops reading flags at the first argument), and moves the app's global
+// flags given after the command (`composure diff -C dir`) before it, unless
+// the command defines the same flag. Flags that take a value keep it;
+// everything after "--" stays as it is; commands with subcommands are left
+// alone.
 func interspersed(app *cli.App, args []string) []string {
 	if len(args) < 2 {
 		return args
+	}
+	if last := args[len(args)-1]; last == "--generate-bash-completion" {
+		// urfave/cli only sees the completion request as the last word.
+		return append(interspersed(app, args[:len(args)-1]), last)
 	}
 	out := []string{args[0]}
 	i := 1
@@ -38,9 +44,11 @@ func interspersed(app *cli.App, args []string) []string {
 	if cmd == nil || len(cmd.Subcommands) > 0 {
 		return args
 	}
-	out = append(out, args[i])
+	name := args[i]
 	i++
 	local := valueFlags(cmd.Flags)
+	defined := flagNames(cmd.Flags)
+	globalNames := flagNames(app.Flags)
 	var flags, pos []string
 	for i < len(args) {
 		a := args[i]
@@ -53,13 +61,39 @@ func interspersed(app *cli.App, args []string) []string {
 			pos = append(pos, a)
 			continue
 		}
+		if n := flagName(a); !defined[n] && globalNames[n] {
+			out = append(out, a)
+			if takesValue(global, a) && i < len(args) {
+				out = append(out, args[i])
+				i++
+			}
+			continue
+		}
 		flags = append(flags, a)
 		if takesValue(local, a) && i < len(args) {
 			flags = append(flags, args[i])
 			i++
 		}
 	}
+	out = append(out, name)
 	return append(append(out, flags...), pos...)
+}
+
+// flagNames names every flag of fs, aliases included.
+func flagNames(fs []cli.Flag) map[string]bool {
+	m := map[string]bool{}
+	for _, f := range fs {
+		for _, n := range f.Names() {
+			m[n] = true
+		}
+	}
+	return m
+}
+
+// flagName is the name in "-C", "--file", "--format=json".
+func flagName(a string) string {
+	n, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+	return n
 }
 
 func isFlag(a string) bool { return strings.HasPrefix(a, "-") && a != "-" && a != "--" }
@@ -82,5 +116,5 @@ func takesValue(vf map[string]bool, a string) bool {
 	if strings.Contains(a, "=") {
 		return false
 	}
-	return vf[strings.TrimLeft(a, "-")]
+	return vf[flagName(a)]
 }

@@ -51,6 +51,8 @@ func (a *app) configCommand() *cli.Command {
 		&cli.BoolFlag{Name: "no-normalize", Usage: "don't normalize the compose model"},
 		&cli.BoolFlag{Name: "no-path-resolution", Usage: "don't resolve file paths"},
 		&cli.BoolFlag{Name: "no-consistency", Usage: "don't check model consistency"},
+		&cli.BoolFlag{Name: "no-env-resolution", Usage: "don't resolve service env files"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "only check that the environment loads; print nothing"},
 		&cli.BoolFlag{Name: "redact", Usage: "print values of secret-looking variables, args, labels and secrets, and passwords in URLs, as ***"},
 		&cli.BoolFlag{Name: "origin", Usage: "say where each value was set: `# file:line:col` after each value (YAML), an \"x-origins\" object (JSON); `# default` for what docker compose adds"},
 	}
@@ -76,6 +78,7 @@ func (a *app) configCommand() *cli.Command {
 					NoNormalize:      c.Bool("no-normalize"),
 					NoPathResolution: c.Bool("no-path-resolution"),
 					NoConsistency:    c.Bool("no-consistency"),
+					NoEnvResolution:  c.Bool("no-env-resolution"),
 					NoModel:          true,
 				},
 			}
@@ -107,7 +110,10 @@ func (a *app) configCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			if o.output != "" {
+			switch {
+			case c.Bool("quiet"):
+				return nil
+			case o.output != "":
 				return writeAtomic(o.output, out)
 			}
 			_, err = a.stdout.Write(out)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -32,18 +31,21 @@ type diffOptions struct {
 var diffFormats = []string{"text", "json", "markdown", "github"}
 
 func (a *app) diffCommand() *cli.Command {
-	flags := diffFlags()
 	return &cli.Command{
-		Name:  "diff",
-		Usage: "show what differs between two environments, or one environment at two git revisions",
-		ArgsUsage: "A B | ENV --rev REV | ENV --rev REV1..REV2 | --all\n\n" +
-			"   A B                compare environment A with B (e.g. default prod)\n" +
-			"   ENV --rev REV      ENV as of git revision REV against the working tree\n" +
-			"   ENV --rev R1..R2   ENV at revision R1 against revision R2\n" +
-			"   --all              each environment against default\n\n" +
-			"   Paths name list items by identity, not position: services.web.ports[127.0.0.1:8080:80/tcp] (see docs/diff.md).",
-		Flags: flags,
+		Name:      "diff",
+		Usage:     "show what differs between two environments, or one environment at two git revisions",
+		ArgsUsage: "A B | ENV --rev REV[..REV2] | --all",
+		Description: "composure diff A B               environment A against B (e.g. default prod)\n" +
+			"composure diff ENV --rev REV     ENV as of git revision REV against the working tree\n" +
+			"composure diff ENV --rev R1..R2  ENV at revision R1 against revision R2\n" +
+			"composure diff --all             each environment against default\n\n" +
+			"Paths name list items by identity, not position:\n" +
+			"services.web.ports[127.0.0.1:8080:80/tcp] (see docs/diff.md).",
+		Flags: diffFlags(),
 		Action: func(c *cli.Context) error {
+			// Flags after the names (`diff prod --rev main`) are moved
+			// before them by interspersed, in run.
+			args := c.Args().Slice()
 			o := diffOptions{
 				format:   c.String("format"),
 				redact:   c.Bool("redact"),
@@ -51,10 +53,6 @@ func (a *app) diffCommand() *cli.Command {
 				rev:      c.String("rev"),
 				all:      c.Bool("all"),
 				noColor:  c.Bool("no-color"),
-			}
-			args, err := o.parseTail(flags, c.Args().Slice())
-			if err != nil {
-				return withCode(exitUsage, err)
 			}
 			if !slicesContains(diffFormats, o.format) {
 				return withCode(exitUsage, fmt.Errorf("unknown format %q: use text, json, markdown or github", o.format))
@@ -125,66 +123,6 @@ func diffFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "all", Usage: "compare each environment with default"},
 		&cli.BoolFlag{Name: "no-color", Usage: "no colours in text output (also: NO_COLOR set)"},
 	}
-}
-
-// parseTail reads the flags written after the environment names
-// (`composure diff prod --rev main`): urfave/cli v2 stops parsing flags at
-// the first argument. It returns the names.
-func (o *diffOptions) parseTail(flags []cli.Flag, tail []string) ([]string, error) {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	for _, f := range flags {
-		if err := f.Apply(fs); err != nil {
-			return nil, err
-		}
-	}
-	var names, flagArgs []string
-	for i := 0; i < len(tail); i++ {
-		arg := tail[i]
-		if arg == "--" {
-			names = append(names, tail[i+1:]...)
-			break
-		}
-		if !strings.HasPrefix(arg, "-") || arg == "-" {
-			names = append(names, arg)
-			continue
-		}
-		flagArgs = append(flagArgs, arg)
-		name := strings.TrimLeft(arg, "-")
-		if strings.Contains(name, "=") {
-			continue
-		}
-		if fl := fs.Lookup(name); fl != nil {
-			if bf, ok := fl.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
-				continue
-			}
-			if i+1 < len(tail) {
-				i++
-				flagArgs = append(flagArgs, tail[i])
-			}
-		}
-	}
-	if err := fs.Parse(flagArgs); err != nil {
-		return nil, err
-	}
-	fs.Visit(func(f *flag.Flag) {
-		v := f.Value.String()
-		switch f.Name {
-		case "format":
-			o.format = v
-		case "rev":
-			o.rev = v
-		case "redact":
-			o.redact = v == "true"
-		case "exit-code":
-			o.exitCode = v == "true"
-		case "all":
-			o.all = v == "true"
-		case "no-color":
-			o.noColor = v == "true"
-		}
-	})
-	return names, nil
 }
 
 // writeDiff renders the reports in the chosen format.
@@ -317,24 +255,16 @@ func (a *app) revSide(c *cli.Context, p *envs.Project, name, rev string) (envdif
 		return fail(err)
 	}
 	var files []string
-	for _, f := range c.StringSlice("file") {
+	for _, f := range lineageSlice(c, "file") {
 		abs, err := filepath.Abs(f)
 		if err != nil {
 			return fail(err)
 		}
 		files = append(files, filepath.Join(t.dir, p.Rel(abs)))
 	}
-	opts := envs.Options{
-		Dir:         t.dir,
-		Files:       files,
-		ProjectName: c.String("project-name"),
-		EnvFiles:    c.StringSlice("env-file"),
-		Profiles:    c.StringSlice("profile"),
-		Getenv:      a.getenv,
-	}
-	if a.environ != nil {
-		opts.Environ = a.environ()
-	}
+	opts := a.projectOptions(c)
+	opts.Dir = t.dir
+	opts.Files = files
 	rp, err := envs.Discover(opts)
 	if err != nil {
 		return fail(fmt.Errorf("at revision %q: %w", rev, err))

@@ -25,8 +25,6 @@ func (a *app) lintCommand() *cli.Command {
 		Description: "Lints each compose file as written and the effective config of each environment (default: all),\n" +
 			"reporting where each offending value was set. See `composure rules` for the rules.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "project-directory", Aliases: []string{"C"}, Usage: "project `DIR`", Value: "."},
-			&cli.StringSliceFlag{Name: "file", Aliases: []string{"f"}, Usage: "compose `FILE`s (an ad-hoc environment)"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + strings.Join(diag.Formats(), ", ")},
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding has this `SEVERITY` or higher: error, warning, info"},
 			&cli.StringSliceFlag{Name: "rule", Usage: "run only this rule `ID` (repeatable)"},
@@ -57,7 +55,8 @@ func (a *app) lint(c *cli.Context) error {
 		}
 	}
 	envArgs, dfArgs := splitDockerfileArgs(c.Args().Slice())
-	proj, err := loadLintTargets(c.String("project-directory"), c.StringSlice("file"), envArgs, dfArgs, a.getenv)
+	po := a.projectOptions(c)
+	proj, err := loadLintTargets(po.Dir, po.Files, envArgs, dfArgs, a.getenv)
 	if err != nil {
 		return withCode(exitUsage, err)
 	}

@@ -272,33 +272,11 @@ func writeFileAtomic(path string, data []byte) error {
 // before or after the command, -f, -p, --env-file, --profile), else, given
 // FILE arguments, in the first file's directory.
 func (a *app) refactorProject(c *cli.Context) (*envs.Project, error) {
-	opts := envs.Options{
-		Dir:         lineageString(c, "project-directory"),
-		Files:       c.StringSlice("file"),
-		ProjectName: c.String("project-name"),
-		EnvFiles:    c.StringSlice("env-file"),
-		Profiles:    c.StringSlice("profile"),
-		Getenv:      a.getenv,
-	}
+	opts := a.projectOptions(c)
 	if opts.Dir == "" && len(opts.Files) == 0 && c.NArg() > 0 {
 		opts.Dir = filepath.Dir(c.Args().First())
 	}
-	if a.environ != nil {
-		opts.Environ = a.environ()
-	}
 	return envs.Discover(opts)
-}
-
-// lineageString is the first non-empty value of flag name from the command
-// up to the global flags: a command flag shadows a global one of the same
-// name even when unset.
-func lineageString(c *cli.Context, name string) string {
-	for _, cc := range c.Lineage() {
-		if v := cc.String(name); v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // proveRefactor proves r against every environment of p that includes the
@@ -307,17 +285,9 @@ func lineageString(c *cli.Context, name string) string {
 func (a *app) proveRefactor(ctx context.Context, c *cli.Context, p *envs.Project, r *refactor.Result) error {
 	list := refactor.Including(p, r.Doc.Path)
 	if len(list) == 0 {
-		opts := envs.Options{
-			Dir:         p.Dir,
-			Files:       []string{r.Doc.Path},
-			ProjectName: c.String("project-name"),
-			EnvFiles:    c.StringSlice("env-file"),
-			Profiles:    c.StringSlice("profile"),
-			Getenv:      a.getenv,
-		}
-		if a.environ != nil {
-			opts.Environ = a.environ()
-		}
+		opts := a.projectOptions(c)
+		opts.Dir = p.Dir
+		opts.Files = []string{r.Doc.Path}
 		alone, err := envs.Discover(opts)
 		if err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/internal/fastload"
 	"github.com/composure-dev/composure/internal/gen"
 )
@@ -118,4 +119,33 @@ func loop(b *testing.B, body func()) {
 		n++
 	}
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(n), "cpu-ns/op")
+}
+
+// BenchmarkEnvsLoad is the whole of `composure config`'s loading, as the
+// command runs it: discovery, every file parsed once (compose.Cache),
+// alias-bomb and reference checks, fastload, the merge with origins
+// (merge.Merge) and the JSON model; printing aside.
+func BenchmarkEnvsLoad(b *testing.B) {
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			o := project(b, n, "default")
+			loop(b, func() {
+				p, err := envs.Discover(envs.Options{Dir: o.Dir, Getenv: func(string) string { return "" }})
+				if err != nil {
+					b.Fatal(err)
+				}
+				env, err := p.Env("default")
+				if err != nil {
+					b.Fatal(err)
+				}
+				l, err := p.Load(context.Background(), env, compose.NewCache(), envs.LoadOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(l.Project.Services) != n || l.Merged == nil {
+					b.Fatalf("%d services", len(l.Project.Services))
+				}
+			})
+		})
+	}
 }
