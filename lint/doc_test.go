@@ -14,12 +14,21 @@ import (
 )
 
 // exampleRE finds a section's bad example, its output block and the good example.
-var exampleRE = regexp.MustCompile("(?s)Bad:\n\n```yaml\n(.*?)```\n\nOutput:\n\n```text\n(.*?)```(?:\n\nGood:\n\n```yaml\n(.*?)```)?")
+// Dockerfile rules show ```dockerfile examples.
+var exampleRE = regexp.MustCompile("(?s)Bad:\n\n```(?:yaml|dockerfile)\n(.*?)```\n\nOutput:\n\n```text\n(.*?)```(?:\n\nGood:\n\n```(?:yaml|dockerfile)\n(.*?)```)?")
 
 // lintExample lints src as compose.yaml in a fresh directory holding an
 // empty app/ directory (the build context of the examples).
 func lintExample(t *testing.T, id, src string) []diag.Finding {
 	dir := t.TempDir()
+	if ruleByID(id).Meta().Scope == ScopeDockerfile {
+		path := filepath.Join(dir, "Dockerfile")
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		fs, _ := lintDockerfile(t, path)
+		return slices.DeleteFunc(fs, func(f diag.Finding) bool { return f.Rule != id })
+	}
 	if err := os.Mkdir(filepath.Join(dir, "app"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +70,9 @@ func TestRulesDocumented(t *testing.T) {
 		}
 		if p := ruleByID(id).Meta().Practice; p != 0 && !strings.Contains(sec, "Best practice "+strconv.Itoa(p)) {
 			t.Errorf("section %s: does not cite best practice %d", id, p)
+		}
+		if id == "dockerfile-shellcheck" && !haveShellcheck() {
+			continue // its output is ShellCheck's
 		}
 		var b strings.Builder
 		for _, f := range lintExample(t, id, m[1]) {

@@ -87,11 +87,8 @@ func (e *Env) Interpolate(s string) (string, bool) {
 	if lookup == nil {
 		lookup = func(string) (string, bool) { return "", false }
 	}
-	out, err := template.SubstituteWithOptions(s, func(name string) (string, bool) {
-		v, found := lookup(name)
-		return v, found
-	}, template.WithoutLogging, template.WithReplacementFunction(func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
-		v, applied, err := template.DefaultReplacementAppliedFunc(sub, m, cfg)
+	out, err := template.SubstituteWithOptions(s, lookup, template.WithoutLogging, template.WithReplacementFunction(func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
+		v, applied, err := template.DefaultReplacementAppliedFunc(sub, quiet(m), cfg)
 		if err == nil && !applied && !strings.HasPrefix(sub, "$$") {
 			ok = false
 		}
@@ -101,6 +98,22 @@ func (e *Env) Interpolate(s string) (string, bool) {
 		return "", false
 	}
 	return out, ok
+}
+
+// quiet wraps a mapping for one substitution: the first lookup (the
+// variable itself) is answered truthfully; later ones come from compose-go
+// interpolating a nested default (`${A:-$B}`) with logging on, so a missing
+// variable there answers "set, empty" instead of printing a logrus warning.
+func quiet(m template.Mapping) template.Mapping {
+	first := true
+	return func(name string) (string, bool) {
+		v, ok := m(name)
+		if first {
+			first = false
+			return v, ok
+		}
+		return v, true
+	}
 }
 
 // Str returns v as an interpolated string: scalars are formatted as docker
@@ -232,19 +245,48 @@ func FileEnv(name, dir string, d *compose.Document, lookup func(string) (string,
 				if s, ok := m["services"].(map[string]any); ok {
 					e.Services = s
 				}
+				// With no profile active, docker compose leaves out every
+				// service that lists profiles.
+				for name, svc := range e.Services {
+					if ps, ok := asMap(svc)["profiles"].([]any); ok && len(ps) > 0 {
+						e.Disabled[name] = true
+					}
+				}
 			}
 		}
 	}
-	e.Origin = func(path string) (Origin, bool) { return docOrigin(d, path) }
+	ix := entryIndex{}
+	e.Origin = func(path string) (Origin, bool) { return docOrigin(d, path, ix) }
 	return e
+}
+
+// entryIndex memoizes the entries of each mapping by key, so that looking
+// up the origins of every service of a large file stays linear.
+type entryIndex map[*yaml.Node]map[string]compose.Entry
+
+func (ix entryIndex) get(d *compose.Document, m *yaml.Node, key string) (compose.Entry, bool) {
+	byKey, ok := ix[m]
+	if !ok {
+		es, err := d.Entries(m, d.ExpansionBudget())
+		if err != nil {
+			return compose.Entry{}, false
+		}
+		byKey = make(map[string]compose.Entry, len(es))
+		for _, e := range es {
+			byKey[e.Key.Value] = e
+		}
+		ix[m] = byKey
+	}
+	e, ok := byKey[key]
+	return e, ok
 }
 
 // docOrigin finds path in d (or its nearest ancestor) and the alias sites
 // crossed on the way.
-func docOrigin(d *compose.Document, path string) (Origin, bool) {
+func docOrigin(d *compose.Document, path string, ix entryIndex) (Origin, bool) {
 	parts := strings.Split(path, ".")
 	for len(parts) > 0 {
-		n, via, ok := lookupVia(d, parts)
+		n, via, ok := lookupVia(d, parts, ix)
 		if ok {
 			o := Origin{Location: d.Loc(n)}
 			for _, v := range via {
@@ -259,7 +301,7 @@ func docOrigin(d *compose.Document, path string) (Origin, bool) {
 
 // lookupVia is compose.Document.Lookup that also collects the alias nodes
 // crossed (values written as `*alias` and `<<: *alias` merge keys).
-func lookupVia(d *compose.Document, parts []string) (*yaml.Node, []*yaml.Node, bool) {
+func lookupVia(d *compose.Document, parts []string, ix entryIndex) (*yaml.Node, []*yaml.Node, bool) {
 	if d.Root == nil {
 		return nil, nil, false
 	}
@@ -268,7 +310,7 @@ func lookupVia(d *compose.Document, parts []string) (*yaml.Node, []*yaml.Node, b
 	for _, part := range parts {
 		switch n.Kind {
 		case yaml.MappingNode:
-			e, ok := d.Get(n, part)
+			e, ok := ix.get(d, n, part)
 			if !ok {
 				return nil, nil, false
 			}

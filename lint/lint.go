@@ -28,6 +28,9 @@ const (
 	ScopeFile Scope = 1 << iota
 	// ScopeEnv rules look at the effective config of an environment.
 	ScopeEnv
+	// ScopeDockerfile rules look at the Dockerfiles of local builds (see
+	// DockerfileRule).
+	ScopeDockerfile
 )
 
 func (s Scope) String() string {
@@ -37,6 +40,9 @@ func (s Scope) String() string {
 	}
 	if s&ScopeEnv != 0 {
 		parts = append(parts, "environment")
+	}
+	if s&ScopeDockerfile != 0 {
+		parts = append(parts, "dockerfile")
 	}
 	return strings.Join(parts, "+")
 }
@@ -183,6 +189,9 @@ type Input struct {
 	Files []*compose.Document
 	// Envs are linted as a whole (environment rules).
 	Envs []*Env
+	// Dockerfiles are linted by the Dockerfile rules (see
+	// DiscoverDockerfiles and LoadDockerfile).
+	Dockerfiles []*Dockerfile
 	// Rules to run; nil means Rules().
 	Rules  []Rule
 	Config *Config
@@ -245,6 +254,9 @@ func Run(in Input) []diag.Finding {
 				ep.env = e
 				rule.VisitEnv(&ep, e)
 			}
+		}
+		if m.Scope&ScopeDockerfile != 0 {
+			runDockerfileRule(rule, p, in.Dockerfiles)
 		}
 	}
 	docs := map[string]*compose.Document{}

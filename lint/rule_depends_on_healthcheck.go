@@ -1,10 +1,8 @@
 package lint
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -138,29 +136,8 @@ func healthcheck(e *Env, svc map[string]any) hcState {
 }
 
 // dockerfileHealthcheck reports whether the service builds from a local
-// Dockerfile whose last HEALTHCHECK is not NONE.
-func dockerfileHealthcheck(e *Env, svc map[string]any) bool {
-	ctx, file, ok := buildPaths(e, svc)
-	if !ok {
-		return false
-	}
-	if !filepath.IsAbs(file) {
-		file = filepath.Join(ctx, file)
-	}
-	src, err := compose.ReadBounded(file)
-	if err != nil {
-		return false
-	}
-	has := false
-	sc := bufio.NewScanner(bytes.NewReader(src))
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) > 0 && strings.EqualFold(f[0], "HEALTHCHECK") {
-			has = !(len(f) > 1 && strings.EqualFold(f[1], "NONE"))
-		}
-	}
-	return has
-}
+// Dockerfile whose image declares a HEALTHCHECK (see DockerfileHealthcheck).
+func dockerfileHealthcheck(e *Env, svc map[string]any) bool { return DockerfileHealthcheck(e, svc) }
 
 // buildPaths returns the local build context (absolute) and dockerfile of
 // svc; ok is false for remote contexts or no build.
@@ -256,14 +233,20 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 	report := func(sev diag.Severity, msg string, fix *diag.Fix) {
 		p.Report(diag.Finding{Severity: sev, Span: sp, Related: rel, Message: msg, Fix: fix})
 	}
+	// Inside an anchor merged by several services, one finding at the anchor
+	// stands for all of them (the alias sites are the related locations).
+	who, sfx := fmt.Sprintf("service %q", name), "s"
+	if len(rel) > 0 {
+		who, sfx = "the services merging this block", ""
+	}
 	target, defined := e.Services[dep.name]
 	if !defined {
-		report(diag.Error, fmt.Sprintf("service %q depends on %q, which is not defined: define it or remove the dependency", name, dep.name), nil)
+		report(diag.Error, fmt.Sprintf("%s depend%s on %q, which is not defined: define it or remove the dependency", who, sfx, dep.name), nil)
 		return
 	}
 	if e.Disabled[dep.name] {
 		if dep.required {
-			report(diag.Error, fmt.Sprintf("service %q depends on %q, which the active profiles leave out: enable its profile, or mark the dependency required: false", name, dep.name), nil)
+			report(diag.Error, fmt.Sprintf("%s depend%s on %q, which the active profiles leave out: enable its profile, or mark the dependency required: false", who, sfx, dep.name), nil)
 		}
 		return
 	}
@@ -275,9 +258,9 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 	case "service_healthy":
 		switch hc {
 		case hcDisabled:
-			report(diag.Error, fmt.Sprintf("service %q waits for %q to be healthy, but %q disables its healthcheck: it never becomes healthy", name, dep.name, dep.name), nil)
+			report(diag.Error, fmt.Sprintf("%s wait%s for %q to be healthy, but %q disables its healthcheck: it never becomes healthy", who, sfx, dep.name, dep.name), nil)
 		case hcNone:
-			report(diag.Warning, fmt.Sprintf("service %q waits for %q to be healthy, but %q defines no healthcheck: add one (unless its image declares a HEALTHCHECK)", name, dep.name, dep.name), nil)
+			report(diag.Warning, fmt.Sprintf("%s wait%s for %q to be healthy, but %q defines no healthcheck: add one (unless its image declares a HEALTHCHECK)", who, sfx, dep.name, dep.name), nil)
 		}
 		return
 	}
@@ -286,10 +269,10 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 	}
 	switch hc {
 	case hcDefined, hcImage:
-		report(diag.Warning, fmt.Sprintf("service %q starts as soon as %q starts, not when it is healthy: use `condition: service_healthy`", name, dep.name),
+		report(diag.Warning, fmt.Sprintf("%s start%s as soon as %q starts, not when it is healthy: use `condition: service_healthy`", who, sfx, dep.name),
 			r.fix(e, doc, node, dep.name, all))
 	default:
-		report(diag.Warning, fmt.Sprintf("service %q starts when %q's container starts, not when %q is ready: give %q a healthcheck and use `condition: service_healthy`, or wait for it in the entrypoint (wait-for-it.sh %s:PORT)", name, dep.name, dep.name, dep.name, dep.name), nil)
+		report(diag.Warning, fmt.Sprintf("%s start%s when %q's container starts, not when %q is ready: give %q a healthcheck and use `condition: service_healthy`, or wait for it in the entrypoint (wait-for-it.sh %s:PORT)", who, sfx, dep.name, dep.name, dep.name, dep.name), nil)
 	}
 }
 

@@ -128,6 +128,10 @@ func (r *RestartPolicy) checkRestart(p *Pass, d *compose.Document, e compose.Ent
 		}
 		return iv
 	}
+	if v == "" {
+		// An empty value means no policy, as "no" does (the engine's default).
+		return "no"
+	}
 	if n.ShortTag() == "!!bool" {
 		v = strings.ToLower(v)
 	}

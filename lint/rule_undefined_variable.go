@@ -44,7 +44,7 @@ func missingVars(s string, lookup func(string) (string, bool)) []missingVar {
 	var out []missingVar
 	_, _ = template.SubstituteWithOptions(s, lookup, template.WithoutLogging,
 		template.WithReplacementFunction(func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
-			v, applied, err := template.DefaultReplacementAppliedFunc(sub, m, cfg)
+			v, applied, err := template.DefaultReplacementAppliedFunc(sub, quiet(m), cfg)
 			name := ""
 			if mm := varNameRE.FindStringSubmatch(sub); mm != nil {
 				name = mm[1]

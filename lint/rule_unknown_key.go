@@ -145,9 +145,45 @@ func (r *UnknownKey) schema() *object {
 func (r *UnknownKey) VisitFile(p *Pass, d *compose.Document) {
 	obj := r.schema()
 	seen := map[*yaml.Node]bool{}
+	r.v1Layout(p, d, obj, seen)
 	for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
 		r.mapping(p, d, root, obj, "", seen)
 	}
+}
+
+// v1Layout reports a Compose file format v1 file (services at the top
+// level, no "services:" key) once, instead of one unknown key per service.
+func (r *UnknownKey) v1Layout(p *Pass, d *compose.Document, top *object, seen map[*yaml.Node]bool) {
+	if _, ok := d.Get(d.Root, "services"); ok {
+		return
+	}
+	var keys []*yaml.Node
+	var names []string
+	for i := 0; i+1 < len(d.Root.Content); i += 2 {
+		k, v := d.Root.Content[i], compose.Deref(d.Root.Content[i+1])
+		if _, known := top.props[k.Value]; known || strings.HasPrefix(k.Value, "x-") || v.Kind != yaml.MappingNode {
+			continue
+		}
+		for _, svcKey := range []string{"image", "build", "extends", "command"} {
+			if _, ok := d.Get(v, svcKey); ok {
+				keys = append(keys, k)
+				names = append(names, fmt.Sprintf("%q", k.Value))
+				break
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return
+	}
+	for _, k := range keys {
+		seen[k] = true
+	}
+	subject := "services " + strings.Join(names, ", ") + " are"
+	if len(names) == 1 {
+		subject = "service " + names[0] + " is"
+	}
+	p.Report(diag.Finding{Severity: diag.Error, Span: NodeSpan(d, keys[0]),
+		Message: fmt.Sprintf("%s at the top level (Compose file format v1), which docker compose no longer reads: move them under \"services:\"", subject)})
 }
 
 func (r *UnknownKey) mapping(p *Pass, d *compose.Document, n *yaml.Node, o *object, path string, seen map[*yaml.Node]bool) {

@@ -25,6 +25,15 @@ func Rules() []Rule {
 		NewPrivileged(),
 		NewHardcodedSecret(),
 		NewLoadError(),
+		NewDockerfileFromPinned(),
+		NewDockerfileUnpinnedDependencies(),
+		NewDockerfileRunChain(),
+		NewDockerfileCacheCleanup(),
+		NewDockerfileCopyOrder(),
+		NewDockerfileRootUser(),
+		NewDockerfileMultiStage(),
+		NewDockerfileSlimBase(),
+		NewDockerfileShellcheck(),
 	}
 }
 

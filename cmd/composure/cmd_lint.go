@@ -26,8 +26,6 @@ func (a *app) lintCommand() *cli.Command {
 			"reporting where each offending value was set. See `composure rules` for the rules.\n" +
 			"Given project directories instead of environments, lints them all (--jobs at once) in one report.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "project-directory", Aliases: []string{"C"}, Usage: "project `DIR`", Value: "."},
-			&cli.StringSliceFlag{Name: "file", Aliases: []string{"f"}, Usage: "compose `FILE`s (an ad-hoc environment)"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + strings.Join(diag.Formats(), ", ")},
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding has this `SEVERITY` or higher: error, warning, info"},
 			&cli.StringSliceFlag{Name: "rule", Usage: "run only this rule `ID` (repeatable)"},
@@ -35,6 +33,7 @@ func (a *app) lintCommand() *cli.Command {
 			&cli.BoolFlag{Name: "diff", Usage: "with --fix: print the changes as a unified diff, write nothing"},
 			&cli.BoolFlag{Name: "no-color", Usage: "no colours in text output (NO_COLOR also works)"},
 			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "with several project DIRs: lint at most `N` at once (default: the number of CPUs)"},
+			&cli.BoolFlag{Name: "shellcheck", Usage: "run shellcheck (from PATH) on the RUN scripts of Dockerfiles; by default composure executes nothing"},
 		},
 		Action: a.lint,
 	}
@@ -65,14 +64,20 @@ func (a *app) lint(c *cli.Context) error {
 	if dirs != nil {
 		return a.lintDirs(c, dirs, only, format, failOn)
 	}
-	proj, err := loadLintProject(c.String("project-directory"), c.StringSlice("file"), c.Args().Slice(), a.getenv)
+	envArgs, dfArgs := splitDockerfileArgs(c.Args().Slice())
+	po := a.projectOptions(c)
+	proj, err := loadLintTargets(po.Dir, po.Files, envArgs, dfArgs, a.getenv)
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
 	if err := proj.config.Validate(lint.Rules()); err != nil {
 		return withCode(exitUsage, fmt.Errorf("%s: %w", proj.configName, err))
 	}
-	fs := lint.Run(lint.Input{Files: proj.files, Envs: proj.envs, Config: proj.config, Only: only})
+	rules := lint.Rules()
+	if c.Bool("shellcheck") {
+		a.useShellcheck(rules)
+	}
+	fs := lint.Run(lint.Input{Files: proj.files, Envs: proj.envs, Dockerfiles: proj.dockerfiles, Rules: rules, Config: proj.config, Only: only})
 	fs = append(fs, proj.loadErrors...)
 	diag.Sort(fs)
 
@@ -84,10 +89,15 @@ func (a *app) lint(c *cli.Context) error {
 		docs[d.Name] = d
 	}
 	opts := diag.PrintOptions{
-		Color:   a.color(c),
-		Sources: func(name string) []byte { return sourceOf(docs, proj.dir, name) },
-		Rules:   ruleInfos(),
-		Tool:    "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
+		Color: a.color(c),
+		Sources: func(name string) []byte {
+			if df := proj.dockerfileNamed(name); df != nil {
+				return df.Src
+			}
+			return sourceOf(docs, proj.dir, name)
+		},
+		Rules: ruleInfos(),
+		Tool:  "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
 	}
 	if err := diag.Print(a.stdout, format, fs, opts); err != nil {
 		return withCode(exitFailure, err)
@@ -157,6 +167,12 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
 	}
 	failed := false
 	for _, name := range names {
+		if df := proj.dockerfileNamed(name); df != nil {
+			if !a.fixDockerfile(c, df, byFile[name]) {
+				failed = true
+			}
+			continue
+		}
 		d := docs[name]
 		if d == nil || d.Path == "" {
 			continue
@@ -188,7 +204,7 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
 		fmt.Fprintf(a.stderr, "composure: applied %d %s to %d %s\n", n, plural(n, "fix", "fixes"), len(names), plural(len(names), "file", "files"))
 		// Reload every environment: the fixed project must still load.
 		if len(names) > 0 {
-			p2, err := loadLintProject(proj.dir, proj.explicit, proj.envNames, a.getenv)
+			p2, err := loadLintTargets(proj.dir, proj.explicit, proj.envNames, proj.dockerfileArgs, a.getenv)
 			if err != nil || len(p2.loadErrors) > 0 {
 				fmt.Fprintf(a.stderr, "composure: the project no longer loads after fixing: %v\n", errOr(err, p2))
 				return silentExit(exitFailure)
@@ -225,6 +241,10 @@ type lintProject struct {
 	loadErrors []diag.Finding
 	config     *lint.Config
 	configName string
+	// dockerfiles are the Dockerfiles of the local builds and those named
+	// on the command line (dockerfileArgs).
+	dockerfiles    []*lint.Dockerfile
+	dockerfileArgs []string
 }
 
 // composeNames are the files docker compose reads by default, in its order.

@@ -169,8 +169,11 @@ func FuzzRefactor(f *testing.F) {
 		if err := os.WriteFile(path, src, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		env := []refactor.Env{{Name: "default", Dir: dir, Files: []string{path}}}
-		if perr := refactor.Prove(context.Background(), refactor.ComposeGo(func(string) string { return "" }, nil), env, path, r); perr == nil {
+		p, err := envs.Discover(envs.Options{Dir: dir, Files: []string{path}, Getenv: func(string) string { return "" }, Environ: []string{}})
+		if err != nil {
+			return // the original does not load: nothing to prove
+		}
+		if perr := refactor.Prove(context.Background(), p, p.Envs, r); perr == nil {
 			t.Fatalf("refactor changed the configuration and the proof passed:\n--- before\n%v\n--- after\n%v\n--- file\n%s\n--- refactored\n%s", before, after, src, r.After)
 		}
 	})

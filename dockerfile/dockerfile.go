@@ -1,0 +1,489 @@
+// Package dockerfile turns a Dockerfile into a model with positions: stages,
+// instructions (continuation lines joined, heredoc bodies attached), the
+// escape directive, and the base image of each stage with global ARG
+// defaults substituted. It parses with BuildKit's own parser
+// (github.com/moby/buildkit/frontend/dockerfile/parser and .../instructions),
+// so it accepts exactly what `docker build` accepts, and adds what that
+// parser drops: the column of every argument, through Text.
+package dockerfile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/composure-dev/composure/diag"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+)
+
+// File is one parsed Dockerfile.
+type File struct {
+	// Name is the file name shown to users.
+	Name string
+	// Src is the text, as read.
+	Src []byte
+	// Escape is the escape and line-continuation character (`\` or a
+	// backtick set by `# escape=`).
+	Escape rune
+	// Args are the ARG instructions before the first FROM (global ARGs,
+	// usable in FROM lines).
+	Args []*Instruction
+	// Stages in order.
+	Stages []*Stage
+	// Instructions is every instruction in order, global ARGs included.
+	Instructions []*Instruction
+
+	lines []int // byte offset where each line starts
+}
+
+// Stage is one FROM and the instructions after it.
+type Stage struct {
+	Index int
+	// Name is the `AS name` (lower case), "" when unnamed.
+	Name string
+	From *Instruction
+	// Base is the image or stage reference as written (`python:${V}-slim`).
+	Base string
+	// Image is Base with the global ARG defaults substituted; Resolved is
+	// false when a variable has no default.
+	Image    string
+	Resolved bool
+	// Parent is the earlier stage Image names, nil for an image.
+	Parent *Stage
+	// Instructions after FROM, in order.
+	Instructions []*Instruction
+}
+
+// Instruction is one instruction: its physical lines joined as BuildKit
+// joins them.
+type Instruction struct {
+	// Keyword is the instruction as written (`RUN`, `run`); Cmd is its lower
+	// case form.
+	Keyword string
+	Cmd     string
+	// Flags are the `--flag=value` words after the keyword.
+	Flags []string
+	// Start is the keyword's position; End is past the last character of
+	// the last physical line (heredoc bodies excluded).
+	Start, End diag.Pos
+	// LastLine is the last line of the instruction, heredoc bodies and
+	// terminators included.
+	LastLine int
+	// Args is the text after the keyword and flags, continuation lines
+	// joined, with a map back to the source.
+	Args Text
+	// JSON is true for the exec form (`["cmd", "arg"]`).
+	JSON bool
+	// Heredocs are the here-documents of RUN, COPY and ADD.
+	Heredocs []Heredoc
+	// Stage is the stage the instruction belongs to; nil for global ARGs
+	// (and for FROM, which starts its stage: see Stage.From).
+	Stage *Stage
+	// Command is BuildKit's typed form (*instructions.RunCommand, ...).
+	Command any
+	// StartOff and EndOff are the byte range of the instruction's lines in
+	// Src (from the keyword to the end of its last physical line).
+	StartOff, EndOff int
+
+	scripts []Script // Scripts, parsed once
+}
+
+// Heredoc is one here-document body.
+type Heredoc struct {
+	Name   string
+	Expand bool
+	Body   Text
+}
+
+// Error is a Dockerfile the builder would reject.
+type Error struct {
+	File string
+	Pos  diag.Pos
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Pos.Line, e.Pos.Col, e.Msg)
+}
+
+// Parse parses src, named name in messages. A Dockerfile BuildKit rejects
+// returns an *Error with the line it names.
+func Parse(name string, src []byte) (*File, error) {
+	res, err := parser.Parse(bytes.NewReader(src))
+	if err != nil {
+		return nil, toError(name, err)
+	}
+	f := &File{Name: name, Src: src, Escape: res.EscapeToken, lines: lineStarts(src)}
+	var cur *Stage
+	var lex *shell.Lex
+	for _, n := range res.AST.Children {
+		ins := f.instruction(n)
+		cmd, err := instructions.ParseInstruction(n)
+		if err != nil {
+			return nil, &Error{File: name, Pos: ins.Start, Msg: strings.TrimSpace(unwrapMsg(err))}
+		}
+		ins.Command = cmd
+		f.Instructions = append(f.Instructions, ins)
+		if st, ok := cmd.(*instructions.Stage); ok {
+			s := &Stage{Index: len(f.Stages), Name: strings.ToLower(st.Name), From: ins, Base: st.BaseName}
+			if lex == nil {
+				lex = shell.NewLex(f.Escape)
+			}
+			s.Image, s.Resolved = f.resolve(lex, st.BaseName)
+			for _, prev := range f.Stages {
+				if prev.Name != "" && strings.EqualFold(prev.Name, s.Image) {
+					s.Parent = prev
+				}
+			}
+			f.Stages = append(f.Stages, s)
+			cur = s
+			continue
+		}
+		if cur == nil {
+			if _, ok := cmd.(*instructions.ArgCommand); ok {
+				f.Args = append(f.Args, ins)
+				continue
+			}
+			return nil, &Error{File: name, Pos: ins.Start, Msg: fmt.Sprintf("%s before the first FROM: a Dockerfile must start with FROM (only ARG may come first)", ins.Keyword)}
+		}
+		ins.Stage = cur
+		cur.Instructions = append(cur.Instructions, ins)
+	}
+	if len(f.Stages) == 0 {
+		return nil, &Error{File: name, Pos: diag.Pos{Line: 1, Col: 1}, Msg: "no FROM instruction: a Dockerfile must have at least one stage"}
+	}
+	return f, nil
+}
+
+func unwrapMsg(err error) string {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err.Error()
+		}
+		err = u
+	}
+}
+
+func toError(name string, err error) error {
+	e := &Error{File: name, Pos: diag.Pos{Line: 1, Col: 1}, Msg: unwrapMsg(err)}
+	var le *parser.LocationError
+	if errors.As(err, &le) && len(le.Locations) > 0 && len(le.Locations[0]) > 0 {
+		if l := le.Locations[0][0].Start.Line; l > 0 {
+			e.Pos.Line = l
+		}
+	}
+	return e
+}
+
+// resolve substitutes the global ARG defaults in a FROM reference, as
+// BuildKit does before the build args are known.
+func (f *File) resolve(lex *shell.Lex, base string) (string, bool) {
+	if !strings.Contains(base, "$") {
+		return base, true
+	}
+	var env []string
+	for _, a := range f.Args {
+		c := a.Command.(*instructions.ArgCommand)
+		for _, kv := range c.Args {
+			if kv.Value != nil {
+				env = append(env, kv.Key+"="+*kv.Value)
+			}
+		}
+	}
+	res, err := lex.ProcessWordWithMatches(base, shell.EnvsFromSlice(env))
+	if err != nil {
+		return base, false
+	}
+	return res.Result, len(res.Unmatched) == 0
+}
+
+// Final returns the last stage: what `docker build` produces without --target.
+func (f *File) Final() *Stage { return f.Stages[len(f.Stages)-1] }
+
+// Stage returns the stage named name (case-insensitive), or nil.
+func (f *File) Stage(name string) *Stage {
+	for _, s := range f.Stages {
+		if s.Name != "" && strings.EqualFold(s.Name, name) {
+			return s
+		}
+	}
+	return nil
+}
+
+// Shipped reports whether s ends up in the image built for target (the
+// final stage when target is ""): target itself and the stages it is built
+// FROM. Layers of the other stages never reach the image.
+func (f *File) Shipped(s *Stage, target string) bool {
+	t := f.Final()
+	if target != "" {
+		if ts := f.Stage(target); ts != nil {
+			t = ts
+		}
+	}
+	for ; t != nil; t = t.Parent {
+		if t == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Healthcheck returns the HEALTHCHECK instruction in effect for the image
+// built for target (the final stage when ""): the last one of the stage or
+// of the stages it is built from, or nil. A `HEALTHCHECK NONE` is returned
+// too: check Disabled.
+func (f *File) Healthcheck(target string) *Instruction {
+	t := f.Final()
+	if target != "" {
+		if ts := f.Stage(target); ts != nil {
+			t = ts
+		}
+	}
+	for ; t != nil; t = t.Parent {
+		for i := len(t.Instructions) - 1; i >= 0; i-- {
+			if t.Instructions[i].Cmd == "healthcheck" {
+				return t.Instructions[i]
+			}
+		}
+	}
+	return nil
+}
+
+// Disabled reports whether a HEALTHCHECK instruction is `HEALTHCHECK NONE`.
+func (ins *Instruction) Disabled() bool {
+	hc, ok := ins.Command.(*instructions.HealthCheckCommand)
+	return ok && hc.Health != nil && len(hc.Health.Test) > 0 && hc.Health.Test[0] == "NONE"
+}
+
+// LineText returns line n without its line break.
+func (f *File) LineText(n int) string {
+	if n < 1 || n > len(f.lines) {
+		return ""
+	}
+	s := f.lines[n-1]
+	e := len(f.Src)
+	if n < len(f.lines) {
+		e = f.lines[n] - 1
+	}
+	return strings.TrimRight(string(f.Src[s:e]), "\r\n")
+}
+
+// Lines returns the number of lines.
+func (f *File) Lines() int { return len(f.lines) }
+
+// Offset returns the byte offset of p (Col counts characters).
+func (f *File) Offset(p diag.Pos) int {
+	if p.Line < 1 {
+		return 0
+	}
+	if p.Line > len(f.lines) {
+		return len(f.Src)
+	}
+	off := f.lines[p.Line-1]
+	for c := 1; c < p.Col && off < len(f.Src) && f.Src[off] != '\n'; c++ {
+		_, size := utf8.DecodeRune(f.Src[off:])
+		off += size
+	}
+	return off
+}
+
+// PosAt returns the position of byte offset off.
+func (f *File) PosAt(off int) diag.Pos {
+	line := 1
+	lo, hi := 0, len(f.lines)-1
+	for lo <= hi {
+		m := (lo + hi) / 2
+		if f.lines[m] <= off {
+			line = m + 1
+			lo = m + 1
+		} else {
+			hi = m - 1
+		}
+	}
+	start := f.lines[line-1]
+	if off > len(f.Src) {
+		off = len(f.Src)
+	}
+	return diag.Pos{Line: line, Col: utf8.RuneCount(f.Src[start:off]) + 1}
+}
+
+func lineStarts(src []byte) []int {
+	ls := []int{0}
+	for i, b := range src {
+		if b == '\n' && i+1 < len(src) {
+			ls = append(ls, i+1)
+		}
+	}
+	return ls
+}
+
+// trimContinuation is BuildKit's line-continuation test without its
+// regular expression (parser.setEscapeToken: `([^\\])\\[ \t]*$|^\\[ \t]*$`): a
+// line ending in the escape character (then blanks) continues, unless the
+// escape character is itself escaped. It returns the line without it.
+func trimContinuation(line string, esc rune) (string, bool) {
+	t := strings.TrimRight(line, " \t")
+	e := string(esc)
+	if !strings.HasSuffix(t, e) {
+		return line, false
+	}
+	rest := t[:len(t)-len(e)]
+	if rest == "" {
+		return "", true
+	}
+	if strings.HasSuffix(rest, e) {
+		return line, false
+	}
+	return rest, true
+}
+
+// instruction rebuilds the logical line of node n from the source, as
+// BuildKit's parser.Parse joins it, keeping a map from each character back
+// to its line and column.
+func (f *File) instruction(n *parser.Node) *Instruction {
+	ins := &Instruction{Keyword: n.Value, Cmd: strings.ToLower(n.Value), Flags: n.Flags, LastLine: n.EndLine, JSON: n.Attributes["json"]}
+	var t Text
+	line := n.StartLine
+	first := true
+	last := line
+	for ; line <= len(f.lines); line++ {
+		raw := f.LineText(line)
+		if !first {
+			trimmed := strings.TrimLeftFunc(raw, unicode.IsSpace)
+			if strings.HasPrefix(trimmed, "#") || trimmed == "" {
+				continue
+			}
+		}
+		col := 1
+		text := raw
+		if first {
+			text = strings.TrimLeftFunc(raw, unicode.IsSpace)
+			col += utf8.RuneCountInString(raw[:len(raw)-len(text)])
+			ins.Start = diag.Pos{Line: line, Col: col}
+			ins.StartOff = f.lines[line-1] + len(raw) - len(text)
+		}
+		last = line
+		text, joined := trimContinuation(text, f.Escape)
+		t.add(text, diag.Pos{Line: line, Col: col})
+		first = false
+		if !joined {
+			break
+		}
+	}
+	lastText := f.LineText(last)
+	ins.End = diag.Pos{Line: last, Col: utf8.RuneCountInString(lastText) + 1}
+	ins.EndOff = f.lines[last-1] + len(lastText)
+	// Cut the keyword and the flags.
+	off := len(n.Value)
+	s := t.S
+	skipSpace := func() {
+		for off < len(s) && (s[off] == ' ' || s[off] == '\t') {
+			off++
+		}
+	}
+	skipSpace()
+	for range n.Flags {
+		for off < len(s) && s[off] != ' ' && s[off] != '\t' {
+			if s[off] == '"' || s[off] == '\'' {
+				if j := strings.IndexByte(s[off+1:], s[off]); j >= 0 {
+					off += j + 1
+				}
+			}
+			off++
+		}
+		skipSpace()
+	}
+	ins.Args = t.Slice(off, len(strings.TrimRight(s, " \t")))
+	// Heredoc bodies follow the last physical line, each ended by its
+	// terminator line.
+	hl := last + 1
+	for _, h := range n.Heredocs {
+		var b Text
+		for ; hl <= len(f.lines); hl++ {
+			raw := f.LineText(hl)
+			term := raw
+			if h.Chomp {
+				term = strings.TrimLeft(term, "\t")
+			}
+			if term == h.Name {
+				hl++
+				break
+			}
+			b.add(raw+"\n", diag.Pos{Line: hl, Col: 1})
+		}
+		ins.Heredocs = append(ins.Heredocs, Heredoc{Name: h.Name, Expand: h.Expand, Body: b})
+	}
+	return ins
+}
+
+// Text is a string assembled from pieces of a file, with the position each
+// piece started at, so an offset in the string maps back to a line and
+// column.
+type Text struct {
+	S     string
+	marks []mark
+}
+
+type mark struct {
+	off int
+	pos diag.Pos
+}
+
+func (t *Text) add(s string, at diag.Pos) {
+	t.marks = append(t.marks, mark{off: len(t.S), pos: at})
+	t.S += s
+}
+
+// Pos returns the source position of byte offset off of t.S.
+func (t Text) Pos(off int) diag.Pos {
+	if len(t.marks) == 0 {
+		return diag.Pos{}
+	}
+	m := t.marks[0]
+	for _, x := range t.marks[1:] {
+		if x.off > off {
+			break
+		}
+		m = x
+	}
+	if off > len(t.S) {
+		off = len(t.S)
+	}
+	if off < m.off {
+		return m.pos
+	}
+	return diag.Pos{Line: m.pos.Line, Col: m.pos.Col + utf8.RuneCountInString(t.S[m.off:off])}
+}
+
+// Slice returns t.S[i:j] with its positions.
+func (t Text) Slice(i, j int) Text {
+	if i > j {
+		i = j
+	}
+	out := Text{S: t.S[i:j]}
+	for k, m := range t.marks {
+		next := len(t.S)
+		if k+1 < len(t.marks) {
+			next = t.marks[k+1].off
+		}
+		if next <= i || m.off >= j {
+			if !(m.off == i && i == j) {
+				continue
+			}
+		}
+		start := max(m.off, i)
+		p := m.pos
+		p.Col += utf8.RuneCountInString(t.S[m.off:start])
+		out.marks = append(out.marks, mark{off: start - i, pos: p})
+	}
+	if len(out.marks) == 0 && len(t.marks) > 0 {
+		out.marks = []mark{{off: 0, pos: t.Pos(i)}}
+	}
+	return out
+}

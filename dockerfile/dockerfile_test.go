@@ -1,0 +1,150 @@
+package dockerfile
+
+import (
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/composure-dev/composure/diag"
+)
+
+// at returns "line:col" of offset off of t.
+func at(t Text, off int) string {
+	p := t.Pos(off)
+	return fmt.Sprintf("%d:%d", p.Line, p.Col)
+}
+
+func TestParsePositions(t *testing.T) {
+	src := "# syntax=docker/dockerfile:1\n" +
+		"ARG PY=3.11.5\n" +
+		"ARG DIST\n" +
+		"FROM python:${PY}-slim AS build\n" +
+		"  RUN --mount=type=cache,target=/root/.cache \\\n" +
+		"    pip install \\\n" +
+		"  # a comment inside\n" +
+		"\tflask==3.0.0\n" +
+		"RUN <<EOF\n" +
+		"set -e\n" +
+		"apt-get update\n" +
+		"EOF\n" +
+		"FROM build\n" +
+		"FROM debian:${DIST}\n" +
+		"HEALTHCHECK CMD curl -f http://localhost/\n"
+	f, err := Parse("Dockerfile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Stages) != 3 || len(f.Args) != 2 {
+		t.Fatalf("stages %d args %d", len(f.Stages), len(f.Args))
+	}
+	s := f.Stages[0]
+	if s.Image != "python:3.11.5-slim" || !s.Resolved || s.Name != "build" {
+		t.Errorf("stage 0: %+v", s)
+	}
+	if f.Stages[1].Parent != s {
+		t.Errorf("stage 1 should be built from stage 0")
+	}
+	if f.Stages[2].Resolved {
+		t.Errorf("FROM debian:${DIST} has no default: want unresolved, got %q", f.Stages[2].Image)
+	}
+	run := s.Instructions[0]
+	if run.Start != (diag.Pos{Line: 5, Col: 3}) || run.End != (diag.Pos{Line: 8, Col: 14}) {
+		t.Errorf("RUN at %v to %v", run.Start, run.End)
+	}
+	if got := run.Args.S; got != "pip install \tflask==3.0.0" {
+		t.Errorf("args %q", got)
+	}
+	i := strings.Index(run.Args.S, "pip")
+	j := strings.Index(run.Args.S, "flask")
+	if at(run.Args, i) != "6:5" || at(run.Args, j) != "8:2" {
+		t.Errorf("pip at %s, flask at %s", at(run.Args, i), at(run.Args, j))
+	}
+	h := s.Instructions[1]
+	if len(h.Heredocs) != 1 || h.Heredocs[0].Body.S != "set -e\napt-get update\n" || h.LastLine != 12 {
+		t.Fatalf("heredoc: %+v", h.Heredocs)
+	}
+	sc := h.Scripts()
+	if len(sc) != 2 {
+		t.Fatalf("scripts %d", len(sc))
+	}
+	k := strings.Index(sc[1].S, "apt-get")
+	if at(sc[1].Text, k) != "11:1" {
+		t.Errorf("apt-get at %s", at(sc[1].Text, k))
+	}
+	if hc := f.Healthcheck(""); hc == nil || hc.Start.Line != 15 {
+		t.Errorf("healthcheck %v", hc)
+	}
+	if hc := f.Healthcheck("build"); hc != nil {
+		t.Errorf("stage build has no healthcheck, got %v", hc)
+	}
+}
+
+func TestEscapeDirective(t *testing.T) {
+	src := "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir `\n  C:\\ `\n  /s\n"
+	f, err := Parse("Dockerfile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := f.Stages[0].Instructions[0]
+	if f.Escape != '`' || run.Args.S != "dir   C:\\   /s" || run.End.Line != 5 {
+		t.Errorf("escape %q args %q end %v", f.Escape, run.Args.S, run.End)
+	}
+	if p := run.Args.Pos(strings.Index(run.Args.S, "/s")); p != (diag.Pos{Line: 5, Col: 3}) {
+		t.Errorf("/s at %v", p)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"", "Dockerfile:1:1: file with no instructions"},
+		{"RUN echo\n", "Dockerfile:1:1: RUN before the first FROM: a Dockerfile must start with FROM (only ARG may come first)"},
+		{"FROM alpine:3.19.1\nRUN <<EOF\necho\n", "Dockerfile:2:1: unterminated heredoc"},
+		{"FROM alpine:3.19.1\nCOPY\n", "Dockerfile:2:1: COPY requires at least two arguments, but only one was provided. Destination could not be determined"},
+	} {
+		_, err := Parse("Dockerfile", []byte(c.src))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q: got %v, want %s", c.src, err, c.want)
+		}
+	}
+}
+
+func TestCommands(t *testing.T) {
+	for _, c := range []struct{ script, want string }{
+		{"apt-get update && apt-get install -y curl=7.88 \\\n  git; rm -rf /var/lib/apt/lists/*", "apt-get update|apt-get install -y curl=7.88 git|rm -rf /var/lib/apt/lists/*"},
+		{`pip install "django==4.2" 'numpy' > /tmp/log 2>&1`, "pip install django==4.2 numpy"},
+		{"# comment\nFOO=1 sudo -E npm install -g pm2@5 | tee x", "FOO=1 sudo -E npm install -g pm2@5|tee x"},
+		{`echo "$(date)" ${HOME} >&2 || true`, "echo $(date) ${HOME}|true"},
+	} {
+		var parts []string
+		for _, cmd := range Commands(c.script) {
+			var ws []string
+			for _, w := range cmd.Words {
+				ws = append(ws, w.Value)
+			}
+			parts = append(parts, strings.Join(ws, " "))
+		}
+		if got := strings.Join(parts, "|"); got != c.want {
+			t.Errorf("%q:\n got %s\nwant %s", c.script, got, c.want)
+		}
+	}
+}
+
+// TestShellCheck runs the real shellcheck when it is installed (CI does not
+// need it).
+func TestShellCheck(t *testing.T) {
+	p, err := exec.LookPath("shellcheck")
+	if err != nil {
+		t.Skip("shellcheck is not on PATH")
+	}
+	cs, err := ShellCheck{Path: p}.Check("echo $HOME\n", "sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || cs[0].Code != 2086 || cs[0].Line != 1 || cs[0].Column != 6 {
+		t.Errorf("comments %+v, want SC2086 at 1:6", cs)
+	}
+	if _, err := (ShellCheck{Path: p}).Check("echo $(", "sh"); err != nil {
+		t.Errorf("a syntax error is a comment, not a failure: %v", err)
+	}
+}

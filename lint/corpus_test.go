@@ -1,0 +1,253 @@
+package lint
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/diag"
+)
+
+// sharedDir finds ../shared beside the repository root (or $COMPOSURE_SHARED).
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	if d := os.Getenv("COMPOSURE_SHARED"); d != "" {
+		return d
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("no go.mod above the test directory")
+		}
+		dir = parent
+	}
+	s := filepath.Join(filepath.Dir(dir), "shared")
+	if _, err := os.Stat(s); err != nil {
+		t.Skipf("shared folder %s not found (set COMPOSURE_SHARED)", s)
+	}
+	return s
+}
+
+// readDotenv reads KEY=VALUE lines, enough for the corpus's .env files.
+func readDotenv(path string) map[string]string {
+	out := map[string]string{}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return out
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		line := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(sc.Text()), "export "))
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if k, v, ok := strings.Cut(line, "="); ok {
+			v = strings.TrimSpace(v)
+			if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+				v = v[1 : len(v)-1]
+			}
+			out[strings.TrimSpace(k)] = v
+		}
+	}
+	return out
+}
+
+// corpusProject is one project of the oracle's index with its environments.
+type corpusProject struct {
+	dir  string
+	envs map[string][]string // name -> files
+	ord  []string
+}
+
+var defaultNames = []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}
+
+func corpusProjects(t testing.TB, shared string) []*corpusProject {
+	b, err := os.ReadFile(filepath.Join(shared, "oracle", "index.tsv"))
+	if err != nil {
+		t.Skipf("no oracle index: %v", err)
+	}
+	byDir := map[string]*corpusProject{}
+	var out []*corpusProject
+	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		f := strings.Split(line, "\t")
+		if i == 0 || len(f) < 3 {
+			continue
+		}
+		p := byDir[f[0]]
+		if p == nil {
+			p = &corpusProject{dir: filepath.Join(shared, "corpus", f[0]), envs: map[string][]string{}}
+			byDir[f[0]] = p
+			out = append(out, p)
+		}
+		var files []string
+		if strings.HasPrefix(f[2], "(") {
+			for _, n := range defaultNames {
+				if _, err := os.Stat(filepath.Join(p.dir, n)); err == nil {
+					files = append(files, n)
+					stem := strings.TrimSuffix(n, filepath.Ext(n))
+					for _, o := range []string{stem + ".override.yml", stem + ".override.yaml"} {
+						if _, err := os.Stat(filepath.Join(p.dir, o)); err == nil {
+							files = append(files, o)
+						}
+					}
+					break
+				}
+			}
+		} else {
+			files = strings.Split(f[2], ",")
+		}
+		p.envs[f[1]] = files
+		p.ord = append(p.ord, f[1])
+	}
+	return out
+}
+
+// lintCorpusProject lints every file of p and, until the merge package is
+// wired in, each environment's first file as that environment.
+func lintCorpusProject(p *corpusProject) (fs []diag.Finding, nfiles int) {
+	cache := compose.NewCache()
+	vars := readDotenv(filepath.Join(p.dir, ".env"))
+	lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+	var files []*compose.Document
+	var envs []*Env
+	seen := map[string]bool{}
+	for _, name := range p.ord {
+		for i, f := range p.envs[name] {
+			d, err := cache.Load(filepath.Join(p.dir, f), f)
+			if err != nil {
+				if !seen[f] {
+					var ce *compose.Error
+					if errors.As(err, &ce) {
+						fs = append(fs, ErrorFinding(err, f))
+					}
+				}
+				seen[f] = true
+				continue
+			}
+			if !seen[f] {
+				files = append(files, d)
+				seen[f] = true
+			}
+			if i == 0 && len(envs) == 0 {
+				envs = append(envs, FileEnv("default", p.dir, d, lookup))
+			}
+		}
+	}
+	// The Dockerfiles of the local builds (the corpus has only dockerfile_inline ones).
+	dfs, dfErrs := DiscoverDockerfiles(envs)
+	fs = append(fs, dfErrs...)
+	fs = append(fs, Run(Input{Files: files, Envs: envs, Dockerfiles: dfs})...)
+	diag.Sort(fs)
+	return fs, len(files)
+}
+
+// TestCorpus lints every project of ../shared/corpus (no crash, no panic)
+// and, with -update, writes the counts per rule and a sample of findings to
+// docs/corpus-report.md.
+func TestCorpus(t *testing.T) {
+	shared := sharedDir(t)
+	projects := corpusProjects(t, shared)
+	counts := map[string]int{}
+	projectsHit := map[string]map[string]bool{}
+	samples := map[string][]string{}
+	total, nfiles := 0, 0
+	for _, p := range projects {
+		rel, _ := filepath.Rel(filepath.Join(shared, "corpus"), p.dir)
+		var fs []diag.Finding
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%s: panic: %v", rel, r)
+				}
+			}()
+			var n int
+			fs, n = lintCorpusProject(p)
+			nfiles += n
+		}()
+		for _, f := range fs {
+			counts[f.Rule]++
+			total++
+			if projectsHit[f.Rule] == nil {
+				projectsHit[f.Rule] = map[string]bool{}
+			}
+			projectsHit[f.Rule][rel] = true
+			if len(samples[f.Rule]) < 4 && !slices.ContainsFunc(samples[f.Rule], func(s string) bool { return strings.HasPrefix(s, rel+"/") }) {
+				samples[f.Rule] = append(samples[f.Rule], rel+"/"+f.String())
+			}
+		}
+	}
+	t.Logf("%d projects, %d files, %d findings", len(projects), nfiles, total)
+	// Every other YAML file of the corpus, broken ones included, linted on
+	// its own: no panic.
+	corpus := filepath.Join(shared, "corpus")
+	extra := 0
+	_ = filepath.WalkDir(corpus, func(path string, de os.DirEntry, err error) error {
+		if err != nil || de.IsDir() || !(strings.HasSuffix(path, ".yml") || strings.HasSuffix(path, ".yaml")) {
+			return nil
+		}
+		extra++
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%s: panic: %v", path, r)
+				}
+			}()
+			src, err := os.ReadFile(path)
+			if err != nil {
+				return
+			}
+			d, err := compose.Parse(filepath.Base(path), src)
+			if err != nil {
+				_ = ErrorFinding(err, filepath.Base(path))
+				return
+			}
+			d.Path = path
+			Run(Input{Files: []*compose.Document{d}, Envs: []*Env{FileEnv("default", filepath.Dir(path), d, nil)}})
+		}()
+		return nil
+	})
+	t.Logf("%d YAML files linted on their own", extra)
+	if !*update {
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d projects (the rows of ../shared/oracle/index.tsv), %d files, %d findings.\n\n", len(projects), nfiles, total)
+	b.WriteString("| rule | findings | projects |\n|---|---:|---:|\n")
+	for _, id := range IDs() {
+		fmt.Fprintf(&b, "| [%s](rules.md#%s) | %d | %d |\n", id, id, counts[id], len(projectsHit[id]))
+	}
+	b.WriteString("\nA sample of findings per rule (at most one per project):\n")
+	for _, id := range IDs() {
+		if len(samples[id]) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n**%s**\n\n```text\n%s\n```\n", id, strings.Join(samples[id], "\n"))
+	}
+	path := filepath.Join("..", "docs", "corpus-report.md")
+	old, _ := os.ReadFile(path)
+	const begin, end = "<!-- begin generated -->\n", "<!-- end generated -->\n"
+	text := string(old)
+	i, j := strings.Index(text, begin), strings.Index(text, end)
+	if i < 0 || j < i {
+		text = "# composure lint on the corpus\n\n" + begin + end
+		i, j = strings.Index(text, begin), strings.Index(text, end)
+	}
+	text = text[:i+len(begin)] + b.String() + text[j:]
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
