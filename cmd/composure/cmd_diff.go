@@ -287,7 +287,7 @@ func copyMissing(from, to, name string) error {
 	if _, err := os.Lstat(filepath.Join(to, name)); err == nil {
 		return nil
 	}
-	b, err := os.ReadFile(filepath.Join(from, name))
+	b, err := compose.ReadBounded(filepath.Join(from, name))
 	if err != nil {
 		return nil // absent from the working tree too
 	}
