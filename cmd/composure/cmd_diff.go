@@ -299,12 +299,7 @@ func copyMissing(from, to, name string) error {
 	if _, err := os.Lstat(filepath.Join(to, name)); err == nil {
 		return nil
 	}
-	src := filepath.Join(from, name)
-	st, err := os.Stat(src)
-	if err != nil || !st.Mode().IsRegular() || st.Size() > maxCopied {
-		return nil
-	}
-	b, err := os.ReadFile(src)
+	b, err := compose.ReadBounded(filepath.Join(from, name))
 	if err != nil {
 		return nil
 	}
