@@ -21,9 +21,11 @@ func (a *app) lintCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "lint",
 		Usage:     "check compose files and every environment they make up",
-		ArgsUsage: "[ENV...]",
+		ArgsUsage: "[ENV...] [path/to/Dockerfile...]",
 		Description: "Lints each compose file as written and the effective config of each environment (default: all),\n" +
-			"reporting where each offending value was set. See `composure rules` for the rules.",
+			"reporting where each offending value was set, and the Dockerfile of every local build. Dockerfiles named\n" +
+			"as arguments are linted too (alone, with no compose file needed, when no ENV is named).\n" +
+			"composure executes nothing, unless --shellcheck asks for ShellCheck on RUN scripts. See `composure rules` for the rules.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "project-directory", Aliases: []string{"C"}, Usage: "project `DIR`", Value: "."},
 			&cli.StringSliceFlag{Name: "file", Aliases: []string{"f"}, Usage: "compose `FILE`s (an ad-hoc environment)"},
