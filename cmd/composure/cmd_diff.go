@@ -288,9 +288,6 @@ func (a *app) revSide(c *cli.Context, p *envs.Project, name, rev string) (envdif
 	return s, done, nil
 }
 
-// maxCopied bounds the env file copyMissing copies: an env file is small.
-const maxCopied = 4 << 20
-
 // copyMissing copies file name from the directory from to the directory to
 // when to lacks it and from has it as a regular file of sane size (a FIFO
 // or a device would block or never end; loading the working tree reports
