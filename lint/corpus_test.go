@@ -1,9 +1,7 @@
 package lint
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
+	"github.com/composure-dev/composure/envs"
 )
 
 // sharedDir finds ../shared beside the repository root (or $COMPOSURE_SHARED).
@@ -40,30 +39,6 @@ func sharedDir(t testing.TB) string {
 		t.Skipf("shared folder %s not found (set COMPOSURE_SHARED)", s)
 	}
 	return s
-}
-
-// readDotenv reads KEY=VALUE lines, enough for the corpus's .env files.
-func readDotenv(path string) map[string]string {
-	out := map[string]string{}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return out
-	}
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	for sc.Scan() {
-		line := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(sc.Text()), "export "))
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		if k, v, ok := strings.Cut(line, "="); ok {
-			v = strings.TrimSpace(v)
-			if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-				v = v[1 : len(v)-1]
-			}
-			out[strings.TrimSpace(k)] = v
-		}
-	}
-	return out
 }
 
 // corpusProject is one project of the oracle's index with its environments.
@@ -116,43 +91,17 @@ func corpusProjects(t testing.TB, shared string) []*corpusProject {
 	return out
 }
 
-// lintCorpusProject lints every file of p and, until the merge package is
-// wired in, each environment's first file as that environment.
+// lintCorpusProject lints p as `composure lint` does: every environment
+// envs discovers there, every file of them.
 func lintCorpusProject(p *corpusProject) (fs []diag.Finding, nfiles int) {
-	cache := compose.NewCache()
-	vars := readDotenv(filepath.Join(p.dir, ".env"))
-	lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
-	var files []*compose.Document
-	var envs []*Env
-	seen := map[string]bool{}
-	for _, name := range p.ord {
-		for i, f := range p.envs[name] {
-			d, err := cache.Load(filepath.Join(p.dir, f), f)
-			if err != nil {
-				if !seen[f] {
-					var ce *compose.Error
-					if errors.As(err, &ce) {
-						fs = append(fs, ErrorFinding(err, f))
-					}
-				}
-				seen[f] = true
-				continue
-			}
-			if !seen[f] {
-				files = append(files, d)
-				seen[f] = true
-			}
-			if i == 0 && len(envs) == 0 {
-				envs = append(envs, FileEnv("default", p.dir, d, lookup))
-			}
-		}
+	lp, err := LoadProject(context.Background(), envs.Options{Dir: p.dir, Getenv: func(string) string { return "" }, Environ: []string{}}, nil)
+	if err != nil {
+		return []diag.Finding{ErrorFinding(err, "")}, 0
 	}
-	// The Dockerfiles of the local builds (the corpus has only dockerfile_inline ones).
-	dfs, dfErrs := DiscoverDockerfiles(envs)
-	fs = append(fs, dfErrs...)
-	fs = append(fs, Run(Input{Files: files, Envs: envs, Dockerfiles: dfs})...)
+	fs = append(fs, Run(Input{Files: lp.Files, Envs: lp.Envs, Config: lp.Config})...)
+	fs = append(fs, lp.LoadErrors...)
 	diag.Sort(fs)
-	return fs, len(files)
+	return fs, len(lp.Files)
 }
 
 // TestCorpus lints every project of ../shared/corpus (no crash, no panic)

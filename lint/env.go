@@ -44,6 +44,10 @@ type Env struct {
 	// Lookup returns the value of a variable from the environment's .env and
 	// env files and the process environment.
 	Lookup func(name string) (string, bool)
+	// VarsUnknown is set when the environment's variables could not be
+	// read (it did not load): values with variables are not checked, and
+	// undefined-variable stays silent.
+	VarsUnknown bool
 
 	run *runner
 }
@@ -205,15 +209,16 @@ func (e *Env) Span(path string) (diag.Span, []diag.Related, bool) {
 
 // docIndex finds nodes by position, for origins that carry only a start.
 type docIndex struct {
-	byPos map[compose.Pos][]*yaml.Node
-	keyOf map[*yaml.Node]*yaml.Node
+	byPos   map[compose.Pos][]*yaml.Node
+	keyOf   map[*yaml.Node]*yaml.Node // value -> key
+	valueOf map[*yaml.Node]*yaml.Node // key -> value
 }
 
 func (r *runner) index(d *compose.Document) *docIndex {
 	if ix, ok := r.idx[d.Name]; ok {
 		return ix
 	}
-	ix := &docIndex{byPos: map[compose.Pos][]*yaml.Node{}, keyOf: map[*yaml.Node]*yaml.Node{}}
+	ix := &docIndex{byPos: map[compose.Pos][]*yaml.Node{}, keyOf: map[*yaml.Node]*yaml.Node{}, valueOf: map[*yaml.Node]*yaml.Node{}}
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
 		p := compose.Pos{Line: n.Line, Col: n.Column}
@@ -221,6 +226,7 @@ func (r *runner) index(d *compose.Document) *docIndex {
 		if n.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				ix.keyOf[n.Content[i+1]] = n.Content[i]
+				ix.valueOf[n.Content[i]] = n.Content[i+1]
 			}
 		}
 		if n.Kind == yaml.AliasNode {
@@ -239,22 +245,14 @@ func (r *runner) index(d *compose.Document) *docIndex {
 	return ix
 }
 
-// at returns the node to underline for a value starting at p: the scalar
-// there, or for a collection (which starts where its first key does) the
-// key that holds it.
+// at returns the node to underline for an origin at p: the scalar there
+// (merge.Origin points at a scalar value, or at the key of a collection),
+// else the key holding a collection that starts there (a block mapping
+// starts where its first key does), else the collection itself.
 func (ix *docIndex) at(p compose.Pos) *yaml.Node {
 	ns := ix.byPos[p]
 	for _, n := range ns {
 		if n.Kind == yaml.ScalarNode || n.Kind == yaml.AliasNode {
-			// A collection and its first key share a position: prefer the
-			// key that holds the collection when there is one.
-			for _, c := range ns {
-				if c.Kind == yaml.MappingNode || c.Kind == yaml.SequenceNode {
-					if k := ix.keyOf[c]; k != nil && c.Style&yaml.FlowStyle == 0 {
-						return k
-					}
-				}
-			}
 			return n
 		}
 	}
@@ -265,6 +263,22 @@ func (ix *docIndex) at(p compose.Pos) *yaml.Node {
 	}
 	if len(ns) > 0 {
 		return ns[0]
+	}
+	return nil
+}
+
+// collectionAt returns the collection an origin at p stands for: the value
+// of the key written there, or a collection starting there.
+func (ix *docIndex) collectionAt(p compose.Pos) *yaml.Node {
+	for _, n := range ix.byPos[p] {
+		if v := compose.Deref(ix.valueOf[n]); v != nil && (v.Kind == yaml.SequenceNode || v.Kind == yaml.MappingNode) {
+			return v
+		}
+	}
+	for _, n := range ix.byPos[p] {
+		if n.Kind == yaml.SequenceNode || n.Kind == yaml.MappingNode {
+			return n
+		}
 	}
 	return nil
 }
@@ -323,9 +337,15 @@ func (ix entryIndex) get(d *compose.Document, m *yaml.Node, key string) (compose
 func docOrigin(d *compose.Document, path string, ix entryIndex) (Origin, bool) {
 	parts := strings.Split(path, ".")
 	for len(parts) > 0 {
-		n, via, ok := lookupVia(d, parts, ix)
+		n, key, via, ok := lookupVia(d, parts, ix)
 		if ok {
-			o := Origin{Location: d.Loc(n)}
+			// as merge.Origin: a scalar where its value is written, a
+			// collection where its key is
+			at := n
+			if key != nil && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) {
+				at = key
+			}
+			o := Origin{Location: d.Loc(at)}
 			for _, v := range via {
 				o.Via = append(o.Via, d.Loc(v))
 			}
@@ -338,37 +358,38 @@ func docOrigin(d *compose.Document, path string, ix entryIndex) (Origin, bool) {
 
 // lookupVia is compose.Document.Lookup that also collects the alias nodes
 // crossed (values written as `*alias` and `<<: *alias` merge keys).
-func lookupVia(d *compose.Document, parts []string, ix entryIndex) (*yaml.Node, []*yaml.Node, bool) {
+func lookupVia(d *compose.Document, parts []string, ix entryIndex) (*yaml.Node, *yaml.Node, []*yaml.Node, bool) {
 	if d.Root == nil {
-		return nil, nil, false
+		return nil, nil, nil, false
 	}
 	n := d.Root
+	var key *yaml.Node
 	var via []*yaml.Node
 	for _, part := range parts {
 		switch n.Kind {
 		case yaml.MappingNode:
 			e, ok := ix.get(d, n, part)
 			if !ok {
-				return nil, nil, false
+				return nil, nil, nil, false
 			}
 			via = append(via, e.Via...)
 			if e.Alias != nil {
 				via = append(via, e.Alias)
 			}
-			n = e.Value
+			n, key = e.Value, e.Key
 		case yaml.SequenceNode:
 			i, err := strconv.Atoi(part)
 			if err != nil || i < 0 || i >= len(n.Content) {
-				return nil, nil, false
+				return nil, nil, nil, false
 			}
 			c := n.Content[i]
 			if c.Kind == yaml.AliasNode {
 				via = append(via, c)
 			}
-			n = compose.Deref(c)
+			n, key = compose.Deref(c), nil
 		default:
-			return nil, nil, false
+			return nil, nil, nil, false
 		}
 	}
-	return n, slices.Clip(via), true
+	return n, key, slices.Clip(via), true
 }

@@ -291,13 +291,7 @@ func (r *DependsOnHealthcheck) where(e *Env, svc, dep string) (diag.Span, []diag
 	if o.File != sp.File {
 		return sp, rel, nil, nil
 	}
-	ix := e.run.index(d)
-	var list *yaml.Node
-	for _, n := range ix.byPos[o.Pos] {
-		if n.Kind == yaml.SequenceNode || n.Kind == yaml.MappingNode {
-			list = n
-		}
-	}
+	list := e.run.index(d).collectionAt(o.Pos)
 	if list == nil {
 		return sp, rel, nil, nil
 	}

@@ -74,6 +74,9 @@ func asMissing(err error, target **template.MissingRequiredError) bool {
 
 // VisitEnv checks every scalar of every file of e.
 func (r *UndefinedVariable) VisitEnv(p *Pass, e *Env) {
+	if e.VarsUnknown {
+		return
+	}
 	lookup := e.Lookup
 	if lookup == nil {
 		lookup = func(string) (string, bool) { return "", false }

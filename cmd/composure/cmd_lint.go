@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -10,11 +11,11 @@ import (
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
+	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/lint"
 	"github.com/google/renameio/v2"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
-	"gopkg.in/yaml.v3"
 )
 
 func (a *app) lintCommand() *cli.Command {
@@ -68,7 +69,7 @@ func (a *app) lint(c *cli.Context) error {
 	}
 	envArgs, dfArgs := splitDockerfileArgs(c.Args().Slice())
 	po := a.projectOptions(c)
-	proj, err := loadLintTargets(po.Dir, po.Files, envArgs, dfArgs, a.getenv)
+	proj, err := loadLintTargets(po, envArgs, dfArgs)
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
@@ -206,7 +207,7 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
 		fmt.Fprintf(a.stderr, "composure: applied %d %s to %d %s\n", n, plural(n, "fix", "fixes"), len(names), plural(len(names), "file", "files"))
 		// Reload every environment: the fixed project must still load.
 		if len(names) > 0 {
-			p2, err := loadLintTargets(proj.dir, proj.explicit, proj.envNames, proj.dockerfileArgs, a.getenv)
+			p2, err := loadLintTargets(proj.opts, proj.envNames, proj.dockerfileArgs)
 			if err != nil || len(p2.loadErrors) > 0 {
 				fmt.Fprintf(a.stderr, "composure: the project no longer loads after fixing: %v\n", errOr(err, p2))
 				return silentExit(exitFailure)
@@ -236,6 +237,7 @@ func plural(n int, one, many string) string {
 // lintProject is what lint runs on.
 type lintProject struct {
 	dir        string
+	opts       envs.Options
 	explicit   []string
 	envNames   []string
 	files      []*compose.Document
@@ -249,138 +251,39 @@ type lintProject struct {
 	dockerfileArgs []string
 }
 
-// composeNames are the files docker compose reads by default, in its order.
-var composeNames = []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}
-
-// loadLintProject finds the files and environments of the project in dir.
-//
-// Until envs.Discover/Load are wired in, environments are built here: the
-// default environment is the base file linted on its own, every other
-// compose file is linted as a file.
-func loadLintProject(dir string, files, envNames []string, getenv func(string) string) (*lintProject, error) {
-	abs, err := filepath.Abs(dir)
+// loadLintProject loads the project and the environments named in
+// envNames (all when empty); see lint.LoadProject.
+func loadLintProject(po envs.Options, envNames []string) (*lintProject, error) {
+	lp, err := lint.LoadProject(context.Background(), po, envNames)
 	if err != nil {
 		return nil, err
 	}
-	p := &lintProject{dir: abs, explicit: files, envNames: envNames}
-	if err := p.loadConfig(); err != nil {
-		return nil, err
-	}
-	if len(files) == 0 {
-		for _, n := range composeNames {
-			if _, err := os.Stat(filepath.Join(abs, n)); err == nil {
-				files = append(files, n)
-				break
-			}
-		}
-		if len(files) == 0 {
-			if err := brokenLink(abs, composeNames); err != nil {
-				return nil, err
-			}
-			return nil, fmt.Errorf("%s: no compose file found (looked for %s): run in the project directory, or pass -f FILE", dir, strings.Join(composeNames, ", "))
-		}
-		stem := strings.TrimSuffix(files[0], filepath.Ext(files[0]))
-		ext := filepath.Ext(files[0])
-		more, _ := filepath.Glob(filepath.Join(abs, stem+".*"+ext))
-		slices.Sort(more)
-		for _, m := range more {
-			files = append(files, filepath.Base(m))
-		}
-	}
-	cache := compose.NewCache()
-	vars := dotenv(filepath.Join(abs, ".env"))
-	lookup := func(k string) (string, bool) {
-		if v, ok := vars[k]; ok {
-			return v, true
-		}
-		if v := getenv(k); v != "" {
-			return v, true
-		}
-		return "", false
-	}
-	for i, f := range files {
-		path := f
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(abs, f)
-		}
-		name := f
-		if r, err := filepath.Rel(abs, path); err == nil && !strings.HasPrefix(r, "..") {
-			name = r
-		}
-		d, err := cache.Load(path, name)
-		if err != nil {
-			var ce *compose.Error
-			if errors.As(err, &ce) && errors.Is(err, compose.ErrNotFound) && i > 0 {
-				return nil, err
-			}
-			if !errors.As(err, &ce) {
-				return nil, err
-			}
-			p.loadErrors = append(p.loadErrors, lint.ErrorFinding(err, name))
-			continue
-		}
-		// FileEnv drops a decode error: an alias bomb would lint clean.
-		if err := decodeAll(d); err != nil {
-			p.loadErrors = append(p.loadErrors, lint.ErrorFinding(err, name))
-			continue
-		}
-		p.files = append(p.files, d)
-		if i == 0 {
-			p.envs = append(p.envs, lint.FileEnv("default", abs, d, lookup))
-		}
+	p := &lintProject{dir: lp.Dir, opts: po, explicit: po.Files, envNames: envNames,
+		files: lp.Files, envs: lp.Envs, loadErrors: lp.LoadErrors, config: lp.Config}
+	if lp.Project.Config != nil {
+		p.configName = lp.Project.Config.Doc.Name
 	}
 	return p, nil
 }
 
-// dotenv reads KEY=VALUE lines of a .env file (quotes stripped); enough to
-// resolve variables until the envs package's loader is wired in.
-func dotenv(path string) map[string]string {
-	out := map[string]string{}
-	b, err := compose.ReadBounded(path)
-	if err != nil {
-		return out
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "export "))
-		if line == "" || strings.HasPrefix(line, "#") {
+// loadConfigOnly reads composure.yaml in dir, when only Dockerfiles are
+// linted and no compose project is needed.
+func (p *lintProject) loadConfigOnly() error {
+	for _, n := range envs.ConfigFileNames {
+		path := filepath.Join(p.dir, n)
+		if st, err := os.Stat(path); err != nil || st.IsDir() {
 			continue
 		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			continue
-		}
-		v = strings.TrimSpace(v)
-		if len(v) >= 2 && (v[0] == '"' && v[len(v)-1] == '"' || v[0] == '\'' && v[len(v)-1] == '\'') {
-			v = v[1 : len(v)-1]
-		}
-		out[strings.TrimSpace(k)] = v
-	}
-	return out
-}
-
-// loadConfig reads the `lint:` section of composure.yaml:
-//
-//	lint:
-//	  rules: {image-tag: off, restart-policy: warning}
-//	  options: {duplicate-service: {min-shared: 3}}
-func (p *lintProject) loadConfig() error {
-	for _, n := range []string{"composure.yaml", ".composure.yaml"} {
-		b, err := compose.ReadBounded(filepath.Join(p.dir, n))
+		c, err := envs.ReadConfig(path, n)
 		if err != nil {
-			continue
+			return err
 		}
 		p.configName = n
-		var raw struct {
-			Lint struct {
-				Rules   map[string]string         `yaml:"rules"`
-				Options map[string]map[string]any `yaml:"options"`
-			} `yaml:"lint"`
-		}
-		if err := yaml.Unmarshal(b, &raw); err != nil {
-			return fmt.Errorf("%s: %v", n, err)
-		}
-		p.config = &lint.Config{Severity: raw.Lint.Rules, Options: raw.Lint.Options}
-		return nil
+		p.config, err = lint.ConfigFromSettings(c.Rules, c.Doc, lint.Rules())
+		return err
 	}
 	return nil
 }
+
+// composeNames are the files docker compose reads by default, in its order.
+var composeNames = []string{"compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/composure-dev/composure/envs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -122,7 +123,11 @@ func (a *app) lintDirs(c *cli.Context, dirs, only []string, format string, failO
 
 // lintOneDir lints the project in dir, naming its files DIR/FILE.
 func (a *app) lintOneDir(dir string, only []string) lintedDir {
-	proj, err := loadLintProject(dir, nil, nil, a.getenv)
+	po := envs.Options{Dir: dir, Getenv: a.getenv}
+	if a.environ != nil {
+		po.Environ = a.environ()
+	}
+	proj, err := loadLintProject(po, nil)
 	if err != nil {
 		return lintedDir{err: err}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/composure-dev/composure/diag"
 	"github.com/composure-dev/composure/dockerfile"
+	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/lint"
 	"github.com/google/renameio/v2"
 	"github.com/urfave/cli/v2"
@@ -45,20 +46,24 @@ func splitDockerfileArgs(args []string) (envs, dockerfiles []string) {
 // in dir with the Dockerfiles its environments build, plus the Dockerfiles
 // named on the command line. With only Dockerfiles named (no environment,
 // no -f), only those are linted and no compose file is needed.
-func loadLintTargets(dir string, files, envNames, dockerfiles []string, getenv func(string) string) (*lintProject, error) {
+func loadLintTargets(po envs.Options, envNames, dockerfiles []string) (*lintProject, error) {
 	var p *lintProject
-	if len(dockerfiles) > 0 && len(envNames) == 0 && len(files) == 0 {
+	if len(dockerfiles) > 0 && len(envNames) == 0 && len(po.Files) == 0 {
+		dir := po.Dir
+		if dir == "" {
+			dir = "."
+		}
 		abs, err := filepath.Abs(dir)
 		if err != nil {
 			return nil, err
 		}
-		p = &lintProject{dir: abs}
-		if err := p.loadConfig(); err != nil {
+		p = &lintProject{dir: abs, opts: po}
+		if err := p.loadConfigOnly(); err != nil {
 			return nil, err
 		}
 	} else {
 		var err error
-		if p, err = loadLintProject(dir, files, envNames, getenv); err != nil {
+		if p, err = loadLintProject(po, envNames); err != nil {
 			return nil, err
 		}
 		found, errs := lint.DiscoverDockerfiles(p.envs)
