@@ -94,7 +94,7 @@ func corpusProjects(t testing.TB, shared string) []*corpusProject {
 // lintCorpusProject lints p as `composure lint` does: every environment
 // envs discovers there, every file of them.
 func lintCorpusProject(p *corpusProject) (fs []diag.Finding, nfiles int) {
-	lp, err := LoadProject(context.Background(), envs.Options{Dir: p.dir, Getenv: func(string) string { return "" }, Environ: []string{}}, nil)
+	lp, err := LoadProject(context.Background(), envs.Options{Dir: p.dir, Getenv: func(string) string { return "" }, Environ: []string{}}, nil, LoadOptions{})
 	if err != nil {
 		return []diag.Finding{ErrorFinding(err, "")}, 0
 	}

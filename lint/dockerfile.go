@@ -302,10 +302,10 @@ func runDockerfileRule(rule Rule, p *Pass, dfs []*Dockerfile) {
 		return
 	}
 	for _, df := range dfs {
-		n := len(p.run.findings)
+		n := len(*p.out)
 		dr.VisitDockerfile(p, df)
-		kept := df.decorate(p.run.findings[n:])
-		p.run.findings = append(p.run.findings[:n], kept...)
+		kept := df.decorate((*p.out)[n:])
+		*p.out = append((*p.out)[:n], kept...)
 	}
 }
 

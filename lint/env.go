@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/composure-dev/composure/compose"
@@ -48,6 +49,10 @@ type Env struct {
 	// read (it did not load): values with variables are not checked, and
 	// undefined-variable stays silent.
 	VarsUnknown bool
+	// VarsKey is equal for environments whose Lookup answers the same
+	// (same env files, same process environment), so rules may share work
+	// between them; "" means unknown.
+	VarsKey string
 
 	run *runner
 }
@@ -215,6 +220,8 @@ type docIndex struct {
 }
 
 func (r *runner) index(d *compose.Document) *docIndex {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if ix, ok := r.idx[d.Name]; ok {
 		return ix
 	}
@@ -306,17 +313,22 @@ func FileEnv(name, dir string, d *compose.Document, lookup func(string) (string,
 			}
 		}
 	}
-	ix := entryIndex{}
+	ix := &entryIndex{m: map[*yaml.Node]map[string]compose.Entry{}}
 	e.Origin = func(path string) (Origin, bool) { return docOrigin(d, path, ix) }
 	return e
 }
 
 // entryIndex memoizes the entries of each mapping by key, so that looking
 // up the origins of every service of a large file stays linear.
-type entryIndex map[*yaml.Node]map[string]compose.Entry
+type entryIndex struct {
+	mu sync.Mutex
+	m  map[*yaml.Node]map[string]compose.Entry
+}
 
-func (ix entryIndex) get(d *compose.Document, m *yaml.Node, key string) (compose.Entry, bool) {
-	byKey, ok := ix[m]
+func (ix *entryIndex) get(d *compose.Document, m *yaml.Node, key string) (compose.Entry, bool) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	byKey, ok := ix.m[m]
 	if !ok {
 		es, err := d.Entries(m, d.ExpansionBudget())
 		if err != nil {
@@ -326,7 +338,7 @@ func (ix entryIndex) get(d *compose.Document, m *yaml.Node, key string) (compose
 		for _, e := range es {
 			byKey[e.Key.Value] = e
 		}
-		ix[m] = byKey
+		ix.m[m] = byKey
 	}
 	e, ok := byKey[key]
 	return e, ok
@@ -334,7 +346,7 @@ func (ix entryIndex) get(d *compose.Document, m *yaml.Node, key string) (compose
 
 // docOrigin finds path in d (or its nearest ancestor) and the alias sites
 // crossed on the way.
-func docOrigin(d *compose.Document, path string, ix entryIndex) (Origin, bool) {
+func docOrigin(d *compose.Document, path string, ix *entryIndex) (Origin, bool) {
 	parts := strings.Split(path, ".")
 	for len(parts) > 0 {
 		n, key, via, ok := lookupVia(d, parts, ix)
@@ -358,7 +370,7 @@ func docOrigin(d *compose.Document, path string, ix entryIndex) (Origin, bool) {
 
 // lookupVia is compose.Document.Lookup that also collects the alias nodes
 // crossed (values written as `*alias` and `<<: *alias` merge keys).
-func lookupVia(d *compose.Document, parts []string, ix entryIndex) (*yaml.Node, *yaml.Node, []*yaml.Node, bool) {
+func lookupVia(d *compose.Document, parts []string, ix *entryIndex) (*yaml.Node, *yaml.Node, []*yaml.Node, bool) {
 	if d.Root == nil {
 		return nil, nil, nil, false
 	}

@@ -8,8 +8,10 @@ package lint
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
@@ -98,6 +100,9 @@ type Pass struct {
 	options  map[string]any
 	env      *Env
 	run      *runner
+	// out collects the findings of this rule; each rule runs on its own
+	// goroutine with its own slice.
+	out *[]diag.Finding
 }
 
 // Option returns the configured option name of the rule, or def.
@@ -135,7 +140,7 @@ func (p *Pass) Report(f diag.Finding) {
 	if p.env != nil && p.env.Name != "" {
 		f.Envs = []string{p.env.Name}
 	}
-	p.run.findings = append(p.run.findings, f)
+	*p.out = append(*p.out, f)
 }
 
 // Reportf reports a finding of the rule's default severity at node n of d.
@@ -199,9 +204,11 @@ type Input struct {
 	Only []string
 }
 
+// runner holds what the rules of one run share: the position index of each
+// document, built on first use.
 type runner struct {
-	findings []diag.Finding
-	idx      map[string]*docIndex
+	mu  sync.Mutex
+	idx map[string]*docIndex
 }
 
 // Run lints in and returns the findings: ignore comments applied, findings
@@ -216,12 +223,18 @@ func Run(in Input) []diag.Finding {
 	for _, e := range in.Envs {
 		e.run = r
 	}
-	for _, rule := range rules {
+	// Each rule is an independent task with its own findings: rules keep
+	// state only for their own run, and everything they share (documents,
+	// merged trees, the position index) is read-only or locked. Tasks run on
+	// every CPU; the results are collected in rule order and sorted.
+	var tasks, dockerfileTasks []func()
+	results := make([][]diag.Finding, len(rules))
+	for i, rule := range rules {
 		m := rule.Meta()
 		if len(in.Only) > 0 && !slices.Contains(in.Only, m.ID) {
 			continue
 		}
-		p := &Pass{meta: m, run: r}
+		p := &Pass{meta: m, run: r, out: &results[i]}
 		enabled := !m.Optional
 		if in.Config != nil {
 			if s, ok := in.Config.Severity[m.ID]; ok {
@@ -241,23 +254,37 @@ func Run(in Input) []diag.Finding {
 		if !enabled {
 			continue
 		}
-		if m.Scope&ScopeFile != 0 {
-			for _, d := range files {
-				if d.Root != nil {
-					rule.VisitFile(p, d)
+		if m.Scope&ScopeDockerfile != 0 {
+			// The Dockerfile rules share lazily parsed instructions: they
+			// run one after the other, in one task.
+			dockerfileTasks = append(dockerfileTasks, func() { runDockerfileRule(rule, p, in.Dockerfiles) })
+		}
+		tasks = append(tasks, func() {
+			if m.Scope&ScopeFile != 0 {
+				for _, d := range files {
+					if d.Root != nil {
+						rule.VisitFile(p, d)
+					}
 				}
 			}
-		}
-		if m.Scope&ScopeEnv != 0 {
-			for _, e := range in.Envs {
-				ep := *p
-				ep.env = e
-				rule.VisitEnv(&ep, e)
+			if m.Scope&ScopeEnv != 0 {
+				for _, e := range in.Envs {
+					ep := *p
+					ep.env = e
+					rule.VisitEnv(&ep, e)
+				}
 			}
+		})
+	}
+	tasks = append(tasks, func() {
+		for _, t := range dockerfileTasks {
+			t()
 		}
-		if m.Scope&ScopeDockerfile != 0 {
-			runDockerfileRule(rule, p, in.Dockerfiles)
-		}
+	})
+	parallel(tasks)
+	var all []diag.Finding
+	for _, fs := range results {
+		all = append(all, fs...)
 	}
 	docs := map[string]*compose.Document{}
 	for _, d := range files {
@@ -268,7 +295,34 @@ func Run(in Input) []diag.Finding {
 			docs[d.Name] = d
 		}
 	}
-	return Postprocess(r.findings, docs)
+	return Postprocess(all, docs)
+}
+
+// parallel runs tasks on at most GOMAXPROCS goroutines and waits for them.
+func parallel(tasks []func()) {
+	n := min(runtime.GOMAXPROCS(0), len(tasks))
+	if n <= 1 {
+		for _, t := range tasks {
+			t()
+		}
+		return
+	}
+	next := make(chan func())
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range next {
+				t()
+			}
+		}()
+	}
+	for _, t := range tasks {
+		next <- t
+	}
+	close(next)
+	wg.Wait()
 }
 
 // Postprocess drops findings silenced by `# composure-ignore` comments,

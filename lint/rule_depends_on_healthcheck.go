@@ -15,14 +15,17 @@ import (
 // dependency to be ready (best practice 14): depends_on only orders container
 // start, unless the dependency has a healthcheck and the dependent asks for
 // `condition: service_healthy`, or the dependent waits for it itself.
-type DependsOnHealthcheck struct{ RuleBase }
+type DependsOnHealthcheck struct {
+	RuleBase
+	waitRE map[string][]*regexp.Regexp
+}
 
 var _ Rule = (*DependsOnHealthcheck)(nil)
 
 // NewDependsOnHealthcheck returns the depends-on-healthcheck rule.
 func NewDependsOnHealthcheck() *DependsOnHealthcheck {
-	return &DependsOnHealthcheck{RuleBase{Meta{ID: "depends-on-healthcheck", Summary: "depends_on that does not wait for the dependency to be ready",
-		Severity: diag.Warning, Scope: ScopeEnv, Fixable: true, Practice: 14}}}
+	return &DependsOnHealthcheck{RuleBase: RuleBase{Meta{ID: "depends-on-healthcheck", Summary: "depends_on that does not wait for the dependency to be ready",
+		Severity: diag.Warning, Scope: ScopeEnv, Fixable: true, Practice: 14}}, waitRE: map[string][]*regexp.Regexp{}}
 }
 
 // waiters are the commands that wait for a host:port or a service before
@@ -42,14 +45,22 @@ var waiters = []string{
 	`wait_for\w*\b[^;&|]*\b%s\b`,           // shell functions named wait_for...
 }
 
-// waits reports whether text (entrypoint + command + WAIT_HOSTS) waits for dep.
-func waits(text, dep string) bool {
+// waits reports whether text (entrypoint + command + WAIT_HOSTS) waits for
+// dep. The patterns for each dependency are compiled once per run.
+func (r *DependsOnHealthcheck) waits(text, dep string) bool {
 	if !strings.Contains(text, dep) {
 		return false
 	}
-	q := regexp.QuoteMeta(dep)
-	for _, w := range waiters {
-		if regexp.MustCompile(fmt.Sprintf(w, q)).MatchString(text) {
+	res, ok := r.waitRE[dep]
+	if !ok {
+		q := regexp.QuoteMeta(dep)
+		for _, w := range waiters {
+			res = append(res, regexp.MustCompile(fmt.Sprintf(w, q)))
+		}
+		r.waitRE[dep] = res
+	}
+	for _, re := range res {
+		if re.MatchString(text) {
 			return true
 		}
 	}
@@ -264,7 +275,7 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 		}
 		return
 	}
-	if waits(text, dep.name) {
+	if r.waits(text, dep.name) {
 		return
 	}
 	switch hc {

@@ -18,14 +18,19 @@ import (
 // Variables are found with compose-go's own template package, so escapes
 // (`$$`), defaults (`${VAR:-x}`, `${VAR-x}`) and nesting behave as in docker
 // compose.
-type UndefinedVariable struct{ RuleBase }
+type UndefinedVariable struct {
+	RuleBase
+	// seen holds the findings of each file checked with a set of variables
+	// (Env.VarsKey): another environment with both finds the same.
+	seen map[string][]diag.Finding
+}
 
 var _ Rule = (*UndefinedVariable)(nil)
 
 // NewUndefinedVariable returns the undefined-variable rule.
 func NewUndefinedVariable() *UndefinedVariable {
-	return &UndefinedVariable{RuleBase{Meta{ID: "undefined-variable", Summary: "variables used without a default and set nowhere",
-		Severity: diag.Warning, Scope: ScopeEnv}}}
+	return &UndefinedVariable{RuleBase: RuleBase{Meta{ID: "undefined-variable", Summary: "variables used without a default and set nowhere",
+		Severity: diag.Warning, Scope: ScopeEnv}}, seen: map[string][]diag.Finding{}}
 }
 
 // varNameRE extracts the name from `$NAME` or `${NAME...`.
@@ -85,6 +90,21 @@ func (r *UndefinedVariable) VisitEnv(p *Pass, e *Env) {
 		if d.Root == nil || !bytes.Contains(d.Src, []byte("$")) {
 			continue
 		}
+		key := ""
+		if e.VarsKey != "" {
+			key = d.Name + "\x00" + e.VarsKey
+			if fs, ok := r.seen[key]; ok {
+				for _, f := range fs {
+					p.Report(f)
+				}
+				continue
+			}
+		}
+		var found []diag.Finding
+		report := func(f diag.Finding) {
+			found = append(found, f)
+			p.Report(f)
+		}
 		var walk func(n *yaml.Node)
 		walk = func(n *yaml.Node) {
 			switch n.Kind {
@@ -92,7 +112,7 @@ func (r *UndefinedVariable) VisitEnv(p *Pass, e *Env) {
 				return
 			case yaml.ScalarNode:
 				if strings.Contains(n.Value, "$") {
-					r.scalar(p, d, n, lookup)
+					r.scalar(p, d, n, lookup, report)
 				}
 				return
 			}
@@ -103,10 +123,13 @@ func (r *UndefinedVariable) VisitEnv(p *Pass, e *Env) {
 		for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
 			walk(root)
 		}
+		if key != "" {
+			r.seen[key] = found
+		}
 	}
 }
 
-func (r *UndefinedVariable) scalar(p *Pass, d *compose.Document, n *yaml.Node, lookup func(string) (string, bool)) {
+func (r *UndefinedVariable) scalar(p *Pass, d *compose.Document, n *yaml.Node, lookup func(string) (string, bool), report func(diag.Finding)) {
 	start, end := NodeRange(d, n)
 	from := start
 	for _, mv := range missingVars(n.Value, lookup) {
@@ -118,11 +141,11 @@ func (r *UndefinedVariable) scalar(p *Pass, d *compose.Document, n *yaml.Node, l
 			from += i + len(mv.text)
 		}
 		if mv.required {
-			p.Report(diag.Finding{Severity: diag.Error, Span: sp,
+			report(diag.Finding{Severity: diag.Error, Span: sp,
 				Message: fmt.Sprintf("variable %q is required (%s) but not set: docker compose refuses to load; set it in .env or the environment", mv.name, mv.text)})
 			continue
 		}
-		p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp,
+		report(diag.Finding{Severity: p.meta.Severity, Span: sp,
 			Message: fmt.Sprintf("variable %q is not set and has no default: docker compose uses an empty string; set it in .env or write ${%s:-default}", mv.name, mv.name)})
 	}
 }

@@ -32,6 +32,7 @@ func (a *app) lintCommand() *cli.Command {
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + strings.Join(diag.Formats(), ", ")},
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding has this `SEVERITY` or higher: error, warning, info"},
 			&cli.StringSliceFlag{Name: "rule", Usage: "run only this rule `ID` (repeatable)"},
+			&cli.BoolFlag{Name: "strict", Usage: "also load every environment through compose-go as docker compose config does, and report what it rejects (slower)"},
 			&cli.BoolFlag{Name: "fix", Usage: "apply the safe fixes to the files"},
 			&cli.BoolFlag{Name: "diff", Usage: "with --fix: print the changes as a unified diff, write nothing"},
 			&cli.BoolFlag{Name: "no-color", Usage: "no colours in text output (NO_COLOR also works)"},
@@ -69,7 +70,7 @@ func (a *app) lint(c *cli.Context) error {
 	}
 	envArgs, dfArgs := splitDockerfileArgs(c.Args().Slice())
 	po := a.projectOptions(c)
-	proj, err := loadLintTargets(po, envArgs, dfArgs)
+	proj, err := loadLintTargets(po, envArgs, dfArgs, c.Bool("strict"))
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
@@ -207,7 +208,7 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
 		fmt.Fprintf(a.stderr, "composure: applied %d %s to %d %s\n", n, plural(n, "fix", "fixes"), len(names), plural(len(names), "file", "files"))
 		// Reload every environment: the fixed project must still load.
 		if len(names) > 0 {
-			p2, err := loadLintTargets(proj.opts, proj.envNames, proj.dockerfileArgs)
+			p2, err := loadLintTargets(proj.opts, proj.envNames, proj.dockerfileArgs, proj.strict)
 			if err != nil || len(p2.loadErrors) > 0 {
 				fmt.Fprintf(a.stderr, "composure: the project no longer loads after fixing: %v\n", errOr(err, p2))
 				return silentExit(exitFailure)
@@ -238,6 +239,7 @@ func plural(n int, one, many string) string {
 type lintProject struct {
 	dir        string
 	opts       envs.Options
+	strict     bool
 	explicit   []string
 	envNames   []string
 	files      []*compose.Document
@@ -253,12 +255,12 @@ type lintProject struct {
 
 // loadLintProject loads the project and the environments named in
 // envNames (all when empty); see lint.LoadProject.
-func loadLintProject(po envs.Options, envNames []string) (*lintProject, error) {
-	lp, err := lint.LoadProject(context.Background(), po, envNames)
+func loadLintProject(po envs.Options, envNames []string, strict bool) (*lintProject, error) {
+	lp, err := lint.LoadProject(context.Background(), po, envNames, lint.LoadOptions{Strict: strict})
 	if err != nil {
 		return nil, err
 	}
-	p := &lintProject{dir: lp.Dir, opts: po, explicit: po.Files, envNames: envNames,
+	p := &lintProject{dir: lp.Dir, opts: po, strict: strict, explicit: po.Files, envNames: envNames,
 		files: lp.Files, envs: lp.Envs, loadErrors: lp.LoadErrors, config: lp.Config}
 	if lp.Project.Config != nil {
 		p.configName = lp.Project.Config.Doc.Name

@@ -73,7 +73,7 @@ func (a *app) lintDirs(c *cli.Context, dirs, only []string, format string, failO
 					results[i].panicked = r
 				}
 			}()
-			results[i] = a.lintOneDir(dir, only)
+			results[i] = a.lintOneDir(dir, only, c.Bool("strict"))
 		}()
 	}
 	wg.Wait()
@@ -122,12 +122,12 @@ func (a *app) lintDirs(c *cli.Context, dirs, only []string, format string, failO
 }
 
 // lintOneDir lints the project in dir, naming its files DIR/FILE.
-func (a *app) lintOneDir(dir string, only []string) lintedDir {
+func (a *app) lintOneDir(dir string, only []string, strict bool) lintedDir {
 	po := envs.Options{Dir: dir, Getenv: a.getenv}
 	if a.environ != nil {
 		po.Environ = a.environ()
 	}
-	proj, err := loadLintProject(po, nil)
+	proj, err := loadLintProject(po, nil, strict)
 	if err != nil {
 		return lintedDir{err: err}
 	}

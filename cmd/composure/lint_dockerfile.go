@@ -46,7 +46,7 @@ func splitDockerfileArgs(args []string) (envs, dockerfiles []string) {
 // in dir with the Dockerfiles its environments build, plus the Dockerfiles
 // named on the command line. With only Dockerfiles named (no environment,
 // no -f), only those are linted and no compose file is needed.
-func loadLintTargets(po envs.Options, envNames, dockerfiles []string) (*lintProject, error) {
+func loadLintTargets(po envs.Options, envNames, dockerfiles []string, strict bool) (*lintProject, error) {
 	var p *lintProject
 	if len(dockerfiles) > 0 && len(envNames) == 0 && len(po.Files) == 0 {
 		dir := po.Dir
@@ -63,7 +63,7 @@ func loadLintTargets(po envs.Options, envNames, dockerfiles []string) (*lintProj
 		}
 	} else {
 		var err error
-		if p, err = loadLintProject(po, envNames); err != nil {
+		if p, err = loadLintProject(po, envNames, strict); err != nil {
 			return nil, err
 		}
 		found, errs := lint.DiscoverDockerfiles(p.envs)
