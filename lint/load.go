@@ -3,7 +3,6 @@ package lint
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -234,16 +233,30 @@ func variables(dir string, envFiles []string, po envs.Options) func(string) (str
 				envFiles = append(envFiles, f)
 			}
 		} else if v, _ := getenv("COMPOSE_DISABLE_ENV_FILE"); v != "true" && v != "1" {
-			f := filepath.Join(dir, ".env")
-			if st, err := os.Stat(f); err == nil && !st.IsDir() {
-				envFiles = []string{f}
-			}
+			envFiles = []string{filepath.Join(dir, ".env")}
 		}
 	}
+	// Each env file is read bounded and only when it is a regular file (a
+	// FIFO or /dev/zero would hang a plain read); later files win, and a
+	// file may use the variables set before it.
 	file := map[string]string{}
-	if len(envFiles) > 0 {
-		if m, err := dotenv.GetEnvFromFile(proc, envFiles); err == nil {
-			file = m
+	for _, f := range envFiles {
+		src, err := compose.ReadBounded(f)
+		if err != nil {
+			continue // envs.Load (--strict) reports unreadable env files
+		}
+		m, err := dotenv.UnmarshalBytesWithLookup(src, func(k string) (string, bool) {
+			if v, ok := getenv(k); ok {
+				return v, true
+			}
+			v, ok := file[k]
+			return v, ok
+		})
+		if err != nil {
+			continue
+		}
+		for k, v := range m {
+			file[k] = v
 		}
 	}
 	return func(k string) (string, bool) {

@@ -55,7 +55,7 @@ func TestLintExitCodes(t *testing.T) {
 		{"ignore comment", map[string]string{"compose.yaml": "version: '3' # composure-ignore obsolete-version: legacy tooling\n" + cleanCompose}, []string{"--fail-on", "info"}, 0, ""},
 		{"config turns a rule off", map[string]string{"compose.yaml": flawedCompose, "composure.yaml": "rules:\n  restart-policy: off\n"}, nil, 0, "[unquoted-port]"},
 		{"config raises a severity", map[string]string{"compose.yaml": "version: '3'\n" + cleanCompose, "composure.yaml": "rules:\n  obsolete-version: error\n"}, nil, 1, "error: the top-level"},
-		{"config with options", map[string]string{"compose.yaml": "services:\n  a: {image: \"x:1\", restart: always, user: app, init: true}\n  b: {image: \"x:1\", restart: always, user: app, init: true}\n", "composure.yaml": "rules:\n  duplicate-service: {severity: error, min-shared: 3}\n"}, nil, 1, "[duplicate-service]"},
+		{"config with options", map[string]string{"compose.yaml": "services:\n  a:\n    image: x:1\n    restart: always\n    user: app\n    init: true\n  b:\n    image: x:1\n    restart: always\n    user: app\n    init: true\n", "composure.yaml": "rules:\n  duplicate-service: {severity: error, min-shared: 3}\n"}, nil, 1, "[duplicate-service]"},
 		{"config with unknown rule", map[string]string{"compose.yaml": cleanCompose, "composure.yaml": "rules:\n  restart-polcy: off\n"}, nil, 2, ""},
 	}
 	for _, tt := range tests {
