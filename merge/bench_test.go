@@ -109,14 +109,7 @@ func BenchmarkMerge(b *testing.B) {
 				mergeAll(b, base, override, prod, admin)
 			}
 		})
-		// As a run of composure does: one cache for all environments.
-		b.Run(fmt.Sprint(n, "/cached"), func(b *testing.B) {
-			base, override, prod, admin := genDocs(b, n)
-			b.ResetTimer()
-			for b.Loop() {
-				mergeAll(b, base, override, prod, admin, WithCache(NewCache()))
-			}
-		})
+
 	}
 }
 

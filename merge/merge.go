@@ -191,48 +191,14 @@ type Option func(*options)
 type options struct {
 	extends bool
 	include bool
-	cache   *Cache
 }
 
-// WithCache shares the decoding of each document between Merge calls (the
-// base file of every environment is decoded once per run).
-func WithCache(c *Cache) Option { return func(o *options) { o.cache = c } }
-
-// Cache holds documents decoded for merging. It is safe for concurrent use.
-type Cache struct {
-	mu   sync.Mutex
-	docs map[*yaml.Node]*decoded
-}
-
-// NewCache returns an empty Cache.
-func NewCache() *Cache { return &Cache{docs: map[*yaml.Node]*decoded{}} }
-
-// decoded is one YAML document decoded, never merged into: Merge works on
-// clones.
-type decoded struct {
-	x      *val
-	resets [][]string
-}
-
-// decode decodes root of d, through the cache when there is one.
+// decode decodes root of d.
 func (o *options) decode(d *compose.Document, root *yaml.Node, budget *compose.Budget) (*val, [][]string, error) {
-	if o.cache != nil {
-		o.cache.mu.Lock()
-		e, ok := o.cache.docs[root]
-		o.cache.mu.Unlock()
-		if ok {
-			return e.x.clone(), e.resets, nil
-		}
-	}
 	dc := &decoder{d: d, budget: budget}
 	x, _, err := dc.decode(root, nil, nil, nil)
 	if err != nil {
 		return nil, nil, err
-	}
-	if o.cache != nil {
-		o.cache.mu.Lock()
-		o.cache.docs[root] = &decoded{x: x.clone(), resets: dc.resets}
-		o.cache.mu.Unlock()
 	}
 	return x, dc.resets, nil
 }
