@@ -330,8 +330,10 @@ func readKnown(t *testing.T) map[string]knownDiff {
 func writeKnown(t *testing.T, got map[string]string, known map[string]knownDiff) {
 	var b strings.Builder
 	b.WriteString("# Environments where merge (canonicalized) and compose-go's LoadModelWithContext\n")
-	b.WriteString("# disagree, and why. Checked by TestDifferential; `go test ./merge -run Differential -update`\n")
-	b.WriteString("# rewrites the outcomes and keeps the reasons.\n")
+	b.WriteString("# disagree, and why. Both sides skip interpolation, validation, normalization and\n")
+	b.WriteString("# default values and resolve no paths; extends and include are on. Checked by\n")
+	b.WriteString("# TestDifferential; `go test ./merge -run Differential -update` rewrites the\n")
+	b.WriteString("# outcomes and keeps the reasons.\n")
 	for _, name := range sortedMapKeys(got) {
 		reason := known[name].reason
 		if reason == "" {
