@@ -147,19 +147,20 @@ func (mg *merger) extendsFile(from *compose.Document, name string) (*extendsScop
 	if err != nil {
 		return nil, err
 	}
-	sub := &merger{opts: options{extends: false}, extendsCache: mg.extendsCache, workDir: mg.workDir}
+	// compose-go loads an extended file with SkipExtends and SkipInclude,
+	// interpolated like the rest.
+	sub := &merger{opts: options{interpolate: mg.opts.interpolate}, extendsCache: mg.extendsCache, workDir: mg.workDir}
 	acc := &val{kind: kMap, m: map[string]*val{}}
 	var resets [][]string
 	if d.Root != nil {
-		dc := &decoder{d: d, budget: d.ExpansionBudget()}
-		x, _, err := dc.decode(d.Root, nil, nil, nil)
+		x, rs, err := sub.opts.decode(d, d.Root, d.ExpansionBudget())
 		if err != nil {
 			return nil, err
 		}
-		if err := sub.file(acc, x, d, dc.resets); err != nil {
+		if err := sub.file(acc, x, d, rs); err != nil {
 			return nil, err
 		}
-		resets = dc.resets
+		resets = rs
 	}
 	// compose-go loads the file through its whole pipeline, canonical form
 	// included, then resolves its relative paths against its directory.

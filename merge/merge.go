@@ -19,6 +19,7 @@ import (
 	"sync"
 	"unsafe"
 
+	interp "github.com/compose-spec/compose-go/v2/interpolation"
 	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
@@ -189,8 +190,9 @@ func child(x *val, seg string) *val {
 type Option func(*options)
 
 type options struct {
-	extends bool
-	include bool
+	extends     bool
+	include     bool
+	interpolate *interp.Options
 }
 
 // decode decodes root of d.
@@ -200,7 +202,8 @@ func (o *options) decode(d *compose.Document, root *yaml.Node, budget *compose.B
 	if err != nil {
 		return nil, nil, err
 	}
-	return x, dc.resets, nil
+	x, err = o.interpolated(x, d.Name)
+	return x, dc.resets, err
 }
 
 // WithoutInclude leaves `include` unresolved, as compose-go's SkipInclude.
