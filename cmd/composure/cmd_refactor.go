@@ -16,7 +16,6 @@ import (
 	"github.com/google/renameio/v2"
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v2"
-	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/dupes"
@@ -292,19 +291,4 @@ func (a *app) proveRefactor(ctx context.Context, c *cli.Context, p *envs.Project
 		p, list = alone, alone.Envs
 	}
 	return refactor.Prove(ctx, p, list, r)
-}
-
-// decodeAll expands d's documents within its expansion budget, to refuse an
-// alias bomb.
-func decodeAll(d *compose.Document) error {
-	b := d.ExpansionBudget()
-	for _, top := range append([]*yaml.Node{d.Root}, d.Extra...) {
-		if top == nil {
-			continue
-		}
-		if _, err := d.Decode(top, b); err != nil {
-			return err
-		}
-	}
-	return nil
 }
