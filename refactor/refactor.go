@@ -188,6 +188,7 @@ func rewrite(d *compose.Document, groups []dupes.Group, opts Options) (*Result, 
 			res.Added = append(res.Added, "x-"+ch.Name)
 		case dupes.Extend:
 			ch.Name = g.Anchor
+			ch.Style = StyleExtension // the entries go to the existing x- block
 			rw.extend(g)
 			res.Added = append(res.Added, rw.rootKeyOf(g.AnchorNode))
 		case dupes.Reuse:
