@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -348,7 +349,7 @@ func trimContinuation(line string, esc rune) (string, bool) {
 // to its line and column.
 func (f *File) instruction(n *parser.Node) *Instruction {
 	ins := &Instruction{Keyword: n.Value, Cmd: strings.ToLower(n.Value), Flags: n.Flags, LastLine: n.EndLine, JSON: n.Attributes["json"]}
-	var t Text
+	var tb textBuilder
 	line := n.StartLine
 	first := true
 	last := line
@@ -370,7 +371,7 @@ func (f *File) instruction(n *parser.Node) *Instruction {
 		}
 		last = line
 		text, joined := trimContinuation(text, f.Escape)
-		t.add(text, diag.Pos{Line: line, Col: col})
+		tb.add(text, diag.Pos{Line: line, Col: col})
 		first = false
 		if !joined {
 			break
@@ -379,6 +380,7 @@ func (f *File) instruction(n *parser.Node) *Instruction {
 	lastText := f.LineText(last)
 	ins.End = diag.Pos{Line: last, Col: utf8.RuneCountInString(lastText) + 1}
 	ins.EndOff = f.lines[last-1] + len(lastText)
+	t := tb.text()
 	// Cut the keyword and the flags.
 	off := len(n.Value)
 	s := t.S
@@ -404,7 +406,7 @@ func (f *File) instruction(n *parser.Node) *Instruction {
 	// terminator line.
 	hl := last + 1
 	for _, h := range n.Heredocs {
-		var b Text
+		var b textBuilder
 		for ; hl <= len(f.lines); hl++ {
 			raw := f.LineText(hl)
 			term := raw
@@ -417,7 +419,7 @@ func (f *File) instruction(n *parser.Node) *Instruction {
 			}
 			b.add(raw+"\n", diag.Pos{Line: hl, Col: 1})
 		}
-		ins.Heredocs = append(ins.Heredocs, Heredoc{Name: h.Name, Expand: h.Expand, Body: b})
+		ins.Heredocs = append(ins.Heredocs, Heredoc{Name: h.Name, Expand: h.Expand, Body: b.text()})
 	}
 	return ins
 }
@@ -435,23 +437,27 @@ type mark struct {
 	pos diag.Pos
 }
 
-func (t *Text) add(s string, at diag.Pos) {
-	t.marks = append(t.marks, mark{off: len(t.S), pos: at})
-	t.S += s
+// textBuilder assembles a Text piece by piece in linear time.
+type textBuilder struct {
+	b     strings.Builder
+	marks []mark
 }
+
+func (tb *textBuilder) add(s string, at diag.Pos) {
+	tb.marks = append(tb.marks, mark{off: tb.b.Len(), pos: at})
+	tb.b.WriteString(s)
+}
+
+func (tb *textBuilder) text() Text { return Text{S: tb.b.String(), marks: tb.marks} }
 
 // Pos returns the source position of byte offset off of t.S.
 func (t Text) Pos(off int) diag.Pos {
 	if len(t.marks) == 0 {
 		return diag.Pos{}
 	}
-	m := t.marks[0]
-	for _, x := range t.marks[1:] {
-		if x.off > off {
-			break
-		}
-		m = x
-	}
+	// the last mark at or before off
+	i := sort.Search(len(t.marks), func(i int) bool { return t.marks[i].off > off }) - 1
+	m := t.marks[max(i, 0)]
 	if off > len(t.S) {
 		off = len(t.S)
 	}

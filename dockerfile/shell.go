@@ -232,12 +232,12 @@ func Commands(script string) []SimpleCommand {
 			i = j
 		case c == '`':
 			begin(i)
-			j := strings.IndexByte(s[i+1:], '`')
-			if j < 0 {
-				j = len(s) - i - 1
+			end := len(s) // unterminated: to the end
+			if j := strings.IndexByte(s[i+1:], '`'); j >= 0 {
+				end = i + 2 + j
 			}
-			val.WriteString(s[i : i+2+j])
-			i += j + 1
+			val.WriteString(s[i:end])
+			i = end - 1
 		default:
 			begin(i)
 			val.WriteByte(c)

@@ -315,3 +315,25 @@ func TestDockerfileShellcheckPositions(t *testing.T) {
 		t.Errorf("dialects %v, want sh for the first RUN, bash for the heredoc body, none for pwsh", c.shells)
 	}
 }
+
+// TestDockerfileIgnore checks `# composure-ignore` in a Dockerfile: above an
+// instruction it silences the rule anywhere in that instruction; other
+// rules and other instructions still report.
+func TestDockerfileIgnore(t *testing.T) {
+	src := "# composure-ignore dockerfile-from-pinned, dockerfile-root-user: a throwaway image\nFROM python:3\n" +
+		"# composure-ignore dockerfile-unpinned-dependencies: tools for the CI job\nRUN pip install --no-cache-dir \\\n    black ruff\n" +
+		"RUN pip install --no-cache-dir mypy\n"
+	path := filepath.Join(t.TempDir(), "Dockerfile")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := lintDockerfileWith(t, path, false)
+	var got []string
+	for _, f := range fs {
+		got = append(got, fmt.Sprintf("%d:%s", f.Span.Start.Line, f.Rule))
+	}
+	want := "2:dockerfile-slim-base 6:dockerfile-run-chain 6:dockerfile-unpinned-dependencies"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
+	}
+}

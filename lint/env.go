@@ -59,6 +59,43 @@ func (e *Env) Tree() map[string]any {
 // ServiceNames returns the names of the services, sorted.
 func (e *Env) ServiceNames() []string { return sortedKeys(e.Services) }
 
+// ServicesInOrder returns the service names in the order they are written:
+// by the file and position of their definition (unknown origins last, by
+// name). Findings about the second of two services then point at the one
+// written later.
+func (e *Env) ServicesInOrder() []string {
+	names := e.ServiceNames()
+	if e.Origin == nil {
+		return names
+	}
+	fileIdx := map[string]int{}
+	for i, d := range e.Docs {
+		fileIdx[d.Name] = i
+	}
+	type key struct{ f, line, col int }
+	keys := make(map[string]key, len(names))
+	for _, n := range names {
+		k := key{len(e.Docs), 0, 0}
+		if o, ok := e.Origin("services." + n); ok {
+			if i, ok := fileIdx[o.File]; ok {
+				k = key{i, o.Line, o.Col}
+			}
+		}
+		keys[n] = k
+	}
+	slices.SortStableFunc(names, func(a, b string) int {
+		ka, kb := keys[a], keys[b]
+		if ka.f != kb.f {
+			return ka.f - kb.f
+		}
+		if ka.line != kb.line {
+			return ka.line - kb.line
+		}
+		return ka.col - kb.col
+	})
+	return names
+}
+
 // Service returns the effective config of service name.
 func (e *Env) Service(name string) map[string]any {
 	m, _ := e.Services[name].(map[string]any)

@@ -21,10 +21,12 @@ func (a *app) lintCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "lint",
 		Usage:     "check compose files and every environment they make up",
-		ArgsUsage: "[ENV...] | DIR...",
+		ArgsUsage: "[ENV...] [path/to/Dockerfile...] | DIR...",
 		Description: "Lints each compose file as written and the effective config of each environment (default: all),\n" +
-			"reporting where each offending value was set. See `composure rules` for the rules.\n" +
-			"Given project directories instead of environments, lints them all (--jobs at once) in one report.",
+			"reporting where each offending value was set, and the Dockerfile of every local build. Dockerfiles named\n" +
+			"as arguments are linted too (alone, with no compose file needed, when no ENV is named).\n" +
+			"Given project directories instead of environments, lints them all (--jobs at once) in one report.\n" +
+			"composure executes nothing, unless --shellcheck asks for ShellCheck on RUN scripts. See `composure rules` for the rules.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + strings.Join(diag.Formats(), ", ")},
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding has this `SEVERITY` or higher: error, warning, info"},

@@ -6,14 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
-	"github.com/google/renameio/v2"
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v2"
 
@@ -33,8 +31,6 @@ func (a *app) refactorCommand() *cli.Command {
 			"environment that includes the file is loaded before and after, as `composure config` loads it,\n" +
 			"and must come out identical.",
 		Flags: []cli.Flag{
-			// also after the command, as lint takes it (`composure refactor -C DIR`)
-			&cli.StringFlag{Name: "project-directory", Aliases: []string{"C"}, Usage: "project `DIR` (same as the global -C)"},
 			&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "write the refactored files (atomically, file mode kept)"},
 			&cli.BoolFlag{Name: "check", Usage: "exit 1 when a refactor is possible, write nothing (for CI)"},
 			&cli.StringFlag{Name: "format", Value: "diff", Usage: "output: `diff` or json (the groups)"},
@@ -178,7 +174,7 @@ func (a *app) refactor(c *cli.Context) error {
 		if r.Changed() {
 			switch {
 			case c.Bool("write"):
-				if err := writeFileAtomic(d.Path, r.After); err != nil {
+				if err := writeAtomic(d.Path, r.After); err != nil {
 					return withCode(exitFailure, fmt.Errorf("writing %s: %w", name, err))
 				}
 				rf.Written = true
@@ -202,8 +198,16 @@ func (a *app) refactor(c *cli.Context) error {
 		for _, m := range g.Members {
 			rg.Files = append(rg.Files, m.Doc.Name)
 		}
-		first := g.Members[0]
-		rg.Suggestion = fmt.Sprintf("extends: {file: %s, service: %s}", filepath.ToSlash(first.Doc.Name), first.Name)
+		// extends' file is relative to the file that extends: say it as the
+		// second member would write it.
+		first, other := g.Members[0], g.Members[1]
+		target := first.Doc.Name
+		if first.Doc.Path != "" && other.Doc.Path != "" {
+			if r, err := filepath.Rel(filepath.Dir(other.Doc.Path), first.Doc.Path); err == nil {
+				target = r
+			}
+		}
+		rg.Suggestion = fmt.Sprintf("extends: {file: %s, service: %s}", filepath.ToSlash(target), first.Name)
 		across = append(across, rg)
 		if format == "diff" {
 			var where []string
@@ -246,22 +250,9 @@ func (a *app) refactor(c *cli.Context) error {
 // anchorNameRE is what yaml.v3 scans as an anchor name.
 var anchorNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
-// writeFileAtomic replaces the file at path (through symlinks) with data: a
-// temporary file in the same directory, fsync, rename; the mode is kept.
-func writeFileAtomic(path string, data []byte) error {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	return renameio.WriteFile(path, data, st.Mode().Perm(), renameio.WithStaticPermissions(st.Mode().Perm()))
-}
-
-// refactorProject discovers the project: from the project flags (-C given
-// before or after the command, -f, -p, --env-file, --profile), else, given
-// FILE arguments, in the first file's directory.
+// refactorProject discovers the project: from the project flags (-C, -f,
+// -p, --env-file, --profile, before or after the command), else, given FILE
+// arguments, in the first file's directory.
 func (a *app) refactorProject(c *cli.Context) (*envs.Project, error) {
 	opts := a.projectOptions(c)
 	if opts.Dir == "" && len(opts.Files) == 0 && c.NArg() > 0 {
@@ -277,8 +268,7 @@ func (a *app) proveRefactor(ctx context.Context, c *cli.Context, p *envs.Project
 	list := refactor.Including(p, r.Doc.Path)
 	if len(list) == 0 {
 		opts := a.projectOptions(c)
-		opts.Dir = p.Dir
-		opts.Files = []string{r.Doc.Path}
+		opts.Dir, opts.Files = p.Dir, []string{r.Doc.Path}
 		alone, err := envs.Discover(opts)
 		if err != nil {
 			return err
