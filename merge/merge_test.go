@@ -471,3 +471,25 @@ func TestMergeWithInterpolation(t *testing.T) {
 		t.Errorf("without interpolation %d ports, want 2", n)
 	}
 }
+
+func TestMergeWithoutExtendsOrInclude(t *testing.T) {
+	src := "services:\n  base:\n    image: app\n  web:\n    extends: base\n"
+	r, err := Merge(parseDocs(t, src), WithoutExtends())
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := r.Tree["services"].(map[string]any)["web"].(map[string]any)
+	if _, ok := web["image"]; ok {
+		t.Error("WithoutExtends resolved extends")
+	}
+	if web["extends"] != "base" {
+		t.Errorf("extends = %#v, want it left as written", web["extends"])
+	}
+	r, err = Merge(parseDocs(t, "include: [other.yaml]\nservices:\n  a:\n    image: x\n"), WithoutInclude())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.Tree["include"]; !ok {
+		t.Error("WithoutInclude dropped include (compose-go's SkipInclude keeps it)")
+	}
+}
