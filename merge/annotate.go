@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -152,7 +153,7 @@ func AnnotateYAML(src []byte, describe func(path string) (string, bool)) ([]byte
 		if !ok || text == "" {
 			continue
 		}
-		if !slicesContains(comments[v.line], text) {
+		if !slices.Contains(comments[v.line], text) {
 			comments[v.line] = append(comments[v.line], text)
 		}
 	}
@@ -172,15 +173,6 @@ func AnnotateYAML(src []byte, describe func(path string) (string, bool)) ([]byte
 		out.Write(l[len(body):])
 	}
 	return out.Bytes(), nil
-}
-
-func slicesContains(s []string, v string) bool {
-	for _, e := range s {
-		if e == v {
-			return true
-		}
-	}
-	return false
 }
 
 // OriginsKey is the top-level key AnnotateJSON adds.

@@ -2,6 +2,7 @@ package merge
 
 import (
 	"path/filepath"
+	"slices"
 
 	"github.com/compose-spec/compose-go/v2/paths"
 	"github.com/compose-spec/compose-go/v2/transform"
@@ -217,6 +218,6 @@ func sortedKeys(m map[string]*val) []string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sortStringsPlain(keys)
+	slices.Sort(keys)
 	return keys
 }

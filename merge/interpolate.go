@@ -28,7 +28,7 @@ func WithInterpolation(lookup func(name string) (string, bool)) Option {
 	}
 }
 
-// interpolate substitutes variables in x, keeping its origins.
+// interpolated substitutes variables in x, keeping its origins.
 func (o *options) interpolated(x *val, file string) (*val, error) {
 	if o.interpolate == nil || x.kind != kMap {
 		return x, nil

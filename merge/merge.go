@@ -572,7 +572,7 @@ func convertIntoSequence(x *val) []*val {
 				seq = append(seq, scalar(fmt.Sprintf("%s=%v", k, v.plain()), v.at))
 			}
 		}
-		sortStrings(seq)
+		sortVals(seq)
 		return seq
 	case kSeq:
 		return x.s
@@ -582,22 +582,6 @@ func convertIntoSequence(x *val) []*val {
 		}
 	}
 	return nil
-}
-
-func sortStringsPlain(s []string) { slices.Sort(s) }
-
-func sortStrings(seq []*val) {
-	// insertion sort for the short lists of real files; fall back to a
-	// proper sort when long.
-	if len(seq) > 32 {
-		sortVals(seq)
-		return
-	}
-	for i := 1; i < len(seq); i++ {
-		for j := i; j > 0 && seq[j].v.(string) < seq[j-1].v.(string); j-- {
-			seq[j], seq[j-1] = seq[j-1], seq[j]
-		}
-	}
 }
 
 // appendWithoutDuplicates is override.appendWithoutDuplicates.
