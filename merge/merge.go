@@ -62,8 +62,10 @@ func (o Origin) String() string {
 type Result struct {
 	// Tree is the merged model in compose-go's shape (override.Merge and
 	// EnforceUnicity applied file after file, depends_on, networks, models
-	// and build converted to their mapping forms). Other canonical forms
-	// (long port and volume syntax, ...) are left to the printer.
+	// and build converted to their mapping forms), values as written unless
+	// WithInterpolation. Other canonical forms (long port and volume
+	// syntax, ...) are left to the printer: transform.Canonical of Tree is
+	// compose-go's merged model (TestDifferential).
 	Tree map[string]any
 	// root is the merged tree with the origin of every value; Origin and
 	// Describe walk it, Origins indexes it on first use.
