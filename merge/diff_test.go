@@ -266,9 +266,15 @@ func TestDifferential(t *testing.T) {
 	known := readKnown(t)
 	shared, _ := filepath.Abs(sharedDir(t))
 	pkg, _ := os.Getwd()
-	var tally struct{ equal, different, bothErr, onlyMerge, onlyComposeGo int }
+	type counts struct{ n, equal, different, bothErr, onlyMerge, onlyComposeGo int }
+	var tallies [2]counts // raw, interpolated
 	got := map[string]string{}
 	for _, env := range envs {
+		tally := &tallies[0]
+		if env.interpolate {
+			tally = &tallies[1]
+		}
+		tally.n++
 		want, werr := composeGoModel(env)
 		_, have, herr := mergeModel(env)
 		var outcome string
@@ -291,8 +297,11 @@ func TestDifferential(t *testing.T) {
 			got[env.name] = outcome
 		}
 	}
-	t.Logf("differential over %d environments: %d equal, %d different, %d both fail, %d only merge fails, %d only compose-go fails",
-		len(envs), tally.equal, tally.different, tally.bothErr, tally.onlyMerge, tally.onlyComposeGo)
+	for i, mode := range []string{"raw", "interpolated"} {
+		c := tallies[i]
+		t.Logf("differential, %s: %d environments: %d equal, %d different, %d both fail, %d only merge fails, %d only compose-go fails",
+			mode, c.n, c.equal, c.different, c.bothErr, c.onlyMerge, c.onlyComposeGo)
+	}
 	if *update {
 		writeKnown(t, got, known)
 		return
