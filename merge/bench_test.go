@@ -100,13 +100,26 @@ func mergeAll(tb testing.TB, base, override, prod, admin *compose.Document, opts
 
 // BenchmarkMerge merges all four environments (base+override, base+prod,
 // base+admin, base) of generated projects; parsing is done beforehand.
+// The /all variants also build each Result's Tree and Origins index (the
+// plain map and the path index that Merge leaves to first use).
 func BenchmarkMerge(b *testing.B) {
 	for _, n := range []int{100, 1000, 10000} {
+		base, override, prod, admin := genDocs(b, n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			base, override, prod, admin := genDocs(b, n)
-			b.ResetTimer()
 			for b.Loop() {
 				mergeAll(b, base, override, prod, admin)
+			}
+		})
+		b.Run(fmt.Sprint(n, "/all"), func(b *testing.B) {
+			for b.Loop() {
+				for _, env := range [][]*compose.Document{{base, override}, {base, prod}, {base, admin}, {base}} {
+					r, err := Merge(env)
+					if err != nil {
+						b.Fatal(err)
+					}
+					_ = r.Tree()
+					_ = r.Origins()
+				}
 			}
 		})
 	}

@@ -156,7 +156,7 @@ func mergeModel(env environment) (*Result, map[string]any, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := canonical(r.Tree, !env.interpolate, vars)
+	m, err := canonical(r.Tree(), !env.interpolate, vars)
 	return r, m, err
 }
 

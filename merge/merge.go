@@ -58,21 +58,30 @@ func (o Origin) String() string {
 	return b.String()
 }
 
-// Result is a merged environment.
+// Result is a merged environment. Its tree and origin index are built on
+// first use: config --origin, lint and diff ask for a few paths (Origin,
+// Describe), which a walk of the merged values answers; building the plain
+// tree and indexing every path cost more than the merge itself.
 type Result struct {
-	// Tree is the merged model in compose-go's shape (override.Merge and
-	// EnforceUnicity applied file after file, depends_on, networks, models
-	// and build converted to their mapping forms), values as written unless
-	// WithInterpolation. Other canonical forms (long port and volume
-	// syntax, ...) are left to the printer: transform.Canonical of Tree is
-	// compose-go's merged model (TestDifferential).
-	Tree map[string]any
-	// root is the merged tree with the origin of every value; Origin and
-	// Describe walk it, Origins indexes it on first use.
-	root    *val
-	once    sync.Once
-	origins map[string]Origin
-	paths   arena
+	// root is the merged tree with the origin of every value.
+	root     *val
+	treeOnce sync.Once
+	tree     map[string]any
+	once     sync.Once
+	origins  map[string]Origin
+	paths    arena
+}
+
+// Tree is the merged model in compose-go's shape (override.Merge and
+// EnforceUnicity applied file after file, depends_on, networks, models and
+// build converted to their mapping forms), values as written unless
+// WithInterpolation. Other canonical forms (long port and volume syntax,
+// ...) are left to the printer: transform.Canonical of Tree is compose-go's
+// merged model (TestDifferential). Built on first use; callers must not
+// modify it.
+func (r *Result) Tree() map[string]any {
+	r.treeOnce.Do(func() { r.tree = r.root.plain().(map[string]any) })
+	return r.tree
 }
 
 // Origins maps every path of Tree, in tree.Path syntax ("." inside a key
@@ -80,8 +89,7 @@ type Result struct {
 // its value was written. Items of KEY=VALUE lists (environment, labels,
 // build args, ...) are also found by key: "services.web.environment.DEBUG".
 //
-// The map is built on first use (indexing every path costs twice as much as
-// the merge itself); Origin and Describe do not need it.
+// The map is built on first use; Origin and Describe do not need it.
 func (r *Result) Origins() map[string]Origin {
 	r.once.Do(func() {
 		r.origins = make(map[string]Origin, count(r.root))
@@ -838,7 +846,7 @@ func orVal(a, b *val) *val {
 
 // build turns the merged val tree into the Result.
 func build(acc *val) *Result {
-	return &Result{Tree: acc.plain().(map[string]any), root: acc}
+	return &Result{root: acc}
 }
 
 // count is the number of values in x, to size Origins at once.

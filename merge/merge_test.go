@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/compose-spec/compose-go/v2/format"
 	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
@@ -45,8 +46,8 @@ func assertMerge(t *testing.T, c mergeCase) {
 	if err := yaml.Unmarshal([]byte(c.want), &want); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(r.Tree, want) {
-		got, _ := yaml.Marshal(r.Tree)
+	if !reflect.DeepEqual(r.Tree(), want) {
+		got, _ := yaml.Marshal(r.Tree())
 		t.Errorf("tree:\n%s\nwant:\n%s", got, c.want)
 	}
 	for path, w := range c.origins {
@@ -339,7 +340,7 @@ func TestMergeExtendsSameFile(t *testing.T) {
 			t.Errorf("origin of %s = %s, want %s", path, o, want)
 		}
 	}
-	if _, ok := r.Tree["services"].(map[string]any)["web"].(map[string]any)["extends"]; ok {
+	if _, ok := r.Tree()["services"].(map[string]any)["web"].(map[string]any)["extends"]; ok {
 		t.Error("extends left in the merged service")
 	}
 }
@@ -450,7 +451,7 @@ func TestMergeWithInterpolation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	web := r.Tree["services"].(map[string]any)["web"].(map[string]any)
+	web := r.Tree()["services"].(map[string]any)["web"].(map[string]any)
 	if got := web["ports"]; !reflect.DeepEqual(got, []any{"8080:80"}) {
 		t.Errorf("ports = %#v, want the two equal once interpolated merged into one", got)
 	}
@@ -467,7 +468,7 @@ func TestMergeWithInterpolation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(raw.Tree["services"].(map[string]any)["web"].(map[string]any)["ports"].([]any)); n != 2 {
+	if n := len(raw.Tree()["services"].(map[string]any)["web"].(map[string]any)["ports"].([]any)); n != 2 {
 		t.Errorf("without interpolation %d ports, want 2", n)
 	}
 }
@@ -478,7 +479,7 @@ func TestMergeWithoutExtendsOrInclude(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	web := r.Tree["services"].(map[string]any)["web"].(map[string]any)
+	web := r.Tree()["services"].(map[string]any)["web"].(map[string]any)
 	if _, ok := web["image"]; ok {
 		t.Error("WithoutExtends resolved extends")
 	}
@@ -489,7 +490,26 @@ func TestMergeWithoutExtendsOrInclude(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := r.Tree["include"]; !ok {
+	if _, ok := r.Tree()["include"]; !ok {
 		t.Error("WithoutInclude dropped include (compose-go's SkipInclude keeps it)")
+	}
+}
+
+// TestVolumeTarget: the fast path agrees with format.ParseVolume.
+func TestVolumeTarget(t *testing.T) {
+	for _, s := range []string{"/data", "data:/data", "./conf:/etc/conf:ro", "data:/data:rw,z", "/a:/b:nocopy",
+		"C:\\\\data:/data", "c:/data:/data", ":/x", "a::", "a:b:c:d", "${X}:/y", "~/x:/y"} {
+		got, ok := volumeTarget(s)
+		if !ok {
+			continue
+		}
+		v, err := format.ParseVolume(s)
+		if err != nil {
+			t.Errorf("%q: fast path says %q, ParseVolume fails: %v", s, got, err)
+			continue
+		}
+		if v.Target != got {
+			t.Errorf("%q: fast path %q, ParseVolume %q", s, got, v.Target)
+		}
 	}
 }
