@@ -324,3 +324,24 @@ func BenchmarkFind(b *testing.B) {
 		Find(d, 4)
 	}
 }
+
+func TestFlowSpans(t *testing.T) {
+	src := `services:
+  a:
+    command: [
+      "run", "it's ]",
+      'x''y' # a ] comment
+    ]
+    environment: !override {
+      A: 1
+    }
+    user: app
+`
+	d := parse(t, "f.yaml", src)
+	svc, _, _ := d.Lookup("services.a")
+	got := EntrySpans(d, svc)
+	want := []Lines{{3, 6}, {7, 9}, {10, 10}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}

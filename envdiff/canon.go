@@ -79,29 +79,15 @@ func (r rule) items(c *canon, path []string, l []any) []entry {
 	return idItems(c, path, l, r.id)
 }
 
-// canon is a model in canonical form.
+// canon computes canonical forms of the values of one model. It holds no
+// state besides the model, so several goroutines may use it at once.
 type canon struct {
-	root  map[string]any
 	model map[string]any
-}
-
-func canonicalize(model map[string]any) *canon {
-	c := &canon{model: model}
-	path := make([]string, 0, 16)
-	c.root = c.mapping(path, model)
-	for k := range c.root {
-		// Top-level extensions hold anchors and tool settings, not what
-		// runs: their effect shows where they are merged into services.
-		if strings.HasPrefix(k, "x-") {
-			delete(c.root, k)
-		}
-	}
-	return c
 }
 
 func (c *canon) mapping(path []string, m map[string]any) map[string]any {
 	out := make(map[string]any, len(m))
-	hosts := len(path) >= 3 && path[0] == "services" && path[len(path)-1] == "extra_hosts"
+	hosts := hostsAt(path)
 	for k, v := range m {
 		if l, ok := v.([]any); ok && hosts {
 			// extra_hosts: {host: [ip, ip]} is the same as host=ip entries.
@@ -111,6 +97,12 @@ func (c *canon) mapping(path []string, m map[string]any) map[string]any {
 		out[k] = c.value(append(path, k), v)
 	}
 	return out
+}
+
+// hostsAt reports whether path is a service's extra_hosts, whose mapping
+// spelling holds lists of addresses.
+func hostsAt(path []string) bool {
+	return len(path) >= 3 && path[0] == "services" && path[len(path)-1] == "extra_hosts"
 }
 
 func (c *canon) value(path []string, v any) any {

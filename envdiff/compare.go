@@ -1,27 +1,21 @@
 package envdiff
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/merge"
 	r3diff "github.com/r3labs/diff/v3"
 )
 
 // Compare lists what changes from one effective configuration to the other.
 func Compare(from, to Side) Report {
-	// The two sides are independent: canonicalize them side by side.
-	var a, b *canon
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		a = canonicalize(from.Model)
-	}()
-	b = canonicalize(to.Model)
-	<-done
-
-	cl := treeDiff(a.root, b.root)
+	a, b := &canon{model: from.Model}, &canon{model: to.Model}
+	cl := expandNamed(a, b, treeDiff(a, b))
 	r := Report{From: from.Name, To: to.Name, Changes: make([]Change, 0, len(cl))}
 	for _, ch := range cl {
 		c := Change{Path: a.path(b, ch.Path)}
@@ -45,45 +39,218 @@ func Compare(from, to Side) Report {
 	return r
 }
 
-// treeDiff lists the differences between two canonical trees. The top two
-// levels (sections, and the services, networks, ... in them) are walked
-// here so that entries equal on both sides, usually most of them, are
-// skipped by a cheap comparison; r3labs/diff walks the entries that differ.
+// treeDiff lists the differences between two models. The top two levels
+// (sections, and the services, networks, ... in them) are walked here: an
+// entry written the same way on both sides, usually most of them, is
+// skipped by a cheap comparison of the models; the others are put in
+// canonical form, and r3labs/diff walks those whose canonical forms differ.
 // An entry present on one side only comes back once, whole (the canonical
-// form holds no slices, so r3labs' positional slice logic never runs). Its
-// changelog is in map order and its path filters are unanchored regexps, so
-// paths are matched and sorted by the caller instead.
-func treeDiff(a, b map[string]any) r3diff.Changelog {
+// form holds no slices, so r3labs' positional slice logic never runs). The
+// changelog's order does not matter: Compare sorts by path.
+func treeDiff(a, b *canon) r3diff.Changelog {
 	var cl r3diff.Changelog
-	for _, k := range unionKeys(a, b) {
-		av, inA := a[k]
-		bv, inB := b[k]
+	for _, k := range unionKeys(a.model, b.model) {
+		if strings.HasPrefix(k, "x-") {
+			// Top-level extensions hold anchors and tool settings, not
+			// what runs: their effect shows where they are merged.
+			continue
+		}
+		av, inA := a.model[k]
+		bv, inB := b.model[k]
 		am, aMap := av.(map[string]any)
 		bm, bMap := bv.(map[string]any)
 		switch {
 		case !inA:
-			cl = append(cl, r3diff.Change{Type: r3diff.CREATE, Path: []string{k}, To: bv})
+			cl = append(cl, r3diff.Change{Type: r3diff.CREATE, Path: []string{k}})
 		case !inB:
-			cl = append(cl, r3diff.Change{Type: r3diff.DELETE, Path: []string{k}, From: av})
+			cl = append(cl, r3diff.Change{Type: r3diff.DELETE, Path: []string{k}})
 		case aMap && bMap:
-			for _, name := range unionKeys(am, bm) {
-				ae, inA := am[name]
-				be, inB := bm[name]
-				p := []string{k, name}
-				switch {
-				case !inA:
-					cl = append(cl, r3diff.Change{Type: r3diff.CREATE, Path: p, To: be})
-				case !inB:
-					cl = append(cl, r3diff.Change{Type: r3diff.DELETE, Path: p, From: ae})
-				case !equal(ae, be):
-					cl = append(cl, r3labsDiff(p, ae, be)...)
-				}
-			}
-		case !equal(av, bv):
-			cl = append(cl, r3labsDiff([]string{k}, av, bv)...)
+			cl = append(cl, diffEntries(a, b, k, am, bm)...)
+		default:
+			cl = append(cl, diffValues(a, b, []string{k}, av, bv)...)
 		}
 	}
 	return cl
+}
+
+// diffEntries compares the entries of one section (services, networks, ...)
+// on two workers: most of the work is canonical forms, which are
+// independent per entry.
+func diffEntries(a, b *canon, section string, am, bm map[string]any) r3diff.Changelog {
+	names := unionKeys(am, bm)
+	const workers = 2
+	parts := make([]r3diff.Changelog, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var cl r3diff.Changelog
+			for i := w; i < len(names); i += workers {
+				name := names[i]
+				av, inA := am[name]
+				bv, inB := bm[name]
+				p := []string{section, name}
+				switch {
+				case !inA:
+					cl = append(cl, r3diff.Change{Type: r3diff.CREATE, Path: p})
+				case !inB:
+					cl = append(cl, r3diff.Change{Type: r3diff.DELETE, Path: p})
+				default:
+					cl = append(cl, diffValues(a, b, p, av, bv)...)
+				}
+			}
+			parts[w] = cl
+		}()
+	}
+	wg.Wait()
+	return slices.Concat(parts...)
+}
+
+// diffValues compares the values at path on both sides. Down to the fields
+// of an entry it goes through mappings itself, so that only the fields
+// written differently are put in canonical form (mappings keep their keys in
+// canonical form, so this finds the same keys).
+func diffValues(a, b *canon, path []string, av, bv any) r3diff.Changelog {
+	if rawEqual(av, bv) {
+		return nil
+	}
+	am, aMap := av.(map[string]any)
+	bm, bMap := bv.(map[string]any)
+	if aMap && bMap && len(path) < 3 && !hostsAt(path) {
+		var cl r3diff.Changelog
+		for _, k := range unionKeys(am, bm) {
+			ae, inA := am[k]
+			be, inB := bm[k]
+			p := append(slices.Clip(path), k)
+			switch {
+			case !inA:
+				cl = append(cl, r3diff.Change{Type: r3diff.CREATE, Path: p})
+			case !inB:
+				cl = append(cl, r3diff.Change{Type: r3diff.DELETE, Path: p})
+			default:
+				cl = append(cl, diffValues(a, b, p, ae, be)...)
+			}
+		}
+		return cl
+	}
+	ca := a.value(slices.Clip(path), av)
+	cb := b.value(slices.Clip(path), bv)
+	return diffCanon(path, ca, cb)
+}
+
+// diffCanon compares canonical values. It goes down through the fields of
+// an entry itself, so r3labs/diff's reflection runs only on the fields that
+// differ, the costliest part of a large diff otherwise.
+func diffCanon(path []string, ca, cb any) r3diff.Changelog {
+	if equal(ca, cb) {
+		return nil
+	}
+	am, aMap := ca.(map[string]any)
+	bm, bMap := cb.(map[string]any)
+	if !aMap || !bMap || len(path) >= 3 {
+		return r3labsDiff(path, ca, cb)
+	}
+	var cl r3diff.Changelog
+	for _, k := range unionKeys(am, bm) {
+		av, inA := am[k]
+		bv, inB := bm[k]
+		p := append(slices.Clip(path), k)
+		switch {
+		case !inA:
+			cl = append(cl, r3diff.Change{Type: r3diff.CREATE, Path: p})
+		case !inB:
+			cl = append(cl, r3diff.Change{Type: r3diff.DELETE, Path: p})
+		default:
+			cl = append(cl, diffCanon(p, av, bv)...)
+		}
+	}
+	return cl
+}
+
+// rawEqual reports whether two model values are written the same way;
+// equal canonical forms follow.
+func rawEqual(a, b any) bool {
+	switch a := a.(type) {
+	case string:
+		bs, ok := b.(string)
+		return ok && a == bs
+	case nil:
+		return b == nil
+	case bool:
+		bb, ok := b.(bool)
+		return ok && a == bb
+	case float64:
+		bf, ok := b.(float64)
+		return ok && a == bf
+	case map[string]any:
+		bm, ok := b.(map[string]any)
+		if !ok || len(a) != len(bm) {
+			return false
+		}
+		for k, av := range a {
+			bv, ok := bm[k]
+			if !ok || !rawEqual(av, bv) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		bl, ok := b.([]any)
+		if !ok || len(a) != len(bl) {
+			return false
+		}
+		for i := range a {
+			if !rawEqual(a[i], bl[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return scalar(a) == scalar(b) && sameKind(a, b)
+}
+
+// sameKind keeps rawEqual from calling a scalar equal to a container.
+func sameKind(a, b any) bool {
+	switch b.(type) {
+	case map[string]any, []any:
+		return false
+	}
+	return true
+}
+
+// expandNamed reports a mapping of named values (environment, labels,
+// build args, ...) present on one side only as one change per name: a
+// reviewer reads "environment.PRODUCTION added" whether or not the other
+// side had an environment at all, and redaction applies name by name.
+func expandNamed(a, b *canon, cl r3diff.Changelog) r3diff.Changelog {
+	out := cl[:0:0]
+	for _, ch := range cl {
+		c := a
+		if ch.Type == r3diff.CREATE {
+			c = b
+		}
+		if ch.Type == r3diff.UPDATE || !namedAt(ch.Path) {
+			out = append(out, ch)
+			continue
+		}
+		raw, _, _ := c.find(ch.Path)
+		var names []string
+		switch v := c.value(slices.Clip(ch.Path), raw).(type) {
+		case map[string]any:
+			names = slices.Collect(maps.Keys(v))
+		case keyed:
+			names = slices.Collect(maps.Keys(v))
+		}
+		if len(names) == 0 {
+			out = append(out, ch)
+			continue
+		}
+		for _, n := range names {
+			out = append(out, r3diff.Change{Type: ch.Type, Path: append(slices.Clip(ch.Path), n)})
+		}
+	}
+	return out
 }
 
 // r3labsDiff runs r3labs/diff on two canonical values and puts prefix in
@@ -251,9 +418,36 @@ func plain(v any) any {
 	return v
 }
 
-// OriginPath is the path Side.Origin receives for a value of the model:
-// keys joined by dots, list items by their decimal index. A key holding a
-// dot keeps it, so callers that need compose-go's tree.Path spelling (which
-// writes such dots as 👻) convert with strings.ReplaceAll on each key before
-// joining; raw gives them the keys.
-func OriginPath(raw []string) string { return strings.Join(raw, ".") }
+// OriginPath is the path Side.Origin receives for a value of the model,
+// in compose-go's tree.Path spelling (as merge.Result.Origins uses it):
+// keys joined by dots, a dot inside a key written as "👻", list items by
+// their decimal index in the model (services.web.ports.0).
+func OriginPath(raw []string) string {
+	var b strings.Builder
+	for i, k := range raw {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(strings.ReplaceAll(k, ".", "👻"))
+	}
+	return b.String()
+}
+
+// MergeOrigins adapts a merge.Result to Side.Origin. Values that
+// normalization added (the default network, a default condition) have no
+// origin: merge.Result.Describe decides, as for config --origin.
+// filePrefix goes in front of file names ("HEAD~1:" for a revision).
+func MergeOrigins(m *merge.Result, filePrefix string) func(string) (compose.Location, bool) {
+	return func(path string) (compose.Location, bool) {
+		if m.Describe(path) == "default" {
+			return compose.Location{}, false
+		}
+		o, ok := m.Origin(path)
+		if !ok || o.Default {
+			return compose.Location{}, false
+		}
+		loc := o.Location
+		loc.File = filePrefix + loc.File
+		return loc, true
+	}
+}

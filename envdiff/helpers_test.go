@@ -7,12 +7,12 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/merge"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -56,9 +56,8 @@ func loadModel(t testing.TB, dir string, env map[string]string, files ...string)
 	return m
 }
 
-// fileOrigins stands in for merge.Result.Origin until the CLI has it: a
-// path is placed in the last file that spells it (or, failing that, its
-// nearest ancestor), at the value.
+// fileOrigins merges files (relative to dir) with the merge package and
+// returns their origins, as the CLI does.
 func fileOrigins(t testing.TB, dir string, files ...string) func(string) (compose.Location, bool) {
 	t.Helper()
 	var docs []*compose.Document
@@ -69,17 +68,11 @@ func fileOrigins(t testing.TB, dir string, files ...string) func(string) (compos
 		}
 		docs = append(docs, d)
 	}
-	return func(p string) (compose.Location, bool) {
-		parts := strings.Split(p, ".")
-		for n := len(parts); n > 0; n-- {
-			for i := len(docs) - 1; i >= 0; i-- {
-				if node, _, ok := docs[i].Lookup(strings.Join(parts[:n], ".")); ok {
-					return docs[i].Loc(node), true
-				}
-			}
-		}
-		return compose.Location{}, false
+	m, err := merge.Merge(docs)
+	if err != nil {
+		t.Fatalf("merging %v: %v", files, err)
 	}
+	return MergeOrigins(m, "")
 }
 
 // writeFiles writes name -> content into a new temporary directory.

@@ -7,6 +7,7 @@ package envs
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -49,6 +50,9 @@ type Project struct {
 	Config *Config
 
 	environ map[string]string // the process environment
+	// getenv answers for variables environ may lack (Options.Getenv when
+	// Options.Environ is nil); nil when environ is complete.
+	getenv func(string) string
 }
 
 // Options says where and how to discover, like docker compose's global flags.
@@ -68,7 +72,7 @@ type Options struct {
 	Getenv func(string) string
 	// Environ is the process environment as KEY=VALUE lines (os.Environ).
 	// docker compose hands all of it to interpolation; with only Getenv,
-	// composure sees the variables it asks for by name (COMPOSE_*).
+	// composure asks it for every name the files mention.
 	Environ []string
 }
 
@@ -126,6 +130,9 @@ func Discover(opts Options) (*Project, error) {
 		return nil, &compose.Error{Location: compose.Location{File: dir}, Msg: "project directory not found: check -C/--project-directory"}
 	}
 	p := &Project{Dir: dir, environ: opts.environ()}
+	if opts.Environ == nil {
+		p.getenv = opts.Getenv
+	}
 	if cf := findConfig(dir); cf != "" {
 		c, err := ReadConfig(cf, p.Rel(cf))
 		if err != nil {
@@ -176,6 +183,9 @@ func Discover(opts Options) (*Project, error) {
 	env := p.processEnvWithDotenv(envFiles)
 	baseDir, base := findBase(dir)
 	if base == "" && env[consts.ComposeFilePath] == "" {
+		if err := brokenLink(dir); err != nil {
+			return nil, err
+		}
 		return nil, &compose.Error{Location: compose.Location{File: dir}, Err: ErrNoComposeFile,
 			Msg: fmt.Sprintf("no compose file found (looked for %s here and in parent directories): run composure in the project directory, or use -C DIR or -f FILE",
 				strings.Join(cli.DefaultFileNames, ", "))}
@@ -255,6 +265,28 @@ func firstExisting(dir string, names []string) string {
 	return ""
 }
 
+// brokenLink explains why discovery found nothing when a default file name
+// in dir is a link that cannot be followed (a loop, a missing target):
+// docker compose skips it as absent, which reads as nonsense to whoever
+// sees the file listed.
+func brokenLink(dir string) error {
+	for _, n := range cli.DefaultFileNames {
+		f := filepath.Join(dir, n)
+		if _, err := os.Lstat(f); err != nil {
+			continue
+		}
+		if _, err := os.Stat(f); err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return &compose.Error{Location: compose.Location{File: n}, Err: ErrNoComposeFile,
+				Msg: fmt.Sprintf("symbolic link cannot be followed (%v): fix or remove it", err)}
+		}
+	}
+	return nil
+}
+
 type sibling struct{ name, path string }
 
 // siblings finds the files <stem>.NAME.yml|yaml next to base (NAME without
@@ -324,6 +356,9 @@ func (p *Project) processEnvWithDotenv(envFiles []string) map[string]string {
 	}
 	if len(envFiles) == 0 {
 		envFiles = p.defaultEnvFiles()
+	}
+	if p.checkEnvFiles(envFiles) != nil {
+		return env // Load reports it
 	}
 	if m, err := dotenv.GetEnvFromFile(env, envFiles); err == nil {
 		for k, v := range m {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/consts"
@@ -15,6 +16,8 @@ import (
 	"github.com/compose-spec/compose-go/v2/utils"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/internal/fastload"
+	"github.com/composure-dev/composure/merge"
 )
 
 // LoadOptions are the switches of `docker compose config` that change what
@@ -38,7 +41,11 @@ type Loaded struct {
 	// Docs are the environment's files as parsed, in load order (files
 	// reached through include/extends are not among them).
 	Docs []*compose.Document
-	// Merged *merge.Result is added when the merge package lands.
+	// Merged is the environment merged by the merge package: compose-go's
+	// merged model with the origin (file:line:col, alias chain) of every
+	// value. It is computed once compose-go has accepted the files, so
+	// compose-go's diagnostics come first.
+	Merged *merge.Result
 
 	// Project is compose-go's project as `docker compose config` computes
 	// it (nil with NoInterpolate).
@@ -74,24 +81,21 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		if err != nil {
 			return nil, err
 		}
-		b := d.ExpansionBudget()
-		for _, r := range append([]*yaml3Node{d.Root}, d.Extra...) {
-			if r == nil {
-				continue
-			}
-			if _, err := d.Decode(r, b); err != nil {
-				return nil, err
-			}
+		if err := checkExpansion(d); err != nil {
+			return nil, err
 		}
 		nodes += d.Nodes
 		l.Docs = append(l.Docs, d)
 	}
 
-	environment, err := p.environment(env)
+	environment, err := p.environment(env, l.Docs)
 	if err != nil {
 		return nil, err
 	}
 	l.Environment = environment
+	if err := p.checkReferences(l.Docs, cache, environment); err != nil {
+		return nil, err
+	}
 
 	profiles := env.Profiles
 	if len(profiles) == 0 {
@@ -143,9 +147,12 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 			return nil, p.loadError(l.Docs, err)
 		}
 		l.Model = model
-		return l, nil
+		return l, l.merge()
 	}
-	proj, err := loader.LoadWithContext(ctx, details, lopts...)
+	// fastload runs compose-go's loader pipeline with allocation-free path
+	// matching (4x less CPU at 1,000 services) and hands anything it does not
+	// cover (include, extends, errors) to loader.LoadWithContext itself.
+	proj, err := fastload.LoadWithContext(ctx, details, lopts...)
 	if err != nil {
 		return nil, p.loadError(l.Docs, err)
 	}
@@ -165,6 +172,9 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		}
 	}
 	l.Project = proj
+	if err := l.merge(); err != nil {
+		return nil, err
+	}
 	if opts.NoModel {
 		return l, nil
 	}
@@ -178,6 +188,19 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 	return l, nil
 }
 
+// identRE matches the names a compose file may take from the environment.
+var identRE = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// merge computes l.Merged from l.Docs.
+func (l *Loaded) merge() error {
+	r, err := merge.Merge(l.Docs)
+	if err != nil {
+		return err
+	}
+	l.Merged = r
+	return nil
+}
+
 // EscapeDollar doubles every `$`, as docker compose does to the output of
 // an interpolated config so that it can be loaded again.
 func EscapeDollar(b []byte) []byte {
@@ -186,10 +209,25 @@ func EscapeDollar(b []byte) []byte {
 
 // environment is the mapping docker compose interpolates with: the process
 // environment, PWD added when missing, completed by the env files.
-func (p *Project) environment(env *Environment) (types.Mapping, error) {
+func (p *Project) environment(env *Environment, docs []*compose.Document) (types.Mapping, error) {
 	m := make(types.Mapping, len(p.environ)+8)
 	for k, v := range p.environ {
 		m[k] = v
+	}
+	if p.getenv != nil {
+		// Only a lookup function: ask it for every name the files could
+		// refer to (${NAME}, $NAME, bare `environment: [NAME]` entries).
+		for _, d := range docs {
+			for _, name := range identRE.FindAll(d.Src, -1) {
+				k := string(name)
+				if _, ok := m[k]; ok {
+					continue
+				}
+				if v := p.getenv(k); v != "" {
+					m[k] = v
+				}
+			}
+		}
 	}
 	if _, ok := m["PWD"]; !ok {
 		// docker compose adds its working directory; composure acts as if
@@ -199,6 +237,9 @@ func (p *Project) environment(env *Environment) (types.Mapping, error) {
 	files := env.EnvFiles
 	if len(files) == 0 {
 		files = p.defaultEnvFiles()
+	}
+	if err := p.checkEnvFiles(files); err != nil {
+		return nil, err
 	}
 	vars, err := dotenv.GetEnvFromFile(m, files)
 	if err != nil {

@@ -17,66 +17,40 @@ import (
 // (`compose.yaml:9:10 via *app at compose.yaml:27:5`), or "default" for a
 // value no file wrote.
 //
-// The effective config is normalized, so a path may be absent from Origins.
-// The nearest ancestor that has an origin decides: when it is a scalar in
+// The effective config is normalized, so a path may be absent from the
+// merged tree. The nearest ancestor in the tree decides: when it is a scalar in
 // the merged tree (a short-syntax port, volume or build context that
 // normalization expanded), the value comes from that text; when it is a
 // list (a port range expanded into several items), from the list; when it
 // is a mapping, the key is one normalization added (the default network,
 // `condition: service_started`, `dockerfile: Dockerfile`): a default.
 func (r *Result) Describe(path string) string {
-	if o, ok := r.Origins[path]; ok {
-		return o.String()
-	}
-	p := path
-	for {
-		i := strings.LastIndexByte(p, '.')
-		if i < 0 {
-			return "default"
-		}
-		p = p[:i]
-		o, ok := r.Origins[p]
-		if !ok {
-			continue
-		}
-		if o.Default {
-			return "default"
-		}
-		switch r.kindAt(p) {
-		case kScalar, kSeq:
-			return o.String()
-		}
+	f := r.find(path)
+	if f.node == nil {
 		return "default"
 	}
-}
-
-// kindAt is the kind of the value at path in Tree.
-func (r *Result) kindAt(path string) kind {
-	var cur any = r.Tree
-	for i, part := range strings.Split(path, ".") {
-		if i > 0 {
-			part = strings.ReplaceAll(part, "👻", ".")
+	o := origin(f.node.at)
+	if f.missing == "" || o.Default {
+		return o.String()
+	}
+	switch f.node.kind {
+	case kScalar:
+		return o.String()
+	case kSeq:
+		if _, err := strconv.Atoi(f.missing); err == nil {
+			return o.String()
 		}
-		switch v := cur.(type) {
-		case map[string]any:
-			cur = v[part]
-		case []any:
-			n, err := strconv.Atoi(part)
-			if err != nil || n < 0 || n >= len(v) {
-				return kScalar
+	}
+	// A key the files did not write. A service's environment variable
+	// absent from its environment came from its env_file.
+	if f.parent != nil && f.parent.kind == kMap && f.parent.m["environment"] == f.node {
+		if ef := f.parent.m["env_file"]; ef != nil {
+			if eo := origin(ef.at); !eo.Default {
+				return eo.String()
 			}
-			cur = v[n]
-		default:
-			return kScalar
 		}
 	}
-	switch cur.(type) {
-	case map[string]any:
-		return kMap
-	case []any:
-		return kSeq
-	}
-	return kScalar
+	return "default"
 }
 
 // annotation is a value of a printed document: its path and line.

@@ -2,6 +2,8 @@ package merge
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -125,9 +127,47 @@ func TestMergeScale(t *testing.T) {
 		t.Skip("short")
 	}
 	base, override, prod, admin := genDocs(t, 1000)
-	begin := time.Now()
-	mergeAll(t, base, override, prod, admin, WithCache(NewCache()))
-	if d := time.Since(begin); d > 500*time.Millisecond {
-		t.Errorf("merging 4 environments of 1,000 services took %v, want < 0.1 s", d)
+	// Best of three, in CPU time: other processes share the machine.
+	best := time.Hour
+	for range 3 {
+		begin, ok := cpuTime()
+		if !ok {
+			t.Skip("no CPU time on this platform")
+		}
+		mergeAll(t, base, override, prod, admin)
+		end, _ := cpuTime()
+		best = min(best, end-begin)
+	}
+	t.Logf("4 environments of 1,000 services: %v of CPU", best)
+	if best > 300*time.Millisecond {
+		t.Errorf("merging 4 environments of 1,000 services took %v of CPU, want < 0.1 s", best)
+	}
+}
+
+// TestGeneratedDifferential holds the generated project to compose-go, so
+// the benchmark measures a merge that computes the right thing.
+func TestGeneratedDifferential(t *testing.T) {
+	dir := t.TempDir()
+	srcs := [4]string{}
+	srcs[0], srcs[1], srcs[2], srcs[3] = genProject(60)
+	names := [4]string{"compose.yaml", "compose.override.yaml", "compose.prod.yaml", "compose.admin.yaml"}
+	for i, s := range srcs {
+		if err := os.WriteFile(filepath.Join(dir, names[i]), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, files := range [][]string{{names[0], names[1]}, {names[0], names[2]}, {names[0], names[3]}, {names[0]}} {
+		env := environment{name: files[len(files)-1], dir: dir, files: files}
+		want, err := composeGoModel(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, got, err := mergeModel(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := firstDifference("", got, want); d != "" {
+			t.Errorf("%v: %s", files, d)
+		}
 	}
 }

@@ -105,7 +105,6 @@ func composeGoModel(env environment) (map[string]any, error) {
 		o.SkipNormalization = true
 		o.SkipDefaultValues = true
 		o.SkipConsistencyCheck = true
-		o.SkipInclude = true
 		o.ResolvePaths = false
 		// merge bounds alias expansion by file size instead.
 		o.MaxNodeVisits = 1 << 30

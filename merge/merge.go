@@ -64,14 +64,31 @@ type Result struct {
 	// and build converted to their mapping forms). Other canonical forms
 	// (long port and volume syntax, ...) are left to the printer.
 	Tree map[string]any
-	// Origins maps every path of Tree, in tree.Path syntax ("." inside a
-	// key written as "👻", list items by their index in the merged list), to
-	// where its value was written. Items of KEY=VALUE lists (environment,
-	// labels, build args, ...) are also found by key:
-	// "services.web.environment.DEBUG".
-	Origins map[string]Origin
+	// root is the merged tree with the origin of every value; Origin and
+	// Describe walk it, Origins indexes it on first use.
+	root    *val
+	once    sync.Once
+	origins map[string]Origin
+	paths   arena
+}
 
-	paths arena
+// Origins maps every path of Tree, in tree.Path syntax ("." inside a key
+// written as "👻", list items by their index in the merged list), to where
+// its value was written. Items of KEY=VALUE lists (environment, labels,
+// build args, ...) are also found by key: "services.web.environment.DEBUG".
+//
+// The map is built on first use (indexing every path costs twice as much as
+// the merge itself); Origin and Describe do not need it.
+func (r *Result) Origins() map[string]Origin {
+	r.once.Do(func() {
+		r.origins = make(map[string]Origin, count(r.root))
+		buf := make([]byte, 0, 256)
+		u := start(uniqueTrie)
+		for k, e := range r.root.m {
+			r.walk(e, append(buf, k...), u.next(k))
+		}
+	})
+	return r.origins
 }
 
 // arena hands out strings backed by large shared buffers: the merged tree
@@ -100,16 +117,72 @@ func (a *arena) str(b []byte) string {
 // Origin returns the origin of path, or of its nearest ancestor that has
 // one.
 func (r *Result) Origin(path string) (Origin, bool) {
-	for {
-		if o, ok := r.Origins[path]; ok {
-			return o, true
-		}
-		i := strings.LastIndexByte(path, '.')
-		if i < 0 {
-			return Origin{}, false
-		}
-		path = path[:i]
+	f := r.find(path)
+	if f.node == nil {
+		return Origin{}, false
 	}
+	return origin(f.node.at), true
+}
+
+// found is where a path of the tree leads: the deepest value reached, its
+// parent, and the first segment not found ("" when the whole path was).
+type found struct {
+	node, parent *val
+	missing      string
+}
+
+// find follows path (tree.Path syntax) through the merged tree. Items of a
+// list of KEY=VALUE strings are also found by KEY.
+func (r *Result) find(path string) found {
+	var f found
+	x := r.root
+	for i := 0; path != ""; i++ {
+		seg := path
+		if j := strings.IndexByte(path, '.'); j >= 0 {
+			seg, path = path[:j], path[j+1:]
+		} else {
+			path = ""
+		}
+		if i > 0 && strings.Contains(seg, "👻") {
+			seg = strings.ReplaceAll(seg, "👻", ".")
+		}
+		next := child(x, seg)
+		if next == nil {
+			f.missing = seg
+			break
+		}
+		if i > 0 {
+			f.parent = x
+		}
+		x = next
+		f.node = x
+	}
+	return f
+}
+
+func child(x *val, seg string) *val {
+	if x == nil {
+		return nil
+	}
+	switch x.kind {
+	case kMap:
+		return x.m[seg]
+	case kSeq:
+		if n, err := strconv.Atoi(seg); err == nil {
+			if n >= 0 && n < len(x.s) {
+				return x.s[n]
+			}
+			return nil
+		}
+		for _, e := range x.s {
+			if s, ok := e.v.(string); ok && e.kind == kScalar {
+				if k, _, _ := strings.Cut(s, "="); k == seg {
+					return e
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // Option configures Merge.
@@ -117,6 +190,7 @@ type Option func(*options)
 
 type options struct {
 	extends bool
+	include bool
 	cache   *Cache
 }
 
@@ -163,13 +237,16 @@ func (o *options) decode(d *compose.Document, root *yaml.Node, budget *compose.B
 	return x, dc.resets, nil
 }
 
+// WithoutInclude leaves `include` unresolved, as compose-go's SkipInclude.
+func WithoutInclude() Option { return func(o *options) { o.include = false } }
+
 // WithoutExtends leaves `extends` unresolved, as compose-go's SkipExtends.
 func WithoutExtends() Option { return func(o *options) { o.extends = false } }
 
 // Merge merges docs in order. Errors are *compose.Error where a place in a
 // file is known.
 func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
-	o := options{extends: true}
+	o := options{extends: true, include: true}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -177,9 +254,26 @@ func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
 	for _, d := range docs {
 		if d.Path != "" {
 			mg.workDir = filepath.Dir(d.Path)
+			mg.included = []string{d.Path}
 			break
 		}
 	}
+	acc, err := mg.mergeDocs(docs)
+	if err != nil {
+		return nil, err
+	}
+	if acc == nil || len(acc.m) == 0 {
+		name := ""
+		if len(docs) > 0 {
+			name = docs[0].Name
+		}
+		return nil, &compose.Error{Location: compose.Location{File: name}, Msg: "empty compose file: define at least `services:`", Err: compose.ErrEmpty}
+	}
+	return build(acc), nil
+}
+
+// mergeDocs runs the per-file pipeline over docs in order.
+func (mg *merger) mergeDocs(docs []*compose.Document) (*val, error) {
 	var acc *val
 	for _, d := range docs {
 		if d.Root == nil {
@@ -199,14 +293,7 @@ func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
 			}
 		}
 	}
-	if acc == nil || len(acc.m) == 0 {
-		name := ""
-		if len(docs) > 0 {
-			name = docs[0].Name
-		}
-		return nil, &compose.Error{Location: compose.Location{File: name}, Msg: "empty compose file: define at least `services:`", Err: compose.ErrEmpty}
-	}
-	return build(acc), nil
+	return acc, nil
 }
 
 // merger merges one file after another into the accumulated tree.
@@ -219,6 +306,12 @@ type merger struct {
 	extendsCache map[string]*extendsScope
 	// workDir is the project directory: that of the first file.
 	workDir string
+	// included lists the files being loaded, outermost first, to refuse
+	// include cycles.
+	included []string
+	// root is the top project directory, names of included files are
+	// relative to it ("" : workDir).
+	root string
 }
 
 // file merges one decoded document x into acc, as loadYamlFile's
@@ -230,19 +323,28 @@ func (mg *merger) file(acc, x *val, d *compose.Document, resets [][]string) erro
 	for _, p := range resets {
 		resetPath(acc, p)
 	}
+	if err := mg.include(x, d, resets); err != nil {
+		return err
+	}
 	if mg.opts.extends {
 		if err := mg.extends(x, d, resets); err != nil {
 			return err
 		}
 	}
 	mg.path = mg.path[:0]
+	first := len(acc.m) == 0
 	if _, err := mg.mergeMappings(acc, x, start(mergeTrie)); err != nil {
 		return err
 	}
-	if err := mg.unicity(acc, start(uniqueTrie)); err != nil {
+	// The first file is checked everywhere; later ones where they wrote.
+	touched := x
+	if first {
+		touched = nil
+	}
+	if err := mg.unicity(acc, touched, start(uniqueTrie)); err != nil {
 		return err
 	}
-	return mg.shape(acc, start(shapeTrie))
+	return mg.shape(acc, touched, start(shapeTrie))
 }
 
 // resetPath deletes the value at p from x (loader/reset.go: Apply). List
@@ -606,35 +708,46 @@ func (mg *merger) mergeIPAMConfig(e, o *val, st state[mergeRule]) (*val, error) 
 }
 
 // unicity is override.EnforceUnicity, walking only where a pattern of the
-// table can still match.
-func (mg *merger) unicity(x *val, st state[indexer]) error {
+// table can still match, and only where the file just merged wrote
+// (touched; nil: everywhere): lists elsewhere were made unique before.
+func (mg *merger) unicity(x, touched *val, st state[indexer]) error {
 	if x == nil {
 		return nil
 	}
 	switch x.kind {
 	case kMap:
-		for k, e := range x.m {
+		if touched != nil && touched.kind != kMap {
+			touched = nil
+		}
+		visit := func(k string, e, t *val) error {
 			nst := st.next(k)
 			if nst.empty() {
-				continue
+				return nil
 			}
 			mg.path = append(mg.path, k)
-			err := mg.unicity(e, nst)
+			err := mg.unicity(e, t, nst)
 			mg.path = mg.path[:len(mg.path)-1]
-			if err != nil {
+			return err
+		}
+		if touched != nil {
+			for k, t := range touched.m {
+				if e := x.m[k]; e != nil {
+					if err := visit(k, e, t); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}
+		for k, e := range x.m {
+			if err := visit(k, e, nil); err != nil {
 				return err
 			}
 		}
 	case kSeq:
-		if idx, ok := st.match(); ok && len(x.s) > 0 {
-			if len(x.s) == 1 {
-				// nothing to deduplicate, but the indexer's errors stand
-				_, err := indexKey(x.s[0], idx)
-				if err != nil {
-					return mg.errorf(x.s[0], "%s.[0]: %v", mg.pathString(), err)
-				}
-				return nil
-			}
+		// A single item is unique; compose-go's later canonical step
+		// reports what its indexer would have refused.
+		if idx, ok := st.match(); ok && len(x.s) > 1 {
 			u, err := mg.uniqueEntries(x.s, idx)
 			if err != nil {
 				return err
@@ -649,41 +762,59 @@ func (mg *merger) unicity(x *val, st state[indexer]) error {
 // effect, at the position of the first one.
 func (mg *merger) uniqueEntries(entries []*val, idx indexer) ([]*val, error) {
 	seq := make([]*val, 0, len(entries))
-	keys := make(map[string]int, len(entries))
+	// Lists are short: a linear search beats a map below a few dozen.
+	keys := make([]string, 0, len(entries))
 	for i, e := range entries {
 		key, err := indexKey(e, idx)
 		if err != nil {
 			return nil, mg.errorf(e, "%s.[%d]: %v", mg.pathString(), i, err)
 		}
-		if j, ok := keys[key]; ok {
+		if j := slices.Index(keys, key); j >= 0 {
 			seq[j] = e
 		} else {
 			seq = append(seq, e)
-			keys[key] = len(seq) - 1
+			keys = append(keys, key)
 		}
 	}
 	return seq, nil
 }
 
-// shape applies the canonical conversions of shapeTable to the merged tree.
-func (mg *merger) shape(x *val, st state[shapeRule]) error {
+// shape applies the canonical conversions of shapeTable to the merged tree
+// where the file just merged wrote (touched; nil: everywhere).
+func (mg *merger) shape(x, touched *val, st state[shapeRule]) error {
 	if x == nil || x.kind != kMap {
 		return nil
 	}
-	for k, e := range x.m {
+	if touched != nil && touched.kind != kMap {
+		touched = nil
+	}
+	visit := func(k string, e, t *val) error {
 		nst := st.next(k)
 		if nst.empty() {
-			continue
+			return nil
 		}
 		mg.path = append(mg.path, k)
 		var err error
 		if r, ok := nst.match(); ok {
 			x.m[k], err = mg.shapeOne(r, e)
 		} else {
-			err = mg.shape(e, nst)
+			err = mg.shape(e, t, nst)
 		}
 		mg.path = mg.path[:len(mg.path)-1]
-		if err != nil {
+		return err
+	}
+	if touched != nil {
+		for k, t := range touched.m {
+			if e := x.m[k]; e != nil {
+				if err := visit(k, e, t); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	for k, e := range x.m {
+		if err := visit(k, e, nil); err != nil {
 			return err
 		}
 	}
@@ -752,14 +883,7 @@ func orVal(a, b *val) *val {
 
 // build turns the merged val tree into the Result.
 func build(acc *val) *Result {
-	r := &Result{Origins: make(map[string]Origin, count(acc))}
-	buf := make([]byte, 0, 256)
-	r.Tree = make(map[string]any, len(acc.m))
-	u := start(uniqueTrie)
-	for k, e := range acc.m {
-		r.Tree[k] = r.walk(e, append(buf, k...), u.next(k))
-	}
-	return r
+	return &Result{Tree: acc.plain().(map[string]any), root: acc}
 }
 
 // count is the number of values in x, to size Origins at once.
@@ -792,34 +916,29 @@ func origin(at *site) Origin {
 	return Origin{Location: at.loc, Via: at.via.locs, ViaNames: at.via.names}
 }
 
-// walk records the origins of x at path and returns x's plain value.
-func (r *Result) walk(x *val, path []byte, st state[indexer]) any {
+// walk records the origins of x and what it holds at path.
+func (r *Result) walk(x *val, path []byte, st state[indexer]) {
 	if x == nil {
-		return nil
+		return
 	}
-	r.Origins[r.paths.str(path)] = origin(x.at)
+	r.origins[r.paths.str(path)] = origin(x.at)
 	switch x.kind {
 	case kMap:
-		m := make(map[string]any, len(x.m))
 		for k, e := range x.m {
-			m[k] = r.walk(e, appendKey(path, k), st.next(k))
+			r.walk(e, appendKey(path, k), st.next(k))
 		}
-		return m
 	case kSeq:
-		s := make([]any, len(x.s))
 		idx, _ := st.match()
 		for i, e := range x.s {
-			s[i] = r.walk(e, strconv.AppendInt(append(path, '.'), int64(i), 10), state[indexer]{})
+			r.walk(e, strconv.AppendInt(append(path, '.'), int64(i), 10), state[indexer]{})
 			if idx == indexKeyValue {
 				if str, ok := e.v.(string); ok && e.kind == kScalar {
 					k, _, _ := strings.Cut(str, "=")
-					r.Origins[r.paths.str(appendKey(path, k))] = origin(e.at)
+					r.origins[r.paths.str(appendKey(path, k))] = origin(e.at)
 				}
 			}
 		}
-		return s
 	}
-	return x.v
 }
 
 func appendKey(path []byte, k string) []byte {

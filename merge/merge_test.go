@@ -50,7 +50,7 @@ func assertMerge(t *testing.T, c mergeCase) {
 		t.Errorf("tree:\n%s\nwant:\n%s", got, c.want)
 	}
 	for path, w := range c.origins {
-		o, ok := r.Origins[path]
+		o, ok := r.Origins()[path]
 		if !ok {
 			t.Errorf("no origin for %s", path)
 			continue
@@ -362,6 +362,21 @@ func TestMergeExtendsOtherFile(t *testing.T) {
 	} {
 		if got := r.Describe(path); got != want {
 			t.Errorf("origin of %s = %s, want %s", path, got, want)
+		}
+	}
+}
+
+// TestOriginsAgree: the lazily built Origins map and Origin's walk of the
+// tree give the same answer for every path.
+func TestOriginsAgree(t *testing.T) {
+	r := mergeFiles(t, "testdata/diff/shapes", []string{"1-compose.yaml", "2-compose.override.yaml"})
+	if len(r.Origins()) < 50 {
+		t.Fatalf("only %d origins", len(r.Origins()))
+	}
+	for path, want := range r.Origins() {
+		got, ok := r.Origin(path)
+		if !ok || got.String() != want.String() {
+			t.Errorf("Origin(%q) = %v, %v; Origins has %v", path, got, ok, want)
 		}
 	}
 }

@@ -315,6 +315,9 @@ func (dc *decoder) site(n, key, alias *yaml.Node, parent *site, via []*yaml.Node
 // keyString renders a mapping key as compose-go's convertToStringKeysRecursive
 // sees it.
 func keyString(k *yaml.Node) string {
+	if plainWord(k) {
+		return k.Value
+	}
 	if k.Kind == yaml.ScalarNode {
 		switch v := compose.ScalarValue(k).(type) {
 		case string:
@@ -331,6 +334,9 @@ func keyString(k *yaml.Node) string {
 // scalarValue is compose.ScalarValue with the common tags decoded without
 // yaml.v3's reflection-based decoder.
 func scalarValue(n *yaml.Node) any {
+	if plainWord(n) {
+		return n.Value
+	}
 	switch n.ShortTag() {
 	case "!!str":
 		return n.Value
@@ -349,4 +355,10 @@ func scalarValue(n *yaml.Node) any {
 		}
 	}
 	return compose.ScalarValue(n)
+}
+
+// plainWord reports a scalar that decodes to its own text: yaml.v3's parser
+// resolves the tag of every scalar it reads, and most are strings.
+func plainWord(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!str"
 }

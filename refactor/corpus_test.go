@@ -4,15 +4,23 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
+	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/sirupsen/logrus"
+	"gopkg.in/yaml.v3"
+
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/lint"
 )
 
 // sharedDir finds ../shared beside the repository root (the directory
@@ -85,26 +93,30 @@ func readIndex(t *testing.T, shared string) map[string][]oracleEnv {
 	return out
 }
 
-// envFiles resolves an oracle environment in the project copy at dir.
-func envFiles(dir string, e oracleEnv) []string {
-	if e.files != nil {
-		var fs []string
-		for _, f := range e.files {
-			fs = append(fs, filepath.Join(dir, f))
-		}
-		return fs
+// discoverEnv resolves an oracle environment in the project copy at dir,
+// as composure would: the default environment by discovery, the others as
+// -f lists.
+func discoverEnv(dir string, e oracleEnv) (*envs.Project, *envs.Environment, error) {
+	opts := envs.Options{Dir: dir}
+	for _, f := range e.files {
+		opts.Files = append(opts.Files, filepath.Join(dir, f))
 	}
-	for _, b := range baseNames {
-		p := filepath.Join(dir, b)
-		if fileExists(p) {
-			envs, err := Environments(p)
-			if err != nil || len(envs) == 0 {
-				return nil
-			}
-			return envs[0].Files
-		}
+	p, err := envs.Discover(opts)
+	if err != nil {
+		return nil, nil, err
 	}
-	return nil
+	env := p.Envs[0]
+	env.Name = e.name
+	return p, env, nil
+}
+
+// loadModel loads env with opts, from disk.
+func loadModel(ctx context.Context, p *envs.Project, env *envs.Environment, opts *envs.LoadOptions) (map[string]any, error) {
+	l, err := p.Load(ctx, env, nil, *opts)
+	if err != nil {
+		return nil, err
+	}
+	return l.Model, nil
 }
 
 func copyDir(t *testing.T, from, to string) {
@@ -142,8 +154,8 @@ type corpusTally struct {
 // copy, as `composure refactor --write` does (each rewrite proved against
 // the environments that include the file before it is written), then
 // checks that every environment of the oracle index loads to the same
-// effective config as before. With -update it writes the tally to
-// docs/corpus-refactor.md; without, it checks that file is current.
+// effective config as before. With -update it writes the tally to the
+// refactor section of docs/corpus-report.md; without, it checks it is current.
 func TestCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus run skipped in -short mode")
@@ -155,8 +167,14 @@ func TestCorpus(t *testing.T) {
 		projects = append(projects, p)
 	}
 	slices.Sort(projects)
-	load := ComposeGo(nil, nil)
 	ctx := context.Background()
+	relaxed := envs.LoadOptions{NoInterpolate: true, NoConsistency: true, NoEnvResolution: true}
+	type loadedEnv struct {
+		p      *envs.Project
+		env    *envs.Environment
+		opts   envs.LoadOptions
+		before map[string]any
+	}
 	var tallies []corpusTally
 	for _, project := range projects {
 		src := filepath.Join(shared, "corpus", project)
@@ -166,27 +184,50 @@ func TestCorpus(t *testing.T) {
 		tally := corpusTally{project: project}
 		dir := filepath.Join(t.TempDir(), "p", filepath.Base(project))
 		copyDir(t, src, dir)
-		var envs []Env
+		var loaded []*loadedEnv
 		for _, oe := range index[project] {
-			files := envFiles(dir, oe)
-			if len(files) == 0 {
+			p, env, err := discoverEnv(dir, oe)
+			if err != nil {
 				continue
 			}
-			envs = append(envs, Env{Name: oe.name, Dir: dir, Files: files})
-		}
-		before := map[string]map[string]any{}
-		for _, e := range envs {
-			if m, err := load(ctx, e, nil); err == nil {
-				before[e.Name] = m
+			le := &loadedEnv{p: p, env: env}
+			m, err := loadModel(ctx, p, env, &le.opts)
+			if err != nil {
+				le.opts = relaxed
+				m, err = loadModel(ctx, p, env, &le.opts)
 			}
+			if err == nil {
+				le.before = m
+			}
+			loaded = append(loaded, le)
 		}
 		var files []string
-		for _, e := range envs {
-			for _, f := range e.Files {
+		for _, le := range loaded {
+			for _, f := range le.env.Files {
 				if !slices.Contains(files, f) {
 					files = append(files, f)
 				}
 			}
+		}
+		// Files no environment of the index includes are refactored as
+		// `composure refactor FILE` does: proved on their own, as with -f.
+		for _, f := range otherComposeFiles(t, dir, project, index, files) {
+			p, err := envs.Discover(envs.Options{Dir: dir, Files: []string{f}})
+			if err != nil {
+				continue
+			}
+			le := &loadedEnv{p: p, env: p.Envs[0]}
+			m, err := loadModel(ctx, p, le.env, &le.opts)
+			if err != nil {
+				le.opts = relaxed
+				if m, err = loadModel(ctx, p, le.env, &le.opts); err != nil {
+					continue // nothing would prove a rewrite: the CLI refuses
+				}
+			}
+			le.env.Name = "-f " + relTo(dir, f)
+			le.before = m
+			loaded = append(loaded, le)
+			files = append(files, f)
 		}
 		var added []string
 		for _, f := range files {
@@ -194,7 +235,11 @@ func TestCorpus(t *testing.T) {
 			if err != nil || d.Root == nil {
 				continue
 			}
-			r, err := Rewrite(d, Options{})
+			opts := Options{}
+			for _, le := range loaded {
+				opts.Overlay = opts.Overlay || slices.Contains(le.env.Files, f) && le.env.Files[0] != f
+			}
+			r, err := Rewrite(d, opts)
 			if err != nil {
 				tally.refused = append(tally.refused, fmt.Sprintf("%s: %v", d.Name, err))
 				continue
@@ -202,15 +247,22 @@ func TestCorpus(t *testing.T) {
 			if !r.Changed() {
 				continue
 			}
-			var including []Env
-			for _, e := range envs {
-				if slices.Contains(e.Files, f) {
-					including = append(including, e)
+			proved := true
+			for _, le := range loaded {
+				if !slices.Contains(le.env.Files, f) {
+					continue
+				}
+				if err := Prove(ctx, le.p, []*envs.Environment{le.env}, r); err != nil {
+					tally.refused = append(tally.refused, err.Error())
+					proved = false
+					break
 				}
 			}
-			if err := Prove(ctx, load, including, f, r); err != nil {
-				tally.refused = append(tally.refused, err.Error())
+			if !proved {
 				continue
+			}
+			if worse := lintsWorse(t, d, r.After); worse != "" {
+				t.Errorf("%s/%s lints worse after refactor: %s", project, d.Name, worse)
 			}
 			if err := os.WriteFile(f, r.After, 0o644); err != nil {
 				t.Fatal(err)
@@ -220,45 +272,57 @@ func TestCorpus(t *testing.T) {
 			tally.saved += r.LinesSaved()
 			added = append(added, r.Added...)
 		}
-		for _, e := range envs {
-			b, ok := before[e.Name]
-			if !ok {
+		for _, le := range loaded {
+			if le.before == nil {
 				continue
 			}
 			tally.envs++
-			a, err := load(ctx, e, nil)
+			a, err := loadModel(ctx, le.p, le.env, &le.opts)
 			if err != nil {
-				t.Errorf("%s/%s: no longer loads after refactor: %v", project, e.Name, err)
+				t.Errorf("%s/%s: no longer loads after refactor: %v", project, le.env.Name, err)
 				continue
 			}
+			b := le.before
 			for _, k := range added {
 				delete(a, k)
 				delete(b, k)
 			}
 			if diffs := Differences(b, a); len(diffs) > 0 {
-				t.Errorf("%s/%s: effective config changed: %s", project, e.Name, strings.Join(diffs, "; "))
+				t.Errorf("%s/%s: effective config changed: %s", project, le.env.Name, strings.Join(diffs, "; "))
 				continue
 			}
 			tally.proved++
 		}
 		tallies = append(tallies, tally)
 	}
-	report := corpusReport(tallies)
-	path := filepath.Join(repoRoot(t), "docs", "corpus-refactor.md")
+	section := corpusReport(tallies)
+	// The refactor section of docs/corpus-report.md sits between its own
+	// markers; lint's test writes the rest of the file.
+	path := filepath.Join(repoRoot(t), "docs", "corpus-report.md")
+	const begin, end = "<!-- begin refactor -->\n", "<!-- end refactor -->\n"
+	old, _ := os.ReadFile(path)
+	text := string(old)
+	i, j := strings.Index(text, begin), strings.Index(text, end)
+	current := ""
+	if i >= 0 && j > i {
+		current = text[i+len(begin) : j]
+	}
 	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		if i < 0 || j < i {
+			if text != "" && !strings.HasSuffix(text, "\n\n") {
+				text += "\n"
+			}
+			text += begin + end
+			i, j = strings.Index(text, begin), strings.Index(text, end)
+		}
+		text = text[:i+len(begin)] + string(section) + text[j:]
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(path, report, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		current = string(section)
 	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./refactor -run TestCorpus -update)", err)
-	}
-	if !bytes.Equal(want, report) {
-		t.Errorf("docs/corpus-refactor.md is stale: run go test ./refactor -run TestCorpus -update\n%s", report)
+	if current != string(section) {
+		t.Errorf("the refactor section of docs/corpus-report.md is stale: run go test ./refactor -run TestCorpus -update\n%s", section)
 	}
 }
 
@@ -273,8 +337,11 @@ func corpusReport(ts []corpusTally) []byte {
 	var b bytes.Buffer
 	b.WriteString("## refactor\n\n")
 	b.WriteString("`composure refactor --write` (defaults: `--min-shared 4`, `--style extension`) on a temporary copy of\n")
-	b.WriteString("every project of ../shared/corpus that the oracle index lists, each rewrite proved against the\n")
-	b.WriteString("environments including the file; then every environment that loads is compared before and after.\n")
+	b.WriteString("every project of ../shared/corpus that the oracle index lists: the files of its environments, each\n")
+	b.WriteString("rewrite proved against the environments including the file, and every other compose file of the\n")
+	b.WriteString("project proved on its own (as `-f FILE`). Then every environment that loads (strictly, else as\n")
+	b.WriteString("`config --no-interpolate --no-consistency`) is loaded again from disk and compared with before, and\n")
+	b.WriteString("no file rule of `composure lint` may report more on a rewritten file.\n")
 	b.WriteString("Generated by `go test ./refactor -run TestCorpus -update`.\n\n")
 	b.WriteString("| project | files rewritten | groups | lines saved | environments unchanged | refused |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---|\n")
@@ -296,4 +363,71 @@ func corpusReport(ts []corpusTally) []byte {
 	b.WriteString("\nProjects with nothing to fold (no group of services sharing 4 entries that saves lines) are not listed;\n")
 	b.WriteString("their environments are still checked by the test.\n")
 	return b.Bytes()
+}
+
+// TestMain silences compose-go's logrus warnings (unset variables,
+// obsolete `version`), printed on every load of the corpus.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	logrus.SetOutput(io.Discard)
+	os.Exit(m.Run())
+}
+
+// lintsWorse runs the file rules of lint on d before and after and
+// describes any rule reporting more after ("" when none does).
+func lintsWorse(t *testing.T, d *compose.Document, after []byte) string {
+	nd, err := compose.Parse(d.Name, after)
+	if err != nil {
+		return err.Error()
+	}
+	nd.Path = d.Path
+	count := func(doc *compose.Document) map[string]int {
+		m := map[string]int{}
+		for _, f := range lint.Run(lint.Input{Files: []*compose.Document{doc}}) {
+			m[f.Rule]++
+		}
+		return m
+	}
+	before, now := count(d), count(nd)
+	var worse []string
+	for _, rule := range slices.Sorted(maps.Keys(now)) {
+		if now[rule] > before[rule] {
+			worse = append(worse, fmt.Sprintf("%s %d -> %d", rule, before[rule], now[rule]))
+		}
+	}
+	return strings.Join(worse, ", ")
+}
+
+// otherComposeFiles lists the YAML files of the project copy at dir that
+// hold a services mapping and are not in files, leaving out directories
+// that are projects of their own in the index.
+func otherComposeFiles(t *testing.T, dir, project string, index map[string][]oracleEnv, files []string) []string {
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if de.IsDir() {
+			if _, ok := index[filepath.ToSlash(filepath.Join(project, rel))]; ok && rel != "." {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if ext := filepath.Ext(p); (ext != ".yml" && ext != ".yaml") || slices.Contains(files, p) {
+			return nil
+		}
+		d, err := compose.ReadFile(p, rel)
+		if err != nil || d.Root == nil {
+			return nil
+		}
+		if v, _, ok := d.Lookup("services"); ok && v.Kind == yaml.MappingNode {
+			out = append(out, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -44,6 +43,11 @@ type Options struct {
 	Name string
 	// Style is StyleExtension (default) or StyleFirstService.
 	Style Style
+	// Overlay says the file comes after the first file of some environment:
+	// there docker compose merges only the first alias of a `<<` list
+	// (docker/compose#13154), so services that already merge an anchor are
+	// not given a second one.
+	Overlay bool
 }
 
 // Change is one group folded into an anchor.
@@ -66,6 +70,9 @@ type Result struct {
 	// x- blocks and extended anchors): the only places the effective config
 	// may differ.
 	Added []string
+	// Skipped are groups left alone because their rewrite failed the
+	// self-check (please report them).
+	Skipped []Skip
 }
 
 // LinesSaved is the number of lines the rewrite removes.
@@ -90,23 +97,82 @@ func Rewrite(d *compose.Document, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("unknown style %q: use %q or %q", opts.Style, StyleExtension, StyleFirstService)
 	}
 	res := &Result{Doc: d, Before: d.Src, After: d.Src}
-	groups := dupes.Find(d, opts.MinShared)
+	var groups []dupes.Group
+	for _, g := range dupes.Find(d, opts.MinShared) {
+		if g.LinesSaved <= 0 {
+			continue // a duplicate, but folding it would not make the file shorter
+		}
+		if opts.Overlay && g.Kind == dupes.New && slices.ContainsFunc(g.Members, func(m *dupes.Member) bool { return m.Merge != nil }) {
+			continue
+		}
+		groups = append(groups, g)
+	}
 	if len(groups) == 0 {
 		return res, nil
-	}
-	rw, err := newRewriter(d)
-	if err != nil {
-		return nil, err
 	}
 	// Work in file order, so that names and x- blocks follow the services.
 	slices.SortStableFunc(groups, func(a, b dupes.Group) int {
 		return a.Members[0].Key.Line - b.Members[0].Key.Line
 	})
+	return rewriteAll(d, groups, opts)
+}
+
+// rewriteAll folds groups, leaving out those whose rewrite fails the
+// self-check.
+func rewriteAll(d *compose.Document, groups []dupes.Group, opts Options) (*Result, error) {
+	res := &Result{Doc: d, Before: d.Src, After: d.Src}
+	r, err := rewrite(d, groups, opts)
+	if err == nil {
+		return r, nil
+	}
+	// Some group's text did not move cleanly (a layout the line-based edits
+	// do not handle): keep the groups that rewrite, halving the set to find
+	// the others in a few passes even on a large file.
+	var ok []dupes.Group
+	var keep func(gs []dupes.Group, err error)
+	keep = func(gs []dupes.Group, err error) {
+		if err == nil {
+			ok = append(ok, gs...)
+			return
+		}
+		if len(gs) == 1 {
+			res.Skipped = append(res.Skipped, Skip{Group: gs[0], Err: err})
+			return
+		}
+		half := len(gs) / 2
+		_, lerr := rewrite(d, gs[:half], opts)
+		keep(gs[:half], lerr)
+		_, rerr := rewrite(d, gs[half:], opts)
+		keep(gs[half:], rerr)
+	}
+	keep(groups, err)
+	if len(ok) == 0 {
+		return res, nil
+	}
+	r, err = rewrite(d, ok, opts)
+	if err != nil {
+		return nil, err
+	}
+	r.Skipped = res.Skipped
+	return r, nil
+}
+
+// Skip is a group left as it was because rewriting it failed the
+// self-check.
+type Skip struct {
+	dupes.Group
+	Err error
+}
+
+// rewrite folds groups into anchors and self-checks the result.
+func rewrite(d *compose.Document, groups []dupes.Group, opts Options) (*Result, error) {
+	res := &Result{Doc: d, Before: d.Src, After: d.Src}
+	rw, err := newRewriter(d)
+	if err != nil {
+		return nil, err
+	}
 	names := newNamer(d, opts.Name)
 	for _, g := range groups {
-		if g.LinesSaved <= 0 {
-			continue // a duplicate, but folding it would not make the file shorter
-		}
 		ch := Change{Group: g, Style: opts.Style}
 		switch g.Kind {
 		case dupes.New:
@@ -527,7 +593,7 @@ func commonPrefix(names []string) string {
 		p = p[:len(p)-1]
 	}
 	p = strings.TrimRight(p, "-_.")
-	if !utf8.ValidString(p) || !validAnchor(p) {
+	if !validAnchor(p) {
 		return ""
 	}
 	return p
@@ -535,12 +601,15 @@ func commonPrefix(names []string) string {
 
 func isSep(c byte) bool { return c == '-' || c == '_' || c == '.' }
 
+// validAnchor reports whether s can name an anchor: yaml.v3 (and the
+// go.yaml.in parsers compose-go uses) scan anchor names as ASCII letters,
+// digits, '_' and '-' only.
 func validAnchor(s string) bool {
 	if s == "" {
 		return false
 	}
 	for _, r := range s {
-		if !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+		if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
 			return false
 		}
 	}
@@ -550,25 +619,70 @@ func validAnchor(s string) bool {
 // selfCheck parses the rewritten file and checks that, on its own, it
 // decodes to the same top-level values as before but for the keys added.
 func selfCheck(d *compose.Document, out []byte, added []string) error {
+	// Decoding the original and parsing the result are independent: on a
+	// large file, do them side by side.
+	var before any
+	var berr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		before, berr = d.Decode(d.Root, d.ExpansionBudget())
+	}()
 	nd, err := compose.Parse(d.Name, out)
+	<-done
 	if err != nil {
-		return fmt.Errorf("refactoring %s would break it (please report this file): %w", d.Name, err)
+		return fmt.Errorf("the result would not parse: %w", err)
 	}
-	before, err := d.Decode(d.Root, d.ExpansionBudget())
-	if err != nil {
-		return err
+	if berr != nil {
+		return berr
 	}
 	after, err := nd.Decode(nd.Root, nd.ExpansionBudget())
 	if err != nil {
-		return fmt.Errorf("refactoring %s would break it (please report this file): %w", d.Name, err)
+		return fmt.Errorf("the result would not decode: %w", err)
 	}
 	bm, am := before.(map[string]any), after.(map[string]any)
 	for _, k := range added {
 		delete(bm, k)
 		delete(am, k)
 	}
-	if !reflect.DeepEqual(bm, am) {
-		return fmt.Errorf("%s: refactoring would change what the file means (please report this file): %s", d.Name, strings.Join(Differences(bm, am), "; "))
+	if !equal(bm, am) {
+		return fmt.Errorf("the result would change what the file means: %s", strings.Join(Differences(bm, am), "; "))
 	}
 	return nil
+}
+
+// equal compares decoded YAML values (maps, slices, scalars) like
+// reflect.DeepEqual, several times faster on large files.
+func equal(a, b any) bool {
+	switch a := a.(type) {
+	case map[string]any:
+		b, ok := b.(map[string]any)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for k, av := range a {
+			bv, ok := b[k]
+			if !ok || !equal(av, bv) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		b, ok := b.([]any)
+		if !ok || len(a) != len(b) {
+			return false
+		}
+		for i := range a {
+			if !equal(a[i], b[i]) {
+				return false
+			}
+		}
+		return true
+	case string:
+		b, ok := b.(string)
+		return ok && a == b
+	case nil:
+		return b == nil
+	}
+	return reflect.DeepEqual(a, b)
 }

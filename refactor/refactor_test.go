@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/envs"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of refactor/testdata")
@@ -88,11 +89,7 @@ func TestGolden(t *testing.T) {
 			if bytes.Contains(d.Src, []byte("\r\n")) && bytes.Count(r.After, []byte("\n")) != bytes.Count(r.After, []byte("\r\n")) {
 				t.Error("a CRLF file got LF line endings")
 			}
-			envs, err := Environments(d.Path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := Prove(context.Background(), ComposeGo(nil, nil), envs, d.Path, r); err != nil {
+			if err := proveInDir(t, d.Path, r); err != nil {
 				t.Errorf("proof failed: %v", err)
 			}
 			nd, err := compose.Parse(d.Name, r.After)
@@ -119,7 +116,8 @@ func TestCommonPrefix(t *testing.T) {
 		{[]string{"worker-email", "worker-invoices", "worker-reports"}, "worker"},
 		{[]string{"web", "web2"}, ""},
 		{[]string{"api_eu", "api_us"}, "api"},
-		{[]string{"app.a.x", "app.a.y"}, "app.a"},
+		{[]string{"app.a.x", "app.a.y"}, ""}, // '.' cannot be in an anchor name
+		{[]string{"café-a", "café-b"}, ""},
 		{[]string{"a-b", "c-b"}, ""},
 		{[]string{"svc-10", "svc-11"}, "svc"},
 	}
@@ -128,6 +126,17 @@ func TestCommonPrefix(t *testing.T) {
 			t.Errorf("commonPrefix(%q) = %q, want %q", tt.names, got, tt.want)
 		}
 	}
+}
+
+// proveInDir proves r against the environments envs discovers in the
+// directory of path that include it.
+func proveInDir(t *testing.T, path string, r *Result) error {
+	t.Helper()
+	p, err := envs.Discover(envs.Options{Dir: filepath.Dir(path)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Prove(context.Background(), p, Including(p, path), r)
 }
 
 // TestProveRefuses feeds Prove a rewrite that changes a service and checks
@@ -144,8 +153,7 @@ func TestProveRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &Result{Doc: d, Before: before, After: []byte("x-a: &a\n  image: x:2\nservices:\n  a:\n    <<: *a\n    command: run\n"), Added: []string{"x-a"}}
-	envs, _ := Environments(path)
-	err = Prove(context.Background(), ComposeGo(nil, nil), envs, path, r)
+	err = proveInDir(t, path, r)
 	ne, ok := err.(*NotEquivalentError)
 	if !ok {
 		t.Fatalf("got %v, want a NotEquivalentError", err)
@@ -155,36 +163,37 @@ func TestProveRefuses(t *testing.T) {
 	}
 }
 
-func TestEnvironments(t *testing.T) {
+// TestProveOverride checks that an environment made of the file and an
+// override is what the proof loads: the override sets what the anchor would
+// otherwise change.
+func TestProveOverride(t *testing.T) {
 	dir := t.TempDir()
-	for _, f := range []string{"compose.yaml", "compose.override.yaml", "compose.prod.yaml", "other.yaml"} {
-		if err := os.WriteFile(filepath.Join(dir, f), []byte("services: {}\n"), 0o644); err != nil {
+	write := func(name, src string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		return p
 	}
-	names := func(path string) string {
-		envs, err := Environments(filepath.Join(dir, path))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, e := range envs {
-			var fs []string
-			for _, f := range e.Files {
-				fs = append(fs, filepath.Base(f))
-			}
-			out = append(out, e.Name+"="+strings.Join(fs, "+"))
-		}
-		return strings.Join(out, " ")
+	path := write("compose.yaml", "services:\n  a:\n    image: x:1\n")
+	write("compose.override.yaml", "services:\n  a:\n    environment: [A=1]\n")
+	write("compose.prod.yaml", "services:\n  a:\n    image: x:3\n")
+	d, err := compose.ReadFile(path, "compose.yaml")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for path, want := range map[string]string{
-		"compose.yaml":          "default=compose.yaml+compose.override.yaml base=compose.yaml prod=compose.yaml+compose.prod.yaml",
-		"compose.override.yaml": "default=compose.yaml+compose.override.yaml",
-		"compose.prod.yaml":     "prod=compose.yaml+compose.prod.yaml",
-		"other.yaml":            "other=other.yaml",
-	} {
-		if got := names(path); got != want {
-			t.Errorf("%s: got %q, want %q", path, got, want)
-		}
+	p, err := envs.Discover(envs.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(Including(p, path)); got != 2 {
+		t.Fatalf("%d environments include compose.yaml, want 2 (default, prod)", got)
+	}
+	// Changing the image is invisible in prod (overridden) but not in default.
+	r := &Result{Doc: d, Before: d.Src, After: []byte("services:\n  a:\n    image: x:2\n")}
+	err = Prove(context.Background(), p, Including(p, path), r)
+	ne, ok := err.(*NotEquivalentError)
+	if !ok || ne.Env != "default" {
+		t.Fatalf("got %v, want the default environment to change", err)
 	}
 }

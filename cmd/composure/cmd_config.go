@@ -17,6 +17,7 @@ import (
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/merge"
 	"github.com/composure-dev/composure/redact"
 )
 
@@ -27,9 +28,9 @@ type configOptions struct {
 	redact bool
 	load   envs.LoadOptions
 	list   string // services, images, volumes, profiles or variables; "" prints the config
-	// --origin (the trailing `# file:line:col` comments and "x-origins")
-	// is added with the merge package: it becomes a field here, a flag in
-	// configCommand and a step in renderConfig.
+	// origin adds where each value was set: a trailing `# file:line:col`
+	// comment per value line (YAML), a top-level "x-origins" object (JSON).
+	origin bool
 }
 
 // listFlags print one item per line instead of the config, as in docker
@@ -50,7 +51,10 @@ func (a *app) configCommand() *cli.Command {
 		&cli.BoolFlag{Name: "no-normalize", Usage: "don't normalize the compose model"},
 		&cli.BoolFlag{Name: "no-path-resolution", Usage: "don't resolve file paths"},
 		&cli.BoolFlag{Name: "no-consistency", Usage: "don't check model consistency"},
+		&cli.BoolFlag{Name: "no-env-resolution", Usage: "don't resolve service env files"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "only check that the environment loads; print nothing"},
 		&cli.BoolFlag{Name: "redact", Usage: "print values of secret-looking variables, args, labels and secrets, and passwords in URLs, as ***"},
+		&cli.BoolFlag{Name: "origin", Usage: "say where each value was set: `# file:line:col` after each value (YAML), an \"x-origins\" object (JSON); `# default` for what docker compose adds"},
 	}
 	for _, l := range listFlags {
 		flags = append(flags, &cli.BoolFlag{Name: l.name, Usage: l.usage})
@@ -68,11 +72,13 @@ func (a *app) configCommand() *cli.Command {
 				format: c.String("format"),
 				output: c.String("output"),
 				redact: c.Bool("redact"),
+				origin: c.Bool("origin"),
 				load: envs.LoadOptions{
 					NoInterpolate:    c.Bool("no-interpolate"),
 					NoNormalize:      c.Bool("no-normalize"),
 					NoPathResolution: c.Bool("no-path-resolution"),
 					NoConsistency:    c.Bool("no-consistency"),
+					NoEnvResolution:  c.Bool("no-env-resolution"),
 					NoModel:          true,
 				},
 			}
@@ -104,7 +110,10 @@ func (a *app) configCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			if o.output != "" {
+			switch {
+			case c.Bool("quiet"):
+				return nil
+			case o.output != "":
 				return writeAtomic(o.output, out)
 			}
 			_, err = a.stdout.Write(out)
@@ -143,7 +152,9 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 		out = envs.EscapeDollar(out)
 	}
 	if err != nil {
-		return nil, err
+		// docker compose fails the same way (e.g. an ssh build key it
+		// cannot print): say what step failed
+		return nil, fmt.Errorf("cannot print the config of environment %q: %w", env.Name, err)
 	}
 	if o.redact {
 		var extra []string
@@ -151,6 +162,18 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 			extra = p.Config.Redact
 		}
 		out, err = redactOutput(out, o.format, redact.New(extra...))
+		if err != nil {
+			return nil, err
+		}
+	}
+	if o.origin {
+		// After redaction, which re-encodes the document: the comments are
+		// added to the final text.
+		describe := func(path string) (string, bool) { return l.Merged.Describe(path), true }
+		if o.format == "json" {
+			return merge.AnnotateJSON(out, describe)
+		}
+		return merge.AnnotateYAML(out, describe)
 	}
 	return out, err
 }

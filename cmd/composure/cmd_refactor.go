@@ -19,6 +19,7 @@ import (
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/dupes"
+	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/refactor"
 )
 
@@ -27,10 +28,13 @@ func (a *app) refactorCommand() *cli.Command {
 		Name:      "refactor",
 		Usage:     "fold duplicated service blocks into YAML anchors (best practice 9), proving the effective config is unchanged",
 		ArgsUsage: "[FILE...]",
-		Description: "Without --write, prints a unified diff and writes nothing. Each rewrite is proved first: every\n" +
-			"environment that includes the file is loaded before and after, and must come out identical.",
+		Description: "Refactors the given files, else every file of the project's environments (global -C, -f).\n" +
+			"Without --write, prints a unified diff and writes nothing. Each rewrite is proved first: every\n" +
+			"environment that includes the file is loaded before and after, as `composure config` loads it,\n" +
+			"and must come out identical.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "project-directory", Aliases: []string{"C"}, Usage: "run as if started in `DIR`"},
+			// also after the command, as lint takes it (`composure refactor -C DIR`)
+			&cli.StringFlag{Name: "project-directory", Aliases: []string{"C"}, Usage: "project `DIR` (same as the global -C)"},
 			&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "write the refactored files (atomically, file mode kept)"},
 			&cli.BoolFlag{Name: "check", Usage: "exit 1 when a refactor is possible, write nothing (for CI)"},
 			&cli.StringFlag{Name: "format", Value: "diff", Usage: "output: `diff` or json (the groups)"},
@@ -47,6 +51,7 @@ type refactorFile struct {
 	File       string          `json:"file"`
 	Groups     []refactorGroup `json:"groups"`
 	LinesSaved int             `json:"lines_saved"`
+	Skipped    []refactorGroup `json:"skipped,omitempty"`
 	Written    bool            `json:"written,omitempty"`
 	Refused    string          `json:"refused,omitempty"`
 }
@@ -78,22 +83,26 @@ func (a *app) refactor(c *cli.Context) error {
 		return withCode(exitUsage, errors.New("--write and --check exclude each other: --check only reports"))
 	}
 	if name := c.String("name"); name != "" && !anchorNameRE.MatchString(name) {
-		return withCode(exitUsage, fmt.Errorf("--name %q cannot name an anchor: use letters, digits, '-', '_' or '.'", name))
+		return withCode(exitUsage, fmt.Errorf("--name %q cannot name an anchor: use ASCII letters, digits, '-' or '_'", name))
 	}
-	dir := c.String("project-directory")
-	if dir == "" {
-		dir = "."
+	p, err := a.refactorProject(c)
+	if err != nil {
+		return withCode(exitUsage, err)
 	}
-	files := c.Args().Slice()
-	if len(files) == 0 {
-		var err error
-		if files, err = defaultComposeFiles(dir); err != nil {
+	var files []string
+	for _, f := range c.Args().Slice() {
+		abs, err := filepath.Abs(f)
+		if err != nil {
 			return withCode(exitUsage, err)
 		}
-	} else {
-		for i, f := range files {
-			if !filepath.IsAbs(f) {
-				files[i] = filepath.Join(dir, f)
+		files = append(files, abs)
+	}
+	if len(files) == 0 {
+		for _, e := range p.Envs {
+			for _, f := range e.Files {
+				if !slices.Contains(files, f) {
+					files = append(files, f)
+				}
 			}
 		}
 	}
@@ -102,7 +111,6 @@ func (a *app) refactor(c *cli.Context) error {
 	// logrus on every load; a proof loads each environment twice, and what
 	// it has to say comes back as an error or a difference.
 	logrus.SetOutput(io.Discard)
-	load := refactor.ComposeGo(a.getenv, os.Environ())
 	ctx := c.Context
 	if ctx == nil {
 		ctx = context.Background()
@@ -110,11 +118,16 @@ func (a *app) refactor(c *cli.Context) error {
 
 	var docs []*compose.Document
 	var out []refactorFile
-	possible, refused := false, false
+	possible, refused, refusedInput := false, false, false
 	for _, f := range files {
-		name := relName(dir, f)
+		name := p.Rel(f)
 		d, err := compose.ReadFile(f, name)
 		if err != nil {
+			return withCode(exitUsage, err)
+		}
+		// An alias bomb is refused here as everywhere, even when no
+		// rewrite would need to load it.
+		if err := decodeAll(d); err != nil {
 			return withCode(exitUsage, err)
 		}
 		docs = append(docs, d)
@@ -122,19 +135,29 @@ func (a *app) refactor(c *cli.Context) error {
 			continue
 		}
 		rf := refactorFile{File: name, Groups: []refactorGroup{}}
-		r, err := refactor.Rewrite(d, opts)
+		fopts := opts
+		for _, e := range refactor.Including(p, f) {
+			fopts.Overlay = fopts.Overlay || e.Files[0] != f
+		}
+		r, err := refactor.Rewrite(d, fopts)
 		if err != nil {
 			return withCode(exitFailure, err)
 		}
 		if r.Changed() {
-			envs, err := refactor.Environments(f)
-			if err == nil {
-				err = refactor.Prove(ctx, load, envs, d.Path, r)
-			}
+			err := a.proveRefactor(ctx, c, p, r)
 			if err != nil {
-				refused = true
 				rf.Refused = err.Error()
-				fmt.Fprintf(a.stderr, "composure: %v\n", err)
+				var ce *compose.Error
+				if errors.As(err, &ce) {
+					// The project itself does not load (a FIFO as env_file,
+					// a bad include): the user's input, so exit 2 with the
+					// place to fix first.
+					refusedInput = true
+					fmt.Fprintf(a.stderr, "%v (refusing to refactor %s: nothing proves the rewrite)\n", ce, name)
+				} else {
+					refused = true
+					fmt.Fprintf(a.stderr, "composure: %v\n", err)
+				}
 				out = append(out, rf)
 				continue
 			}
@@ -145,6 +168,11 @@ func (a *app) refactor(c *cli.Context) error {
 				Kind: ch.Kind.String(), Anchor: ch.Name, Style: string(ch.Style),
 				Services: ch.Services, Shared: ch.Shared, LinesSaved: ch.LinesSaved,
 			})
+		}
+		for _, sk := range r.Skipped {
+			rf.Skipped = append(rf.Skipped, refactorGroup{Kind: sk.Kind.String(), Services: sk.Services, Shared: sk.Shared, LinesSaved: sk.LinesSaved})
+			fmt.Fprintf(a.stderr, "composure: %s: left %s as they are: folding them failed composure's own check (please report this file): %v\n",
+				name, strings.Join(sk.Services, ", "), sk.Err)
 		}
 		rf.LinesSaved = r.LinesSaved()
 		if r.Changed() {
@@ -207,13 +235,16 @@ func (a *app) refactor(c *cli.Context) error {
 	switch {
 	case refused:
 		return silentExit(exitFailure)
+	case refusedInput:
+		return silentExit(exitUsage)
 	case c.Bool("check") && possible:
 		return silentExit(exitFindings)
 	}
 	return nil
 }
 
-var anchorNameRE = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+// anchorNameRE is what yaml.v3 scans as an anchor name.
+var anchorNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
 // writeFileAtomic replaces the file at path (through symlinks) with data: a
 // temporary file in the same directory, fsync, rename; the mode is kept.
@@ -228,40 +259,31 @@ func writeFileAtomic(path string, data []byte) error {
 	return renameio.WriteFile(path, data, st.Mode().Perm(), renameio.WithStaticPermissions(st.Mode().Perm()))
 }
 
-// defaultComposeFiles lists the compose files of dir: the base file docker
-// compose would pick, then its override and other `<stem>.<env>.yml` files.
-func defaultComposeFiles(dir string) ([]string, error) {
-	var base string
-	for _, n := range []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"} {
-		if st, err := os.Stat(filepath.Join(dir, n)); err == nil && st.Mode().IsRegular() {
-			base = n
-			break
-		}
+// refactorProject discovers the project: from the project flags (-C given
+// before or after the command, -f, -p, --env-file, --profile), else, given
+// FILE arguments, in the first file's directory.
+func (a *app) refactorProject(c *cli.Context) (*envs.Project, error) {
+	opts := a.projectOptions(c)
+	if opts.Dir == "" && len(opts.Files) == 0 && c.NArg() > 0 {
+		opts.Dir = filepath.Dir(c.Args().First())
 	}
-	if base == "" {
-		return nil, fmt.Errorf("%s: no compose.yaml or docker-compose.yml here: name the files to refactor, or use -C DIR", dir)
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	stem := strings.TrimSuffix(base, filepath.Ext(base))
-	files := []string{filepath.Join(dir, base)}
-	var others []string
-	for _, e := range entries {
-		n := e.Name()
-		if !e.IsDir() && strings.HasPrefix(n, stem+".") && (strings.HasSuffix(n, ".yml") || strings.HasSuffix(n, ".yaml")) && n != base {
-			others = append(others, filepath.Join(dir, n))
-		}
-	}
-	slices.Sort(others)
-	return append(files, others...), nil
+	return envs.Discover(opts)
 }
 
-// relName is how messages name file f: relative to dir when inside it.
-func relName(dir, f string) string {
-	if r, err := filepath.Rel(dir, f); err == nil && !strings.HasPrefix(r, "..") {
-		return r
+// proveRefactor proves r against every environment of p that includes the
+// file; a file no environment includes is proved on its own, as if given
+// with -f.
+func (a *app) proveRefactor(ctx context.Context, c *cli.Context, p *envs.Project, r *refactor.Result) error {
+	list := refactor.Including(p, r.Doc.Path)
+	if len(list) == 0 {
+		opts := a.projectOptions(c)
+		opts.Dir = p.Dir
+		opts.Files = []string{r.Doc.Path}
+		alone, err := envs.Discover(opts)
+		if err != nil {
+			return err
+		}
+		p, list = alone, alone.Envs
 	}
-	return f
+	return refactor.Prove(ctx, p, list, r)
 }

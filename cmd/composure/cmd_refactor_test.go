@@ -43,7 +43,7 @@ func writeProject(t *testing.T, files map[string]string) string {
 
 func TestRefactorDiffWritesNothing(t *testing.T) {
 	dir := writeProject(t, map[string]string{"compose.yaml": workersYAML})
-	code, out, errs := runCLI(t, nil, "refactor", "-C", dir)
+	code, out, errs := runCLI(t, nil, "-C", dir, "refactor")
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %s", code, errs)
 	}
@@ -101,7 +101,7 @@ func TestRefactorJSON(t *testing.T) {
     command: backup
 `,
 	})
-	code, out, errs := runCLI(t, nil, "refactor", "-C", dir, "--format", "json", "--name", "celery")
+	code, out, errs := runCLI(t, nil, "-C", dir, "refactor", "--format", "json", "--name", "celery")
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr %s", code, errs)
 	}
@@ -140,13 +140,13 @@ func TestRefactorJSON(t *testing.T) {
 func TestRefactorUsageErrors(t *testing.T) {
 	dir := writeProject(t, map[string]string{"compose.yaml": workersYAML})
 	for _, args := range [][]string{
-		{"refactor", "-C", dir, "--style", "inline"},
-		{"refactor", "-C", dir, "--format", "sarif"},
-		{"refactor", "-C", dir, "--min-shared", "0"},
-		{"refactor", "-C", dir, "--name", "a b"},
-		{"refactor", "-C", dir, "--write", "--check"},
+		{"-C", dir, "refactor", "--style", "inline"},
+		{"-C", dir, "refactor", "--format", "sarif"},
+		{"-C", dir, "refactor", "--min-shared", "0"},
+		{"-C", dir, "refactor", "--name", "a.b"},
+		{"-C", dir, "refactor", "--write", "--check"},
 		{"refactor", filepath.Join(dir, "missing.yaml")},
-		{"refactor", "-C", t.TempDir()},
+		{"-C", t.TempDir(), "refactor"},
 	} {
 		if code, _, errs := runCLI(t, nil, args...); code != exitUsage || errs == "" {
 			t.Errorf("%q: exit %d, stderr %q; want %d with a message", args, code, errs, exitUsage)
@@ -157,11 +157,20 @@ func TestRefactorUsageErrors(t *testing.T) {
 func TestRefactorCRLFStays(t *testing.T) {
 	src := strings.ReplaceAll(workersYAML, "\n", "\r\n")
 	dir := writeProject(t, map[string]string{"compose.yaml": src})
-	if code, _, errs := runCLI(t, nil, "refactor", "-C", dir, "--write"); code != exitOK {
+	if code, _, errs := runCLI(t, nil, "-C", dir, "refactor", "--write"); code != exitOK {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	got, _ := os.ReadFile(filepath.Join(dir, "compose.yaml"))
 	if bytes.Count(got, []byte("\n")) != bytes.Count(got, []byte("\r\n")) {
 		t.Errorf("line endings mixed after --write:\n%q", got)
+	}
+}
+
+func TestRefactorProjectDirEitherSide(t *testing.T) {
+	dir := writeProject(t, map[string]string{"compose.yaml": workersYAML})
+	for _, args := range [][]string{{"-C", dir, "refactor", "--check"}, {"refactor", "-C", dir, "--check"}} {
+		if code, out, errs := runCLI(t, nil, args...); code != exitFindings || out == "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
 	}
 }

@@ -35,9 +35,11 @@ func newResetProcessor(target any, maxNodeVisits int) *ResetProcessor {
 // ResetProcessor is loader.ResetProcessor: it records !reset/!override paths
 // while decoding a document and applies them to the model merged so far.
 type ResetProcessor struct {
-	target        any
-	paths         []tree.Path
-	visitedNodes  map[*yaml.Node][]tree.Path
+	target       any
+	paths        []tree.Path
+	visitedNodes map[*yaml.Node][]tree.Path
+	// visitedIndex indexes visitedNodes for checkForCycle (see cycleIndex).
+	visitedIndex  map[*yaml.Node]*cycleIndex
 	resolvedNodes map[*yaml.Node]nodeCache
 	visitCount    int
 	// maxNodeVisits is the per-document cap; when zero, defaultMaxNodeVisits is used.
@@ -47,10 +49,12 @@ type ResetProcessor struct {
 // UnmarshalYAML implement yaml.Unmarshaler
 func (p *ResetProcessor) UnmarshalYAML(value *yaml.Node) error {
 	p.visitedNodes = make(map[*yaml.Node][]tree.Path)
+	p.visitedIndex = make(map[*yaml.Node]*cycleIndex)
 	p.resolvedNodes = make(map[*yaml.Node]nodeCache)
 	p.visitCount = 0
 	defer func() {
 		p.visitedNodes = nil
+		p.visitedIndex = nil
 		p.resolvedNodes = nil
 	}()
 	resolved, err := p.resolveReset(value, tree.NewPath())
@@ -291,6 +295,18 @@ func (p *ResetProcessor) applyNullOverrides(target any, path tree.Path) error {
 }
 
 func (p *ResetProcessor) checkForCycle(node *yaml.Node, path tree.Path) error {
+	idx := p.visitedIndex[node]
+	if idx == nil {
+		idx = &cycleIndex{paths: map[string]struct{}{}, ancestors: map[string]struct{}{}}
+		p.visitedIndex[node] = idx
+	}
+	if !idx.mayCycle(string(path)) {
+		p.visitedNodes[node] = append(p.visitedNodes[node], path)
+		idx.add(string(path))
+		return nil
+	}
+	// A cycle is possible: the upstream scan below finds it and words the
+	// error as compose-go does.
 	paths := p.visitedNodes[node]
 
 	for _, prevPath := range paths {
@@ -320,7 +336,55 @@ func (p *ResetProcessor) checkForCycle(node *yaml.Node, path tree.Path) error {
 	}
 
 	p.visitedNodes[node] = append(paths, path)
+	idx.add(string(path))
 	return nil
+}
+
+// cycleIndex makes checkForCycle linear. Upstream compares each use of an
+// anchor with every earlier use: a `<<: *common` in 10,000 services is 50
+// million comparisons, the step that makes compose-go superlinear. The scan
+// reports a cycle when an earlier path P and the new path Q, neither
+// containing "<<", are such that one is the other plus "."-separated
+// segments, and areInDifferentServices(P, Q) is false, which it always is
+// when one path is a prefix of the other (their segments agree up to the
+// shorter one's length). So a cycle is possible exactly when an earlier path
+// is a proper ancestor of Q (looked up in paths) or a proper descendant of Q
+// (Q is in ancestors).
+type cycleIndex struct {
+	paths     map[string]struct{} // earlier paths without "<<"
+	ancestors map[string]struct{} // proper "."-prefixes of those paths
+}
+
+func (c *cycleIndex) mayCycle(q string) bool {
+	if strings.Contains(q, "<<") {
+		return false
+	}
+	if _, ok := c.ancestors[q]; ok {
+		return true
+	}
+	for i := 0; i < len(q); i++ {
+		if q[i] == '.' {
+			if _, ok := c.paths[q[:i]]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (c *cycleIndex) add(q string) {
+	if strings.Contains(q, "<<") {
+		return
+	}
+	if _, ok := c.paths[q]; ok {
+		return
+	}
+	c.paths[q] = struct{}{}
+	for i := 0; i < len(q); i++ {
+		if q[i] == '.' {
+			c.ancestors[q[:i]] = struct{}{}
+		}
+	}
 }
 
 // areInDifferentServices checks if two paths are in different service definitions

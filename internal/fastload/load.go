@@ -14,8 +14,8 @@
 // Load runs the same pipeline as compose-go's loader (loader.go:
 // LoadWithContext -> load -> loadYamlModel -> loadYamlFile, then
 // ModelToProject), step by step and in the same order, calling compose-go's
-// exported steps where they are cheap (override.Merge, EnforceUnicity,
-// schema.Validate, Normalize, ResolveEnvironment, ModelToProject) and
+// exported steps where they are cheap (override.Merge, schema.Validate,
+// Normalize, ResolveEnvironment, ModelToProject) and
 // copies of the slow generic steps (internal/composego) whose only change is
 // an allocation-free pattern lookup (internal/pathmatch). Projects using
 // `include` or `extends`, whose upstream steps take unexported state, are
@@ -44,6 +44,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	interp "github.com/composure-dev/composure/internal/fastload/internal/composego/interpolation"
+	uniq "github.com/composure-dev/composure/internal/fastload/internal/composego/override"
 	"github.com/composure-dev/composure/internal/fastload/internal/composego/paths"
 	"github.com/composure-dev/composure/internal/fastload/internal/composego/transform"
 	"github.com/composure-dev/composure/internal/fastload/internal/composego/validation"
@@ -105,13 +106,39 @@ func load(ctx context.Context, o Options) (*types.Project, error) {
 			}
 		})
 
-	// loader.LoadWithContext
 	details := types.ConfigDetails{
 		ConfigFiles: configDetails.ConfigFiles,
 		WorkingDir:  configDetails.WorkingDir,
 		Environment: po.Environment,
 	}
-	opts := loader.ToOptions(&details, loadOpts)
+	project, err := loadWithContext(details, loadOpts...)
+	if err != nil {
+		return nil, err
+	}
+	for _, config := range details.ConfigFiles {
+		project.ComposeFiles = append(project.ComposeFiles, config.Filename)
+	}
+	return finish(project)
+}
+
+// LoadWithContext is loader.LoadWithContext, faster: same arguments, same
+// project, and compose-go's own result (loaded again by
+// loader.LoadWithContext) when the fast path declines or fails. The config
+// files must have their Content.
+func LoadWithContext(ctx context.Context, details types.ConfigDetails, options ...func(*loader.Options)) (*types.Project, error) {
+	p, err := loadWithContext(details, options...)
+	if err != nil {
+		return loader.LoadWithContext(ctx, details, options...)
+	}
+	return p, nil
+}
+
+// loadWithContext mirrors loader.LoadWithContext.
+func loadWithContext(details types.ConfigDetails, options ...func(*loader.Options)) (*types.Project, error) {
+	opts := loader.ToOptions(&details, options)
+	if opts.SkipInterpolation || len(opts.ResourceLoaders) > 1 {
+		return nil, errUnsupported // not what config prints by default; remote files
+	}
 	if len(details.ConfigFiles) < 1 {
 		return nil, errors.New("no compose file specified")
 	}
@@ -122,14 +149,7 @@ func load(ctx context.Context, o Options) (*types.Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	project, err := loader.ModelToProject(dict, opts, details)
-	if err != nil {
-		return nil, err
-	}
-	for _, config := range details.ConfigFiles {
-		project.ComposeFiles = append(project.ComposeFiles, config.Filename)
-	}
-	return finish(project)
+	return loader.ModelToProject(dict, opts, details)
 }
 
 // withNamePrecedenceLoad is cli's unexported option of the same name.
@@ -320,7 +340,7 @@ func loadYamlFile(file types.ConfigFile, opts *loader.Options, dict map[string]a
 		if err != nil {
 			return err
 		}
-		dict, err = override.EnforceUnicity(dict)
+		dict, err = uniq.EnforceUnicity(dict)
 		if err != nil {
 			return err
 		}
@@ -338,7 +358,7 @@ func loadYamlFile(file types.ConfigFile, opts *loader.Options, dict map[string]a
 			return err
 		}
 		dict = omitEmptyModel(dict)
-		dict, err = override.EnforceUnicity(dict)
+		dict, err = uniq.EnforceUnicity(dict)
 		return err
 	}
 

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestConfigOutputFile checks -o: same bytes as stdout, written by rename so
+// an existing file keeps its mode, and nothing left behind.
+func TestConfigOutputFile(t *testing.T) {
+	dir := writeProject(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n"})
+	out := filepath.Join(dir, "out", "effective.yaml")
+	if err := os.Mkdir(filepath.Dir(out), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(out, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := runEnviron([]string{"composure", "-C", dir, "config"}, nil, &stdout, &stderr, nil); code != 0 {
+		t.Fatalf("config: exit %d: %s", code, stderr.String())
+	}
+	stderr.Reset()
+	var none bytes.Buffer
+	if code := runEnviron([]string{"composure", "-C", dir, "config", "-o", out}, nil, &none, &stderr, nil); code != 0 {
+		t.Fatalf("config -o: exit %d: %s", code, stderr.String())
+	}
+	if none.Len() != 0 {
+		t.Errorf("config -o printed %q", none.String())
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, stdout.Bytes()) {
+		t.Errorf("file differs from stdout:\n%s\n---\n%s", got, stdout.String())
+	}
+	st, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want the existing 0600 kept", st.Mode().Perm())
+	}
+	ents, _ := os.ReadDir(filepath.Dir(out))
+	if len(ents) != 1 {
+		t.Errorf("temporary files left: %v", ents)
+	}
+}
+
+func TestConfigOutputFileUnwritable(t *testing.T) {
+	dir := writeProject(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n"})
+	var stdout, stderr bytes.Buffer
+	code := runEnviron([]string{"composure", "-C", dir, "config", "-o", filepath.Join(dir, "no", "such", "dir", "x.yaml")}, nil, &stdout, &stderr, nil)
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	if n := strings.Count(strings.TrimSpace(stderr.String()), "\n"); n != 0 || stderr.Len() == 0 {
+		t.Errorf("want one error line, got %q", stderr.String())
+	}
+}
+
+// TestUnreadableFile: a file that cannot be read is one located line and
+// exit 2. Permission bits do not stop root, so as root a file whose read
+// fails on Linux stands in for it.
+func TestUnreadableFile(t *testing.T) {
+	var file, want string
+	if os.Geteuid() != 0 {
+		dir := writeProject(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n"})
+		file = filepath.Join(dir, "compose.yaml")
+		if err := os.Chmod(file, 0); err != nil {
+			t.Fatal(err)
+		}
+		want = "compose.yaml: permission denied: make the file readable\n"
+	} else {
+		file = "/proc/self/mem" // regular, readable by mode, read fails with EIO
+		if _, err := os.Stat(file); err != nil {
+			t.Skip("no unreadable file available as root")
+		}
+		want = "mem: cannot read file: input/output error\n"
+	}
+	var stdout, stderr bytes.Buffer
+	code := runEnviron([]string{"composure", "-f", file, "config"}, nil, &stdout, &stderr, nil)
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	if stderr.String() != want {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+}

@@ -1,0 +1,320 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/envdiff"
+	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/merge"
+	"github.com/composure-dev/composure/redact"
+)
+
+// diffOptions are the flags of `composure diff`.
+type diffOptions struct {
+	format   string // text, json, markdown or github
+	redact   bool
+	exitCode bool
+	rev      string
+	all      bool
+	noColor  bool
+}
+
+var diffFormats = []string{"text", "json", "markdown", "github"}
+
+func (a *app) diffCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "diff",
+		Usage:     "show what differs between two environments, or one environment at two git revisions",
+		ArgsUsage: "A B | ENV --rev REV[..REV2] | --all",
+		Description: "composure diff A B               environment A against B (e.g. default prod)\n" +
+			"composure diff ENV --rev REV     ENV as of git revision REV against the working tree\n" +
+			"composure diff ENV --rev R1..R2  ENV at revision R1 against revision R2\n" +
+			"composure diff --all             each environment against default\n\n" +
+			"Paths name list items by identity, not position:\n" +
+			"services.web.ports[127.0.0.1:8080:80/tcp] (see docs/diff.md).",
+		Flags: diffFlags(),
+		Action: func(c *cli.Context) error {
+			// Flags after the names (`diff prod --rev main`) are moved
+			// before them by interspersed, in run.
+			args := c.Args().Slice()
+			o := diffOptions{
+				format:   c.String("format"),
+				redact:   c.Bool("redact"),
+				exitCode: c.Bool("exit-code"),
+				rev:      c.String("rev"),
+				all:      c.Bool("all"),
+				noColor:  c.Bool("no-color"),
+			}
+			if !slicesContains(diffFormats, o.format) {
+				return withCode(exitUsage, fmt.Errorf("unknown format %q: use text, json, markdown or github", o.format))
+			}
+			switch {
+			case o.all && (o.rev != "" || len(args) > 0):
+				return withCode(exitUsage, errors.New("--all compares every environment with default: give no environment names and no --rev"))
+			case o.rev != "" && len(args) > 1:
+				return withCode(exitUsage, fmt.Errorf("--rev compares one environment at two revisions: give one environment name, got %d", len(args)))
+			case !o.all && o.rev == "" && len(args) != 2:
+				return withCode(exitUsage, fmt.Errorf("diff needs two environment names (e.g. `composure diff default prod`), one with --rev, or --all; got %d", len(args)))
+			}
+			p, err := a.project(c)
+			if err != nil {
+				return err
+			}
+			var reports []envdiff.Report
+			switch {
+			case o.all:
+				reports, err = a.diffAll(c.Context, p)
+			case o.rev != "":
+				name := envs.DefaultEnv
+				if len(args) == 1 {
+					name = args[0]
+				}
+				var r envdiff.Report
+				r, err = a.diffRev(c, p, name, o.rev)
+				reports = []envdiff.Report{r}
+			default:
+				var r envdiff.Report
+				r, err = a.diffEnvs(c.Context, p, args[0], args[1])
+				reports = []envdiff.Report{r}
+			}
+			if err != nil {
+				return err
+			}
+			if o.redact {
+				var extra []string
+				if p.Config != nil {
+					extra = p.Config.Redact
+				}
+				hide := envdiff.RedactWith(redact.New(extra...))
+				for i := range reports {
+					reports[i] = reports[i].Redact(hide)
+				}
+			}
+			if err := a.writeDiff(reports, o); err != nil {
+				return withCode(exitFailure, err)
+			}
+			if o.exitCode {
+				for _, r := range reports {
+					if !r.Empty() {
+						return silentExit(exitFindings)
+					}
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func diffFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json, markdown (a pull-request comment) or github (a job summary)"},
+		&cli.BoolFlag{Name: "redact", Usage: "print values of secret-looking variables, args, labels and secrets, and passwords in URLs, as ***"},
+		&cli.BoolFlag{Name: "exit-code", Usage: "exit with status 1 when there are differences"},
+		&cli.StringFlag{Name: "rev", Usage: "compare ENV as of git revision `REV` (or REV1..REV2) instead of two environments"},
+		&cli.BoolFlag{Name: "all", Usage: "compare each environment with default"},
+		&cli.BoolFlag{Name: "no-color", Usage: "no colours in text output (also: NO_COLOR set)"},
+	}
+}
+
+// writeDiff renders the reports in the chosen format.
+func (a *app) writeDiff(reports []envdiff.Report, o diffOptions) error {
+	var w envdiff.ReportWriter
+	switch o.format {
+	case "json":
+		w = envdiff.JSONReport{Reports: reports, List: o.all}
+	case "markdown":
+		w = envdiff.MarkdownReport{Reports: reports}
+	case "github":
+		w = envdiff.GitHubReport{Reports: reports}
+	default:
+		color := !o.noColor && a.getenv("NO_COLOR") == "" && isTerminal(a.stdout)
+		w = envdiff.TextReport{Reports: reports, Color: color}
+	}
+	return w.WriteReport(a.stdout)
+}
+
+// isTerminal reports whether w is a character device (a terminal), without
+// a dependency for one check.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// diffEnvs compares two environments of the working tree.
+func (a *app) diffEnvs(ctx context.Context, p *envs.Project, from, to string) (envdiff.Report, error) {
+	cache := compose.NewCache()
+	fromEnv, err := p.Env(from)
+	if err != nil {
+		return envdiff.Report{}, withCode(exitUsage, err)
+	}
+	toEnv, err := p.Env(to)
+	if err != nil {
+		return envdiff.Report{}, withCode(exitUsage, err)
+	}
+	a1, err := loadSide(ctx, p, fromEnv, cache, from, "")
+	if err != nil {
+		return envdiff.Report{}, err
+	}
+	b, err := loadSide(ctx, p, toEnv, cache, to, "")
+	if err != nil {
+		return envdiff.Report{}, err
+	}
+	return envdiff.Compare(a1, b), nil
+}
+
+// diffAll compares every environment with default, in the project's order.
+func (a *app) diffAll(ctx context.Context, p *envs.Project) ([]envdiff.Report, error) {
+	cache := compose.NewCache()
+	def, err := p.Env(envs.DefaultEnv)
+	if err != nil {
+		return nil, withCode(exitUsage, err)
+	}
+	base, err := loadSide(ctx, p, def, cache, def.Name, "")
+	if err != nil {
+		return nil, err
+	}
+	var reports []envdiff.Report
+	for _, e := range p.Envs {
+		if e.Name == def.Name {
+			continue
+		}
+		s, err := loadSide(ctx, p, e, cache, e.Name, "")
+		if err != nil {
+			return nil, err
+		}
+		reports = append(reports, envdiff.Compare(base, s))
+	}
+	if len(reports) == 0 {
+		return nil, withCode(exitUsage, errors.New("the project has only the default environment: nothing to compare it with (run `composure envs`)"))
+	}
+	return reports, nil
+}
+
+// diffRev compares environment name at a revision with the working tree,
+// or at two revisions (REV1..REV2).
+func (a *app) diffRev(c *cli.Context, p *envs.Project, name, rev string) (envdiff.Report, error) {
+	ctx := c.Context
+	from, to, two := strings.Cut(rev, "..")
+	if from == "" || (two && to == "") {
+		return envdiff.Report{}, withCode(exitUsage, fmt.Errorf("--rev %q: give a revision, or two as REV1..REV2", rev))
+	}
+	fromSide, closeFrom, err := a.revSide(c, p, name, from)
+	if err != nil {
+		return envdiff.Report{}, err
+	}
+	defer closeFrom()
+	if !two {
+		env, err := p.Env(name)
+		if err != nil {
+			return envdiff.Report{}, withCode(exitUsage, err)
+		}
+		toSide, err := loadSide(ctx, p, env, compose.NewCache(), name, "")
+		if err != nil {
+			return envdiff.Report{}, err
+		}
+		return envdiff.Compare(fromSide, toSide), nil
+	}
+	toSide, closeTo, err := a.revSide(c, p, name, to)
+	if err != nil {
+		return envdiff.Report{}, err
+	}
+	defer closeTo()
+	return envdiff.Compare(fromSide, toSide), nil
+}
+
+// revSide loads environment name as of rev from a temporary tree. Paths in
+// its model are written back to the project directory, and its origins
+// name files as REV:file, so that only what changed remains and each side
+// says where it comes from. Env files the revision does not have (an
+// untracked .env) are taken from the working tree: they hold local
+// settings, not the change under review.
+func (a *app) revSide(c *cli.Context, p *envs.Project, name, rev string) (envdiff.Side, func(), error) {
+	t, err := openRev(c.Context, p.Dir, rev)
+	if err != nil {
+		return envdiff.Side{}, nil, withCode(exitUsage, err)
+	}
+	done := func() { _ = t.Close() }
+	fail := func(err error) (envdiff.Side, func(), error) {
+		done()
+		return envdiff.Side{}, nil, err
+	}
+	if err := copyMissing(p.Dir, t.dir, ".env"); err != nil {
+		return fail(err)
+	}
+	var files []string
+	for _, f := range lineageSlice(c, "file") {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return fail(err)
+		}
+		files = append(files, filepath.Join(t.dir, p.Rel(abs)))
+	}
+	opts := a.projectOptions(c)
+	opts.Dir = t.dir
+	opts.Files = files
+	rp, err := envs.Discover(opts)
+	if err != nil {
+		return fail(fmt.Errorf("at revision %q: %w", rev, err))
+	}
+	env, err := rp.Env(name)
+	if err != nil {
+		return fail(withCode(exitUsage, fmt.Errorf("at revision %q: %w", rev, err)))
+	}
+	s, err := loadSide(c.Context, rp, env, compose.NewCache(), name+"@"+rev, rev+":")
+	if err != nil {
+		return fail(fmt.Errorf("at revision %q: %w", rev, err))
+	}
+	s.Model = envdiff.RewriteStrings(s.Model, t.dir, p.Dir)
+	return s, done, nil
+}
+
+// copyMissing copies file name from the directory from to the directory to
+// when to lacks it and from has it.
+func copyMissing(from, to, name string) error {
+	if _, err := os.Lstat(filepath.Join(to, name)); err == nil {
+		return nil
+	}
+	b, err := os.ReadFile(filepath.Join(from, name))
+	if err != nil {
+		return nil // absent from the working tree too
+	}
+	return os.WriteFile(filepath.Join(to, name), b, 0o600)
+}
+
+// loadSide loads env and merges its files for origins. filePrefix is put in
+// front of origin file names ("HEAD~1:" for a revision).
+func loadSide(ctx context.Context, p *envs.Project, env *envs.Environment, cache *compose.Cache, label, filePrefix string) (envdiff.Side, error) {
+	l, err := p.Load(ctx, env, cache, envs.LoadOptions{})
+	if err != nil {
+		return envdiff.Side{}, err
+	}
+	s := envdiff.Side{Name: label, Model: l.Model}
+	// Origins are a help, not the result: a project compose-go loads but
+	// the merge cannot place is still compared, without file:line.
+	if m, err := merge.Merge(l.Docs); err == nil {
+		s.Origin = envdiff.MergeOrigins(m, filePrefix)
+	}
+	return s, nil
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, e := range s {
+		if e == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDiffRev runs `composure diff ENV --rev` in a temporary git repository:
+// the revision's files are read with git and compared with the working tree
+// or with another revision; nothing is left behind.
+func TestDiffRev(t *testing.T) {
+	base := "name: shop\nservices:\n  web:\n    image: shop/web:1.0\n    build: ./web\n    ports: ['127.0.0.1:8080:80', '443:443']\n    environment: [A=1, B=2]\n"
+	repo := gitRepo(t,
+		map[string]string{
+			"shop/compose.yaml":      base,
+			"shop/compose.prod.yaml": "services:\n  web:\n    restart: always\n",
+		},
+		map[string]string{
+			// Reordering only: no difference.
+			"shop/compose.yaml": strings.NewReplacer("['127.0.0.1:8080:80', '443:443']", "['443:443', '127.0.0.1:8080:80']", "[A=1, B=2]", "[B=2, A=1]").Replace(base),
+		},
+		map[string]string{
+			"shop/compose.prod.yaml": "services:\n  web:\n    restart: always\n    image: shop/web:2.0\n",
+		},
+	)
+	project := filepath.Join(repo, "shop")
+	// An untracked change in the working tree.
+	if err := os.WriteFile(filepath.Join(project, "compose.prod.yaml"), []byte("services:\n  web:\n    restart: unless-stopped\n    image: shop/web:2.0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+
+	diff := func(args ...string) (map[string]any, string, int) {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		code := runEnviron(append([]string{"composure", "-C", project, "diff"}, args...), strings.NewReader(""), &stdout, &stderr, []string{"PATH=" + os.Getenv("PATH")})
+		var report map[string]any
+		if code <= 1 && stdout.Len() > 0 && strings.HasPrefix(stdout.String(), "{") {
+			if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
+				t.Fatalf("%v: %s", err, stdout.String())
+			}
+		}
+		return report, stderr.String(), code
+	}
+	changes := func(r map[string]any) []string {
+		var out []string
+		for _, c := range r["changes"].([]any) {
+			c := c.(map[string]any)
+			out = append(out, c["kind"].(string)+" "+c["path"].(string)+" "+str(c["from_origin"])+" "+str(c["to_origin"]))
+		}
+		return out
+	}
+
+	tests := []struct {
+		name  string
+		args  []string
+		from  string
+		to    string
+		want  []string
+		code  int
+		error string
+	}{
+		{
+			name: "revision against the working tree",
+			args: []string{"prod", "--rev", "HEAD", "--format", "json", "--exit-code"},
+			from: "prod@HEAD", to: "prod", code: 1,
+			want: []string{"changed services.web.restart HEAD:compose.prod.yaml:3:14 compose.prod.yaml:3:14"},
+		},
+		{
+			name: "two revisions",
+			args: []string{"prod", "--rev=HEAD~2..HEAD", "--format=json"},
+			from: "prod@HEAD~2", to: "prod@HEAD",
+			want: []string{"changed services.web.image HEAD~2:compose.yaml:4:12 HEAD:compose.prod.yaml:4:12"},
+		},
+		{
+			name: "reordering alone is no difference",
+			args: []string{"--format", "json", "--rev", "HEAD~2..HEAD~1", "default", "--exit-code"},
+			from: "default@HEAD~2", to: "default@HEAD~1",
+		},
+		{
+			name:  "unknown revision",
+			args:  []string{"prod", "--rev", "v9"},
+			code:  2,
+			error: `unknown revision "v9"`,
+		},
+		{
+			name:  "environment missing at the revision",
+			args:  []string{"staging", "--rev", "HEAD"},
+			code:  2,
+			error: `at revision "HEAD": unknown environment "staging"`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, stderr, code := diff(tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit status %d, want %d; stderr: %s", code, tt.code, stderr)
+			}
+			if tt.error != "" {
+				if !strings.Contains(stderr, tt.error) {
+					t.Errorf("stderr %q, want %q", stderr, tt.error)
+				}
+				return
+			}
+			if r["from"] != tt.from || r["to"] != tt.to {
+				t.Errorf("from %v to %v, want %s to %s", r["from"], r["to"], tt.from, tt.to)
+			}
+			got := changes(r)
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+	if st, err := git(t.Context(), repo, "status", "--porcelain"); err != nil || st != "M shop/compose.prod.yaml" {
+		t.Errorf("git status after diff --rev: %q, %v", st, err)
+	}
+}
+
+func str(v any) string {
+	if v == nil {
+		return "null"
+	}
+	return v.(string)
+}
+
+// TestDiffJSONIssueExample reproduces the report issue 4 shows, byte for
+// byte once compacted.
+func TestDiffJSONIssueExample(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"docker-compose.yml": "services:\n  web:\n    image: example/web:1.0\n",
+		"docker-compose.prod.yml": "# Production settings.\n#\nservices:\n  web:\n    environment:\n" +
+			"      PRODUCTION: \"true\"\n",
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	code := runEnviron([]string{"composure", "-C", dir, "diff", "default", "prod", "--format", "json"},
+		strings.NewReader(""), &stdout, &stderr, nil)
+	if code != 0 {
+		t.Fatalf("exit status %d: %s", code, stderr.String())
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, stdout.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"from":"default","to":"prod","changes":[{"path":"services.web.environment.PRODUCTION","kind":"added","from":null,"to":"true","from_origin":null,"to_origin":"docker-compose.prod.yml:6:19"}]}`
+	if compact.String() != want {
+		t.Errorf("got  %s\nwant %s", compact.String(), want)
+	}
+}
