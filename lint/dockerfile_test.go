@@ -337,3 +337,59 @@ func TestDockerfileIgnore(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
 	}
 }
+
+// TestDiscoverDockerfiles checks which Dockerfiles a project's environments
+// build: each once, listing the environments, the services as related
+// locations, the build target they agree on; a compose `user:` on every
+// service exempts the Dockerfile from dockerfile-root-user; missing files
+// are left to missing-file, remote contexts skipped, broken Dockerfiles
+// reported as load errors.
+func TestDiscoverDockerfiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("app/Dockerfile", "FROM python:3.11.5-slim-bookworm AS dev\nFROM python:3.11.5-slim-bookworm AS prod\nCOPY . /app\n")
+	write("api/Dockerfile", "FROM node:20.11.1-bookworm-slim\n")
+	write("broken/Dockerfile", "FROM alpine:3.19.1\nCOPY\n")
+	env := func(name, src string) *Env {
+		d, err := compose.Parse(name+".yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return FileEnv(name, dir, d, nil)
+	}
+	base := "services:\n  web:\n    build: {context: app, target: prod}\n  worker:\n    build:\n      context: ./app\n      target: prod\n" +
+		"  api:\n    build: api\n    user: \"1000:1000\"\n  gone:\n    build: missing\n  remote:\n    build: https://github.com/org/repo.git#main\n"
+	envs := []*Env{env("default", base), env("prod", base+"  broken:\n    build: broken\n")}
+	dfs, errs := DiscoverDockerfiles(envs)
+	var names []string
+	for _, df := range dfs {
+		names = append(names, fmt.Sprintf("%s(target %q, %d uses)", df.Name, df.Target, len(df.Uses)))
+	}
+	if got := strings.Join(names, " "); got != `api/Dockerfile(target "", 2 uses) app/Dockerfile(target "prod", 4 uses)` {
+		t.Errorf("discovered %s", got)
+	}
+	if len(errs) != 1 || errs[0].Rule != "load-error" || errs[0].Span.String() != "broken/Dockerfile:2:1" {
+		t.Errorf("errors %v", errs)
+	}
+	fs := Run(Input{Envs: envs, Dockerfiles: dfs, Only: []string{"dockerfile-root-user"}})
+	if len(fs) != 1 {
+		t.Fatalf("want one root-user finding (app; api runs as 1000), got %v", fs)
+	}
+	f := fs[0]
+	var rel []string
+	for _, r := range f.Related {
+		rel = append(rel, r.Span.String()+" "+r.Message)
+	}
+	if f.Span.String() != "app/Dockerfile:2:1" || strings.Join(f.Envs, ",") != "default,prod" ||
+		strings.Join(rel, "; ") != `default.yaml:3:22 built by service "web"; default.yaml:6:16 built by service "worker"; prod.yaml:3:22 built by service "web"; prod.yaml:6:16 built by service "worker"` {
+		t.Errorf("finding %s envs %v related %v", f.Span, f.Envs, rel)
+	}
+}
