@@ -393,3 +393,42 @@ func TestDiscoverDockerfiles(t *testing.T) {
 		t.Errorf("finding %s envs %v related %v", f.Span, f.Envs, rel)
 	}
 }
+
+// TestDependsOnDockerfileHealthcheck runs depends-on-healthcheck on a
+// dependency built from a local Dockerfile: its HEALTHCHECK counts (through
+// a line continuation, in the build target's base stage), HEALTHCHECK NONE
+// and a stage that is not built do not.
+func TestDependsOnDockerfileHealthcheck(t *testing.T) {
+	for _, c := range []struct {
+		name, dockerfile, target string
+		want                     int
+	}{
+		{"declared", "FROM postgres:16.4-bookworm\nHEALTHCHECK --interval=5s \\\n  CMD pg_isready -U postgres\n", "", 0},
+		{"inherited by the target", "FROM postgres:16.4-bookworm AS base\nHEALTHCHECK CMD pg_isready\nFROM base AS db\n", "db", 0},
+		{"none", "FROM postgres:16.4-bookworm\nHEALTHCHECK NONE\n", "", 1},
+		{"in another stage", "FROM postgres:16.4-bookworm AS tools\nHEALTHCHECK CMD true\nFROM postgres:16.4-bookworm\n", "", 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.MkdirAll(filepath.Join(dir, "db"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "db", "Dockerfile"), []byte(c.dockerfile), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			build := "db"
+			if c.target != "" {
+				build = "{context: db, target: " + c.target + "}"
+			}
+			src := "services:\n  web:\n    image: nginx:1.27.0\n    depends_on:\n      db:\n        condition: service_healthy\n  db:\n    build: " + build + "\n"
+			d, err := compose.Parse("compose.yaml", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := Run(Input{Envs: []*Env{FileEnv("default", dir, d, nil)}, Only: []string{"depends-on-healthcheck"}})
+			if len(fs) != c.want {
+				t.Errorf("got %v, want %d finding(s)", fs, c.want)
+			}
+		})
+	}
+}
