@@ -382,6 +382,12 @@ func (q *pq) Pop() any {
 // when generating candidate groups.
 const neighbours = 8
 
+// workBudget bounds the index lookups spent on candidates (a few tenths of a
+// second). Real files stay far below it; on adversarial ones (thousands of
+// services sharing random subsets of the same entries) later services get
+// fewer candidates instead of the search growing quadratically.
+const workBudget = 20_000_000
+
 func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 	posting := map[hash][]*service{}
 	for _, s := range svcs {
@@ -402,7 +408,11 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 		}
 		return sb.String()
 	}
+	work := 0
 	for _, s := range svcs {
+		if work > workBudget {
+			break
+		}
 		var shared []hash
 		for _, e := range s.entries {
 			if len(posting[e.h]) > 1 {
@@ -447,7 +457,7 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 			}
 			seen[k] = true
 			c := &candidate{kind: New, hashes: hs}
-			c.members = holders(posting, hs, nil)
+			c.members = holders(posting, hs, nil, &work)
 			score(c, across)
 			if c.saved > math.MinInt {
 				add(c)
@@ -464,7 +474,7 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 		}
 		slices.SortFunc(hs, func(x, y hash) int { return bytes.Compare(x[:], y[:]) })
 		c := &candidate{kind: Reuse, hashes: hs, anchor: a}
-		c.members = holders(posting, hs, func(s *service) bool { return s.merge == nil })
+		c.members = holders(posting, hs, func(s *service) bool { return s.merge == nil }, &work)
 		score(c, across)
 		if c.saved > math.MinInt {
 			add(c)
@@ -481,6 +491,7 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 				free = append(free, m)
 			}
 		}
+		work += len(c.members) * len(c.hashes)
 		if len(free) != len(c.members) {
 			c.members = free
 			if c.kind != Reuse && len(free) > 1 {
@@ -491,7 +502,9 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 			if c.saved == math.MinInt || len(c.hashes) < minShared {
 				continue
 			}
-			if c.saved < old && q.Len() > 0 && c.saved < q[0].saved {
+			// Re-queue a candidate that lost members, unless the budget is
+			// spent: then take it as it is now.
+			if c.saved < old && q.Len() > 0 && c.saved < q[0].saved && work < 2*workBudget {
 				heap.Push(&q, c)
 				continue
 			}
@@ -504,8 +517,9 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 	return groups
 }
 
-// holders returns the services holding every entry of hs, in order.
-func holders(posting map[hash][]*service, hs []hash, ok func(*service) bool) []*service {
+// holders returns the services holding every entry of hs, in order,
+// adding the lookups it may make to *work.
+func holders(posting map[hash][]*service, hs []hash, ok func(*service) bool, work *int) []*service {
 	if len(hs) == 0 {
 		return nil
 	}
@@ -515,6 +529,7 @@ func holders(posting map[hash][]*service, hs []hash, ok func(*service) bool) []*
 			rarest = h
 		}
 	}
+	*work += len(posting[rarest]) * len(hs)
 	var out []*service
 	for _, s := range posting[rarest] {
 		if ok != nil && !ok(s) {

@@ -48,6 +48,11 @@ func namedAt(path []string) bool {
 	case path[0] == "services" && n == 4:
 		return (path[2] == "build" && (path[3] == "args" || path[3] == "labels")) ||
 			(path[2] == "deploy" && path[3] == "labels")
+	case path[0] == "services" && n == 5:
+		// Hooks: services.*.post_start.<item>.environment (the item is an
+		// index in the model, an identity in a Path).
+		hook := path[2] == "post_start" || path[2] == "pre_stop" || path[2] == "pre_start"
+		return hook && (path[4] == "environment" || path[4] == "labels")
 	case n == 3 && (path[0] == "networks" || path[0] == "volumes" || path[0] == "secrets" || path[0] == "configs"):
 		return path[2] == "labels" || path[2] == "driver_opts"
 	}

@@ -121,7 +121,7 @@ func (df *Dockerfile) Edit(start, end int, text string) diag.TextEdit {
 // LoadDockerfile reads and parses the Dockerfile at path, shown as name. A
 // Dockerfile BuildKit rejects is returned as a load-error finding.
 func LoadDockerfile(path, name string) (*Dockerfile, *diag.Finding, error) {
-	src, err := os.ReadFile(path)
+	src, err := compose.ReadBounded(path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -279,7 +279,7 @@ func DockerfileHealthcheck(e *Env, svc map[string]any) bool {
 		if !filepath.IsAbs(file) {
 			file = filepath.Join(ctx, file)
 		}
-		b, err := os.ReadFile(file)
+		b, err := compose.ReadBounded(file)
 		if err != nil {
 			return false
 		}

@@ -45,8 +45,8 @@ type Options struct {
 	Style Style
 	// Overlay says the file comes after the first file of some environment:
 	// there docker compose merges only the first alias of a `<<` list
-	// (docker/compose#13154), so services that already merge an anchor are
-	// not given a second one.
+	// (docker/compose#13154; lint's yaml-anchors rule reports such lists),
+	// so services that already merge an anchor are not given a second one.
 	Overlay bool
 }
 

@@ -34,11 +34,11 @@ func (a *app) diffCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "diff",
 		Usage:     "show what differs between two environments, or one environment at two git revisions",
-		ArgsUsage: "A B | ENV --rev REV[..REV2] | --all",
+		ArgsUsage: "[A B | ENV --rev REV[..REV2] | --all]",
 		Description: "composure diff A B               environment A against B (e.g. default prod)\n" +
 			"composure diff ENV --rev REV     ENV as of git revision REV against the working tree\n" +
 			"composure diff ENV --rev R1..R2  ENV at revision R1 against revision R2\n" +
-			"composure diff --all             each environment against default\n\n" +
+			"composure diff [--all]           each environment against default\n\n" +
 			"Paths name list items by identity, not position:\n" +
 			"services.web.ports[127.0.0.1:8080:80/tcp] (see docs/diff.md).",
 		Flags: diffFlags(),
@@ -57,13 +57,17 @@ func (a *app) diffCommand() *cli.Command {
 			if !slicesContains(diffFormats, o.format) {
 				return withCode(exitUsage, fmt.Errorf("unknown format %q: use text, json, markdown or github", o.format))
 			}
+			if len(args) == 0 && o.rev == "" {
+				// Plain `composure diff`: every environment against default.
+				o.all = true
+			}
 			switch {
 			case o.all && (o.rev != "" || len(args) > 0):
 				return withCode(exitUsage, errors.New("--all compares every environment with default: give no environment names and no --rev"))
 			case o.rev != "" && len(args) > 1:
 				return withCode(exitUsage, fmt.Errorf("--rev compares one environment at two revisions: give one environment name, got %d", len(args)))
 			case !o.all && o.rev == "" && len(args) != 2:
-				return withCode(exitUsage, fmt.Errorf("diff needs two environment names (e.g. `composure diff default prod`), one with --rev, or --all; got %d", len(args)))
+				return withCode(exitUsage, fmt.Errorf("diff needs two environment names (e.g. `composure diff default prod`), one with --rev, or none to compare each with default; got %d", len(args)))
 			}
 			p, err := a.project(c)
 			if err != nil {
@@ -114,6 +118,7 @@ func (a *app) diffCommand() *cli.Command {
 	}
 }
 
+// diffFlags are the flags of diff; withProjectFlags adds the project flags.
 func diffFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json, markdown (a pull-request comment) or github (a job summary)"},
@@ -198,7 +203,9 @@ func (a *app) diffAll(ctx context.Context, p *envs.Project) ([]envdiff.Report, e
 		reports = append(reports, envdiff.Compare(base, s))
 	}
 	if len(reports) == 0 {
-		return nil, withCode(exitUsage, errors.New("the project has only the default environment: nothing to compare it with (run `composure envs`)"))
+		// Not an error: `composure diff --all --exit-code` in CI must not
+		// fail a project that has one environment.
+		fmt.Fprintln(a.stderr, "composure: the project has only the default environment: nothing to compare it with (run `composure envs`)")
 	}
 	return reports, nil
 }
@@ -282,14 +289,16 @@ func (a *app) revSide(c *cli.Context, p *envs.Project, name, rev string) (envdif
 }
 
 // copyMissing copies file name from the directory from to the directory to
-// when to lacks it and from has it.
+// when to lacks it and from has it as a regular file of sane size (a FIFO
+// or a device would block or never end; loading the working tree reports
+// those).
 func copyMissing(from, to, name string) error {
 	if _, err := os.Lstat(filepath.Join(to, name)); err == nil {
 		return nil
 	}
-	b, err := os.ReadFile(filepath.Join(from, name))
+	b, err := compose.ReadBounded(filepath.Join(from, name))
 	if err != nil {
-		return nil // absent from the working tree too
+		return nil
 	}
 	return os.WriteFile(filepath.Join(to, name), b, 0o600)
 }

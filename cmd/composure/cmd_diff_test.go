@@ -160,3 +160,21 @@ func TestDiffJSONIssueExample(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", compact.String(), want)
 	}
 }
+
+// TestDiffRevUntrackedEnvFile: an untracked .env holds local settings, not
+// the change under review, so the revision's side uses it too; a .env that
+// is not a regular file is not read for the copy (the working tree's load
+// reports it).
+func TestDiffRevUntrackedEnvFile(t *testing.T) {
+	repo := gitRepo(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: \"web:${TAG}\"\n"})
+	if err := os.WriteFile(filepath.Join(repo, ".env"), []byte("TAG=3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", t.TempDir())
+	var stdout, stderr bytes.Buffer
+	code := runEnviron([]string{"composure", "-C", repo, "diff", "default", "--rev", "HEAD", "--exit-code"},
+		strings.NewReader(""), &stdout, &stderr, []string{"PATH=" + os.Getenv("PATH")})
+	if code != 0 || stdout.String() != "default@HEAD → default: no differences\n" {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, stdout.String(), stderr.String())
+	}
+}

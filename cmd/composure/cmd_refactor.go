@@ -33,8 +33,6 @@ func (a *app) refactorCommand() *cli.Command {
 			"environment that includes the file is loaded before and after, as `composure config` loads it,\n" +
 			"and must come out identical.",
 		Flags: []cli.Flag{
-			// also after the command, as lint takes it (`composure refactor -C DIR`)
-			&cli.StringFlag{Name: "project-directory", Aliases: []string{"C"}, Usage: "project `DIR` (same as the global -C)"},
 			&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "write the refactored files (atomically, file mode kept)"},
 			&cli.BoolFlag{Name: "check", Usage: "exit 1 when a refactor is possible, write nothing (for CI)"},
 			&cli.StringFlag{Name: "format", Value: "diff", Usage: "output: `diff` or json (the groups)"},
@@ -202,8 +200,16 @@ func (a *app) refactor(c *cli.Context) error {
 		for _, m := range g.Members {
 			rg.Files = append(rg.Files, m.Doc.Name)
 		}
-		first := g.Members[0]
-		rg.Suggestion = fmt.Sprintf("extends: {file: %s, service: %s}", filepath.ToSlash(first.Doc.Name), first.Name)
+		// extends' file is relative to the file that extends: say it as the
+		// second member would write it.
+		first, other := g.Members[0], g.Members[1]
+		target := first.Doc.Name
+		if first.Doc.Path != "" && other.Doc.Path != "" {
+			if r, err := filepath.Rel(filepath.Dir(other.Doc.Path), first.Doc.Path); err == nil {
+				target = r
+			}
+		}
+		rg.Suggestion = fmt.Sprintf("extends: {file: %s, service: %s}", filepath.ToSlash(target), first.Name)
 		across = append(across, rg)
 		if format == "diff" {
 			var where []string
@@ -259,9 +265,9 @@ func writeFileAtomic(path string, data []byte) error {
 	return renameio.WriteFile(path, data, st.Mode().Perm(), renameio.WithStaticPermissions(st.Mode().Perm()))
 }
 
-// refactorProject discovers the project: from the project flags (-C given
-// before or after the command, -f, -p, --env-file, --profile), else, given
-// FILE arguments, in the first file's directory.
+// refactorProject discovers the project: from the project flags (-C, -f,
+// -p, --env-file, --profile, before or after the command), else, given FILE
+// arguments, in the first file's directory.
 func (a *app) refactorProject(c *cli.Context) (*envs.Project, error) {
 	opts := a.projectOptions(c)
 	if opts.Dir == "" && len(opts.Files) == 0 && c.NArg() > 0 {
@@ -277,8 +283,7 @@ func (a *app) proveRefactor(ctx context.Context, c *cli.Context, p *envs.Project
 	list := refactor.Including(p, r.Doc.Path)
 	if len(list) == 0 {
 		opts := a.projectOptions(c)
-		opts.Dir = p.Dir
-		opts.Files = []string{r.Doc.Path}
+		opts.Dir, opts.Files = p.Dir, []string{r.Doc.Path}
 		alone, err := envs.Discover(opts)
 		if err != nil {
 			return err

@@ -70,7 +70,7 @@ var noexecCommands = [][]string{
 	{"lint", "-C", "{}"},
 	{"lint", "-C", "{}", "--format", "sarif"},
 	{"refactor", "-C", "{}"},
-	{"diff", "-C", "{}"},
+	{"-C", "{}", "diff", "default", "default"},
 	{"rules"},
 }
 

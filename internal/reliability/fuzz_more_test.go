@@ -96,6 +96,7 @@ func FuzzLint(f *testing.F) {
 		f.Add(src)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer watchdog()()
 		d, _, ok := decodeFile("compose.yaml", src)
 		if !ok {
 			return
@@ -137,6 +138,7 @@ func FuzzRefactor(f *testing.F) {
 		f.Add(src)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
+		defer watchdog()()
 		d, before, ok := decodeFile("compose.yaml", src)
 		if !ok {
 			return
@@ -189,6 +191,7 @@ func FuzzLoadEnv(f *testing.F) {
 	}
 	f.Add([]byte("services:\n  web:\n    image: nginx:${TAG:-latest}\n"), []byte("services:\n  web:\n    ports: [\"${PORT}:80\"]\n"), []byte("TAG=1.2\nPORT=8080\n"))
 	f.Fuzz(func(t *testing.T, base, override, dotenv []byte) {
+		defer watchdog()()
 		dir := t.TempDir()
 		for name, b := range map[string][]byte{"compose.yaml": base, "compose.override.yaml": override, ".env": dotenv} {
 			if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
@@ -236,6 +239,7 @@ func FuzzDiff(f *testing.F) {
 		f.Add(src, srcs[(i+7)%len(srcs)])
 	}
 	f.Fuzz(func(t *testing.T, a, b []byte) {
+		defer watchdog()()
 		da, ma, ok := decodeFile("a.yaml", a)
 		if !ok {
 			return
