@@ -139,6 +139,32 @@ func tooBig(name string, size int64) error {
 	return &Error{Location: Location{File: name}, Msg: fmt.Sprintf("file is %.1f MiB, larger than the %d MiB composure reads: a compose file this size is generated or not a compose file; split it or name the right file", float64(size)/(1<<20), MaxFileSize>>20)}
 }
 
+// ErrNotRegular is returned by ReadBounded for a FIFO, a device or a socket.
+var ErrNotRegular = errors.New("not a regular file")
+
+// ReadBounded reads a file composure needs beside the compose files (.env,
+// composure.yaml, a Dockerfile) with the guarantees ReadFile gives: it
+// refuses what is not a regular file (a FIFO would block, /dev/zero never
+// end) and files larger than MaxFileSize, with errors wrapping
+// ErrNotRegular, fs.ErrNotExist and the like.
+func ReadBounded(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w", path, ErrNotRegular)
+	}
+	if st.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%s: %.1f MiB, larger than the %d MiB composure reads", path, float64(st.Size())/(1<<20), MaxFileSize>>20)
+	}
+	b, err := readLimited(path)
+	if err == nil && len(b) > MaxFileSize {
+		return nil, fmt.Errorf("%s: larger than the %d MiB composure reads", path, MaxFileSize>>20)
+	}
+	return b, err
+}
+
 // readLimited reads at most MaxFileSize+1 bytes of path.
 func readLimited(path string) ([]byte, error) {
 	f, err := os.Open(path)

@@ -17,10 +17,11 @@ import (
 func PrintText(w io.Writer, fs []Finding, o PrintOptions) error {
 	bw := bufio.NewWriter(w)
 	st := newStyles(o.Color)
+	lines := &lineCache{src: o.Sources, files: map[string][][]byte{}}
 	for _, f := range fs {
 		fmt.Fprintf(bw, "%s: %s: %s %s\n", st.pos.Sprint(f.Span.String()), st.sev(f.Severity).Sprint(f.Severity.String()),
 			st.msg.Sprint(f.Message), st.rule.Sprint("["+f.Rule+"]"))
-		writeSnippet(bw, f.Span, o.Sources, st)
+		writeSnippet(bw, f.Span, lines, st)
 		for _, r := range f.Related {
 			fmt.Fprintf(bw, "  %s: note: %s\n", st.pos.Sprint(r.Span.String()), r.Message)
 		}
@@ -50,15 +51,11 @@ func plural(n int, word string) string {
 // at the start column, tildes to the end column (or to the end of the line
 // when the span continues on later lines). Columns count characters, and a
 // tab in the prefix is copied so the caret lines up.
-func writeSnippet(w io.Writer, sp Span, src Sources, st styles) {
-	if src == nil || sp.Start.Line < 1 {
+func writeSnippet(w io.Writer, sp Span, lc *lineCache, st styles) {
+	if sp.Start.Line < 1 {
 		return
 	}
-	text := src(sp.File)
-	if text == nil {
-		return
-	}
-	line, ok := lineOf(text, sp.Start.Line)
+	line, ok := lc.line(sp.File, sp.Start.Line)
 	if !ok {
 		return
 	}
@@ -93,19 +90,29 @@ func writeSnippet(w io.Writer, sp Span, src Sources, st styles) {
 	fmt.Fprintf(w, "%s%s%s\n", st.gutter.Sprint(strings.Repeat(" ", len(gutter)-2)+"| "), pad.String(), st.caret.Sprint(mark))
 }
 
-// lineOf returns line n (1-based) of text without its line ending.
-func lineOf(text []byte, n int) (string, bool) {
-	for i := 1; i < n; i++ {
-		j := bytes.IndexByte(text, '\n')
-		if j < 0 {
-			return "", false
+// lineCache splits each file into lines once, so snippets of many findings
+// in a large file cost no rescans.
+type lineCache struct {
+	src   Sources
+	files map[string][][]byte
+}
+
+// line returns line n (1-based) of file without its line ending.
+func (c *lineCache) line(file string, n int) (string, bool) {
+	if c.src == nil {
+		return "", false
+	}
+	ls, ok := c.files[file]
+	if !ok {
+		if text := c.src(file); text != nil {
+			ls = bytes.Split(text, []byte("\n"))
 		}
-		text = text[j+1:]
+		c.files[file] = ls
 	}
-	if j := bytes.IndexByte(text, '\n'); j >= 0 {
-		text = text[:j]
+	if n < 1 || n > len(ls) {
+		return "", false
 	}
-	return strings.TrimSuffix(string(text), "\r"), true
+	return strings.TrimSuffix(string(ls[n-1]), "\r"), true
 }
 
 type styles struct {

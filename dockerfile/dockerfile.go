@@ -11,7 +11,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -90,6 +90,8 @@ type Instruction struct {
 	// StartOff and EndOff are the byte range of the instruction's lines in
 	// Src (from the keyword to the end of its last physical line).
 	StartOff, EndOff int
+
+	scripts []Script // Scripts, parsed once
 }
 
 // Heredoc is one here-document body.
@@ -118,11 +120,10 @@ func Parse(name string, src []byte) (*File, error) {
 		return nil, toError(name, err)
 	}
 	f := &File{Name: name, Src: src, Escape: res.EscapeToken, lines: lineStarts(src)}
-	cont := continuationRE(f.Escape)
 	var cur *Stage
 	var lex *shell.Lex
 	for _, n := range res.AST.Children {
-		ins := f.instruction(n, cont)
+		ins := f.instruction(n)
 		cmd, err := instructions.ParseInstruction(n)
 		if err != nil {
 			return nil, &Error{File: name, Pos: ins.Start, Msg: strings.TrimSpace(unwrapMsg(err))}
@@ -323,18 +324,32 @@ func lineStarts(src []byte) []int {
 	return ls
 }
 
-// continuationRE is BuildKit's line-continuation test (parser.setEscapeToken).
-func continuationRE(esc rune) *regexp.Regexp {
-	q := regexp.QuoteMeta(string(esc))
-	return regexp.MustCompile(`([^` + q + `])` + q + `[ \t]*$|^` + q + `[ \t]*$`)
+// trimContinuation is BuildKit's line-continuation test without its
+// regular expression (parser.setEscapeToken: `([^\\])\\[ \t]*$|^\\[ \t]*$`): a
+// line ending in the escape character (then blanks) continues, unless the
+// escape character is itself escaped. It returns the line without it.
+func trimContinuation(line string, esc rune) (string, bool) {
+	t := strings.TrimRight(line, " \t")
+	e := string(esc)
+	if !strings.HasSuffix(t, e) {
+		return line, false
+	}
+	rest := t[:len(t)-len(e)]
+	if rest == "" {
+		return "", true
+	}
+	if strings.HasSuffix(rest, e) {
+		return line, false
+	}
+	return rest, true
 }
 
 // instruction rebuilds the logical line of node n from the source, as
 // BuildKit's parser.Parse joins it, keeping a map from each character back
 // to its line and column.
-func (f *File) instruction(n *parser.Node, cont *regexp.Regexp) *Instruction {
+func (f *File) instruction(n *parser.Node) *Instruction {
 	ins := &Instruction{Keyword: n.Value, Cmd: strings.ToLower(n.Value), Flags: n.Flags, LastLine: n.EndLine, JSON: n.Attributes["json"]}
-	var t Text
+	var tb textBuilder
 	line := n.StartLine
 	first := true
 	last := line
@@ -355,11 +370,8 @@ func (f *File) instruction(n *parser.Node, cont *regexp.Regexp) *Instruction {
 			ins.StartOff = f.lines[line-1] + len(raw) - len(text)
 		}
 		last = line
-		joined := cont.MatchString(text)
-		if joined {
-			text = cont.ReplaceAllString(text, "$1")
-		}
-		t.add(text, diag.Pos{Line: line, Col: col})
+		text, joined := trimContinuation(text, f.Escape)
+		tb.add(text, diag.Pos{Line: line, Col: col})
 		first = false
 		if !joined {
 			break
@@ -368,6 +380,7 @@ func (f *File) instruction(n *parser.Node, cont *regexp.Regexp) *Instruction {
 	lastText := f.LineText(last)
 	ins.End = diag.Pos{Line: last, Col: utf8.RuneCountInString(lastText) + 1}
 	ins.EndOff = f.lines[last-1] + len(lastText)
+	t := tb.text()
 	// Cut the keyword and the flags.
 	off := len(n.Value)
 	s := t.S
@@ -393,7 +406,7 @@ func (f *File) instruction(n *parser.Node, cont *regexp.Regexp) *Instruction {
 	// terminator line.
 	hl := last + 1
 	for _, h := range n.Heredocs {
-		var b Text
+		var b textBuilder
 		for ; hl <= len(f.lines); hl++ {
 			raw := f.LineText(hl)
 			term := raw
@@ -406,7 +419,7 @@ func (f *File) instruction(n *parser.Node, cont *regexp.Regexp) *Instruction {
 			}
 			b.add(raw+"\n", diag.Pos{Line: hl, Col: 1})
 		}
-		ins.Heredocs = append(ins.Heredocs, Heredoc{Name: h.Name, Expand: h.Expand, Body: b})
+		ins.Heredocs = append(ins.Heredocs, Heredoc{Name: h.Name, Expand: h.Expand, Body: b.text()})
 	}
 	return ins
 }
@@ -424,23 +437,27 @@ type mark struct {
 	pos diag.Pos
 }
 
-func (t *Text) add(s string, at diag.Pos) {
-	t.marks = append(t.marks, mark{off: len(t.S), pos: at})
-	t.S += s
+// textBuilder assembles a Text piece by piece in linear time.
+type textBuilder struct {
+	b     strings.Builder
+	marks []mark
 }
+
+func (tb *textBuilder) add(s string, at diag.Pos) {
+	tb.marks = append(tb.marks, mark{off: tb.b.Len(), pos: at})
+	tb.b.WriteString(s)
+}
+
+func (tb *textBuilder) text() Text { return Text{S: tb.b.String(), marks: tb.marks} }
 
 // Pos returns the source position of byte offset off of t.S.
 func (t Text) Pos(off int) diag.Pos {
 	if len(t.marks) == 0 {
 		return diag.Pos{}
 	}
-	m := t.marks[0]
-	for _, x := range t.marks[1:] {
-		if x.off > off {
-			break
-		}
-		m = x
-	}
+	// the last mark at or before off
+	i := sort.Search(len(t.marks), func(i int) bool { return t.marks[i].off > off }) - 1
+	m := t.marks[max(i, 0)]
 	if off > len(t.S) {
 		off = len(t.S)
 	}

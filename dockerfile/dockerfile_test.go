@@ -2,6 +2,7 @@ package dockerfile
 
 import (
 	"fmt"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -126,5 +127,24 @@ func TestCommands(t *testing.T) {
 		if got := strings.Join(parts, "|"); got != c.want {
 			t.Errorf("%q:\n got %s\nwant %s", c.script, got, c.want)
 		}
+	}
+}
+
+// TestShellCheck runs the real shellcheck when it is installed (CI does not
+// need it).
+func TestShellCheck(t *testing.T) {
+	p, err := exec.LookPath("shellcheck")
+	if err != nil {
+		t.Skip("shellcheck is not on PATH")
+	}
+	cs, err := ShellCheck{Path: p}.Check("echo $HOME\n", "sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || cs[0].Code != 2086 || cs[0].Line != 1 || cs[0].Column != 6 {
+		t.Errorf("comments %+v, want SC2086 at 1:6", cs)
+	}
+	if _, err := (ShellCheck{Path: p}).Check("echo $(", "sh"); err != nil {
+		t.Errorf("a syntax error is a comment, not a failure: %v", err)
 	}
 }

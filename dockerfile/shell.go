@@ -35,6 +35,13 @@ func (ins *Instruction) Scripts() []Script {
 	if ins.Cmd != "run" {
 		return nil
 	}
+	if ins.scripts == nil {
+		ins.scripts = ins.parseScripts()
+	}
+	return ins.scripts
+}
+
+func (ins *Instruction) parseScripts() []Script {
 	var texts []Text
 	if ins.JSON {
 		var argv []string
@@ -57,7 +64,7 @@ func (ins *Instruction) Scripts() []Script {
 			}
 		}
 	}
-	out := make([]Script, 0, len(texts))
+	out := make([]Script, 0, len(texts)) // never nil: Scripts caches it
 	for _, t := range texts {
 		out = append(out, Script{Text: t, Commands: Commands(t.S)})
 	}
@@ -225,12 +232,12 @@ func Commands(script string) []SimpleCommand {
 			i = j
 		case c == '`':
 			begin(i)
-			j := strings.IndexByte(s[i+1:], '`')
-			if j < 0 {
-				j = len(s) - i - 1
+			end := len(s) // unterminated: to the end
+			if j := strings.IndexByte(s[i+1:], '`'); j >= 0 {
+				end = i + 2 + j
 			}
-			val.WriteString(s[i : i+2+j])
-			i += j + 1
+			val.WriteString(s[i:end])
+			i = end - 1
 		default:
 			begin(i)
 			val.WriteByte(c)

@@ -382,6 +382,12 @@ func (q *pq) Pop() any {
 // when generating candidate groups.
 const neighbours = 8
 
+// workBudget bounds the index lookups spent on candidates (a few tenths of a
+// second). Real files stay far below it; on adversarial ones (thousands of
+// services sharing random subsets of the same entries) later services get
+// fewer candidates instead of the search growing quadratically.
+const workBudget = 20_000_000
+
 func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 	posting := map[hash][]*service{}
 	for _, s := range svcs {
@@ -390,6 +396,7 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 		}
 	}
 	seen := map[string]bool{}
+	uses := &aliasUses{counts: map[*compose.Document]map[*yaml.Node]int{}}
 	var q pq
 	add := func(c *candidate) {
 		c.seq = len(seen)
@@ -402,7 +409,11 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 		}
 		return sb.String()
 	}
+	work := 0
 	for _, s := range svcs {
+		if work > workBudget {
+			break
+		}
 		var shared []hash
 		for _, e := range s.entries {
 			if len(posting[e.h]) > 1 {
@@ -447,8 +458,8 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 			}
 			seen[k] = true
 			c := &candidate{kind: New, hashes: hs}
-			c.members = holders(posting, hs, nil)
-			score(c, across)
+			c.members = holders(posting, hs, nil, &work)
+			score(c, across, uses)
 			if c.saved > math.MinInt {
 				add(c)
 			}
@@ -464,8 +475,8 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 		}
 		slices.SortFunc(hs, func(x, y hash) int { return bytes.Compare(x[:], y[:]) })
 		c := &candidate{kind: Reuse, hashes: hs, anchor: a}
-		c.members = holders(posting, hs, func(s *service) bool { return s.merge == nil })
-		score(c, across)
+		c.members = holders(posting, hs, func(s *service) bool { return s.merge == nil }, &work)
+		score(c, across, uses)
 		if c.saved > math.MinInt {
 			add(c)
 		}
@@ -481,17 +492,20 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 				free = append(free, m)
 			}
 		}
+		work += len(c.members) * len(c.hashes)
 		if len(free) != len(c.members) {
 			c.members = free
 			if c.kind != Reuse && len(free) > 1 {
 				c.hashes = intersect(free)
 			}
 			old := c.saved
-			score(c, across)
+			score(c, across, uses)
 			if c.saved == math.MinInt || len(c.hashes) < minShared {
 				continue
 			}
-			if c.saved < old && q.Len() > 0 && c.saved < q[0].saved {
+			// Re-queue a candidate that lost members, unless the budget is
+			// spent: then take it as it is now.
+			if c.saved < old && q.Len() > 0 && c.saved < q[0].saved && work < 2*workBudget {
 				heap.Push(&q, c)
 				continue
 			}
@@ -504,8 +518,9 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 	return groups
 }
 
-// holders returns the services holding every entry of hs, in order.
-func holders(posting map[hash][]*service, hs []hash, ok func(*service) bool) []*service {
+// holders returns the services holding every entry of hs, in order,
+// adding the lookups it may make to *work.
+func holders(posting map[hash][]*service, hs []hash, ok func(*service) bool, work *int) []*service {
 	if len(hs) == 0 {
 		return nil
 	}
@@ -515,6 +530,7 @@ func holders(posting map[hash][]*service, hs []hash, ok func(*service) bool) []*
 			rarest = h
 		}
 	}
+	*work += len(posting[rarest]) * len(hs)
 	var out []*service
 	for _, s := range posting[rarest] {
 		if ok != nil && !ok(s) {
@@ -556,7 +572,7 @@ func intersect(ss []*service) []hash {
 // score sets c.saved: the lines the refactor would remove (math.MinInt when
 // c is no group at all), and for New
 // groups whether an anchor every member merges can be extended instead.
-func score(c *candidate, across bool) {
+func score(c *candidate, across bool, uses *aliasUses) {
 	c.saved = math.MinInt
 	if c.kind == Reuse {
 		if len(c.members) == 0 {
@@ -599,7 +615,7 @@ func score(c *candidate, across bool) {
 	}
 	c.kind = New
 	c.anchor = nil
-	if a := extensible(c); a != nil {
+	if a := extensible(c, uses); a != nil {
 		c.kind, c.anchor = Extend, a
 		c.saved = total - first
 		return
@@ -616,7 +632,7 @@ func score(c *candidate, across bool) {
 // extensible returns the anchor to extend when every member merges the same
 // single top-level x- anchor, the members are all its users, and it has none
 // of the shared keys.
-func extensible(c *candidate) *service {
+func extensible(c *candidate, uses *aliasUses) *service {
 	var target *yaml.Node
 	for _, m := range c.members {
 		if m.merge == nil || m.merge.Kind != yaml.AliasNode {
@@ -638,12 +654,7 @@ func extensible(c *candidate) *service {
 	if anchorKey == nil || target.Kind != yaml.MappingNode || target.Style&yaml.FlowStyle != 0 || len(target.Content) == 0 {
 		return nil
 	}
-	users := 0
-	countAliases(d.Root, target, &users)
-	for _, x := range d.Extra {
-		countAliases(x, target, &users)
-	}
-	if users != len(c.members) {
+	if uses.count(d, target) != len(c.members) {
 		return nil
 	}
 	keys := map[string]bool{}
@@ -658,16 +669,34 @@ func extensible(c *candidate) *service {
 	return &service{doc: d, name: anchorKey.Value, key: anchorKey, value: target, anchor: true}
 }
 
-func countAliases(n, target *yaml.Node, count *int) {
-	if n.Kind == yaml.AliasNode {
-		if n.Alias == target {
-			*count++
+// aliasUses counts the aliases to each node of a document, computed once
+// per document when first asked (scoring many candidates must not walk the
+// file each time).
+type aliasUses struct {
+	counts map[*compose.Document]map[*yaml.Node]int
+}
+
+func (u *aliasUses) count(d *compose.Document, target *yaml.Node) int {
+	m, ok := u.counts[d]
+	if !ok {
+		m = map[*yaml.Node]int{}
+		var walk func(n *yaml.Node)
+		walk = func(n *yaml.Node) {
+			if n.Kind == yaml.AliasNode {
+				m[n.Alias]++
+				return
+			}
+			for _, c := range n.Content {
+				walk(c)
+			}
 		}
-		return
+		walk(d.Root)
+		for _, x := range d.Extra {
+			walk(x)
+		}
+		u.counts[d] = m
 	}
-	for _, c := range n.Content {
-		countAliases(c, target, count)
-	}
+	return m[target]
 }
 
 func linesOf(s *service, hs []hash) int {

@@ -58,6 +58,12 @@ func EntrySpans(d *compose.Document, m *yaml.Node) []Lines {
 		if last := lastLine(v); last > end {
 			end = last
 		}
+		if v.Kind == yaml.ScalarNode && v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			// a quoted scalar's continuation lines may sit at any indentation
+			if last := quotedEnd(d, v); last > end {
+				end = last
+			}
+		}
 		if v.Style&yaml.FlowStyle != 0 && (v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode) {
 			// `key: [a,\n  b\n]`: the closing bracket may sit at the key's
 			// indentation, where the scan above stopped.
@@ -171,6 +177,38 @@ func flowEnd(d *compose.Document, n *yaml.Node) int {
 			}
 		}
 		prev = c
+	}
+	return line
+}
+
+// quotedEnd returns the line on which the quoted scalar n closes.
+func quotedEnd(d *compose.Document, n *yaml.Node) int {
+	src := d.Src
+	i := d.Offset(compose.Pos{Line: n.Line, Col: n.Column})
+	for i < len(src) && src[i] != '"' && src[i] != '\'' && src[i] != '\n' {
+		i++ // past a tag or an anchor
+	}
+	if i >= len(src) || src[i] == '\n' {
+		return n.Line
+	}
+	q := src[i]
+	line := n.Line
+	for i++; i < len(src); i++ {
+		switch {
+		case src[i] == '\n':
+			line++
+		case q == '"' && src[i] == '\\':
+			if i+1 < len(src) && src[i+1] == '\n' {
+				line++
+			}
+			i++
+		case src[i] == q:
+			if q == '\'' && i+1 < len(src) && src[i+1] == '\'' {
+				i++
+				continue
+			}
+			return line
+		}
 	}
 	return line
 }

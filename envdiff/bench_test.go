@@ -86,20 +86,24 @@ func BenchmarkCompare10k(b *testing.B) {
 		to := Side{Name: "prod", Model: genModel(10_000, true, reorder)}
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
+			cpu := processCPU()
 			for b.Loop() {
 				if r := Compare(from, to); len(r.Changes) != 5000 {
 					b.Fatalf("%d changes", len(r.Changes))
 				}
 			}
+			b.ReportMetric((processCPU()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 		})
 		b.Run(name+"/render", func(b *testing.B) {
 			b.ReportAllocs()
+			cpu := processCPU()
 			for b.Loop() {
 				r := Compare(from, to)
 				if err := (TextReport{Reports: []Report{r}}).WriteReport(io.Discard); err != nil {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric((processCPU()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package envdiff
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,7 +15,7 @@ import (
 // Compare lists what changes from one effective configuration to the other.
 func Compare(from, to Side) Report {
 	a, b := &canon{model: from.Model}, &canon{model: to.Model}
-	cl := treeDiff(a, b)
+	cl := expandNamed(a, b, treeDiff(a, b))
 	r := Report{From: from.Name, To: to.Name, Changes: make([]Change, 0, len(cl))}
 	for _, ch := range cl {
 		c := Change{Path: a.path(b, ch.Path)}
@@ -216,6 +217,40 @@ func sameKind(a, b any) bool {
 		return false
 	}
 	return true
+}
+
+// expandNamed reports a mapping of named values (environment, labels,
+// build args, ...) present on one side only as one change per name: a
+// reviewer reads "environment.PRODUCTION added" whether or not the other
+// side had an environment at all, and redaction applies name by name.
+func expandNamed(a, b *canon, cl r3diff.Changelog) r3diff.Changelog {
+	out := cl[:0:0]
+	for _, ch := range cl {
+		c := a
+		if ch.Type == r3diff.CREATE {
+			c = b
+		}
+		if ch.Type == r3diff.UPDATE || !namedAt(ch.Path) {
+			out = append(out, ch)
+			continue
+		}
+		raw, _, _ := c.find(ch.Path)
+		var names []string
+		switch v := c.value(slices.Clip(ch.Path), raw).(type) {
+		case map[string]any:
+			names = slices.Collect(maps.Keys(v))
+		case keyed:
+			names = slices.Collect(maps.Keys(v))
+		}
+		if len(names) == 0 {
+			out = append(out, ch)
+			continue
+		}
+		for _, n := range names {
+			out = append(out, r3diff.Change{Type: ch.Type, Path: append(slices.Clip(ch.Path), n)})
+		}
+	}
+	return out
 }
 
 // r3labsDiff runs r3labs/diff on two canonical values and puts prefix in

@@ -1,11 +1,15 @@
 package envdiff
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/merge"
 )
 
 // env is one environment of a corpus project: its files in load order and,
@@ -86,23 +90,12 @@ func TestCorpusGoldens(t *testing.T) {
 			if tt.project != "" {
 				dir = filepath.Join(shared, "corpus", tt.project)
 			}
-			vars := map[string]string{}
-			if tt.envFile != "" {
-				for k, v := range readDotenv(t, filepath.Join(dir, tt.envFile)) {
-					vars[k] = v
-				}
-			}
-			for k, v := range tt.vars {
-				vars[k] = v
-			}
 			side := func(e env) Side {
-				s := Side{Name: e.name, Origin: fileOrigins(t, dir, e.files...)}
 				if e.oracle != "" {
-					s.Model = readOracle(t, filepath.Join(shared, "oracle", tt.project, e.oracle+".json"))
-				} else {
-					s.Model = loadModel(t, dir, vars, e.files...)
+					return Side{Name: e.name, Model: readOracle(t, filepath.Join(shared, "oracle", tt.project, e.oracle+".json")),
+						Origin: fileOrigins(t, dir, e.files...)}
 				}
-				return s
+				return loadEnv(t, dir, e, tt.envFile, tt.vars)
 			}
 			r := Compare(side(tt.from), side(tt.to))
 			out := render(t, r)
@@ -125,23 +118,33 @@ func readOracle(t *testing.T, path string) map[string]any {
 	return m
 }
 
-// readDotenv reads KEY=VALUE lines; enough for the corpus .env files the
-// goldens use (envs.Project.Load reads them properly for the CLI).
-func readDotenv(t *testing.T, path string) map[string]string {
+// loadEnv loads the files of e as the CLI does (envs, then merge for the
+// origins), with envFile (relative to dir) as --env-file and vars as the
+// whole process environment. The project directory is written
+// ${PROJECT_DIR}, as in the oracle.
+func loadEnv(t *testing.T, dir string, e env, envFile string, vars map[string]string) Side {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	opts := envs.Options{Dir: dir, Environ: []string{}}
+	for _, f := range e.files {
+		opts.Files = append(opts.Files, filepath.Join(dir, f))
+	}
+	if envFile != "" {
+		opts.EnvFiles = []string{filepath.Join(dir, envFile)}
+	}
+	for k, v := range vars {
+		opts.Environ = append(opts.Environ, k+"="+v)
+	}
+	p, err := envs.Discover(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := map[string]string{}
-	for _, line := range strings.Split(string(b), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if k, v, ok := strings.Cut(line, "="); ok {
-			m[strings.TrimSpace(k)] = strings.Trim(strings.TrimSpace(v), `"'`)
-		}
+	l, err := p.Load(context.Background(), p.Envs[0], compose.NewCache(), envs.LoadOptions{})
+	if err != nil {
+		t.Fatalf("loading %v: %v", e.files, err)
 	}
-	return m
+	m, err := merge.Merge(l.Docs)
+	if err != nil {
+		t.Fatalf("merging %v: %v", e.files, err)
+	}
+	return Side{Name: e.name, Model: RewriteStrings(l.Model, dir, "${PROJECT_DIR}"), Origin: MergeOrigins(m, "")}
 }

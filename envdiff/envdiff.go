@@ -16,6 +16,8 @@
 package envdiff
 
 import (
+	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -146,11 +148,14 @@ func (r Report) Counts() (added, removed, changed int) {
 
 // Redact returns a copy of r in which every From and To value has been
 // passed through redact along with its path; it is how --redact hides
-// secrets without the renderers knowing about them. The changes of r are
+// secrets without the renderers knowing about them. A list item named by
+// its content (a hook in a set, written as JSON in the path) is passed
+// through redact too, since its name shows its values. The changes of r are
 // not modified.
 func (r Report) Redact(redact func(p Path, v any) any) Report {
 	out := Report{From: r.From, To: r.To, Changes: make([]Change, len(r.Changes))}
 	for i, c := range r.Changes {
+		c.Path = redactPath(c.Path, redact)
 		if c.From != nil {
 			c.From = redact(c.Path, c.From)
 		}
@@ -158,6 +163,31 @@ func (r Report) Redact(redact func(p Path, v any) any) Report {
 			c.To = redact(c.Path, c.To)
 		}
 		out.Changes[i] = c
+	}
+	return out
+}
+
+// redactPath redacts the items of p named by their JSON content.
+func redactPath(p Path, redact func(p Path, v any) any) Path {
+	var out Path
+	for i, e := range p {
+		if !e.Item || !strings.HasPrefix(e.Key, "{") {
+			continue
+		}
+		var v any
+		if json.Unmarshal([]byte(e.Key), &v) != nil {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(p)
+		}
+		b, err := json.Marshal(redact(p[:i+1], v))
+		if err == nil {
+			out[i].Key = string(b)
+		}
+	}
+	if out == nil {
+		return p
 	}
 	return out
 }

@@ -27,22 +27,39 @@ func RedactWith(m Masker) func(p Path, v any) any {
 	}
 }
 
-// namedAt reports whether the values under path are named values (a
-// mapping of variables, args or labels), and secretContent whether path is
-// a secret's content.
+// namedAt reports whether the values under path are named values: a
+// mapping (or KEY=VALUE list) of environment variables, labels, build args,
+// annotations or sysctls of a service, its build or deploy section, or of a
+// network, volume, secret or config. Redaction looks at their names, and a
+// change of the whole mapping is reported name by name.
 func namedAt(path []string) bool {
 	n := len(path)
+	if n < 3 {
+		return false
+	}
+	switch path[n-1] {
+	case "environment", "labels", "args", "annotations", "sysctls", "driver_opts":
+	default:
+		return false
+	}
 	switch {
-	case n == 3 && path[0] == "services" && (path[2] == "environment" || path[2] == "labels"):
-		return true
-	case n == 4 && path[0] == "services" && path[2] == "build" && (path[3] == "args" || path[3] == "labels"):
-		return true
-	case n == 4 && path[0] == "services" && path[2] == "deploy" && path[3] == "labels":
-		return true
+	case path[0] == "services" && n == 3:
+		return path[2] != "args"
+	case path[0] == "services" && n == 4:
+		return (path[2] == "build" && (path[3] == "args" || path[3] == "labels")) ||
+			(path[2] == "deploy" && path[3] == "labels")
+	case path[0] == "services" && n == 5:
+		// Hooks: services.*.post_start.<item>.environment (the item is an
+		// index in the model, an identity in a Path).
+		hook := path[2] == "post_start" || path[2] == "pre_stop" || path[2] == "pre_start"
+		return hook && (path[4] == "environment" || path[4] == "labels")
+	case n == 3 && (path[0] == "networks" || path[0] == "volumes" || path[0] == "secrets" || path[0] == "configs"):
+		return path[2] == "labels" || path[2] == "driver_opts"
 	}
 	return false
 }
 
+// secretContent reports whether path is a secret's content.
 func secretContent(path []string) bool {
 	return len(path) == 3 && path[0] == "secrets" && path[2] == "content"
 }

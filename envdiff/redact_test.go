@@ -60,6 +60,24 @@ func TestRedact(t *testing.T) {
 	}
 }
 
+// TestRedactHookIdentity: a hook in a set is named by its content, secrets
+// included; --redact must hide them in the path too.
+func TestRedactHookIdentity(t *testing.T) {
+	from := decode(t, `{"services":{"web":{"post_start":[{"command":["warm"]}]}}}`)
+	to := decode(t, `{"services":{"web":{"post_start":[{"command":["warm"]},{"command":["init"],"environment":{"API_PASSWORD":"hunter2"}}]}}}`)
+	r := Compare(Side{Name: "a", Model: from}, Side{Name: "b", Model: to})
+	if got := summary(r); len(got) != 1 || !strings.Contains(got[0], "hunter2") {
+		t.Fatalf("the test needs a change whose path shows the secret: %q", got)
+	}
+	red := r.Redact(RedactWith(fakeMasker{}))
+	if got := summary(red); strings.Contains(got[0], "hunter2") || !strings.Contains(got[0], `"API_PASSWORD":"***"`) {
+		t.Errorf("redacted path %q", got[0])
+	}
+	if !strings.Contains(summary(r)[0], "hunter2") {
+		t.Error("Redact modified the original path")
+	}
+}
+
 func TestRewriteStrings(t *testing.T) {
 	m := decode(t, `{"services":{"web":{"build":{"context":"/tmp/x/app"},"volumes":[{"source":"/tmp/x/data","target":"/d"}]}}}`)
 	got, _ := json.Marshal(RewriteStrings(m, "/tmp/x", "/src/blog"))

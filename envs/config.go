@@ -71,10 +71,13 @@ func findConfig(dir string) string {
 
 // ReadConfig reads and checks a composure.yaml; name is what messages call it.
 func ReadConfig(path, name string) (*Config, error) {
-	src, err := os.ReadFile(path)
+	src, err := compose.ReadBounded(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, &compose.Error{Location: compose.Location{File: name}, Msg: "file not found", Err: err}
+		}
+		if errors.Is(err, compose.ErrNotRegular) {
+			return nil, &compose.Error{Location: compose.Location{File: name}, Msg: "is not a regular file (reading a FIFO or a device may never end): make it a file", Err: err}
 		}
 		return nil, &compose.Error{Location: compose.Location{File: name}, Msg: fmt.Sprintf("cannot read file: %v", err), Err: err}
 	}

@@ -50,6 +50,9 @@ type Project struct {
 	Config *Config
 
 	environ map[string]string // the process environment
+	// getenv answers for variables environ may lack (Options.Getenv when
+	// Options.Environ is nil); nil when environ is complete.
+	getenv func(string) string
 }
 
 // Options says where and how to discover, like docker compose's global flags.
@@ -69,7 +72,7 @@ type Options struct {
 	Getenv func(string) string
 	// Environ is the process environment as KEY=VALUE lines (os.Environ).
 	// docker compose hands all of it to interpolation; with only Getenv,
-	// composure sees the variables it asks for by name (COMPOSE_*).
+	// composure asks it for every name the files mention.
 	Environ []string
 }
 
@@ -127,6 +130,9 @@ func Discover(opts Options) (*Project, error) {
 		return nil, &compose.Error{Location: compose.Location{File: dir}, Msg: "project directory not found: check -C/--project-directory"}
 	}
 	p := &Project{Dir: dir, environ: opts.environ()}
+	if opts.Environ == nil {
+		p.getenv = opts.Getenv
+	}
 	if cf := findConfig(dir); cf != "" {
 		c, err := ReadConfig(cf, p.Rel(cf))
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/consts"
@@ -87,7 +88,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		l.Docs = append(l.Docs, d)
 	}
 
-	environment, err := p.environment(env)
+	environment, err := p.environment(env, l.Docs)
 	if err != nil {
 		return nil, err
 	}
@@ -187,6 +188,9 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 	return l, nil
 }
 
+// identRE matches the names a compose file may take from the environment.
+var identRE = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
 // merge computes l.Merged from l.Docs.
 func (l *Loaded) merge() error {
 	r, err := merge.Merge(l.Docs)
@@ -205,10 +209,25 @@ func EscapeDollar(b []byte) []byte {
 
 // environment is the mapping docker compose interpolates with: the process
 // environment, PWD added when missing, completed by the env files.
-func (p *Project) environment(env *Environment) (types.Mapping, error) {
+func (p *Project) environment(env *Environment, docs []*compose.Document) (types.Mapping, error) {
 	m := make(types.Mapping, len(p.environ)+8)
 	for k, v := range p.environ {
 		m[k] = v
+	}
+	if p.getenv != nil {
+		// Only a lookup function: ask it for every name the files could
+		// refer to (${NAME}, $NAME, bare `environment: [NAME]` entries).
+		for _, d := range docs {
+			for _, name := range identRE.FindAll(d.Src, -1) {
+				k := string(name)
+				if _, ok := m[k]; ok {
+					continue
+				}
+				if v := p.getenv(k); v != "" {
+					m[k] = v
+				}
+			}
+		}
 	}
 	if _, ok := m["PWD"]; !ok {
 		// docker compose adds its working directory; composure acts as if

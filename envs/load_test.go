@@ -194,3 +194,26 @@ func TestLoadAliasBomb(t *testing.T) {
 		t.Errorf("took %v to refuse", d)
 	}
 }
+
+// TestLoadGetenvOnly: with a lookup function and no environment list, the
+// variables the files use still come from the process.
+func TestLoadGetenvOnly(t *testing.T) {
+	getenv := func(k string) string {
+		if k == "TAG" {
+			return "from-getenv"
+		}
+		return ""
+	}
+	abs, _ := filepath.Abs(filepath.Join("testdata", "load", "My_App.Dir"))
+	p, err := Discover(Options{Dir: abs, Getenv: getenv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := p.Load(context.Background(), p.Envs[0], nil, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := l.Project.Services["web"].Image; got != "nginx:from-getenv" {
+		t.Errorf("image %q, want nginx:from-getenv", got)
+	}
+}

@@ -147,7 +147,10 @@ func lintCorpusProject(p *corpusProject) (fs []diag.Finding, nfiles int) {
 			}
 		}
 	}
-	fs = append(fs, Run(Input{Files: files, Envs: envs})...)
+	// The Dockerfiles of the local builds (the corpus has only dockerfile_inline ones).
+	dfs, dfErrs := DiscoverDockerfiles(envs)
+	fs = append(fs, dfErrs...)
+	fs = append(fs, Run(Input{Files: files, Envs: envs, Dockerfiles: dfs})...)
 	diag.Sort(fs)
 	return fs, len(files)
 }

@@ -1,10 +1,12 @@
 package lint
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/composure-dev/composure/compose"
@@ -72,6 +74,15 @@ func (df *Dockerfile) Span(start, end diag.Pos) diag.Span {
 	return diag.Span{File: df.Name, Start: start, End: end}
 }
 
+// Line is the line of ins to show in messages: in the compose file for an
+// inline Dockerfile.
+func (df *Dockerfile) Line(ins *dockerfile.Instruction) int {
+	if df.inline != nil {
+		return df.inline.pos(ins.Start).Line
+	}
+	return ins.Start.Line
+}
+
 // InstrSpan spans the first line of an instruction, from its keyword.
 func (df *Dockerfile) InstrSpan(ins *dockerfile.Instruction) diag.Span {
 	end := ins.End
@@ -110,7 +121,7 @@ func (df *Dockerfile) Edit(start, end int, text string) diag.TextEdit {
 // LoadDockerfile reads and parses the Dockerfile at path, shown as name. A
 // Dockerfile BuildKit rejects is returned as a load-error finding.
 func LoadDockerfile(path, name string) (*Dockerfile, *diag.Finding, error) {
-	src, err := os.ReadFile(path)
+	src, err := compose.ReadBounded(path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -268,7 +279,7 @@ func DockerfileHealthcheck(e *Env, svc map[string]any) bool {
 		if !filepath.IsAbs(file) {
 			file = filepath.Join(ctx, file)
 		}
-		b, err := os.ReadFile(file)
+		b, err := compose.ReadBounded(file)
 		if err != nil {
 			return false
 		}
@@ -323,8 +334,9 @@ func (df *Dockerfile) decorate(fs []diag.Finding) []diag.Finding {
 	}
 	slices.Sort(envs)
 	out := fs[:0]
+	ignores := df.inline == nil && bytes.Contains(df.Src, []byte("composure-ignore"))
 	for _, f := range fs {
-		if df.inline == nil && df.silenced(f) {
+		if ignores && df.silenced(f) {
 			continue
 		}
 		f.Envs = slices.Clone(envs)
@@ -337,14 +349,12 @@ func (df *Dockerfile) decorate(fs []diag.Finding) []diag.Finding {
 // silenced reports whether a `# composure-ignore` comment silences f: one on
 // the finding's line, or on the line before the instruction holding it.
 func (df *Dockerfile) silenced(f diag.Finding) bool {
-	if !strings.Contains(string(df.Src), "composure-ignore") {
-		return false
-	}
-	lines := []int{f.Span.Start.Line, f.Span.Start.Line - 1}
-	for _, ins := range df.Instructions {
-		if ins.Start.Line <= f.Span.Start.Line && f.Span.Start.Line <= ins.LastLine {
-			lines = append(lines, ins.Start.Line-1)
-		}
+	l := f.Span.Start.Line
+	lines := []int{l, l - 1}
+	// the instruction holding the finding: the last one starting at or before it
+	is := df.Instructions
+	if i := sort.Search(len(is), func(i int) bool { return is[i].Start.Line > l }) - 1; i >= 0 && l <= is[i].LastLine {
+		lines = append(lines, is[i].Start.Line-1)
 	}
 	for _, l := range lines {
 		m := ignoreRE.FindStringSubmatch(df.LineText(l))

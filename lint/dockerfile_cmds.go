@@ -3,6 +3,7 @@ package lint
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/composure-dev/composure/dockerfile"
@@ -242,13 +243,14 @@ func (c shellCall) tooling() string {
 	p := c.prog()
 	sc, rest := sub(c.args[1:])
 	installs := func(ws []dockerfile.Word) string {
+		var found []string
 		for _, w := range operands(ws, aptValueOpts...) {
 			name, _, _ := strings.Cut(w.Value, "=")
 			if buildTools[name] || strings.HasSuffix(name, "-dev") || strings.HasSuffix(name, "-devel") {
-				return name
+				found = append(found, name)
 			}
 		}
-		return ""
+		return strings.Join(found, ", ")
 	}
 	if s, ws := c.apt(); s == "install" {
 		return installs(ws)
@@ -271,8 +273,12 @@ func (c shellCall) tooling() string {
 	switch {
 	case p == "poetry" && (sc == "install" || sc == "build"):
 		return "poetry " + sc
-	case p == "go" && (sc == "build" || sc == "install") && len(c.args) > 1:
-		return "go " + sc
+	case p == "go" && sc == "build":
+		return "go build"
+	case p == "go" && sc == "install" && !slices.ContainsFunc(rest, func(w dockerfile.Word) bool { return strings.Contains(w.Value, "@") }):
+		// go install pkg@version installs a tool; without a version it
+		// builds the module in the image.
+		return "go install"
 	case (p == "npm" || p == "pnpm" || p == "yarn") && (sc == "run" || sc == "run-script") && len(rest) > 0 && strings.Contains(rest[0].Value, "build"):
 		return p + " run " + rest[0].Value
 	case (p == "yarn" || p == "pnpm") && sc == "build":

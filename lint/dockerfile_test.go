@@ -1,7 +1,9 @@
 package lint
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -9,11 +11,19 @@ import (
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
+	"github.com/composure-dev/composure/dockerfile"
 )
 
 // lintDockerfile lints the Dockerfile at path on its own (as named on the
-// command line) with every Dockerfile rule.
+// command line) with every Dockerfile rule, ShellCheck included when it is
+// on PATH.
 func lintDockerfile(t testing.TB, path string) ([]diag.Finding, *Dockerfile) {
+	return lintDockerfileWith(t, path, true)
+}
+
+// lintDockerfileWith is lintDockerfile; shellcheck false leaves ShellCheck
+// out, for goldens that must not depend on the machine.
+func lintDockerfileWith(t testing.TB, path string, shellcheck bool) ([]diag.Finding, *Dockerfile) {
 	t.Helper()
 	df, fe, err := LoadDockerfile(path, filepath.Base(path))
 	if err != nil {
@@ -22,7 +32,18 @@ func lintDockerfile(t testing.TB, path string) ([]diag.Finding, *Dockerfile) {
 	if fe != nil {
 		return []diag.Finding{*fe}, nil
 	}
-	return Run(Input{Dockerfiles: []*Dockerfile{df}}), df
+	rules := Rules()
+	if sc, err := exec.LookPath("shellcheck"); err == nil && shellcheck {
+		UseShellChecker(rules, dockerfile.ShellCheck{Path: sc})
+	}
+	return Run(Input{Dockerfiles: []*Dockerfile{df}, Rules: rules}), df
+}
+
+// haveShellcheck reports whether shellcheck is on PATH: the
+// dockerfile-shellcheck cases run only then.
+func haveShellcheck() bool {
+	_, err := exec.LookPath("shellcheck")
+	return err == nil
 }
 
 // TestDockerfileGolden lints testdata/<rule>/<case>.Dockerfile and compares
@@ -32,6 +53,10 @@ func lintDockerfile(t testing.TB, path string) ([]diag.Finding, *Dockerfile) {
 func TestDockerfileGolden(t *testing.T) {
 	for _, id := range IDs() {
 		if ruleByID(id).Meta().Scope != ScopeDockerfile {
+			continue
+		}
+		if id == "dockerfile-shellcheck" && !haveShellcheck() {
+			t.Logf("shellcheck is not on PATH: %s cases skipped", id)
 			continue
 		}
 		cases, _ := filepath.Glob(filepath.Join("testdata", id, "*.Dockerfile"))
@@ -143,7 +168,7 @@ func TestDockerfileGuideExamples(t *testing.T) {
 		{"blog", "../examples/blog/app/Dockerfile"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			fs, _ := lintDockerfile(t, c.path)
+			fs, _ := lintDockerfileWith(t, c.path, false)
 			golden(t, filepath.Join("testdata", "dockerfile-examples", c.name+".out"), render(fs))
 			rules := map[string]bool{}
 			for _, f := range fs {
@@ -162,5 +187,153 @@ func TestDockerfileGuideExamples(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDockerfileCorpus lints the hand-written real-world Dockerfiles of
+// testdata/dockerfile-corpus (Python, Node, Go, Java, Ruby, PHP, .NET,
+// Rust, Windows; single- and multi-stage; heredocs; ARG in FROM; the escape
+// directive) with every rule. All findings are kept in a golden file, read
+// by hand for false positives (docs/corpus-dockerfiles.md), and the per-rule
+// counts in that document are checked against them.
+func TestDockerfileCorpus(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "dockerfile-corpus", "*.Dockerfile"))
+	if len(files) < 30 {
+		t.Fatalf("want at least 30 Dockerfiles in the corpus, have %d", len(files))
+	}
+	var all []diag.Finding
+	for _, f := range files {
+		fs, df := lintDockerfileWith(t, f, false)
+		if df == nil {
+			t.Errorf("%s does not parse: %v", f, fs)
+			continue
+		}
+		all = append(all, fs...)
+	}
+	golden(t, filepath.Join("testdata", "dockerfile-corpus.out"), render(all))
+	table := corpusTable(len(files), all)
+	docPath := filepath.Join("..", "docs", "corpus-dockerfiles.md")
+	doc, err := os.ReadFile(docPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const begin, end = "<!-- counts: go test ./lint -run TestDockerfileCorpus -update -->\n", "<!-- end counts -->\n"
+	i, j := strings.Index(string(doc), begin), strings.Index(string(doc), end)
+	if i < 0 || j < i {
+		t.Fatalf("%s: no counts markers", docPath)
+	}
+	got := string(doc[:i+len(begin)]) + table + string(doc[j:])
+	if got == string(doc) {
+		return
+	}
+	if *update {
+		if err := os.WriteFile(docPath, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("%s: the counts are stale (go test ./lint -run TestDockerfileCorpus -update)\n%s", docPath, table)
+}
+
+// corpusTable counts findings per Dockerfile rule: findings by severity and
+// the files with at least one.
+func corpusTable(nfiles int, fs []diag.Finding) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d Dockerfiles, %d findings.\n\n", nfiles, len(fs))
+	b.WriteString("| rule | findings | warning | info | files |\n|---|---:|---:|---:|---:|\n")
+	for _, id := range IDs() {
+		if ruleByID(id).Meta().Scope != ScopeDockerfile || id == "dockerfile-shellcheck" {
+			continue
+		}
+		var n, warn, info int
+		files := map[string]bool{}
+		for _, f := range fs {
+			if f.Rule != id {
+				continue
+			}
+			n++
+			files[f.Span.File] = true
+			switch f.Severity {
+			case diag.Info:
+				info++
+			default:
+				warn++
+			}
+		}
+		fmt.Fprintf(&b, "| `%s` | %d | %d | %d | %d |\n", id, n, warn, info, len(files))
+	}
+	return b.String()
+}
+
+// scriptChecker stands in for shellcheck: it reports every `$NAME` of a
+// script as shellcheck's SC2086 would, at the line and column it finds it,
+// and records the dialects asked for.
+type scriptChecker struct{ shells []string }
+
+func (c *scriptChecker) Check(script, shell string) ([]dockerfile.ShellComment, error) {
+	c.shells = append(c.shells, shell)
+	var out []dockerfile.ShellComment
+	for i, line := range strings.Split(script, "\n") {
+		for j := 0; j < len(line); j++ {
+			if line[j] == '$' && j+1 < len(line) && line[j+1] >= 'A' && line[j+1] <= 'Z' {
+				k := j + 1
+				for k < len(line) && (line[k] >= 'A' && line[k] <= 'Z' || line[k] == '_') {
+					k++
+				}
+				out = append(out, dockerfile.ShellComment{Line: i + 1, Column: j + 1, EndLine: i + 1, EndColumn: k + 1, Level: "info", Code: 2086, Message: "Double quote to prevent globbing and word splitting."})
+			}
+		}
+	}
+	return out, nil
+}
+
+// TestDockerfileShellcheckPositions checks that a script's line and column
+// map back to the Dockerfile: continuation lines, heredoc bodies, and the
+// dialect from SHELL; without a checker the rule does nothing.
+func TestDockerfileShellcheckPositions(t *testing.T) {
+	src := "FROM alpine:3.19.1\nRUN echo a && \\\n  echo $HOME\nSHELL [\"/bin/bash\", \"-c\"]\nRUN <<EOF\nset -e\n  ls $PWD\nEOF\nSHELL [\"pwsh\", \"-c\"]\nRUN echo $NOPE\n"
+	f, err := dockerfile.Parse("Dockerfile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	df := &Dockerfile{File: f}
+	rules := []Rule{NewDockerfileShellcheck()}
+	if fs := Run(Input{Dockerfiles: []*Dockerfile{df}, Rules: rules}); len(fs) != 0 {
+		t.Fatalf("without a checker: %v", fs)
+	}
+	c := &scriptChecker{}
+	UseShellChecker(rules, c)
+	var got []string
+	for _, f := range Run(Input{Dockerfiles: []*Dockerfile{df}, Rules: rules}) {
+		got = append(got, fmt.Sprintf("%d:%d-%d:%d", f.Span.Start.Line, f.Span.Start.Col, f.Span.End.Line, f.Span.End.Col))
+	}
+	want := []string{"3:8-3:13", "7:6-7:10"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if strings.Join(c.shells, " ") != "sh bash" {
+		t.Errorf("dialects %v, want sh for the first RUN, bash for the heredoc body, none for pwsh", c.shells)
+	}
+}
+
+// TestDockerfileIgnore checks `# composure-ignore` in a Dockerfile: above an
+// instruction it silences the rule anywhere in that instruction; other
+// rules and other instructions still report.
+func TestDockerfileIgnore(t *testing.T) {
+	src := "# composure-ignore dockerfile-from-pinned, dockerfile-root-user: a throwaway image\nFROM python:3\n" +
+		"# composure-ignore dockerfile-unpinned-dependencies: tools for the CI job\nRUN pip install --no-cache-dir \\\n    black ruff\n" +
+		"RUN pip install --no-cache-dir mypy\n"
+	path := filepath.Join(t.TempDir(), "Dockerfile")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := lintDockerfileWith(t, path, false)
+	var got []string
+	for _, f := range fs {
+		got = append(got, fmt.Sprintf("%d:%s", f.Span.Start.Line, f.Rule))
+	}
+	want := "2:dockerfile-slim-base 6:dockerfile-run-chain 6:dockerfile-unpinned-dependencies"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
 	}
 }

@@ -59,6 +59,43 @@ func (e *Env) Tree() map[string]any {
 // ServiceNames returns the names of the services, sorted.
 func (e *Env) ServiceNames() []string { return sortedKeys(e.Services) }
 
+// ServicesInOrder returns the service names in the order they are written:
+// by the file and position of their definition (unknown origins last, by
+// name). Findings about the second of two services then point at the one
+// written later.
+func (e *Env) ServicesInOrder() []string {
+	names := e.ServiceNames()
+	if e.Origin == nil {
+		return names
+	}
+	fileIdx := map[string]int{}
+	for i, d := range e.Docs {
+		fileIdx[d.Name] = i
+	}
+	type key struct{ f, line, col int }
+	keys := make(map[string]key, len(names))
+	for _, n := range names {
+		k := key{len(e.Docs), 0, 0}
+		if o, ok := e.Origin("services." + n); ok {
+			if i, ok := fileIdx[o.File]; ok {
+				k = key{i, o.Line, o.Col}
+			}
+		}
+		keys[n] = k
+	}
+	slices.SortStableFunc(names, func(a, b string) int {
+		ka, kb := keys[a], keys[b]
+		if ka.f != kb.f {
+			return ka.f - kb.f
+		}
+		if ka.line != kb.line {
+			return ka.line - kb.line
+		}
+		return ka.col - kb.col
+	})
+	return names
+}
+
 // Service returns the effective config of service name.
 func (e *Env) Service(name string) map[string]any {
 	m, _ := e.Services[name].(map[string]any)
@@ -255,16 +292,38 @@ func FileEnv(name, dir string, d *compose.Document, lookup func(string) (string,
 			}
 		}
 	}
-	e.Origin = func(path string) (Origin, bool) { return docOrigin(d, path) }
+	ix := entryIndex{}
+	e.Origin = func(path string) (Origin, bool) { return docOrigin(d, path, ix) }
 	return e
+}
+
+// entryIndex memoizes the entries of each mapping by key, so that looking
+// up the origins of every service of a large file stays linear.
+type entryIndex map[*yaml.Node]map[string]compose.Entry
+
+func (ix entryIndex) get(d *compose.Document, m *yaml.Node, key string) (compose.Entry, bool) {
+	byKey, ok := ix[m]
+	if !ok {
+		es, err := d.Entries(m, d.ExpansionBudget())
+		if err != nil {
+			return compose.Entry{}, false
+		}
+		byKey = make(map[string]compose.Entry, len(es))
+		for _, e := range es {
+			byKey[e.Key.Value] = e
+		}
+		ix[m] = byKey
+	}
+	e, ok := byKey[key]
+	return e, ok
 }
 
 // docOrigin finds path in d (or its nearest ancestor) and the alias sites
 // crossed on the way.
-func docOrigin(d *compose.Document, path string) (Origin, bool) {
+func docOrigin(d *compose.Document, path string, ix entryIndex) (Origin, bool) {
 	parts := strings.Split(path, ".")
 	for len(parts) > 0 {
-		n, via, ok := lookupVia(d, parts)
+		n, via, ok := lookupVia(d, parts, ix)
 		if ok {
 			o := Origin{Location: d.Loc(n)}
 			for _, v := range via {
@@ -279,7 +338,7 @@ func docOrigin(d *compose.Document, path string) (Origin, bool) {
 
 // lookupVia is compose.Document.Lookup that also collects the alias nodes
 // crossed (values written as `*alias` and `<<: *alias` merge keys).
-func lookupVia(d *compose.Document, parts []string) (*yaml.Node, []*yaml.Node, bool) {
+func lookupVia(d *compose.Document, parts []string, ix entryIndex) (*yaml.Node, []*yaml.Node, bool) {
 	if d.Root == nil {
 		return nil, nil, false
 	}
@@ -288,7 +347,7 @@ func lookupVia(d *compose.Document, parts []string) (*yaml.Node, []*yaml.Node, b
 	for _, part := range parts {
 		switch n.Kind {
 		case yaml.MappingNode:
-			e, ok := d.Get(n, part)
+			e, ok := ix.get(d, n, part)
 			if !ok {
 				return nil, nil, false
 			}

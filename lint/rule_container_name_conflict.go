@@ -22,7 +22,7 @@ func NewContainerNameConflict() *ContainerNameConflict {
 // VisitEnv checks the container names of e.
 func (r *ContainerNameConflict) VisitEnv(p *Pass, e *Env) {
 	first := map[string]string{}
-	for _, name := range e.ServiceNames() {
+	for _, name := range e.ServicesInOrder() {
 		if e.Disabled[name] {
 			continue
 		}

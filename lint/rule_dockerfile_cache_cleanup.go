@@ -105,7 +105,7 @@ func (r *DockerfileCacheCleanup) stage(p *Pass, df *Dockerfile, s *dockerfile.St
 				rel = append(rel, df.Related(prev, "the layer that keeps the lists"))
 			}
 			report(diag.Warning, df.InstrSpan(ins), rel,
-				"removing /var/lib/apt/lists in a later RUN shrinks nothing: the files stay in the layer of line %d; remove them in the RUN that installs", aptInstalls[0].Start.Line)
+				"removing /var/lib/apt/lists in a later RUN shrinks nothing: the files stay in the layer of line %d; remove them in the RUN that installs", df.Line(aptInstalls[0]))
 		}
 		for i := range cs {
 			c := &cs[i]

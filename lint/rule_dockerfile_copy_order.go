@@ -50,16 +50,26 @@ func copiesContext(ins *dockerfile.Instruction) bool {
 func (r *DockerfileCopyOrder) VisitDockerfile(p *Pass, df *Dockerfile) {
 	for _, s := range df.Stages {
 		var copyAll *dockerfile.Instruction
+		// Tools that already installed the dependencies before the whole
+		// context came: a second run after it installs the project itself
+		// (uv sync --no-install-project, then uv sync).
+		before := map[string]bool{}
 		for _, ins := range s.Instructions {
 			if copyAll == nil {
 				if copiesContext(ins) {
 					copyAll = ins
+					continue
+				}
+				for _, c := range calls(ins) {
+					if tool, _, ok := c.depInstall(); ok {
+						before[tool] = true
+					}
 				}
 				continue
 			}
 			for _, c := range calls(ins) {
 				tool, manifests, ok := c.depInstall()
-				if !ok {
+				if !ok || before[tool] {
 					continue
 				}
 				r.report(p, df, copyAll, ins, c, tool, manifests)
@@ -92,7 +102,7 @@ func (r *DockerfileCopyOrder) report(p *Pass, df *Dockerfile, copyAll, install *
 	}
 	what := strings.TrimSpace(copyAll.Keyword + " " + copyAll.Args.S)
 	msg := fmt.Sprintf("%q at line %d copies the whole context before %q at line %d: any source change reruns the install; copy the manifest first: COPY %s %s, RUN %s, then %s",
-		what, copyAll.Start.Line, tool, install.Start.Line, strings.Join(manifests, " "), dest, step, what)
+		what, df.Line(copyAll), tool, df.Line(install), strings.Join(manifests, " "), dest, step, what)
 	p.Report(diag.Finding{Severity: p.meta.Severity, Span: df.InstrSpan(copyAll), Message: msg,
 		Related: []diag.Related{df.Related(install, "the dependency install that reruns on every source change")}})
 }

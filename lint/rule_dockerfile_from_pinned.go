@@ -39,8 +39,9 @@ func parseImageRef(s string) imageRef {
 	if i := strings.LastIndex(s, ":"); i >= 0 && !strings.Contains(s[i:], "/") {
 		s, r.tag = s[:i], s[i+1:]
 	}
-	s = strings.TrimPrefix(s, "docker.io/")
-	s = strings.TrimPrefix(s, "index.docker.io/")
+	for _, hub := range []string{"docker.io/", "index.docker.io/", "registry-1.docker.io/", "registry.docker.com/"} {
+		s = strings.TrimPrefix(s, hub)
+	}
 	r.repo = strings.TrimPrefix(s, "library/")
 	return r
 }
@@ -53,6 +54,8 @@ var patchVersioned = map[string]bool{
 	"maven": true, "gradle": true, "elixir": true, "haproxy": true, "httpd": true, "tomcat": true,
 	"caddy": true, "traefik": true, "rabbitmq": true, "memcached": true, "openjdk": true, "amazoncorretto": true,
 	"pypy": true, "perl": true, "julia": true, "swift": true, "erlang": true, "composer": true,
+	// mcr.microsoft.com/dotnet/*: 8.0 moves with every 8.0.x
+	"sdk": true, "aspnet": true, "runtime": true, "runtime-deps": true,
 }
 
 // distroCodenames are release names that pin an OS release by name.
@@ -128,6 +131,7 @@ var exactExamples = map[string]string{
 	"ruby": "3.3.0-slim-bookworm", "php": "8.3.3-fpm-bookworm", "debian": "bookworm-20240211-slim",
 	"ubuntu": "22.04", "alpine": "3.19.1", "nginx": "1.25.4-alpine", "postgres": "16.2-bookworm",
 	"eclipse-temurin": "21.0.2_13-jre-jammy", "maven": "3.9.6-eclipse-temurin-21", "redis": "7.2.4-alpine",
+	"rust": "1.76.0-slim-bookworm", "openjdk": "21.0.2-jdk-slim", "sdk": "8.0.201", "aspnet": "8.0.2-bookworm-slim",
 }
 
 // fromSpan spans the image reference of a stage's FROM line.

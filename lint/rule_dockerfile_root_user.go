@@ -30,12 +30,22 @@ func isRootUser(u string) bool {
 	return name == "root" || name == "0"
 }
 
-// nonRootBase reports whether an image runs as an unprivileged user by default.
+// nonRootBase reports whether an image runs as an unprivileged user by
+// default, or is an official server image whose entrypoint drops root
+// itself (postgres and redis switch with gosu, nginx, httpd and php-fpm run
+// their workers as an unprivileged user).
 func nonRootBase(image string) bool {
 	for _, s := range []string{"nonroot", "unprivileged", "bitnami/", "cgr.dev/chainguard/", "rootless"} {
 		if strings.Contains(image, s) {
 			return true
 		}
+	}
+	ref := parseImageRef(image)
+	switch ref.repo {
+	case "postgres", "mysql", "mariadb", "mongo", "redis", "nginx", "httpd", "wordpress", "rabbitmq", "memcached", "jenkins/jenkins":
+		return true
+	case "php":
+		return strings.Contains(ref.tag, "apache") || strings.Contains(ref.tag, "fpm")
 	}
 	return false
 }

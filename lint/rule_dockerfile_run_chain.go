@@ -51,7 +51,7 @@ func (r *DockerfileRunChain) VisitDockerfile(p *Pass, df *Dockerfile) {
 func (r *DockerfileRunChain) report(p *Pass, df *Dockerfile, s *dockerfile.Stage, group []*dockerfile.Instruction) {
 	lines := make([]string, 0, len(group))
 	for _, ins := range group {
-		lines = append(lines, strconv.Itoa(ins.Start.Line))
+		lines = append(lines, strconv.Itoa(df.Line(ins)))
 	}
 	sev := p.meta.Severity
 	where := ""

@@ -80,6 +80,27 @@ func quoteList(ss []string) string {
 // services shares: no comparison of services that share nothing. Pairs
 // sharing at least minShared entries are joined into groups; a group's keys
 // are those all its members share.
+// hotLimit is the posting-list length beyond which an entry counts as hot.
+const hotLimit = 32
+
+// countCommon counts the values two sorted lists share.
+func countCommon(a, b []uint64) int {
+	n := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			n++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return n
+}
+
 func findDupes(d *compose.Document, minShared int) []DupeGroup {
 	svcs := fileServices(d)
 	type ent struct {
@@ -111,15 +132,49 @@ func findDupes(d *compose.Document, minShared int) []DupeGroup {
 			post[x] = append(post[x], i)
 		}
 	}
+	// An entry most services repeat (restart: always) would make counting
+	// pairs quadratic; such "hot" entries are left out of the posting lists
+	// and added back per candidate pair, and services that share only hot
+	// entries are grouped by their identical set of hot entries.
+	hot := map[uint64]bool{}
+	for h, ids := range post {
+		if len(ids) > hotLimit {
+			hot[h] = true
+		}
+	}
+	hotSig := make([][]uint64, len(svcs))
+	for i, es := range own {
+		for _, e := range es {
+			if hot[e.h] {
+				hotSig[i] = append(hotSig[i], e.h)
+			}
+		}
+		slices.Sort(hotSig[i])
+	}
 	shared := map[[2]int]int{}
-	for _, ids := range post {
-		if len(ids) < 2 {
+	for h, ids := range post {
+		if len(ids) < 2 || hot[h] {
 			continue
 		}
 		for a := 0; a < len(ids); a++ {
 			for b := a + 1; b < len(ids); b++ {
 				shared[[2]int{ids[a], ids[b]}]++
 			}
+		}
+	}
+	for pair := range shared {
+		shared[pair] += countCommon(hotSig[pair[0]], hotSig[pair[1]])
+	}
+	bySig := map[string][]int{}
+	for i, sig := range hotSig {
+		if len(sig) >= minShared {
+			k := fmt.Sprint(sig)
+			bySig[k] = append(bySig[k], i)
+		}
+	}
+	for _, ids := range bySig {
+		for _, j := range ids[1:] {
+			shared[[2]int{ids[0], j}] = len(hotSig[j])
 		}
 	}
 	parent := make([]int, len(svcs))

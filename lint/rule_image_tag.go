@@ -20,6 +20,10 @@ func NewImageTag() *ImageTag {
 		Severity: diag.Warning, Scope: ScopeEnv, Practice: 1}}}
 }
 
+// floatingTags are tags that move to new images by design; option
+// "floating-tags" replaces the list.
+var floatingTags = []string{"stable", "edge", "nightly", "unstable", "preview", "dev", "develop", "test", "beta", "alpha", "canary", "rolling", "current", "main", "master", "lts"}
+
 // splitImage returns the name, tag and digest of an image reference.
 func splitImage(ref string) (name, tag, digest string) {
 	if i := strings.Index(ref, "@"); i >= 0 {
@@ -42,7 +46,16 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 			}
 		}
 	}
-	for _, name := range e.ServiceNames() {
+	floating := floatingTags
+	if v, ok := p.Option("floating-tags"); ok {
+		floating = nil
+		for _, x := range asSlice(v) {
+			if s, ok := x.(string); ok {
+				floating = append(floating, s)
+			}
+		}
+	}
+	for _, name := range e.ServicesInOrder() {
 		svc := e.Service(name)
 		raw, ok := svc["image"]
 		if !ok {
@@ -63,6 +76,8 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 			if builds {
 				msg = fmt.Sprintf("service %q builds image %q tagged latest: tag the build with a version", name, img)
 			}
+		case slices.Contains(floating, strings.ToLower(tag)):
+			msg = fmt.Sprintf("image %q uses the floating tag %q, which moves to new images: pin a version, such as %s:1.2.3", img, tag, base)
 		case tag == "" && !builds:
 			msg = fmt.Sprintf("image %q has no tag, so it means %s:latest: pin a version, such as %s:1.2.3", img, base, base)
 		case slices.Contains(digestEnvs, e.Name) && !builds:

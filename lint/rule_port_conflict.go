@@ -111,6 +111,11 @@ func parseShortPort(s string) ([]published, error) {
 	if chi-clo != 0 && hhi-hlo != chi-clo {
 		return nil, fmt.Errorf("host range %s and container range %s differ in size", host, container)
 	}
+	if chi == clo && hhi > hlo {
+		// A host range for one container port is a pool: the engine picks
+		// a free port in it, so it conflicts with nothing.
+		return nil, nil
+	}
 	var out []published
 	for p := hlo; p <= hhi && p != 0; p++ {
 		out = append(out, published{ip: wildcardIP(ip), port: p, proto: proto})
@@ -119,7 +124,7 @@ func parseShortPort(s string) ([]published, error) {
 }
 
 // longPort reads the host side of a long-syntax port.
-func longPort(ip, pub, proto string) ([]published, error) {
+func longPort(ip, pub, target, proto string) ([]published, error) {
 	if pub == "" {
 		return nil, nil
 	}
@@ -129,6 +134,9 @@ func longPort(ip, pub, proto string) ([]published, error) {
 	lo, hi, err := parsePortRange(pub)
 	if err != nil {
 		return nil, fmt.Errorf("published: %v", err)
+	}
+	if hi > lo && !strings.Contains(target, "-") {
+		return nil, nil // a pool, as in the short syntax
 	}
 	var out []published
 	for port := lo; port <= hi && port != 0; port++ {
@@ -147,7 +155,7 @@ type binding struct {
 // VisitEnv checks the ports of every active service of e.
 func (r *PortConflict) VisitEnv(p *Pass, e *Env) {
 	var all []binding
-	for _, name := range e.ServiceNames() {
+	for _, name := range e.ServicesInOrder() {
 		if e.Disabled[name] {
 			continue
 		}
@@ -165,7 +173,9 @@ func (r *PortConflict) VisitEnv(p *Pass, e *Env) {
 				proto, _ := e.Str(x["protocol"])
 				ip, _ := e.Str(x["host_ip"])
 				spec = pub
-				ps, err = longPort(ip, pub, proto)
+				path += ".published"
+				target, _ := e.Str(x["target"])
+				ps, err = longPort(ip, pub, target, proto)
 			default:
 				s, ok := e.Str(it)
 				if !ok {

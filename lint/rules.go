@@ -33,6 +33,7 @@ func Rules() []Rule {
 		NewDockerfileRootUser(),
 		NewDockerfileMultiStage(),
 		NewDockerfileSlimBase(),
+		NewDockerfileShellcheck(),
 	}
 }
 

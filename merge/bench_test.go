@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/internal/gen"
 )
 
 // genProject writes a project of n services the way real multi-file
@@ -157,6 +158,94 @@ func TestGeneratedDifferential(t *testing.T) {
 		}
 	}
 	for _, files := range [][]string{{names[0], names[1]}, {names[0], names[2]}, {names[0], names[3]}, {names[0]}} {
+		env := environment{name: files[len(files)-1], dir: dir, files: files}
+		want, err := composeGoModel(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, got, err := mergeModel(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := firstDifference("", got, want); d != "" {
+			t.Errorf("%v: %s", files, d)
+		}
+	}
+}
+
+// BenchmarkComposeGoModel is the reference: compose-go's
+// LoadModelWithContext on the same generated files and environments, with
+// the steps merge does not do (interpolation, validation, normalization)
+// switched off as in TestDifferential.
+func BenchmarkComposeGoModel(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			dir := b.TempDir()
+			srcs := [4]string{}
+			srcs[0], srcs[1], srcs[2], srcs[3] = genProject(n)
+			names := [4]string{"compose.yaml", "compose.override.yaml", "compose.prod.yaml", "compose.admin.yaml"}
+			for i, s := range srcs {
+				if err := os.WriteFile(filepath.Join(dir, names[i]), []byte(s), 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				for _, files := range [][]string{{names[0], names[1]}, {names[0], names[2]}, {names[0], names[3]}, {names[0]}} {
+					if _, err := composeGoModel(environment{dir: dir, files: files}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// genEnvs parses the shared generated project (internal/gen) of n services
+// and returns its four environments: default, prod, admin and the base
+// alone.
+func genEnvs(tb testing.TB, n int) [][]*compose.Document {
+	tb.Helper()
+	files := gen.Files(n)
+	docs := map[string]*compose.Document{}
+	for _, name := range []string{gen.Base, gen.Override, gen.Prod, gen.Admin} {
+		d, err := compose.Parse(name, files[name])
+		if err != nil {
+			tb.Fatal(err)
+		}
+		docs[name] = d
+	}
+	b := docs[gen.Base]
+	return [][]*compose.Document{{b, docs[gen.Override]}, {b, docs[gen.Prod]}, {b, docs[gen.Admin]}, {b}}
+}
+
+// BenchmarkMergeGen merges the four environments of the shared generated
+// project (internal/gen: anchors, merge keys, depends_on, healthchecks,
+// environment maps and lists, a !reset in prod).
+func BenchmarkMergeGen(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			envs := genEnvs(b, n)
+			b.ResetTimer()
+			for b.Loop() {
+				for _, env := range envs {
+					if _, err := Merge(env); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestGenDifferential holds merge to compose-go on the shared generated
+// project.
+func TestGenDifferential(t *testing.T) {
+	dir := t.TempDir()
+	if err := gen.Write(dir, 100); err != nil {
+		t.Fatal(err)
+	}
+	for _, files := range [][]string{{gen.Base, gen.Override}, {gen.Base, gen.Prod}, {gen.Base, gen.Admin}, {gen.Base}} {
 		env := environment{name: files[len(files)-1], dir: dir, files: files}
 		want, err := composeGoModel(env)
 		if err != nil {

@@ -259,6 +259,58 @@ services:
 				"services.test.environment.LOG": "compose.yaml:2:8 via *env at compose.yaml:5:18",
 			},
 		},
+		{
+			name:     "null override of networks keeps the base (compose-go merge_null_test)",
+			base:     "services:\n  test:\n    image: foo\n    networks: [runtime]\n",
+			override: "services:\n  test:\n    networks: null\n",
+			want:     "services:\n  test:\n    image: foo\n    networks: {runtime: null}\n",
+			origins:  map[string]string{"services.test.networks.runtime": "compose.yaml:4:16"},
+		},
+		{
+			name:     "null override of depends_on keeps the base with defaults",
+			base:     "services:\n  test:\n    image: foo\n    depends_on: [runtime]\n",
+			override: "services:\n  test:\n    depends_on: null\n",
+			want:     "services:\n  test:\n    image: foo\n    depends_on: {runtime: {condition: service_started, required: true}}\n",
+			origins: map[string]string{
+				"services.test.depends_on.runtime":          "compose.yaml:4:18",
+				"services.test.depends_on.runtime.required": "default",
+			},
+		},
+		{
+			name:     "key-value lists: the last entry for a key wins (compose-go merge_dedup_test)",
+			base:     "services:\n  test:\n    image: foo\n    environment:\n      - MODE=release\n",
+			override: "services:\n  test:\n    environment:\n      - MODE=debug\n      - MODE=release\n",
+			want:     "services:\n  test:\n    image: foo\n    environment: [MODE=release]\n",
+			origins:  map[string]string{"services.test.environment.MODE": "compose.override.yaml:5:9"},
+		},
+		{
+			name:     "sequences drop identical duplicates",
+			base:     "services:\n  test:\n    cap_add: [NET_ADMIN]\n    volumes:\n      - {type: volume, source: data, target: /data}\n",
+			override: "services:\n  test:\n    cap_add: [NET_ADMIN, SYS_PTRACE]\n    volumes:\n      - {type: volume, source: data, target: /data}\n",
+			want:     "services:\n  test:\n    cap_add: [NET_ADMIN, SYS_PTRACE]\n    volumes:\n      - {type: volume, source: data, target: /data}\n",
+			origins: map[string]string{
+				"services.test.cap_add.0":        "compose.yaml:3:15",
+				"services.test.cap_add.1":        "compose.override.yaml:3:26",
+				"services.test.volumes.0.source": "compose.yaml:5:32",
+			},
+		},
+		{
+			name:     "extra_hosts mapping and list merge as a list (compose-go merge_extra_hosts_test)",
+			base:     "services:\n  test:\n    image: foo\n    extra_hosts:\n      \"example.com\": \"1.2.3.4\"\n",
+			override: "services:\n  test:\n    extra_hosts:\n      - localhost=127.0.0.1\n      - example.com=1.2.3.4\n      - example.com=4.3.2.1\n",
+			want:     "services:\n  test:\n    image: foo\n    extra_hosts: [example.com=1.2.3.4, localhost=127.0.0.1, example.com=4.3.2.1]\n",
+			origins: map[string]string{
+				"services.test.extra_hosts.0": "compose.yaml:5:22",
+				"services.test.extra_hosts.2": "compose.override.yaml:6:9",
+			},
+		},
+		{
+			name:     "numeric label values become KEY=VALUE strings (compose-go merge_labels_test)",
+			base:     "services:\n  test:\n    labels:\n      FOO: 1\n",
+			override: "services:\n  test:\n    labels:\n      FOO: 3\n",
+			want:     "services:\n  test:\n    labels: [FOO=3]\n",
+			origins:  map[string]string{"services.test.labels.FOO": "compose.override.yaml:4:12"},
+		},
 	} {
 		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) { assertMerge(t, c) })
 	}
@@ -301,6 +353,10 @@ func TestMergeErrors(t *testing.T) {
 		{"extends an unknown service", "services:\n  a:\n    extends: nope\n", "services:\n  b:\n    image: x\n",
 			"compose.yaml:3:14: cannot extend service \"a\" in compose.yaml: service \"nope\" not found"},
 		{"alias bomb", bomb(), "services: {}\n", "aliases expand to more than"},
+		// compose-go fails the same way: its canonical step refuses a null
+		// depends_on (testdata/diff/null-base).
+		{"null depends_on", "services:\n  a:\n    depends_on: null\n", "services:\n  a:\n    depends_on: [b]\n",
+			"compose.yaml:3:17: services.a.depends_on: depends_on must be a list or a mapping of services"},
 	} {
 		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
 			_, err := Merge(parseDocs(t, c.base, c.override))

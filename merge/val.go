@@ -2,6 +2,7 @@ package merge
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"gopkg.in/yaml.v3"
@@ -184,25 +185,7 @@ func (dc *decoder) decode(n, key *yaml.Node, parent *site, via []*yaml.Node) (x 
 		if !hasMergeKey(n) {
 			return dc.plainMapping(n, at)
 		}
-		es, err := dc.d.Entries(n, dc.budget)
-		if err != nil {
-			return nil, false, err
-		}
-		x = dc.newVal()
-		*x = val{kind: kMap, m: make(map[string]*val, len(es)), at: at}
-		for _, e := range es {
-			k := keyString(e.Key)
-			dc.path = append(dc.path, k)
-			v, drop, err := dc.decode(entryValue(e), e.Key, at, e.Via)
-			dc.path = dc.path[:len(dc.path)-1]
-			if err != nil {
-				return nil, false, err
-			}
-			if !drop {
-				x.m[k] = v
-			}
-		}
-		return x, false, nil
+		return dc.mergedMapping(n, at)
 	case yaml.SequenceNode:
 		x = dc.newVal()
 		*x = val{kind: kSeq, s: make([]*val, 0, len(n.Content)), at: at}
@@ -229,6 +212,68 @@ func (dc *decoder) decode(n, key *yaml.Node, parent *site, via []*yaml.Node) (x 
 	return nil, false, dc.d.Errorf(n, "unexpected YAML node")
 }
 
+// mergedMapping decodes a mapping with "<<" merge keys as YAML (and
+// compose-go) read it: keys written in the mapping win, then the merged
+// mappings in order, the first that sets a key winning. A merged mapping is
+// decoded as a value of its own (its own merge keys applied, its values
+// located in the anchor with the alias in their via chain) and its entries
+// moved over.
+func (dc *decoder) mergedMapping(n *yaml.Node, at *site) (*val, bool, error) {
+	x, _, err := dc.plainMappingSkip(n, at, true)
+	if err != nil {
+		return nil, false, err
+	}
+	var local []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if !compose.IsMergeKey(n.Content[i]) {
+			local = append(local, keyString(n.Content[i]))
+		}
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if !compose.IsMergeKey(n.Content[i]) {
+			continue
+		}
+		v := n.Content[i+1]
+		sources := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
+			sources = v.Content
+		}
+		for _, src := range sources {
+			target := compose.Deref(src)
+			if target == nil || target.Kind != yaml.MappingNode {
+				return nil, false, dc.d.Errorf(src, "merge key %q needs a mapping (or a list of mappings) to merge, got %s: point it at an anchor on a mapping", "<<", nodeKind(target))
+			}
+			if err := dc.spend(src); err != nil {
+				return nil, false, err
+			}
+			m, _, err := dc.decode(src, nil, at, nil)
+			if err != nil {
+				return nil, false, err
+			}
+			for k, e := range m.m {
+				if _, ok := x.m[k]; ok || slices.Contains(local, k) {
+					continue
+				}
+				x.m[k] = e
+			}
+		}
+	}
+	return x, false, nil
+}
+
+func nodeKind(n *yaml.Node) string {
+	if n == nil {
+		return "nothing"
+	}
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a sequence"
+	case yaml.ScalarNode:
+		return "a scalar"
+	}
+	return "a mapping"
+}
+
 func hasMergeKey(n *yaml.Node) bool {
 	for i := 0; i < len(n.Content); i += 2 {
 		if compose.IsMergeKey(n.Content[i]) {
@@ -241,10 +286,19 @@ func hasMergeKey(n *yaml.Node) bool {
 // plainMapping decodes a mapping without merge keys; the common case, done
 // without building Entries.
 func (dc *decoder) plainMapping(n *yaml.Node, at *site) (*val, bool, error) {
+	return dc.plainMappingSkip(n, at, false)
+}
+
+// plainMappingSkip decodes the entries of n, leaving out "<<" keys when
+// skipMerge is set.
+func (dc *decoder) plainMappingSkip(n *yaml.Node, at *site, skipMerge bool) (*val, bool, error) {
 	x := dc.newVal()
 	*x = val{kind: kMap, m: make(map[string]*val, len(n.Content)/2), at: at}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
+		if skipMerge && compose.IsMergeKey(k) {
+			continue
+		}
 		if err := dc.budget.Spend(dc.d, v); err != nil {
 			return nil, false, err
 		}
@@ -262,18 +316,9 @@ func (dc *decoder) plainMapping(n *yaml.Node, at *site) (*val, bool, error) {
 	return x, false, nil
 }
 
-// spend counts a list item against the budget (Entries counts mapping
-// values), so a bomb built from sequences is bounded too.
+// spend counts a node against the budget (mapping values, list items and
+// merged mappings), so an alias bomb of any shape is bounded.
 func (dc *decoder) spend(n *yaml.Node) error { return dc.budget.Spend(dc.d, n) }
-
-// entryValue returns the value as written (the alias node when there is one)
-// so that decode records the alias site.
-func entryValue(e compose.Entry) *yaml.Node {
-	if e.Alias != nil {
-		return e.Alias
-	}
-	return e.Value
-}
 
 // site computes where value n was written. A block mapping or sequence
 // written in place is located at its key (yaml.v3 places the node itself at

@@ -3,9 +3,12 @@ package refactor
 import (
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/dupes"
 )
 
 // TestRewriteCases covers inputs the golden cases do not: each rewrite must
@@ -222,6 +225,11 @@ services:
 `,
 		},
 		{
+			name: "quoted scalar continued at the key's indentation",
+			src:  "services:\n  a:\n    image: app:1\n    command: \"run\n    it\"\n    restart: always\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n      interval: 5s\n    user: a\n  b:\n    image: app:1\n    command: \"run\n    it\"\n    restart: always\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n      interval: 5s\n    user: b\n",
+			want: "x-default-app: &default-app\n  image: app:1\n  command: \"run\n  it\"\n  restart: always\n  healthcheck:\n    test: [\"CMD\", \"true\"]\n    interval: 5s\n\nservices:\n  a:\n    <<: *default-app\n    user: a\n  b:\n    <<: *default-app\n    user: b\n",
+		},
+		{
 			name: "existing merge gets the new anchor in front",
 			src: `x-log: &log
   logging:
@@ -310,5 +318,73 @@ services:
 				t.Errorf("proof: %v", err)
 			}
 		})
+	}
+}
+
+// TestRewriteSkipsBrokenGroup damages one group's spans, as a layout the
+// line edits mishandle would, and checks that the other groups are still
+// folded and the broken one is reported, not written.
+func TestRewriteSkipsBrokenGroup(t *testing.T) {
+	src := `services:
+  api-a:
+    image: api:1
+    restart: always
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 5s
+    init: true
+    user: a
+  api-b:
+    image: api:1
+    restart: always
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 5s
+    init: true
+    user: b
+  job-a:
+    image: job:1
+    restart: "no"
+    logging:
+      driver: local
+      options: {max-size: 1m}
+    init: true
+    user: a
+  job-b:
+    image: job:1
+    restart: "no"
+    logging:
+      driver: local
+      options: {max-size: 1m}
+    init: true
+    user: b
+`
+	d, err := compose.Parse("compose.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := dupes.Find(d, 4)
+	if len(groups) != 2 {
+		t.Fatalf("%d groups, want 2", len(groups))
+	}
+	slices.SortFunc(groups, func(a, b dupes.Group) int { return a.Members[0].Key.Line - b.Members[0].Key.Line })
+	// Cut the last line off job-a's logging block.
+	for i, e := range groups[1].Members[0].Entries {
+		if e.Key == "logging" {
+			groups[1].Members[0].Entries[i].Lines.End--
+		}
+	}
+	r, err := rewriteAll(d, groups, Options{Style: StyleExtension})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Changes) != 1 || r.Changes[0].Services[0] != "api-a" {
+		t.Errorf("changes %+v, want the api group only", r.Changes)
+	}
+	if len(r.Skipped) != 1 || r.Skipped[0].Services[0] != "job-a" || r.Skipped[0].Err == nil {
+		t.Errorf("skipped %+v, want the job group with its error", r.Skipped)
+	}
+	if !strings.Contains(string(r.After), "x-api: &api") || !strings.Contains(string(r.After), "  job-a:\n    image: job:1\n") {
+		t.Errorf("unexpected result:\n%s", r.After)
 	}
 }

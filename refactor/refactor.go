@@ -45,8 +45,8 @@ type Options struct {
 	Style Style
 	// Overlay says the file comes after the first file of some environment:
 	// there docker compose merges only the first alias of a `<<` list
-	// (docker/compose#13154), so services that already merge an anchor are
-	// not given a second one.
+	// (docker/compose#13154; lint's yaml-anchors rule reports such lists),
+	// so services that already merge an anchor are not given a second one.
 	Overlay bool
 }
 
@@ -114,20 +114,38 @@ func Rewrite(d *compose.Document, opts Options) (*Result, error) {
 	slices.SortStableFunc(groups, func(a, b dupes.Group) int {
 		return a.Members[0].Key.Line - b.Members[0].Key.Line
 	})
+	return rewriteAll(d, groups, opts)
+}
+
+// rewriteAll folds groups, leaving out those whose rewrite fails the
+// self-check.
+func rewriteAll(d *compose.Document, groups []dupes.Group, opts Options) (*Result, error) {
+	res := &Result{Doc: d, Before: d.Src, After: d.Src}
 	r, err := rewrite(d, groups, opts)
 	if err == nil {
 		return r, nil
 	}
 	// Some group's text did not move cleanly (a layout the line-based edits
-	// do not handle): keep the groups that rewrite on their own.
+	// do not handle): keep the groups that rewrite, halving the set to find
+	// the others in a few passes even on a large file.
 	var ok []dupes.Group
-	for _, g := range groups {
-		if _, gerr := rewrite(d, []dupes.Group{g}, opts); gerr == nil {
-			ok = append(ok, g)
-		} else {
-			res.Skipped = append(res.Skipped, Skip{Group: g, Err: gerr})
+	var keep func(gs []dupes.Group, err error)
+	keep = func(gs []dupes.Group, err error) {
+		if err == nil {
+			ok = append(ok, gs...)
+			return
 		}
+		if len(gs) == 1 {
+			res.Skipped = append(res.Skipped, Skip{Group: gs[0], Err: err})
+			return
+		}
+		half := len(gs) / 2
+		_, lerr := rewrite(d, gs[:half], opts)
+		keep(gs[:half], lerr)
+		_, rerr := rewrite(d, gs[half:], opts)
+		keep(gs[half:], rerr)
 	}
+	keep(groups, err)
 	if len(ok) == 0 {
 		return res, nil
 	}
@@ -170,6 +188,7 @@ func rewrite(d *compose.Document, groups []dupes.Group, opts Options) (*Result, 
 			res.Added = append(res.Added, "x-"+ch.Name)
 		case dupes.Extend:
 			ch.Name = g.Anchor
+			ch.Style = StyleExtension // the entries go to the existing x- block
 			rw.extend(g)
 			res.Added = append(res.Added, rw.rootKeyOf(g.AnchorNode))
 		case dupes.Reuse:
@@ -515,9 +534,10 @@ func commentSet(text string) map[string]bool {
 
 // namer picks anchor names no other anchor or top-level key uses.
 type namer struct {
-	d     *compose.Document
-	given string
-	used  map[string]bool
+	d      *compose.Document
+	given  string
+	used   map[string]bool
+	suffix map[string]int
 }
 
 func newNamer(d *compose.Document, given string) *namer {
@@ -530,7 +550,7 @@ func newNamer(d *compose.Document, given string) *namer {
 			used[k[2:]] = true
 		}
 	}
-	return &namer{d: d, given: given, used: used}
+	return &namer{d: d, given: given, used: used, suffix: map[string]int{}}
 }
 
 func (n *namer) next(services []string) string {
@@ -542,9 +562,11 @@ func (n *namer) next(services []string) string {
 		base = DefaultName
 	}
 	name := base
-	for i := 2; n.used[name]; i++ {
+	i := max(n.suffix[base], 2)
+	for ; n.used[name]; i++ {
 		name = base + "-" + strconv.Itoa(i)
 	}
+	n.suffix[base] = i // the next one to try: names are not re-checked from -2
 	n.used[name] = true
 	return name
 }
@@ -613,14 +635,14 @@ func selfCheck(d *compose.Document, out []byte, added []string) error {
 	nd, err := compose.Parse(d.Name, out)
 	<-done
 	if err != nil {
-		return fmt.Errorf("refactoring %s would break it (please report this file): %w", d.Name, err)
+		return fmt.Errorf("the result would not parse: %w", err)
 	}
 	if berr != nil {
 		return berr
 	}
 	after, err := nd.Decode(nd.Root, nd.ExpansionBudget())
 	if err != nil {
-		return fmt.Errorf("refactoring %s would break it (please report this file): %w", d.Name, err)
+		return fmt.Errorf("the result would not decode: %w", err)
 	}
 	bm, am := before.(map[string]any), after.(map[string]any)
 	for _, k := range added {
@@ -628,7 +650,7 @@ func selfCheck(d *compose.Document, out []byte, added []string) error {
 		delete(am, k)
 	}
 	if !equal(bm, am) {
-		return fmt.Errorf("%s: refactoring would change what the file means (please report this file): %s", d.Name, strings.Join(Differences(bm, am), "; "))
+		return fmt.Errorf("the result would change what the file means: %s", strings.Join(Differences(bm, am), "; "))
 	}
 	return nil
 }

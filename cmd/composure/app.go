@@ -105,17 +105,31 @@ func (a *app) newCLI() *cli.App {
 			return withCode(exitUsage, err)
 		},
 		Commands: a.commands(),
+		// urfave/cli's default completion reads os.Args; this one reads
+		// the context, so it also works in-process.
+		BashComplete: a.completeCommands,
 	}
 }
 
-// commands lists the subcommands; each lives in cmd_<name>.go.
+// commands lists the subcommands; each lives in cmd_<name>.go. Commands
+// that load a project take the project flags after their name too; those
+// that take environment names complete them in the shell.
 func (a *app) commands() []*cli.Command {
+	envArgs := func(c *cli.Command) *cli.Command {
+		c.BashComplete = a.completeEnvs
+		return withProjectFlags(c)
+	}
+	rules := a.rulesCommand()
+	rules.BashComplete = a.completeRules
 	return []*cli.Command{
-		a.envsCommand(),
-		a.configCommand(),
-		a.diffCommand(),
-		a.refactorCommand(),
-		a.lintCommand(), a.rulesCommand(),
+		withProjectFlags(a.envsCommand()),
+		envArgs(a.configCommand()),
+		envArgs(a.diffCommand()),
+		envArgs(a.lintCommand()),
+		withProjectFlags(a.refactorCommand()),
+		rules,
+		withProjectFlags(a.initCommand()),
+		a.completionCommand(),
 	}
 }
 
@@ -129,9 +143,16 @@ func version() string {
 	if !ok {
 		return "(unknown)"
 	}
+	return versionOf(bi, buildVersion)
+}
+
+// versionOf renders the version of a binary with build info bi: the module
+// version (or override, when set at link time), then the VCS revision and
+// whether the tree was modified, as `v1.2.3 (0123456789ab+dirty)`.
+func versionOf(bi *debug.BuildInfo, override string) string {
 	v := bi.Main.Version
-	if buildVersion != "" {
-		v = buildVersion
+	if override != "" {
+		v = override
 	}
 	var rev, dirty string
 	for _, s := range bi.Settings {

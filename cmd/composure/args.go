@@ -8,12 +8,17 @@ import (
 
 // interspersed moves a subcommand's flags before its positional arguments,
 // so `composure config prod --format json` works as users expect (urfave/cli
-// v2 stops reading flags at the first argument). Flags that take a value keep
-// it; everything after "--" stays as it is; commands with subcommands are
-// left alone.
+// v2 stops reading flags at the first argument). The project flags need no
+// moving: every project command defines them too (withProjectFlags). Flags
+// that take a value keep it; everything after "--" stays as it is; commands
+// with subcommands are left alone.
 func interspersed(app *cli.App, args []string) []string {
 	if len(args) < 2 {
 		return args
+	}
+	if last := args[len(args)-1]; last == "--generate-bash-completion" {
+		// urfave/cli only sees the completion request as the last word.
+		return append(interspersed(app, args[:len(args)-1]), last)
 	}
 	out := []string{args[0]}
 	i := 1
@@ -38,7 +43,7 @@ func interspersed(app *cli.App, args []string) []string {
 	if cmd == nil || len(cmd.Subcommands) > 0 {
 		return args
 	}
-	out = append(out, args[i])
+	name := args[i]
 	i++
 	local := valueFlags(cmd.Flags)
 	var flags, pos []string
@@ -59,7 +64,14 @@ func interspersed(app *cli.App, args []string) []string {
 			i++
 		}
 	}
+	out = append(out, name)
 	return append(append(out, flags...), pos...)
+}
+
+// flagName is the name in "-C", "--file", "--format=json".
+func flagName(a string) string {
+	n, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+	return n
 }
 
 func isFlag(a string) bool { return strings.HasPrefix(a, "-") && a != "-" && a != "--" }
@@ -82,5 +94,5 @@ func takesValue(vf map[string]bool, a string) bool {
 	if strings.Contains(a, "=") {
 		return false
 	}
-	return vf[strings.TrimLeft(a, "-")]
+	return vf[flagName(a)]
 }

@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"sort"
 	"text/tabwriter"
 
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/google/renameio/v2"
 	"github.com/urfave/cli/v2"
 	"gopkg.in/yaml.v3"
 
@@ -51,6 +49,8 @@ func (a *app) configCommand() *cli.Command {
 		&cli.BoolFlag{Name: "no-normalize", Usage: "don't normalize the compose model"},
 		&cli.BoolFlag{Name: "no-path-resolution", Usage: "don't resolve file paths"},
 		&cli.BoolFlag{Name: "no-consistency", Usage: "don't check model consistency"},
+		&cli.BoolFlag{Name: "no-env-resolution", Usage: "don't resolve service env files"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "only check that the environment loads; print nothing"},
 		&cli.BoolFlag{Name: "redact", Usage: "print values of secret-looking variables, args, labels and secrets, and passwords in URLs, as ***"},
 		&cli.BoolFlag{Name: "origin", Usage: "say where each value was set: `# file:line:col` after each value (YAML), an \"x-origins\" object (JSON); `# default` for what docker compose adds"},
 	}
@@ -76,6 +76,7 @@ func (a *app) configCommand() *cli.Command {
 					NoNormalize:      c.Bool("no-normalize"),
 					NoPathResolution: c.Bool("no-path-resolution"),
 					NoConsistency:    c.Bool("no-consistency"),
+					NoEnvResolution:  c.Bool("no-env-resolution"),
 					NoModel:          true,
 				},
 			}
@@ -107,7 +108,10 @@ func (a *app) configCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			if o.output != "" {
+			switch {
+			case c.Bool("quiet"):
+				return nil
+			case o.output != "":
 				return writeAtomic(o.output, out)
 			}
 			_, err = a.stdout.Write(out)
@@ -389,16 +393,4 @@ func renderVariables(vars map[string]template.Variable, format string) ([]byte, 
 		}
 	}
 	return buf.Bytes(), nil
-}
-
-// writeAtomic writes out to path through a temporary file in the same
-// directory, synced and renamed over the target, keeping an existing
-// file's mode: a reader never sees half a config.
-func writeAtomic(path string, out []byte) error {
-	err := renameio.WriteFile(path, out, 0o644,
-		renameio.WithTempDir(filepath.Dir(path)), renameio.WithExistingPermissions())
-	if err != nil {
-		return withCode(exitUsage, fmt.Errorf("writing %s: %v", path, err))
-	}
-	return nil
 }

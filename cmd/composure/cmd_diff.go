@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -32,18 +31,21 @@ type diffOptions struct {
 var diffFormats = []string{"text", "json", "markdown", "github"}
 
 func (a *app) diffCommand() *cli.Command {
-	flags := diffFlags()
 	return &cli.Command{
-		Name:  "diff",
-		Usage: "show what differs between two environments, or one environment at two git revisions",
-		ArgsUsage: "A B | ENV --rev REV | ENV --rev REV1..REV2 | --all\n\n" +
-			"   A B                compare environment A with B (e.g. default prod)\n" +
-			"   ENV --rev REV      ENV as of git revision REV against the working tree\n" +
-			"   ENV --rev R1..R2   ENV at revision R1 against revision R2\n" +
-			"   --all              each environment against default\n\n" +
-			"   Paths name list items by identity, not position: services.web.ports[127.0.0.1:8080:80/tcp] (see docs/diff.md).",
-		Flags: flags,
+		Name:      "diff",
+		Usage:     "show what differs between two environments, or one environment at two git revisions",
+		ArgsUsage: "[A B | ENV --rev REV[..REV2] | --all]",
+		Description: "composure diff A B               environment A against B (e.g. default prod)\n" +
+			"composure diff ENV --rev REV     ENV as of git revision REV against the working tree\n" +
+			"composure diff ENV --rev R1..R2  ENV at revision R1 against revision R2\n" +
+			"composure diff [--all]           each environment against default\n\n" +
+			"Paths name list items by identity, not position:\n" +
+			"services.web.ports[127.0.0.1:8080:80/tcp] (see docs/diff.md).",
+		Flags: diffFlags(),
 		Action: func(c *cli.Context) error {
+			// Flags after the names (`diff prod --rev main`) are moved
+			// before them by interspersed, in run.
+			args := c.Args().Slice()
 			o := diffOptions{
 				format:   c.String("format"),
 				redact:   c.Bool("redact"),
@@ -52,12 +54,12 @@ func (a *app) diffCommand() *cli.Command {
 				all:      c.Bool("all"),
 				noColor:  c.Bool("no-color"),
 			}
-			args, err := o.parseTail(flags, c.Args().Slice())
-			if err != nil {
-				return withCode(exitUsage, err)
-			}
 			if !slicesContains(diffFormats, o.format) {
 				return withCode(exitUsage, fmt.Errorf("unknown format %q: use text, json, markdown or github", o.format))
+			}
+			if len(args) == 0 && o.rev == "" {
+				// Plain `composure diff`: every environment against default.
+				o.all = true
 			}
 			switch {
 			case o.all && (o.rev != "" || len(args) > 0):
@@ -65,7 +67,7 @@ func (a *app) diffCommand() *cli.Command {
 			case o.rev != "" && len(args) > 1:
 				return withCode(exitUsage, fmt.Errorf("--rev compares one environment at two revisions: give one environment name, got %d", len(args)))
 			case !o.all && o.rev == "" && len(args) != 2:
-				return withCode(exitUsage, fmt.Errorf("diff needs two environment names (e.g. `composure diff default prod`), one with --rev, or --all; got %d", len(args)))
+				return withCode(exitUsage, fmt.Errorf("diff needs two environment names (e.g. `composure diff default prod`), one with --rev, or none to compare each with default; got %d", len(args)))
 			}
 			p, err := a.project(c)
 			if err != nil {
@@ -116,6 +118,7 @@ func (a *app) diffCommand() *cli.Command {
 	}
 }
 
+// diffFlags are the flags of diff; withProjectFlags adds the project flags.
 func diffFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json, markdown (a pull-request comment) or github (a job summary)"},
@@ -125,66 +128,6 @@ func diffFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "all", Usage: "compare each environment with default"},
 		&cli.BoolFlag{Name: "no-color", Usage: "no colours in text output (also: NO_COLOR set)"},
 	}
-}
-
-// parseTail reads the flags written after the environment names
-// (`composure diff prod --rev main`): urfave/cli v2 stops parsing flags at
-// the first argument. It returns the names.
-func (o *diffOptions) parseTail(flags []cli.Flag, tail []string) ([]string, error) {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	for _, f := range flags {
-		if err := f.Apply(fs); err != nil {
-			return nil, err
-		}
-	}
-	var names, flagArgs []string
-	for i := 0; i < len(tail); i++ {
-		arg := tail[i]
-		if arg == "--" {
-			names = append(names, tail[i+1:]...)
-			break
-		}
-		if !strings.HasPrefix(arg, "-") || arg == "-" {
-			names = append(names, arg)
-			continue
-		}
-		flagArgs = append(flagArgs, arg)
-		name := strings.TrimLeft(arg, "-")
-		if strings.Contains(name, "=") {
-			continue
-		}
-		if fl := fs.Lookup(name); fl != nil {
-			if bf, ok := fl.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
-				continue
-			}
-			if i+1 < len(tail) {
-				i++
-				flagArgs = append(flagArgs, tail[i])
-			}
-		}
-	}
-	if err := fs.Parse(flagArgs); err != nil {
-		return nil, err
-	}
-	fs.Visit(func(f *flag.Flag) {
-		v := f.Value.String()
-		switch f.Name {
-		case "format":
-			o.format = v
-		case "rev":
-			o.rev = v
-		case "redact":
-			o.redact = v == "true"
-		case "exit-code":
-			o.exitCode = v == "true"
-		case "all":
-			o.all = v == "true"
-		case "no-color":
-			o.noColor = v == "true"
-		}
-	})
-	return names, nil
 }
 
 // writeDiff renders the reports in the chosen format.
@@ -260,7 +203,9 @@ func (a *app) diffAll(ctx context.Context, p *envs.Project) ([]envdiff.Report, e
 		reports = append(reports, envdiff.Compare(base, s))
 	}
 	if len(reports) == 0 {
-		return nil, withCode(exitUsage, errors.New("the project has only the default environment: nothing to compare it with (run `composure envs`)"))
+		// Not an error: `composure diff --all --exit-code` in CI must not
+		// fail a project that has one environment.
+		fmt.Fprintln(a.stderr, "composure: the project has only the default environment: nothing to compare it with (run `composure envs`)")
 	}
 	return reports, nil
 }
@@ -317,24 +262,16 @@ func (a *app) revSide(c *cli.Context, p *envs.Project, name, rev string) (envdif
 		return fail(err)
 	}
 	var files []string
-	for _, f := range c.StringSlice("file") {
+	for _, f := range lineageSlice(c, "file") {
 		abs, err := filepath.Abs(f)
 		if err != nil {
 			return fail(err)
 		}
 		files = append(files, filepath.Join(t.dir, p.Rel(abs)))
 	}
-	opts := envs.Options{
-		Dir:         t.dir,
-		Files:       files,
-		ProjectName: c.String("project-name"),
-		EnvFiles:    c.StringSlice("env-file"),
-		Profiles:    c.StringSlice("profile"),
-		Getenv:      a.getenv,
-	}
-	if a.environ != nil {
-		opts.Environ = a.environ()
-	}
+	opts := a.projectOptions(c)
+	opts.Dir = t.dir
+	opts.Files = files
 	rp, err := envs.Discover(opts)
 	if err != nil {
 		return fail(fmt.Errorf("at revision %q: %w", rev, err))
@@ -352,14 +289,16 @@ func (a *app) revSide(c *cli.Context, p *envs.Project, name, rev string) (envdif
 }
 
 // copyMissing copies file name from the directory from to the directory to
-// when to lacks it and from has it.
+// when to lacks it and from has it as a regular file of sane size (a FIFO
+// or a device would block or never end; loading the working tree reports
+// those).
 func copyMissing(from, to, name string) error {
 	if _, err := os.Lstat(filepath.Join(to, name)); err == nil {
 		return nil
 	}
-	b, err := os.ReadFile(filepath.Join(from, name))
+	b, err := compose.ReadBounded(filepath.Join(from, name))
 	if err != nil {
-		return nil // absent from the working tree too
+		return nil
 	}
 	return os.WriteFile(filepath.Join(to, name), b, 0o600)
 }

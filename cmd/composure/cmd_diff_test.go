@@ -130,3 +130,51 @@ func str(v any) string {
 	}
 	return v.(string)
 }
+
+// TestDiffJSONIssueExample reproduces the report issue 4 shows, byte for
+// byte once compacted.
+func TestDiffJSONIssueExample(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"docker-compose.yml": "services:\n  web:\n    image: example/web:1.0\n",
+		"docker-compose.prod.yml": "# Production settings.\n#\nservices:\n  web:\n    environment:\n" +
+			"      PRODUCTION: \"true\"\n",
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	code := runEnviron([]string{"composure", "-C", dir, "diff", "default", "prod", "--format", "json"},
+		strings.NewReader(""), &stdout, &stderr, nil)
+	if code != 0 {
+		t.Fatalf("exit status %d: %s", code, stderr.String())
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, stdout.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"from":"default","to":"prod","changes":[{"path":"services.web.environment.PRODUCTION","kind":"added","from":null,"to":"true","from_origin":null,"to_origin":"docker-compose.prod.yml:6:19"}]}`
+	if compact.String() != want {
+		t.Errorf("got  %s\nwant %s", compact.String(), want)
+	}
+}
+
+// TestDiffRevUntrackedEnvFile: an untracked .env holds local settings, not
+// the change under review, so the revision's side uses it too; a .env that
+// is not a regular file is not read for the copy (the working tree's load
+// reports it).
+func TestDiffRevUntrackedEnvFile(t *testing.T) {
+	repo := gitRepo(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: \"web:${TAG}\"\n"})
+	if err := os.WriteFile(filepath.Join(repo, ".env"), []byte("TAG=3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", t.TempDir())
+	var stdout, stderr bytes.Buffer
+	code := runEnviron([]string{"composure", "-C", repo, "diff", "default", "--rev", "HEAD", "--exit-code"},
+		strings.NewReader(""), &stdout, &stderr, []string{"PATH=" + os.Getenv("PATH")})
+	if code != 0 || stdout.String() != "default@HEAD → default: no differences\n" {
+		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, stdout.String(), stderr.String())
+	}
+}

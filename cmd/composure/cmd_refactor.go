@@ -6,17 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
-	"github.com/google/renameio/v2"
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v2"
-	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/dupes"
@@ -177,7 +174,7 @@ func (a *app) refactor(c *cli.Context) error {
 		if r.Changed() {
 			switch {
 			case c.Bool("write"):
-				if err := writeFileAtomic(d.Path, r.After); err != nil {
+				if err := writeAtomic(d.Path, r.After); err != nil {
 					return withCode(exitFailure, fmt.Errorf("writing %s: %w", name, err))
 				}
 				rf.Written = true
@@ -201,8 +198,16 @@ func (a *app) refactor(c *cli.Context) error {
 		for _, m := range g.Members {
 			rg.Files = append(rg.Files, m.Doc.Name)
 		}
-		first := g.Members[0]
-		rg.Suggestion = fmt.Sprintf("extends: {file: %s, service: %s}", filepath.ToSlash(first.Doc.Name), first.Name)
+		// extends' file is relative to the file that extends: say it as the
+		// second member would write it.
+		first, other := g.Members[0], g.Members[1]
+		target := first.Doc.Name
+		if first.Doc.Path != "" && other.Doc.Path != "" {
+			if r, err := filepath.Rel(filepath.Dir(other.Doc.Path), first.Doc.Path); err == nil {
+				target = r
+			}
+		}
+		rg.Suggestion = fmt.Sprintf("extends: {file: %s, service: %s}", filepath.ToSlash(target), first.Name)
 		across = append(across, rg)
 		if format == "diff" {
 			var where []string
@@ -245,35 +250,13 @@ func (a *app) refactor(c *cli.Context) error {
 // anchorNameRE is what yaml.v3 scans as an anchor name.
 var anchorNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 
-// writeFileAtomic replaces the file at path (through symlinks) with data: a
-// temporary file in the same directory, fsync, rename; the mode is kept.
-func writeFileAtomic(path string, data []byte) error {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	return renameio.WriteFile(path, data, st.Mode().Perm(), renameio.WithStaticPermissions(st.Mode().Perm()))
-}
-
-// refactorProject discovers the project: from the global flags (-C, -f,
-// -p, --env-file, --profile), else, given FILE arguments, in the first
-// file's directory.
+// refactorProject discovers the project: from the project flags (-C, -f,
+// -p, --env-file, --profile, before or after the command), else, given FILE
+// arguments, in the first file's directory.
 func (a *app) refactorProject(c *cli.Context) (*envs.Project, error) {
-	if c.String("project-directory") != "" || len(c.StringSlice("file")) > 0 || c.NArg() == 0 {
-		return a.project(c)
-	}
-	opts := envs.Options{
-		Dir:         filepath.Dir(c.Args().First()),
-		ProjectName: c.String("project-name"),
-		EnvFiles:    c.StringSlice("env-file"),
-		Profiles:    c.StringSlice("profile"),
-		Getenv:      a.getenv,
-	}
-	if a.environ != nil {
-		opts.Environ = a.environ()
+	opts := a.projectOptions(c)
+	if opts.Dir == "" && len(opts.Files) == 0 && c.NArg() > 0 {
+		opts.Dir = filepath.Dir(c.Args().First())
 	}
 	return envs.Discover(opts)
 }
@@ -284,17 +267,8 @@ func (a *app) refactorProject(c *cli.Context) (*envs.Project, error) {
 func (a *app) proveRefactor(ctx context.Context, c *cli.Context, p *envs.Project, r *refactor.Result) error {
 	list := refactor.Including(p, r.Doc.Path)
 	if len(list) == 0 {
-		opts := envs.Options{
-			Dir:         p.Dir,
-			Files:       []string{r.Doc.Path},
-			ProjectName: c.String("project-name"),
-			EnvFiles:    c.StringSlice("env-file"),
-			Profiles:    c.StringSlice("profile"),
-			Getenv:      a.getenv,
-		}
-		if a.environ != nil {
-			opts.Environ = a.environ()
-		}
+		opts := a.projectOptions(c)
+		opts.Dir, opts.Files = p.Dir, []string{r.Doc.Path}
 		alone, err := envs.Discover(opts)
 		if err != nil {
 			return err
@@ -302,19 +276,4 @@ func (a *app) proveRefactor(ctx context.Context, c *cli.Context, p *envs.Project
 		p, list = alone, alone.Envs
 	}
 	return refactor.Prove(ctx, p, list, r)
-}
-
-// decodeAll expands d's documents within its expansion budget, to refuse an
-// alias bomb.
-func decodeAll(d *compose.Document) error {
-	b := d.ExpansionBudget()
-	for _, top := range append([]*yaml.Node{d.Root}, d.Extra...) {
-		if top == nil {
-			continue
-		}
-		if _, err := d.Decode(top, b); err != nil {
-			return err
-		}
-	}
-	return nil
 }

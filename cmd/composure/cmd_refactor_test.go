@@ -165,3 +165,12 @@ func TestRefactorCRLFStays(t *testing.T) {
 		t.Errorf("line endings mixed after --write:\n%q", got)
 	}
 }
+
+func TestRefactorProjectDirEitherSide(t *testing.T) {
+	dir := writeProject(t, map[string]string{"compose.yaml": workersYAML})
+	for _, args := range [][]string{{"-C", dir, "refactor", "--check"}, {"refactor", "-C", dir, "--check"}} {
+		if code, out, errs := runCLI(t, nil, args...); code != exitFindings || out == "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
+	}
+}

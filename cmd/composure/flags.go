@@ -18,18 +18,63 @@ func projectFlags() []cli.Flag {
 	}
 }
 
-// project discovers the project the flags describe.
-func (a *app) project(c *cli.Context) (*envs.Project, error) {
+// projectOptions reads the project flags wherever they were given: before
+// the command as docker compose has them (`composure -f a.yml lint`) or after
+// it (`composure lint -C dir`), the one nearest the command winning.
+func (a *app) projectOptions(c *cli.Context) envs.Options {
 	opts := envs.Options{
-		Dir:         c.String("project-directory"),
-		Files:       c.StringSlice("file"),
-		ProjectName: c.String("project-name"),
-		EnvFiles:    c.StringSlice("env-file"),
-		Profiles:    c.StringSlice("profile"),
+		Dir:         lineageString(c, "project-directory"),
+		Files:       lineageSlice(c, "file"),
+		ProjectName: lineageString(c, "project-name"),
+		EnvFiles:    lineageSlice(c, "env-file"),
+		Profiles:    lineageSlice(c, "profile"),
 		Getenv:      a.getenv,
 	}
 	if a.environ != nil {
 		opts.Environ = a.environ()
 	}
-	return envs.Discover(opts)
+	return opts
+}
+
+// project discovers the project the flags describe.
+func (a *app) project(c *cli.Context) (*envs.Project, error) {
+	return envs.Discover(a.projectOptions(c))
+}
+
+// withProjectFlags gives cmd the project flags it does not define itself, so
+// they may follow the command name too.
+func withProjectFlags(cmd *cli.Command) *cli.Command {
+	defined := map[string]bool{}
+	for _, f := range cmd.Flags {
+		for _, n := range f.Names() {
+			defined[n] = true
+		}
+	}
+	for _, f := range projectFlags() {
+		if !defined[f.Names()[0]] {
+			cmd.Flags = append(cmd.Flags, f)
+		}
+	}
+	return cmd
+}
+
+// lineageString returns the value of the string flag name from the nearest
+// context (command first, then the app) where it was set.
+func lineageString(c *cli.Context, name string) string {
+	for _, ctx := range c.Lineage() {
+		if ctx.IsSet(name) {
+			return ctx.String(name)
+		}
+	}
+	return ""
+}
+
+// lineageSlice is lineageString for repeatable flags.
+func lineageSlice(c *cli.Context, name string) []string {
+	for _, ctx := range c.Lineage() {
+		if ctx.IsSet(name) {
+			return ctx.StringSlice(name)
+		}
+	}
+	return nil
 }

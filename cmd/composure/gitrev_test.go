@@ -99,3 +99,19 @@ func TestOpenRev(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenRevProjectMissing(t *testing.T) {
+	repo := gitRepo(t,
+		map[string]string{"README": "x\n"},
+		map[string]string{"app/compose.yaml": "services: {web: {image: a}}\n"},
+	)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	_, err := openRev(context.Background(), filepath.Join(repo, "app"), "HEAD~1")
+	if err == nil || !strings.Contains(err.Error(), `the project directory "app" does not exist at revision "HEAD~1"`) {
+		t.Errorf("error %v", err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+}

@@ -44,6 +44,11 @@ type hostileCase struct {
 	// refuses it. Otherwise commands that need not load the project (envs,
 	// refactor with nothing to fold) may end cleanly.
 	fileLevel bool
+	// proof marks a project refactor must load to prove its rewrite.
+	proof bool
+	// noRefusal marks a project every command may load: only the bounds
+	// and a clean end are checked.
+	noRefusal bool
 }
 
 // errLineRE is `file:line:col: message` or `file: message`.
@@ -122,11 +127,14 @@ func hostileCases() []hostileCase {
 		{name: "include of /dev/zero", files: map[string]string{"compose.yaml": "include:\n  - /dev/zero\n" + web}, want: "not a regular file", pos: true},
 		{name: "extends file is a FIFO", files: map[string]string{"compose.yaml": web + "    extends: {file: fifo, service: web}\n"}, setup: mkfifo("fifo"), want: "not a regular file", pos: true},
 		{fileLevel: true, name: "${VAR:-${VAR2:-...}} 10,000 deep", files: map[string]string{"compose.yaml": "services:\n  web:\n    image: \"" + deepVars.String() + "\"\n"}, want: "variable defaults nest 10000 deep", pos: true},
+		{name: ".env is /dev/zero", files: map[string]string{"compose.yaml": web}, setup: link("/dev/zero", ".env"), want: "not a regular file"},
+		{name: "composure.yaml is a FIFO", files: map[string]string{"compose.yaml": web}, setup: mkfifo("composure.yaml"), want: "composure.yaml: is not a regular file"},
+		{name: "Dockerfile is /dev/zero", files: map[string]string{"compose.yaml": "services:\n  web:\n    build: {context: ., dockerfile: /dev/zero}\n  db:\n    image: postgres:16\n    depends_on: [web]\n"}, noRefusal: true},
 		// Two identical services: refactor folds them and must load the
 		// project to prove the rewrite, reaching the files compose-go reads.
-		{name: "refactor proof, env_file is a FIFO", files: map[string]string{"compose.yaml": duplicated("    env_file: fifo\n")}, setup: mkfifo("fifo"), want: "not a regular file", pos: true, fileLevel: true},
-		{name: "refactor proof, env_file is /dev/zero", files: map[string]string{"compose.yaml": duplicated("    env_file: /dev/zero\n")}, want: "not a regular file", pos: true, fileLevel: true},
-		{name: "refactor proof, include of /dev/zero", files: map[string]string{"compose.yaml": "include: [/dev/zero]\n" + duplicated("")}, want: "not a regular file", pos: true, fileLevel: true},
+		{name: "refactor proof, env_file is a FIFO", files: map[string]string{"compose.yaml": duplicated("    env_file: fifo\n")}, setup: mkfifo("fifo"), want: "not a regular file", pos: true, proof: true},
+		{name: "refactor proof, env_file is /dev/zero", files: map[string]string{"compose.yaml": duplicated("    env_file: /dev/zero\n")}, want: "not a regular file", pos: true, proof: true},
+		{name: "refactor proof, include of /dev/zero", files: map[string]string{"compose.yaml": "include: [/dev/zero]\n" + duplicated("")}, want: "not a regular file", pos: true, proof: true},
 	}
 }
 
@@ -147,6 +155,10 @@ func mkfifo(name string) func(*testing.T, string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+func link(target, name string) func(*testing.T, string) {
+	return func(t *testing.T, dir string) { mustSymlink(t, target, filepath.Join(dir, name)) }
 }
 
 func mustMkdir(t *testing.T, p string) {
@@ -184,7 +196,8 @@ var hostileCommands = [][]string{
 	{"refactor", "-C", "{}"},
 	{"refactor", "{}/compose.yaml"},
 	{"lint", "-C", "{}"},
-	{"diff", "-C", "{}"},
+	{"lint", "-f", "{}/compose.yaml"},
+	{"-C", "{}", "diff", "default", "default"},
 }
 
 // hasCommand reports whether the CLI has the named subcommand.
@@ -283,10 +296,26 @@ func checkHostileRun(t *testing.T, name string, c hostileCase, r hostileRun, dir
 	if r.alloc > hostileAlloc {
 		t.Errorf("%s: allocated %d MB, bound %d MB", name, r.alloc>>20, hostileAlloc>>20)
 	}
-	if name == "envs" || !c.fileLevel && name != "config" {
+	mustRefuse := !c.noRefusal && (name == "config" || c.fileLevel && name != "envs" || c.proof && name == "refactor")
+	if name == "lint" && mustRefuse && (r.code == exitFindings || r.code == exitUsage) && r.stderr == "" {
+		// lint reports a file it cannot load as a load-error finding on
+		// stdout (exit 2), so that CI shows it in the chosen format with the
+		// others, as actionlint does.
+		re := regexp.MustCompile(`(?m)^[^\s:][^:]*(:\d+:\d+)?: error: .*\[load-error\]$`)
+		found := false
+		for _, l := range re.FindAllString(r.stdout, -1) {
+			found = found || strings.Contains(strings.Replace(l, ": error: ", ": ", 1), c.want)
+		}
+		if !found {
+			t.Errorf("lint: exit %d without a load-error finding saying %q:\n%.1000q", r.code, c.want, r.stdout)
+		}
+		return
+	}
+	if !mustRefuse {
 		// envs lists the files without reading them, refactor with nothing
 		// to fold loads nothing: a clean end will do, or a clear refusal.
-		if r.code == exitFailure || r.code == exitUsage && strings.Count(r.stderr, "\n") != 1 {
+		lintLoadError := name == "lint" && r.stderr == "" && strings.Contains(r.stdout, "[load-error]")
+		if r.code == exitFailure || r.code == exitUsage && strings.Count(r.stderr, "\n") != 1 && !lintLoadError {
 			t.Errorf("%s: exit %d: %s", name, r.code, r.stderr)
 		}
 		return

@@ -113,6 +113,22 @@ func (p *lintProject) dockerfileNamed(name string) *lint.Dockerfile {
 	return nil
 }
 
+// useShellcheck gives the dockerfile-shellcheck rule the shellcheck found
+// on PATH, or says once that the shell checks are skipped.
+func (a *app) useShellcheck(rules []lint.Rule) {
+	for _, dir := range filepath.SplitList(a.getenv("PATH")) {
+		if dir == "" {
+			continue
+		}
+		p := filepath.Join(dir, "shellcheck")
+		if st, err := os.Stat(p); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
+			lint.UseShellChecker(rules, dockerfile.ShellCheck{Path: p})
+			return
+		}
+	}
+	fmt.Fprintln(a.stderr, "composure: shellcheck is not on PATH: the shell checks of RUN scripts were skipped (install the shellcheck package to run them)")
+}
+
 // fixDockerfile applies edits to df (or prints the diff); false when the
 // fixes cannot be applied or the result would not parse.
 func (a *app) fixDockerfile(c *cli.Context, df *lint.Dockerfile, edits []diag.TextEdit) bool {

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -93,5 +94,28 @@ func TestLintBrokenDockerfile(t *testing.T) {
 	code, out, _ := runCLI(t, nil, "lint", "-C", dir, "--no-color", filepath.Join(dir, "Dockerfile"))
 	if code != exitUsage || !strings.Contains(out, "Dockerfile:2:1: error: COPY requires at least two arguments") {
 		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+func TestLintShellcheckFlag(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"Dockerfile": "FROM alpine:3.19.1\nARG V\nRUN echo $V\nUSER nobody\n"})
+	df := filepath.Join(dir, "Dockerfile")
+	// Without --shellcheck nothing runs and nothing is said.
+	code, out, errs := runCLI(t, map[string]string{"PATH": os.Getenv("PATH")}, "lint", "-C", dir, df)
+	if code != 0 || strings.Contains(out, "shellcheck") || errs != "" {
+		t.Errorf("default run: exit %d\n%s%s", code, out, errs)
+	}
+	// Asked for, without shellcheck on PATH: said once, on stderr.
+	code, out, errs = runCLI(t, map[string]string{"PATH": t.TempDir()}, "lint", "-C", dir, "--shellcheck", df)
+	if code != 0 || strings.Count(errs, "shellcheck is not on PATH") != 1 || strings.Contains(out, "dockerfile-shellcheck") {
+		t.Errorf("--shellcheck without shellcheck: exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+	if _, err := exec.LookPath("shellcheck"); err != nil {
+		t.Log("shellcheck is not on PATH: the run with it is skipped")
+		return
+	}
+	code, out, errs = runCLI(t, map[string]string{"PATH": os.Getenv("PATH")}, "lint", "-C", dir, "--no-color", "--shellcheck", df)
+	if code != 0 || !strings.Contains(out, "Dockerfile:3:10: info: SC2086:") || errs != "" {
+		t.Errorf("--shellcheck: exit %d\n%s%s", code, out, errs)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // sharedDir is ../shared beside the repository root, or $COMPOSURE_SHARED.
@@ -90,7 +92,7 @@ func TestOracle(t *testing.T) {
 			continue
 		}
 		r := oracleRow{c[0], c[1], c[2], c[3] == "ok"}
-		out, detail := runOracleRow(t, shared, r)
+		out, detail := runOracleRow(t, shared, r, "json")
 		tally[out]++
 		want, listed := known[r.key()]
 		if !listed {
@@ -112,7 +114,7 @@ func TestOracle(t *testing.T) {
 }
 
 // runOracleRow loads one row through the CLI and classifies the result.
-func runOracleRow(t *testing.T, shared string, r oracleRow) (outcome, detail string) {
+func runOracleRow(t *testing.T, shared string, r oracleRow, format string) (outcome, detail string) {
 	dir := filepath.Join(shared, "corpus", r.project)
 	args := []string{"composure", "-C", dir}
 	if r.files != "(docker compose default)" {
@@ -120,7 +122,7 @@ func runOracleRow(t *testing.T, shared string, r oracleRow) (outcome, detail str
 			args = append(args, "-f", filepath.Join(dir, f))
 		}
 	}
-	args = append(args, "config", "--format", "json")
+	args = append(args, "config", "--format", format)
 	var stdout, stderr bytes.Buffer
 	code := runEnviron(args, strings.NewReader(""), &stdout, &stderr, oracleEnviron(dir))
 	if code != 0 {
@@ -140,6 +142,24 @@ func runOracleRow(t *testing.T, shared string, r oracleRow) (outcome, detail str
 		return outWeSucceed, ""
 	}
 	s := stdout.String()
+	if format == "yaml" {
+		// the same document in YAML: decode it, then compare as JSON
+		var y any
+		if err := yaml.Unmarshal([]byte(s), &y); err != nil {
+			t.Fatalf("%s: output is not YAML: %v", r.key(), err)
+		}
+		if m, ok := y.(map[string]any); ok {
+			// compose-go's MarshalJSON leaves out the top-level models
+			// that its YAML prints, so docker compose's JSON (the
+			// oracle) has none
+			delete(m, "models")
+		}
+		b, err := json.Marshal(y)
+		if err != nil {
+			t.Fatalf("%s: %v", r.key(), err)
+		}
+		s = string(b)
+	}
 	s = strings.ReplaceAll(s, dir, "${PROJECT_DIR}")
 	s = strings.ReplaceAll(s, filepath.Join(shared, "corpus"), "${CORPUS_ROOT}")
 	if home, err := os.UserHomeDir(); err == nil && home != "/" {
@@ -156,8 +176,66 @@ func runOracleRow(t *testing.T, shared string, r oracleRow) (outcome, detail str
 	if err := json.Unmarshal(b, &want); err != nil {
 		t.Fatal(err)
 	}
+	if format == "yaml" {
+		// compose-go's YAML marshalling leaves out what its JSON prints as
+		// null or {} ("command": null, "ipam": {}); docker compose's YAML
+		// does the same
+		got, want = dropEmpty(got), dropEmpty(want)
+	}
 	if reflect.DeepEqual(got, want) {
 		return outEqual, ""
 	}
 	return outDifferent, ""
+}
+
+// dropEmpty removes null values and empty objects, recursively.
+func dropEmpty(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, x := range v {
+			x = dropEmpty(x)
+			if m, ok := x.(map[string]any); x == nil || ok && len(m) == 0 {
+				continue
+			}
+			out[k] = x
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = dropEmpty(x)
+		}
+		return out
+	}
+	return v
+}
+
+// TestOracleYAML checks the default YAML output against the same oracle:
+// every environment equal in JSON decodes, from YAML, to the same document,
+// up to the nulls and empty objects only the JSON marshalling prints.
+func TestOracleYAML(t *testing.T) {
+	if testing.Short() {
+		t.Skip("second pass over the oracle")
+	}
+	shared := sharedDir(t)
+	known := map[string]bool{}
+	for _, r := range readTSV(t, filepath.Join("testdata", "oracle-known.tsv")) {
+		known[r[0]] = true
+	}
+	n := 0
+	for _, c := range readTSV(t, filepath.Join(shared, "oracle", "index.tsv")) {
+		if len(c) != 4 || c[3] != "ok" {
+			continue
+		}
+		r := oracleRow{c[0], c[1], c[2], true}
+		if known[r.key()] {
+			continue
+		}
+		if out, detail := runOracleRow(t, shared, r, "yaml"); out != outEqual {
+			t.Errorf("%s: YAML output %s%s", r.key(), out, detail)
+		}
+		n++
+	}
+	t.Logf("%d environments compared in YAML", n)
 }

@@ -65,8 +65,9 @@ func repoRoot(tb testing.TB) string {
 	}
 }
 
-// maxSeedSize keeps the seed corpus small enough for plain `go test`.
-const maxSeedSize = 128 << 10
+// maxSeedSize keeps the seed corpus small enough for plain `go test`, and
+// the fuzzer's mutations (and minimisation) of each seed fast.
+const maxSeedSize = 32 << 10
 
 // seedFiles returns the compose files used as fuzz seeds: the repository's
 // examples and testdata, and the shared corpus when it is present. Paths are

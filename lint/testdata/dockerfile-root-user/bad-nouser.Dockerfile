@@ -1,2 +1,3 @@
-FROM nginx:1.25.4
-COPY site /usr/share/nginx/html
+FROM node:20.11.1-bookworm-slim
+COPY . /app
+CMD ["node", "/app/server.js"]

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/lint"
+)
+
+func TestInit(t *testing.T) {
+	dir := copyExample(t, "blog")
+	code, _, stderr := runCLI(t, nil, "-C", dir, "init")
+	if code != 0 {
+		t.Fatalf("init: exit %d: %s", code, stderr)
+	}
+	cfg, err := envs.ReadConfig(filepath.Join(dir, "composure.yaml"), "composure.yaml")
+	if err != nil {
+		t.Fatalf("the written file does not read back: %v", err)
+	}
+	var names []string
+	for _, e := range cfg.Environments {
+		names = append(names, e.Name+"="+strings.Join(e.Files, ","))
+	}
+	want := []string{
+		"default=docker-compose.yml,docker-compose.override.yml",
+		"admin=docker-compose.yml,docker-compose.admin.yml",
+		"prod=docker-compose.yml,docker-compose.prod.yml",
+	}
+	if !slices.Equal(names, want) {
+		t.Errorf("environments %q, want %q", names, want)
+	}
+	var ids []string
+	for _, r := range cfg.Rules {
+		ids = append(ids, r.ID)
+	}
+	for _, r := range lint.Rules() {
+		if !slices.Contains(ids, r.Meta().ID) {
+			t.Errorf("rule %s missing from composure.yaml", r.Meta().ID)
+		}
+	}
+	// The declared environments are the ones discovery found.
+	code, stdout, _ := runCLI(t, nil, "-C", dir, "envs")
+	if code != 0 || !strings.Contains(stdout, "prod") {
+		t.Errorf("envs after init: exit %d\n%s", code, stdout)
+	}
+
+	before, _ := os.ReadFile(filepath.Join(dir, "composure.yaml"))
+	code, _, stderr = runCLI(t, nil, "-C", dir, "init")
+	after, _ := os.ReadFile(filepath.Join(dir, "composure.yaml"))
+	if code != exitUsage || !strings.Contains(stderr, "already exists") || string(before) != string(after) {
+		t.Errorf("second init: exit %d, stderr %q, file changed %v; want exit 2, a refusal, the file intact", code, stderr, string(before) != string(after))
+	}
+}
+
+func TestCompletion(t *testing.T) {
+	for _, sh := range []string{"bash", "zsh", "fish"} {
+		code, stdout, _ := runCLI(t, nil, "completion", sh)
+		if code != 0 || !strings.Contains(stdout, "--generate-bash-completion") {
+			t.Errorf("completion %s: exit %d\n%s", sh, code, stdout)
+		}
+	}
+	if code, _, _ := runCLI(t, nil, "completion", "powershell"); code != exitUsage {
+		t.Errorf("completion powershell: exit %d, want 2", code)
+	}
+	dir := copyExample(t, "blog")
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"-C", dir, "config", "--generate-bash-completion"}, []string{"default", "admin", "prod"}},
+		{[]string{"-C", dir, "diff", "default", "--generate-bash-completion"}, []string{"default", "admin", "prod"}},
+		{[]string{"rules", "--generate-bash-completion"}, []string{"restart-policy", "depends-on-healthcheck"}},
+		{[]string{"--generate-bash-completion"}, []string{"config", "diff", "lint", "refactor", "envs"}},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := runCLI(t, nil, tt.args...)
+		lines := strings.Fields(stdout)
+		for _, w := range tt.want {
+			if !slices.Contains(lines, w) {
+				t.Errorf("%v: %q missing from %q (exit %d, %s)", tt.args, w, lines, code, stderr)
+			}
+		}
+	}
+}
+
+// copyExample copies examples/NAME into a temporary directory.
+func copyExample(t *testing.T, name string) string {
+	t.Helper()
+	src := filepath.Join("..", "..", "examples", name)
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/diag"
+	"github.com/composure-dev/composure/lint"
+)
+
+// projectDirArgs returns the arguments when they all name directories
+// (`composure lint DIR...`), nil when none does (environment names), and an
+// error for a mix.
+func projectDirArgs(args []string) ([]string, error) {
+	var dirs, names []string
+	for _, a := range args {
+		if st, err := os.Stat(a); err == nil && st.IsDir() {
+			dirs = append(dirs, a)
+		} else {
+			names = append(names, a)
+		}
+	}
+	switch {
+	case len(dirs) == 0:
+		return nil, nil
+	case len(names) > 0:
+		return nil, fmt.Errorf("%q are directories but %q are not: give project directories or environment names, not both", dirs, names)
+	}
+	return dirs, nil
+}
+
+// lintedDir is one project's outcome in `composure lint DIR...`.
+type lintedDir struct {
+	proj     *lintProject
+	findings []diag.Finding
+	err      error // the project could not be linted at all
+	panicked any   // a panic, carried to the main goroutine
+}
+
+// lintDirs lints several projects, at most --jobs at once, and prints one
+// report: findings are named DIR/FILE and sorted, so the output does not
+// depend on which project finished first.
+func (a *app) lintDirs(c *cli.Context, dirs, only []string, format string, failOn diag.Severity) error {
+	if c.Bool("fix") || len(c.StringSlice("file")) > 0 || c.IsSet("project-directory") {
+		return withCode(exitUsage, errors.New("with several project directories, --fix, -f and -C do not apply: run them per project"))
+	}
+	jobs := c.Int("jobs")
+	if jobs <= 0 {
+		jobs = runtime.NumCPU()
+	}
+	results := make([]lintedDir, len(dirs))
+	sem := make(chan struct{}, jobs)
+	var wg sync.WaitGroup
+	for i, dir := range dirs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			// The last-resort recover in run sees only its own goroutine.
+			defer func() {
+				if r := recover(); r != nil {
+					results[i].panicked = r
+				}
+			}()
+			results[i] = a.lintOneDir(dir, only)
+		}()
+	}
+	wg.Wait()
+
+	var all []diag.Finding
+	docs := map[string]*compose.Document{}
+	failed := false
+	for i, r := range results {
+		if r.panicked != nil {
+			panic(r.panicked)
+		}
+		if r.err != nil {
+			fmt.Fprintf(a.stderr, "composure: %s: %v\n", dirs[i], r.err)
+			failed = true
+			continue
+		}
+		if len(r.proj.loadErrors) > 0 {
+			failed = true
+		}
+		for _, d := range r.proj.files {
+			docs[prefixed(dirs[i], d.Name)] = d
+		}
+		all = append(all, r.findings...)
+	}
+	diag.Sort(all)
+	opts := diag.PrintOptions{
+		Color:   a.color(c),
+		Sources: func(name string) []byte { return sourceOf(docs, "", name) },
+		Rules:   ruleInfos(),
+		Tool:    "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
+	}
+	var out bytes.Buffer
+	if err := diag.Print(&out, format, all, opts); err != nil {
+		return withCode(exitFailure, err)
+	}
+	if _, err := a.stdout.Write(out.Bytes()); err != nil {
+		return withCode(exitFailure, err)
+	}
+	switch {
+	case failed:
+		return silentExit(exitUsage)
+	case slices.ContainsFunc(all, func(f diag.Finding) bool { return f.Severity >= failOn }):
+		return silentExit(exitFindings)
+	}
+	return nil
+}
+
+// lintOneDir lints the project in dir, naming its files DIR/FILE.
+func (a *app) lintOneDir(dir string, only []string) lintedDir {
+	proj, err := loadLintProject(dir, nil, nil, a.getenv)
+	if err != nil {
+		return lintedDir{err: err}
+	}
+	if err := proj.config.Validate(lint.Rules()); err != nil {
+		return lintedDir{err: fmt.Errorf("%s: %w", proj.configName, err)}
+	}
+	fs := lint.Run(lint.Input{Files: proj.files, Envs: proj.envs, Config: proj.config, Only: only})
+	fs = append(fs, proj.loadErrors...)
+	for i := range fs {
+		f := &fs[i]
+		f.Span.File = prefixed(dir, f.Span.File)
+		if len(f.Related) > 0 {
+			f.Related = slices.Clone(f.Related)
+			for j := range f.Related {
+				f.Related[j].Span.File = prefixed(dir, f.Related[j].Span.File)
+			}
+		}
+		f.Fix = nil // not applied with several projects
+	}
+	return lintedDir{proj: proj, findings: fs}
+}
+
+// prefixed names a project file as DIR/FILE, as the user gave DIR.
+func prefixed(dir, name string) string {
+	if name == "" || filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.ToSlash(filepath.Join(dir, name))
+}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"runtime/debug"
+	"strings"
+	"testing"
+)
+
+func TestVersionOf(t *testing.T) {
+	tests := []struct {
+		name     string
+		version  string
+		settings map[string]string
+		override string
+		want     string
+	}{
+		{"module only", "v0.3.1", nil, "", "v0.3.1"},
+		{"vcs", "(devel)", map[string]string{"vcs.revision": "5ba6514cb3034bd192c0953a20dde9dd442ba98c", "vcs.modified": "false"}, "", "(devel) (5ba6514cb303)"},
+		{"dirty", "v0.3.1", map[string]string{"vcs.revision": "5ba6514cb303", "vcs.modified": "true"}, "", "v0.3.1 (5ba6514cb303+dirty)"},
+		{"link-time override", "(devel)", nil, "docker", "docker"},
+	}
+	for _, tt := range tests {
+		bi := &debug.BuildInfo{Main: debug.Module{Version: tt.version}}
+		for k, v := range tt.settings {
+			bi.Settings = append(bi.Settings, debug.BuildSetting{Key: k, Value: v})
+		}
+		if got := versionOf(bi, tt.override); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	code, stdout, _ := runCLI(t, nil, "--version")
+	if code != 0 || !strings.HasPrefix(stdout, "composure version ") {
+		t.Errorf("--version: exit %d, %q", code, stdout)
+	}
+}
