@@ -109,20 +109,13 @@ func BenchmarkMerge(b *testing.B) {
 				mergeAll(b, base, override, prod, admin)
 			}
 		})
-		// As a run of composure does: one cache for all environments.
-		b.Run(fmt.Sprint(n, "/cached"), func(b *testing.B) {
-			base, override, prod, admin := genDocs(b, n)
-			b.ResetTimer()
-			for b.Loop() {
-				mergeAll(b, base, override, prod, admin, WithCache(NewCache()))
-			}
-		})
 	}
 }
 
 // TestMergeScale checks the target: all four environments of a 1,000-service
-// project in under 0.1 s (with slack for a loaded CI machine: 0.5 s), and
-// that the generated project merges as compose-go merges it.
+// project in under 0.1 s, measured in CPU time with slack for a loaded
+// machine (0.3 s). TestGeneratedDifferential checks that the same project
+// merges as compose-go merges it.
 func TestMergeScale(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")

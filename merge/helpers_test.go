@@ -2,12 +2,22 @@ package merge
 
 import (
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/sirupsen/logrus"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files and the recorded differences")
+
+func TestMain(m *testing.M) {
+	// compose-go warns through logrus' global logger (unset variables,
+	// obsolete `version`); the tests compare results, not warnings.
+	logrus.SetOutput(io.Discard)
+	os.Exit(m.Run())
+}
 
 // sharedDir finds ../shared beside the repository root (COMPOSURE_SHARED
 // overrides it); tests that need it skip when it does not exist.

@@ -436,3 +436,60 @@ func TestOriginsAgree(t *testing.T) {
 		}
 	}
 }
+
+func TestMergeWithInterpolation(t *testing.T) {
+	base := "services:\n  web:\n    ports: [\"${PORT:-8080}:80\"]\n    deploy:\n      replicas: ${REPLICAS}\n"
+	override := "services:\n  web:\n    ports: [\"8080:80\"]\n"
+	lookup := func(name string) (string, bool) {
+		if name == "REPLICAS" {
+			return "3", true
+		}
+		return "", false
+	}
+	r, err := Merge(parseDocs(t, base, override), WithInterpolation(lookup))
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := r.Tree["services"].(map[string]any)["web"].(map[string]any)
+	if got := web["ports"]; !reflect.DeepEqual(got, []any{"8080:80"}) {
+		t.Errorf("ports = %#v, want the two equal once interpolated merged into one", got)
+	}
+	if got := web["deploy"].(map[string]any)["replicas"]; got != 3 {
+		t.Errorf("replicas = %#v, want the int 3 (cast as compose-go does)", got)
+	}
+	if o, _ := r.Origin("services.web.ports.0"); o.String() != "compose.yaml:3:13" {
+		t.Errorf("origin of the port = %s, want the base's text", o)
+	}
+	if o, _ := r.Origin("services.web.deploy.replicas"); o.String() != "compose.yaml:5:17" {
+		t.Errorf("origin of replicas = %s", o)
+	}
+	raw, err := Merge(parseDocs(t, base, override))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(raw.Tree["services"].(map[string]any)["web"].(map[string]any)["ports"].([]any)); n != 2 {
+		t.Errorf("without interpolation %d ports, want 2", n)
+	}
+}
+
+func TestMergeWithoutExtendsOrInclude(t *testing.T) {
+	src := "services:\n  base:\n    image: app\n  web:\n    extends: base\n"
+	r, err := Merge(parseDocs(t, src), WithoutExtends())
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := r.Tree["services"].(map[string]any)["web"].(map[string]any)
+	if _, ok := web["image"]; ok {
+		t.Error("WithoutExtends resolved extends")
+	}
+	if web["extends"] != "base" {
+		t.Errorf("extends = %#v, want it left as written", web["extends"])
+	}
+	r, err = Merge(parseDocs(t, "include: [other.yaml]\nservices:\n  a:\n    image: x\n"), WithoutInclude())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.Tree["include"]; !ok {
+		t.Error("WithoutInclude dropped include (compose-go's SkipInclude keeps it)")
+	}
+}
