@@ -12,39 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/composure-dev/composure/internal/testenv"
+
 	"github.com/composure-dev/composure/compose"
 )
-
-// sharedDir finds ../shared beside the repository root (or $COMPOSURE_SHARED),
-// or "" when it does not exist.
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	if d := os.Getenv("COMPOSURE_SHARED"); d != "" {
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			return d
-		}
-		return ""
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared")
-	if st, err := os.Stat(shared); err == nil && st.IsDir() {
-		return shared
-	}
-	return ""
-}
 
 // repoRoot is the directory holding go.mod.
 func repoRoot(tb testing.TB) string {
@@ -75,7 +46,7 @@ const maxSeedSize = 32 << 10
 func seedFiles(tb testing.TB) []string {
 	tb.Helper()
 	roots := []string{filepath.Join(repoRoot(tb), "examples")}
-	if s := sharedDir(tb); s != "" {
+	if s := testenv.SharedDir(tb); s != "" {
 		roots = append(roots, filepath.Join(s, "corpus"))
 	}
 	var files []string
