@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/composure-dev/composure/internal/testenv"
+
 	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/override"
@@ -30,7 +32,7 @@ type environment struct {
 }
 
 func corpusEnvironments(t *testing.T) []environment {
-	shared := sharedDir(t)
+	shared := testenv.SharedDir(t)
 	f, err := os.Open(filepath.Join(shared, "oracle", "index.tsv"))
 	if err != nil {
 		t.Skipf("no oracle index: %v", err)
@@ -264,7 +266,7 @@ func TestDifferential(t *testing.T) {
 		envs = append(envs, e)
 	}
 	known := readKnown(t)
-	shared, _ := filepath.Abs(sharedDir(t))
+	shared, _ := filepath.Abs(testenv.SharedDir(t))
 	pkg, _ := os.Getwd()
 	type counts struct{ n, equal, different, bothErr, onlyMerge, onlyComposeGo int }
 	var tallies [2]counts // raw, interpolated

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/composure-dev/composure/internal/testenv"
+
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/envs"
 )
@@ -21,7 +23,7 @@ func TestCorpusLayouts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus run skipped in -short mode")
 	}
-	corpus := filepath.Join(sharedDir(t), "corpus")
+	corpus := filepath.Join(testenv.SharedDir(t), "corpus")
 	var files, groups, proved int
 	err := filepath.WalkDir(corpus, func(p string, de fs.DirEntry, err error) error {
 		if err != nil || de.IsDir() {

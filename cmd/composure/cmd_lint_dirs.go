@@ -122,14 +122,14 @@ func (a *app) lintDirs(c *cli.Context, dirs, only []string, format string, failO
 
 // lintOneDir lints the project in dir, naming its files DIR/FILE.
 func (a *app) lintOneDir(dir string, only []string) lintedDir {
-	proj, err := loadLintProject(dir, nil, nil, a.getenv)
+	proj, err := loadLintTargets(dir, nil, nil, nil, a.getenv)
 	if err != nil {
 		return lintedDir{err: err}
 	}
 	if err := proj.config.Validate(lint.Rules()); err != nil {
 		return lintedDir{err: fmt.Errorf("%s: %w", proj.configName, err)}
 	}
-	fs := lint.Run(lint.Input{Files: proj.files, Envs: proj.envs, Config: proj.config, Only: only})
+	fs := lint.Run(lint.Input{Files: proj.files, Envs: proj.envs, Dockerfiles: proj.dockerfiles, Config: proj.config, Only: only})
 	fs = append(fs, proj.loadErrors...)
 	for i := range fs {
 		f := &fs[i]
