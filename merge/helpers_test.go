@@ -20,8 +20,8 @@ func TestMain(m *testing.M) {
 }
 
 // defaultFiles is what plain `docker compose` loads in dir: the first base
-// file of its search order and <stem>.override.<ext> beside it. (A local
-// helper until envs.Discover lands.)
+// file of its search order and <stem>.override.<ext> beside it. (envs
+// imports merge, so merge's tests cannot use envs.Discover.)
 func defaultFiles(dir string) []string {
 	for _, base := range []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"} {
 		if _, err := os.Stat(filepath.Join(dir, base)); err != nil {
