@@ -301,7 +301,7 @@ func (d *Document) Decode(n *yaml.Node, b *Budget) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			m[keyString(e.Key)] = v
+			m[KeyString(e.Key)] = v
 		}
 		return m, nil
 	case yaml.SequenceNode:
@@ -326,9 +326,9 @@ type Reset struct{}
 // Override is the decoded form of a value tagged !override.
 type Override struct{ Value any }
 
-// keyString renders a mapping key the way compose-go's
+// KeyString renders a mapping key the way compose-go's
 // convertToStringKeysRecursive does (fmt %v of the decoded key).
-func keyString(k *yaml.Node) string {
+func KeyString(k *yaml.Node) string {
 	if k.Kind == yaml.ScalarNode {
 		switch v := ScalarValue(k).(type) {
 		case string:
@@ -343,13 +343,31 @@ func keyString(k *yaml.Node) string {
 }
 
 // ScalarValue decodes a scalar node as yaml.v3 decodes it into an interface:
-// by its resolved tag (!!int, !!float, !!bool, !!null, else string).
+// by its resolved tag (!!int, !!float, !!bool, !!null, else string). The
+// common tags are decoded here directly: yaml.v3's reflection-based decoder
+// is the slow part of decoding a large file.
 func ScalarValue(n *yaml.Node) any {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" {
+		// yaml.v3's parser resolves the tag of every scalar it reads, and
+		// most are strings: the fastest path first.
+		return n.Value
+	}
 	switch n.ShortTag() {
 	case "!!str":
 		return n.Value
 	case "!!null":
 		return nil
+	case "!!bool":
+		switch n.Value {
+		case "true":
+			return true
+		case "false":
+			return false
+		}
+	case "!!int":
+		if i, err := strconv.Atoi(n.Value); err == nil && (len(n.Value) < 2 || n.Value[0] != '0') && n.Value[0] != '+' {
+			return i
+		}
 	}
 	var v any
 	if err := n.Decode(&v); err != nil {
