@@ -2,6 +2,7 @@ package compose
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -124,5 +125,32 @@ func TestOffsetRuneAware(t *testing.T) {
 	}
 	if loc := d.LocAt(off); loc.Line != 4 || loc.Col != 11 {
 		t.Errorf("LocAt = %v", loc)
+	}
+}
+
+// TestGetLargeMapping checks that the index Get builds for a large mapping
+// answers as a scan would: local keys, merged keys, the first definition.
+func TestGetLargeMapping(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x-base: &base\n  merged: from-anchor\n  k5: anchor-loses\nservices:\n  <<: *base\n")
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&b, "  k%d: v%d\n", i, i)
+	}
+	d, err := Parse("f.yaml", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svcs, _ := d.Get(d.Root, "services")
+	for _, tt := range []struct{ key, want string }{{"k0", "v0"}, {"k99", "v99"}, {"k5", "v5"}, {"merged", "from-anchor"}} {
+		e, ok := d.Get(svcs.Value, tt.key)
+		if !ok || e.Value.Value != tt.want {
+			t.Errorf("Get(%q) = %v, %v; want %q", tt.key, e.Value, ok, tt.want)
+		}
+	}
+	if _, ok := d.Get(svcs.Value, "k100"); ok {
+		t.Error("Get found a key that is not there")
+	}
+	if e, _ := d.Get(svcs.Value, "merged"); len(e.Via) != 1 {
+		t.Errorf("merged entry lost its alias site: %+v", e)
 	}
 }

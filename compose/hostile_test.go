@@ -122,7 +122,7 @@ func TestMaxFileSize(t *testing.T) {
 	}
 	f.Close()
 	_, err = ReadFile(path, "big.yaml")
-	if err == nil || !strings.HasPrefix(err.Error(), "big.yaml: file is 4.0 MiB, larger than the 4 MiB") {
+	if err == nil || !strings.HasPrefix(err.Error(), "big.yaml: file is 32.0 MiB, larger than the 32 MiB") {
 		t.Errorf("got %v", err)
 	}
 }

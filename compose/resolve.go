@@ -59,10 +59,11 @@ type Budget struct {
 }
 
 // maxVisits caps ExpansionBudget. The largest real file known (sentry's, 57
-// services, merge keys everywhere) needs under 5,000 visits; four million
-// cost about 1.5 s and 160 MB, and still cover every node of a file of
-// MaxFileSize without aliases.
-const maxVisits = 4_000_000
+// services, merge keys everywhere) needs under 5,000 visits and a generated
+// 10,000-service project a few million; the budget grows with the file (64
+// visits a node), so only a large file that also expands explosively meets
+// this cap.
+const maxVisits = 64_000_000
 
 // ExpansionBudget returns the expansion allowed for d: generous for any real
 // file (every node may be reached through aliases 64 times over, and at least
@@ -182,18 +183,47 @@ func entry(k, v *yaml.Node, via []*yaml.Node) Entry {
 }
 
 // Get returns the entry for key in mapping m (merge keys applied).
+//
+// Small mappings are scanned; a large one (a `services:` of thousands) is
+// indexed on first use and the index kept with the Document, so looking up
+// every service by name stays linear in the file, not quadratic.
 func (d *Document) Get(m *yaml.Node, key string) (Entry, bool) {
-	es, err := d.Entries(m, nil)
-	if err != nil {
+	m = Deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
 		return Entry{}, false
 	}
-	for _, e := range es {
-		if e.Key.Value == key {
-			return e, true
+	if len(m.Content) < 2*indexFrom {
+		es, err := d.Entries(m, nil)
+		if err != nil {
+			return Entry{}, false
 		}
+		for _, e := range es {
+			if e.Key.Value == key {
+				return e, true
+			}
+		}
+		return Entry{}, false
 	}
-	return Entry{}, false
+	idx, ok := d.keyIndex.Load(m)
+	if !ok {
+		es, err := d.Entries(m, nil)
+		if err != nil {
+			return Entry{}, false
+		}
+		byKey := make(map[string]Entry, len(es))
+		for _, e := range es {
+			if _, dup := byKey[e.Key.Value]; !dup {
+				byKey[e.Key.Value] = e
+			}
+		}
+		idx, _ = d.keyIndex.LoadOrStore(m, byKey)
+	}
+	e, ok := idx.(map[string]Entry)[key]
+	return e, ok
 }
+
+// indexFrom is the number of entries from which Get indexes a mapping.
+const indexFrom = 32
 
 // Lookup follows a dotted path (as compose-go's tree.Path spells it,
 // "services.web.ports.0") from the root, through aliases and merge keys.
@@ -271,7 +301,7 @@ func (d *Document) Decode(n *yaml.Node, b *Budget) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			m[keyString(e.Key)] = v
+			m[KeyString(e.Key)] = v
 		}
 		return m, nil
 	case yaml.SequenceNode:
@@ -296,9 +326,9 @@ type Reset struct{}
 // Override is the decoded form of a value tagged !override.
 type Override struct{ Value any }
 
-// keyString renders a mapping key the way compose-go's
+// KeyString renders a mapping key the way compose-go's
 // convertToStringKeysRecursive does (fmt %v of the decoded key).
-func keyString(k *yaml.Node) string {
+func KeyString(k *yaml.Node) string {
 	if k.Kind == yaml.ScalarNode {
 		switch v := ScalarValue(k).(type) {
 		case string:
@@ -313,13 +343,31 @@ func keyString(k *yaml.Node) string {
 }
 
 // ScalarValue decodes a scalar node as yaml.v3 decodes it into an interface:
-// by its resolved tag (!!int, !!float, !!bool, !!null, else string).
+// by its resolved tag (!!int, !!float, !!bool, !!null, else string). The
+// common tags are decoded here directly: yaml.v3's reflection-based decoder
+// is the slow part of decoding a large file.
 func ScalarValue(n *yaml.Node) any {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!str" {
+		// yaml.v3's parser resolves the tag of every scalar it reads, and
+		// most are strings: the fastest path first.
+		return n.Value
+	}
 	switch n.ShortTag() {
 	case "!!str":
 		return n.Value
 	case "!!null":
 		return nil
+	case "!!bool":
+		switch n.Value {
+		case "true":
+			return true
+		case "false":
+			return false
+		}
+	case "!!int":
+		if i, err := strconv.Atoi(n.Value); err == nil && (len(n.Value) < 2 || n.Value[0] != '0') && n.Value[0] != '+' {
+			return i
+		}
 	}
 	var v any
 	if err := n.Decode(&v); err != nil {

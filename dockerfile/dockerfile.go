@@ -364,10 +364,17 @@ func (f *File) instruction(n *parser.Node) *Instruction {
 		col := 1
 		text := raw
 		if first {
+			if line == 1 {
+				// BuildKit drops a byte-order mark; it still counts as
+				// a character of the line.
+				if t, ok := strings.CutPrefix(raw, "\ufeff"); ok {
+					raw, col = t, 2
+				}
+			}
 			text = strings.TrimLeftFunc(raw, unicode.IsSpace)
 			col += utf8.RuneCountInString(raw[:len(raw)-len(text)])
 			ins.Start = diag.Pos{Line: line, Col: col}
-			ins.StartOff = f.lines[line-1] + len(raw) - len(text)
+			ins.StartOff = f.lines[line-1] + len(f.LineText(line)) - len(text)
 		}
 		last = line
 		text, joined := trimContinuation(text, f.Escape)

@@ -148,3 +148,14 @@ func TestShellCheck(t *testing.T) {
 		t.Errorf("a syntax error is a comment, not a failure: %v", err)
 	}
 }
+
+func TestByteOrderMark(t *testing.T) {
+	f, err := Parse("Dockerfile", []byte("\ufeffFROM python:3 AS app\nRUN echo\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := f.Stages[0]
+	if s.Image != "python:3" || s.From.Start != (diag.Pos{Line: 1, Col: 2}) || s.From.Args.S != "python:3 AS app" || s.From.Args.Pos(0) != (diag.Pos{Line: 1, Col: 7}) {
+		t.Errorf("image %q at %v, args %q at %v", s.Image, s.From.Start, s.From.Args.S, s.From.Args.Pos(0))
+	}
+}

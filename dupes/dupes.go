@@ -396,6 +396,7 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 		}
 	}
 	seen := map[string]bool{}
+	uses := &aliasUses{counts: map[*compose.Document]map[*yaml.Node]int{}}
 	var q pq
 	add := func(c *candidate) {
 		c.seq = len(seen)
@@ -458,7 +459,7 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 			seen[k] = true
 			c := &candidate{kind: New, hashes: hs}
 			c.members = holders(posting, hs, nil, &work)
-			score(c, across)
+			score(c, across, uses)
 			if c.saved > math.MinInt {
 				add(c)
 			}
@@ -475,7 +476,7 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 		slices.SortFunc(hs, func(x, y hash) int { return bytes.Compare(x[:], y[:]) })
 		c := &candidate{kind: Reuse, hashes: hs, anchor: a}
 		c.members = holders(posting, hs, func(s *service) bool { return s.merge == nil }, &work)
-		score(c, across)
+		score(c, across, uses)
 		if c.saved > math.MinInt {
 			add(c)
 		}
@@ -498,7 +499,7 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 				c.hashes = intersect(free)
 			}
 			old := c.saved
-			score(c, across)
+			score(c, across, uses)
 			if c.saved == math.MinInt || len(c.hashes) < minShared {
 				continue
 			}
@@ -571,7 +572,7 @@ func intersect(ss []*service) []hash {
 // score sets c.saved: the lines the refactor would remove (math.MinInt when
 // c is no group at all), and for New
 // groups whether an anchor every member merges can be extended instead.
-func score(c *candidate, across bool) {
+func score(c *candidate, across bool, uses *aliasUses) {
 	c.saved = math.MinInt
 	if c.kind == Reuse {
 		if len(c.members) == 0 {
@@ -614,7 +615,7 @@ func score(c *candidate, across bool) {
 	}
 	c.kind = New
 	c.anchor = nil
-	if a := extensible(c); a != nil {
+	if a := extensible(c, uses); a != nil {
 		c.kind, c.anchor = Extend, a
 		c.saved = total - first
 		return
@@ -631,7 +632,7 @@ func score(c *candidate, across bool) {
 // extensible returns the anchor to extend when every member merges the same
 // single top-level x- anchor, the members are all its users, and it has none
 // of the shared keys.
-func extensible(c *candidate) *service {
+func extensible(c *candidate, uses *aliasUses) *service {
 	var target *yaml.Node
 	for _, m := range c.members {
 		if m.merge == nil || m.merge.Kind != yaml.AliasNode {
@@ -653,12 +654,7 @@ func extensible(c *candidate) *service {
 	if anchorKey == nil || target.Kind != yaml.MappingNode || target.Style&yaml.FlowStyle != 0 || len(target.Content) == 0 {
 		return nil
 	}
-	users := 0
-	countAliases(d.Root, target, &users)
-	for _, x := range d.Extra {
-		countAliases(x, target, &users)
-	}
-	if users != len(c.members) {
+	if uses.count(d, target) != len(c.members) {
 		return nil
 	}
 	keys := map[string]bool{}
@@ -673,16 +669,34 @@ func extensible(c *candidate) *service {
 	return &service{doc: d, name: anchorKey.Value, key: anchorKey, value: target, anchor: true}
 }
 
-func countAliases(n, target *yaml.Node, count *int) {
-	if n.Kind == yaml.AliasNode {
-		if n.Alias == target {
-			*count++
+// aliasUses counts the aliases to each node of a document, computed once
+// per document when first asked (scoring many candidates must not walk the
+// file each time).
+type aliasUses struct {
+	counts map[*compose.Document]map[*yaml.Node]int
+}
+
+func (u *aliasUses) count(d *compose.Document, target *yaml.Node) int {
+	m, ok := u.counts[d]
+	if !ok {
+		m = map[*yaml.Node]int{}
+		var walk func(n *yaml.Node)
+		walk = func(n *yaml.Node) {
+			if n.Kind == yaml.AliasNode {
+				m[n.Alias]++
+				return
+			}
+			for _, c := range n.Content {
+				walk(c)
+			}
 		}
-		return
+		walk(d.Root)
+		for _, x := range d.Extra {
+			walk(x)
+		}
+		u.counts[d] = m
 	}
-	for _, c := range n.Content {
-		countAliases(c, target, count)
-	}
+	return m[target]
 }
 
 func linesOf(s *service, hs []hash) int {

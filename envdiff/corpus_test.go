@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/composure-dev/composure/internal/testenv"
+
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/merge"
@@ -24,7 +26,7 @@ type env struct {
 // holds docker compose's own output for both environments it is the model;
 // otherwise compose-go loads the files. Origins come from the files.
 func TestCorpusGoldens(t *testing.T) {
-	shared := sharedDir(t)
+	shared := testenv.SharedDir(t)
 	root, err := filepath.Abs(filepath.Join("..", "examples"))
 	if err != nil {
 		t.Fatal(err)

@@ -91,31 +91,6 @@ func writeFiles(t testing.TB, files map[string]string) string {
 	return dir
 }
 
-// sharedDir finds ../shared beside the repository root (or
-// $COMPOSURE_SHARED); tests that need it skip when it does not exist.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("COMPOSURE_SHARED"); d != "" {
-		return d
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			s := filepath.Join(filepath.Dir(d), "shared")
-			if _, err := os.Stat(s); err != nil {
-				t.Skipf("shared folder %s not found", s)
-			}
-			return s
-		}
-		if filepath.Dir(d) == d {
-			t.Skip("repository root not found")
-		}
-	}
-}
-
 // checkGolden compares got with testdata/name, or rewrites it with -update.
 func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/composure-dev/composure/internal/testenv"
 )
 
 // TestOracleProperties runs Compare on every effective config docker
@@ -12,11 +14,11 @@ import (
 // reversed, shows no difference; and removing a service shows exactly that
 // service removed.
 func TestOracleProperties(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(sharedDir(t), "oracle", "*", "*.json"))
+	files, err := filepath.Glob(filepath.Join(testenv.SharedDir(t), "oracle", "*", "*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	more, _ := filepath.Glob(filepath.Join(sharedDir(t), "oracle", "*", "*", "*.json"))
+	more, _ := filepath.Glob(filepath.Join(testenv.SharedDir(t), "oracle", "*", "*", "*.json"))
 	files = append(files, more...)
 	if len(files) < 100 {
 		t.Fatalf("only %d oracle configs found", len(files))
@@ -26,7 +28,7 @@ func TestOracleProperties(t *testing.T) {
 			continue
 		}
 		m := readOracle(t, f)
-		name, _ := filepath.Rel(sharedDir(t), f)
+		name, _ := filepath.Rel(testenv.SharedDir(t), f)
 		self := Side{Name: "a", Model: m}
 		if r := Compare(self, self); !r.Empty() {
 			t.Errorf("%s compared with itself: %q", name, summary(r))

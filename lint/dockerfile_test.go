@@ -337,3 +337,98 @@ func TestDockerfileIgnore(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
 	}
 }
+
+// TestDiscoverDockerfiles checks which Dockerfiles a project's environments
+// build: each once, listing the environments, the services as related
+// locations, the build target they agree on; a compose `user:` on every
+// service exempts the Dockerfile from dockerfile-root-user; missing files
+// are left to missing-file, remote contexts skipped, broken Dockerfiles
+// reported as load errors.
+func TestDiscoverDockerfiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("app/Dockerfile", "FROM python:3.11.5-slim-bookworm AS dev\nFROM python:3.11.5-slim-bookworm AS prod\nCOPY . /app\n")
+	write("api/Dockerfile", "FROM node:20.11.1-bookworm-slim\n")
+	write("broken/Dockerfile", "FROM alpine:3.19.1\nCOPY\n")
+	env := func(name, src string) *Env {
+		d, err := compose.Parse(name+".yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return FileEnv(name, dir, d, nil)
+	}
+	base := "services:\n  web:\n    build: {context: app, target: prod}\n  worker:\n    build:\n      context: ./app\n      target: prod\n" +
+		"  api:\n    build: api\n    user: \"1000:1000\"\n  gone:\n    build: missing\n  remote:\n    build: https://github.com/org/repo.git#main\n"
+	envs := []*Env{env("default", base), env("prod", base+"  broken:\n    build: broken\n")}
+	dfs, errs := DiscoverDockerfiles(envs)
+	var names []string
+	for _, df := range dfs {
+		names = append(names, fmt.Sprintf("%s(target %q, %d uses)", df.Name, df.Target, len(df.Uses)))
+	}
+	if got := strings.Join(names, " "); got != `api/Dockerfile(target "", 2 uses) app/Dockerfile(target "prod", 4 uses)` {
+		t.Errorf("discovered %s", got)
+	}
+	if len(errs) != 1 || errs[0].Rule != "load-error" || errs[0].Span.String() != "broken/Dockerfile:2:1" {
+		t.Errorf("errors %v", errs)
+	}
+	fs := Run(Input{Envs: envs, Dockerfiles: dfs, Only: []string{"dockerfile-root-user"}})
+	if len(fs) != 1 {
+		t.Fatalf("want one root-user finding (app; api runs as 1000), got %v", fs)
+	}
+	f := fs[0]
+	var rel []string
+	for _, r := range f.Related {
+		rel = append(rel, r.Span.String()+" "+r.Message)
+	}
+	if f.Span.String() != "app/Dockerfile:2:1" || strings.Join(f.Envs, ",") != "default,prod" ||
+		strings.Join(rel, "; ") != `default.yaml:3:22 built by service "web"; default.yaml:6:16 built by service "worker"; prod.yaml:3:22 built by service "web"; prod.yaml:6:16 built by service "worker"` {
+		t.Errorf("finding %s envs %v related %v", f.Span, f.Envs, rel)
+	}
+}
+
+// TestDependsOnDockerfileHealthcheck runs depends-on-healthcheck on a
+// dependency built from a local Dockerfile: its HEALTHCHECK counts (through
+// a line continuation, in the build target's base stage), HEALTHCHECK NONE
+// and a stage that is not built do not.
+func TestDependsOnDockerfileHealthcheck(t *testing.T) {
+	for _, c := range []struct {
+		name, dockerfile, target string
+		want                     int
+	}{
+		{"declared", "FROM postgres:16.4-bookworm\nHEALTHCHECK --interval=5s \\\n  CMD pg_isready -U postgres\n", "", 0},
+		{"inherited by the target", "FROM postgres:16.4-bookworm AS base\nHEALTHCHECK CMD pg_isready\nFROM base AS db\n", "db", 0},
+		{"none", "FROM postgres:16.4-bookworm\nHEALTHCHECK NONE\n", "", 1},
+		{"in another stage", "FROM postgres:16.4-bookworm AS tools\nHEALTHCHECK CMD true\nFROM postgres:16.4-bookworm\n", "", 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.MkdirAll(filepath.Join(dir, "db"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "db", "Dockerfile"), []byte(c.dockerfile), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			build := "db"
+			if c.target != "" {
+				build = "{context: db, target: " + c.target + "}"
+			}
+			src := "services:\n  web:\n    image: nginx:1.27.0\n    depends_on:\n      db:\n        condition: service_healthy\n  db:\n    build: " + build + "\n"
+			d, err := compose.Parse("compose.yaml", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := Run(Input{Envs: []*Env{FileEnv("default", dir, d, nil)}, Only: []string{"depends-on-healthcheck"}})
+			if len(fs) != c.want {
+				t.Errorf("got %v, want %d finding(s)", fs, c.want)
+			}
+		})
+	}
+}

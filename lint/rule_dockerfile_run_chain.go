@@ -101,11 +101,15 @@ func (r *DockerfileRunChain) fix(df *Dockerfile, group []*dockerfile.Instruction
 	for i := 1; i < len(group); i++ {
 		prevEnd := group[i-1].EndOff
 		argStart := df.Offset(group[i].Args.Pos(0))
+		nl := "\n"
+		if prevEnd < len(df.Src) && df.Src[prevEnd] == '\r' {
+			nl = "\r\n" // keep the file's line endings
+		}
 		var b strings.Builder
-		b.WriteString(" && " + esc + "\n")
+		b.WriteString(" && " + esc + nl)
 		for _, line := range strings.Split(string(df.Src[prevEnd:group[i].StartOff]), "\n") {
 			if t := strings.TrimSpace(line); strings.HasPrefix(t, "#") {
-				b.WriteString(indent + t + "\n")
+				b.WriteString(indent + t + nl)
 			}
 		}
 		b.WriteString(indent)

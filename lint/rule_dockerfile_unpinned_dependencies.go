@@ -81,7 +81,7 @@ func (r *DockerfileUnpinnedDependencies) check(p *Pass, df *Dockerfile, c shellC
 			}
 		}
 		report(p.meta.Severity, bad, func(n string) string {
-			return fmt.Sprintf("%s %s installs %[3]s without an exact version: pin it (name@1.2.3), or add it to package.json and install from the lock file with npm ci", p0, sc, n)
+			return fmt.Sprintf("%s %s of %[3]s without an exact version: pin each (name@1.2.3), or add them to package.json and install from the lock file with npm ci", p0, sc, n)
 		})
 	case p0 == "go" && (sc == "install" || sc == "get"):
 		var bad []dockerfile.Word

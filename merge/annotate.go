@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -71,6 +72,10 @@ func values(src []byte, inline bool) ([]annotation, *yaml.Node, error) {
 		return nil, nil, nil
 	}
 	var out []annotation
+	var lines [][]byte
+	if inline {
+		lines = bytes.Split(src, []byte("\n"))
+	}
 	var walk func(n *yaml.Node, path []string)
 	walk = func(n *yaml.Node, path []string) {
 		switch n.Kind {
@@ -89,7 +94,7 @@ func values(src []byte, inline bool) ([]annotation, *yaml.Node, error) {
 				walk(c, append(path, strconv.Itoa(i)))
 			}
 		case yaml.ScalarNode:
-			if !inline || scalarOnOneLine(src, n) {
+			if !inline || (n.Line <= len(lines) && scalarOnOneLine(lines[n.Line-1], n)) {
 				out = append(out, annotation{joinPath(path), n.Line})
 			}
 		case yaml.AliasNode, yaml.DocumentNode:
@@ -102,14 +107,13 @@ func values(src []byte, inline bool) ([]annotation, *yaml.Node, error) {
 // scalarOnOneLine reports whether scalar n ends on the line it starts on, so
 // that a comment after that line's end is outside the value. Block scalars
 // (`|`, `>`) take a comment after their indicator.
-func scalarOnOneLine(src []byte, n *yaml.Node) bool {
+func scalarOnOneLine(line []byte, n *yaml.Node) bool {
 	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 		return true
 	}
 	if strings.Contains(n.Value, "\n") {
 		return false
 	}
-	line := lineAt(src, n.Line)
 	rest := strings.TrimRight(string(line), " \t\r")
 	col := n.Column - 1
 	if col < 0 || col > len(rest) {
@@ -133,20 +137,6 @@ func scalarOnOneLine(src []byte, n *yaml.Node) bool {
 	return strings.HasPrefix(rest, n.Value)
 }
 
-func lineAt(src []byte, n int) []byte {
-	for i := 1; i < n; i++ {
-		j := bytes.IndexByte(src, '\n')
-		if j < 0 {
-			return nil
-		}
-		src = src[j+1:]
-	}
-	if j := bytes.IndexByte(src, '\n'); j >= 0 {
-		return src[:j]
-	}
-	return src
-}
-
 // AnnotateYAML puts a trailing comment on each value line of src, the YAML
 // `composure config` prints, naming where the value was set:
 // `replicas: 3  # compose.prod.yaml:4:17`. describe maps a tree.Path-style
@@ -163,7 +153,7 @@ func AnnotateYAML(src []byte, describe func(path string) (string, bool)) ([]byte
 		if !ok || text == "" {
 			continue
 		}
-		if !slicesContains(comments[v.line], text) {
+		if !slices.Contains(comments[v.line], text) {
 			comments[v.line] = append(comments[v.line], text)
 		}
 	}
@@ -183,15 +173,6 @@ func AnnotateYAML(src []byte, describe func(path string) (string, bool)) ([]byte
 		out.Write(l[len(body):])
 	}
 	return out.Bytes(), nil
-}
-
-func slicesContains(s []string, v string) bool {
-	for _, e := range s {
-		if e == v {
-			return true
-		}
-	}
-	return false
 }
 
 // OriginsKey is the top-level key AnnotateJSON adds.

@@ -4,21 +4,24 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
 	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/internal/gen"
 )
 
 // effectiveConfig is what `docker compose config` prints for the files
 // (compose-go's project, marshalled), YAML or JSON.
-func effectiveConfig(t *testing.T, dir string, files []string, format string) []byte {
+func effectiveConfig(t testing.TB, dir string, files []string, format string) []byte {
 	t.Helper()
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -28,8 +31,14 @@ func effectiveConfig(t *testing.T, dir string, files []string, format string) []
 	for _, f := range files {
 		cfs = append(cfs, types.ConfigFile{Filename: filepath.Join(abs, f)})
 	}
+	env := types.Mapping{}
+	if dotEnv := filepath.Join(abs, ".env"); fileExists(dotEnv) {
+		if env, err = dotenv.GetEnvFromFile(env, []string{dotEnv}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	p, err := loader.LoadWithContext(context.Background(), types.ConfigDetails{
-		WorkingDir: abs, ConfigFiles: cfs, Environment: types.Mapping{},
+		WorkingDir: abs, ConfigFiles: cfs, Environment: env,
 	}, func(o *loader.Options) {
 		o.SetProjectName("app", true)
 		o.ResolvePaths = false
@@ -49,7 +58,12 @@ func effectiveConfig(t *testing.T, dir string, files []string, format string) []
 	return out
 }
 
-func mergeFiles(t *testing.T, dir string, files []string) *Result {
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
+}
+
+func mergeFiles(t testing.TB, dir string, files []string) *Result {
 	t.Helper()
 	var docs []*compose.Document
 	for _, f := range files {
@@ -154,5 +168,28 @@ func TestAnnotateYAMLShapes(t *testing.T) {
 	}
 	if !strings.Contains(string(got), "# at d") {
 		t.Error("block scalar not annotated")
+	}
+}
+
+// BenchmarkAnnotateYAML comments the effective config of the prod
+// environment of the shared generated project.
+func BenchmarkAnnotateYAML(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			dir := b.TempDir()
+			if err := gen.Write(dir, n); err != nil {
+				b.Fatal(err)
+			}
+			files := []string{gen.Base, gen.Prod}
+			cfg := effectiveConfig(b, dir, files, "yaml")
+			r := mergeFiles(b, dir, files)
+			describe := func(p string) (string, bool) { return r.Describe(p), true }
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := AnnotateYAML(cfg, describe); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/composure-dev/composure/internal/testenv"
+
+	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/override"
 	"github.com/compose-spec/compose-go/v2/transform"
@@ -22,13 +25,14 @@ import (
 
 // environment is one file set to compare.
 type environment struct {
-	name  string // project/env
-	dir   string
-	files []string // relative to dir
+	name        string // project/env
+	dir         string
+	files       []string // relative to dir
+	interpolate bool     // with the project's .env, on both sides
 }
 
 func corpusEnvironments(t *testing.T) []environment {
-	shared := sharedDir(t)
+	shared := testenv.SharedDir(t)
 	f, err := os.Open(filepath.Join(shared, "oracle", "index.tsv"))
 	if err != nil {
 		t.Skipf("no oracle index: %v", err)
@@ -83,8 +87,18 @@ func testdataEnvironments(t *testing.T) []environment {
 	return envs
 }
 
+// dotEnv is the project's .env, the variables both sides interpolate with.
+func dotEnv(env environment) (types.Mapping, error) {
+	f := filepath.Join(env.dir, ".env")
+	if !fileExists(f) {
+		return types.Mapping{}, nil
+	}
+	return dotenv.GetEnvFromFile(types.Mapping{}, []string{f})
+}
+
 // composeGoModel is compose-go's merged model for the files, with every
-// step that is not merging switched off.
+// step that is not merging switched off (interpolation too, unless
+// env.interpolate).
 func composeGoModel(env environment) (map[string]any, error) {
 	abs, err := filepath.Abs(env.dir)
 	if err != nil {
@@ -94,14 +108,20 @@ func composeGoModel(env environment) (map[string]any, error) {
 	for _, f := range env.files {
 		cfs = append(cfs, types.ConfigFile{Filename: filepath.Join(abs, f)})
 	}
+	vars := types.Mapping{}
+	if env.interpolate {
+		if vars, err = dotEnv(env); err != nil {
+			return nil, err
+		}
+	}
 	return loader.LoadModelWithContext(context.Background(), types.ConfigDetails{
 		WorkingDir:  abs,
 		ConfigFiles: cfs,
-		Environment: types.Mapping{},
+		Environment: vars,
 	}, func(o *loader.Options) {
 		o.SetProjectName("differential", true)
 		o.SkipValidation = true
-		o.SkipInterpolation = true
+		o.SkipInterpolation = !env.interpolate
 		o.SkipNormalization = true
 		o.SkipDefaultValues = true
 		o.SkipConsistencyCheck = true
@@ -123,16 +143,27 @@ func mergeModel(env environment) (*Result, map[string]any, error) {
 		}
 		docs = append(docs, d)
 	}
-	r, err := Merge(docs)
+	var opts []Option
+	vars := types.Mapping{}
+	if env.interpolate {
+		var err error
+		if vars, err = dotEnv(env); err != nil {
+			return nil, nil, err
+		}
+		// compose-go adds the project name to the environment.
+		vars["COMPOSE_PROJECT_NAME"] = "differential"
+		opts = append(opts, WithInterpolation(vars.Resolve))
+	}
+	r, err := Merge(docs, opts...)
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := canonical(r.Tree)
+	m, err := canonical(r.Tree(), !env.interpolate, vars)
 	return r, m, err
 }
 
-func canonical(tree map[string]any) (map[string]any, error) {
-	m, err := transform.Canonical(deepCopy(tree).(map[string]any), true)
+func canonical(tree map[string]any, ignoreParseError bool, vars types.Mapping) (map[string]any, error) {
+	m, err := transform.Canonical(deepCopy(tree).(map[string]any), ignoreParseError)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +172,7 @@ func canonical(tree map[string]any) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	loader.ResolveEnvironment(m, types.Mapping{})
+	loader.ResolveEnvironment(m, vars)
 	return m, nil
 }
 
@@ -228,12 +259,24 @@ const knownFile = "testdata/differences.txt"
 // rewrites the file's list, keeping the reasons).
 func TestDifferential(t *testing.T) {
 	envs := append(testdataEnvironments(t), corpusEnvironments(t)...)
+	// Each environment once raw and once interpolated.
+	for _, e := range envs[:len(envs):len(envs)] {
+		e.interpolate = true
+		e.name += " (interpolated)"
+		envs = append(envs, e)
+	}
 	known := readKnown(t)
-	shared, _ := filepath.Abs(sharedDir(t))
+	shared, _ := filepath.Abs(testenv.SharedDir(t))
 	pkg, _ := os.Getwd()
-	var tally struct{ equal, different, bothErr, onlyMerge, onlyComposeGo int }
+	type counts struct{ n, equal, different, bothErr, onlyMerge, onlyComposeGo int }
+	var tallies [2]counts // raw, interpolated
 	got := map[string]string{}
 	for _, env := range envs {
+		tally := &tallies[0]
+		if env.interpolate {
+			tally = &tallies[1]
+		}
+		tally.n++
 		want, werr := composeGoModel(env)
 		_, have, herr := mergeModel(env)
 		var outcome string
@@ -256,8 +299,11 @@ func TestDifferential(t *testing.T) {
 			got[env.name] = outcome
 		}
 	}
-	t.Logf("differential over %d environments: %d equal, %d different, %d both fail, %d only merge fails, %d only compose-go fails",
-		len(envs), tally.equal, tally.different, tally.bothErr, tally.onlyMerge, tally.onlyComposeGo)
+	for i, mode := range []string{"raw", "interpolated"} {
+		c := tallies[i]
+		t.Logf("differential, %s: %d environments: %d equal, %d different, %d both fail, %d only merge fails, %d only compose-go fails",
+			mode, c.n, c.equal, c.different, c.bothErr, c.onlyMerge, c.onlyComposeGo)
+	}
 	if *update {
 		writeKnown(t, got, known)
 		return
@@ -330,8 +376,10 @@ func readKnown(t *testing.T) map[string]knownDiff {
 func writeKnown(t *testing.T, got map[string]string, known map[string]knownDiff) {
 	var b strings.Builder
 	b.WriteString("# Environments where merge (canonicalized) and compose-go's LoadModelWithContext\n")
-	b.WriteString("# disagree, and why. Checked by TestDifferential; `go test ./merge -run Differential -update`\n")
-	b.WriteString("# rewrites the outcomes and keeps the reasons.\n")
+	b.WriteString("# disagree, and why. Both sides skip interpolation, validation, normalization and\n")
+	b.WriteString("# default values and resolve no paths; extends and include are on. Checked by\n")
+	b.WriteString("# TestDifferential; `go test ./merge -run Differential -update` rewrites the\n")
+	b.WriteString("# outcomes and keeps the reasons.\n")
 	for _, name := range sortedMapKeys(got) {
 		reason := known[name].reason
 		if reason == "" {

@@ -2,6 +2,7 @@ package merge
 
 import (
 	"path/filepath"
+	"slices"
 
 	"github.com/compose-spec/compose-go/v2/paths"
 	"github.com/compose-spec/compose-go/v2/transform"
@@ -147,19 +148,20 @@ func (mg *merger) extendsFile(from *compose.Document, name string) (*extendsScop
 	if err != nil {
 		return nil, err
 	}
-	sub := &merger{opts: options{extends: false}, extendsCache: mg.extendsCache, workDir: mg.workDir}
+	// compose-go loads an extended file with SkipExtends and SkipInclude,
+	// interpolated like the rest.
+	sub := &merger{opts: options{interpolate: mg.opts.interpolate}, extendsCache: mg.extendsCache, workDir: mg.workDir}
 	acc := &val{kind: kMap, m: map[string]*val{}}
 	var resets [][]string
 	if d.Root != nil {
-		dc := &decoder{d: d, budget: d.ExpansionBudget()}
-		x, _, err := dc.decode(d.Root, nil, nil, nil)
+		x, rs, err := sub.opts.decode(d, d.Root, d.ExpansionBudget())
 		if err != nil {
 			return nil, err
 		}
-		if err := sub.file(acc, x, d, dc.resets); err != nil {
+		if err := sub.file(acc, x, d, rs); err != nil {
 			return nil, err
 		}
-		resets = dc.resets
+		resets = rs
 	}
 	// compose-go loads the file through its whole pipeline, canonical form
 	// included, then resolves its relative paths against its directory.
@@ -216,6 +218,6 @@ func sortedKeys(m map[string]*val) []string {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sortStringsPlain(keys)
+	slices.Sort(keys)
 	return keys
 }

@@ -22,11 +22,12 @@ import (
 // done (merge does not interpolate).
 func (mg *merger) include(x *val, d *compose.Document, resets [][]string) error {
 	inc, ok := x.m["include"]
-	if !ok {
+	if !ok || !mg.opts.include {
+		// compose-go's SkipInclude leaves the key in the model.
 		return nil
 	}
 	delete(x.m, "include")
-	if !mg.opts.include || inc.isNull() {
+	if inc.isNull() {
 		return nil
 	}
 	if inc.kind != kSeq {

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"unsafe"
 
+	interp "github.com/compose-spec/compose-go/v2/interpolation"
 	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
@@ -57,19 +58,30 @@ func (o Origin) String() string {
 	return b.String()
 }
 
-// Result is a merged environment.
+// Result is a merged environment. Its tree and origin index are built on
+// first use: config --origin, lint and diff ask for a few paths (Origin,
+// Describe), which a walk of the merged values answers; building the plain
+// tree and indexing every path cost more than the merge itself.
 type Result struct {
-	// Tree is the merged model in compose-go's shape (override.Merge and
-	// EnforceUnicity applied file after file, depends_on, networks, models
-	// and build converted to their mapping forms). Other canonical forms
-	// (long port and volume syntax, ...) are left to the printer.
-	Tree map[string]any
-	// root is the merged tree with the origin of every value; Origin and
-	// Describe walk it, Origins indexes it on first use.
-	root    *val
-	once    sync.Once
-	origins map[string]Origin
-	paths   arena
+	// root is the merged tree with the origin of every value.
+	root     *val
+	treeOnce sync.Once
+	tree     map[string]any
+	once     sync.Once
+	origins  map[string]Origin
+	paths    arena
+}
+
+// Tree is the merged model in compose-go's shape (override.Merge and
+// EnforceUnicity applied file after file, depends_on, networks, models and
+// build converted to their mapping forms), values as written unless
+// WithInterpolation. Other canonical forms (long port and volume syntax,
+// ...) are left to the printer: transform.Canonical of Tree is compose-go's
+// merged model (TestDifferential). Built on first use; callers must not
+// modify it.
+func (r *Result) Tree() map[string]any {
+	r.treeOnce.Do(func() { r.tree = r.root.plain().(map[string]any) })
+	return r.tree
 }
 
 // Origins maps every path of Tree, in tree.Path syntax ("." inside a key
@@ -77,8 +89,7 @@ type Result struct {
 // its value was written. Items of KEY=VALUE lists (environment, labels,
 // build args, ...) are also found by key: "services.web.environment.DEBUG".
 //
-// The map is built on first use (indexing every path costs twice as much as
-// the merge itself); Origin and Describe do not need it.
+// The map is built on first use; Origin and Describe do not need it.
 func (r *Result) Origins() map[string]Origin {
 	r.once.Do(func() {
 		r.origins = make(map[string]Origin, count(r.root))
@@ -189,52 +200,20 @@ func child(x *val, seg string) *val {
 type Option func(*options)
 
 type options struct {
-	extends bool
-	include bool
-	cache   *Cache
+	extends     bool
+	include     bool
+	interpolate *interp.Options
 }
 
-// WithCache shares the decoding of each document between Merge calls (the
-// base file of every environment is decoded once per run).
-func WithCache(c *Cache) Option { return func(o *options) { o.cache = c } }
-
-// Cache holds documents decoded for merging. It is safe for concurrent use.
-type Cache struct {
-	mu   sync.Mutex
-	docs map[*yaml.Node]*decoded
-}
-
-// NewCache returns an empty Cache.
-func NewCache() *Cache { return &Cache{docs: map[*yaml.Node]*decoded{}} }
-
-// decoded is one YAML document decoded, never merged into: Merge works on
-// clones.
-type decoded struct {
-	x      *val
-	resets [][]string
-}
-
-// decode decodes root of d, through the cache when there is one.
+// decode decodes root of d.
 func (o *options) decode(d *compose.Document, root *yaml.Node, budget *compose.Budget) (*val, [][]string, error) {
-	if o.cache != nil {
-		o.cache.mu.Lock()
-		e, ok := o.cache.docs[root]
-		o.cache.mu.Unlock()
-		if ok {
-			return e.x.clone(), e.resets, nil
-		}
-	}
 	dc := &decoder{d: d, budget: budget}
 	x, _, err := dc.decode(root, nil, nil, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	if o.cache != nil {
-		o.cache.mu.Lock()
-		o.cache.docs[root] = &decoded{x: x.clone(), resets: dc.resets}
-		o.cache.mu.Unlock()
-	}
-	return x, dc.resets, nil
+	x, err = o.interpolated(x, d.Name)
+	return x, dc.resets, err
 }
 
 // WithoutInclude leaves `include` unresolved, as compose-go's SkipInclude.
@@ -603,7 +582,7 @@ func convertIntoSequence(x *val) []*val {
 				seq = append(seq, scalar(fmt.Sprintf("%s=%v", k, v.plain()), v.at))
 			}
 		}
-		sortStrings(seq)
+		sortVals(seq)
 		return seq
 	case kSeq:
 		return x.s
@@ -613,22 +592,6 @@ func convertIntoSequence(x *val) []*val {
 		}
 	}
 	return nil
-}
-
-func sortStringsPlain(s []string) { slices.Sort(s) }
-
-func sortStrings(seq []*val) {
-	// insertion sort for the short lists of real files; fall back to a
-	// proper sort when long.
-	if len(seq) > 32 {
-		sortVals(seq)
-		return
-	}
-	for i := 1; i < len(seq); i++ {
-		for j := i; j > 0 && seq[j].v.(string) < seq[j-1].v.(string); j-- {
-			seq[j], seq[j-1] = seq[j-1], seq[j]
-		}
-	}
 }
 
 // appendWithoutDuplicates is override.appendWithoutDuplicates.
@@ -883,7 +846,7 @@ func orVal(a, b *val) *val {
 
 // build turns the merged val tree into the Result.
 func build(acc *val) *Result {
-	return &Result{Tree: acc.plain().(map[string]any), root: acc}
+	return &Result{root: acc}
 }
 
 // count is the number of values in x, to size Origins at once.

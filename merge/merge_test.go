@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/compose-spec/compose-go/v2/format"
 	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
@@ -45,8 +46,8 @@ func assertMerge(t *testing.T, c mergeCase) {
 	if err := yaml.Unmarshal([]byte(c.want), &want); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(r.Tree, want) {
-		got, _ := yaml.Marshal(r.Tree)
+	if !reflect.DeepEqual(r.Tree(), want) {
+		got, _ := yaml.Marshal(r.Tree())
 		t.Errorf("tree:\n%s\nwant:\n%s", got, c.want)
 	}
 	for path, w := range c.origins {
@@ -339,7 +340,7 @@ func TestMergeExtendsSameFile(t *testing.T) {
 			t.Errorf("origin of %s = %s, want %s", path, o, want)
 		}
 	}
-	if _, ok := r.Tree["services"].(map[string]any)["web"].(map[string]any)["extends"]; ok {
+	if _, ok := r.Tree()["services"].(map[string]any)["web"].(map[string]any)["extends"]; ok {
 		t.Error("extends left in the merged service")
 	}
 }
@@ -433,6 +434,82 @@ func TestOriginsAgree(t *testing.T) {
 		got, ok := r.Origin(path)
 		if !ok || got.String() != want.String() {
 			t.Errorf("Origin(%q) = %v, %v; Origins has %v", path, got, ok, want)
+		}
+	}
+}
+
+func TestMergeWithInterpolation(t *testing.T) {
+	base := "services:\n  web:\n    ports: [\"${PORT:-8080}:80\"]\n    deploy:\n      replicas: ${REPLICAS}\n"
+	override := "services:\n  web:\n    ports: [\"8080:80\"]\n"
+	lookup := func(name string) (string, bool) {
+		if name == "REPLICAS" {
+			return "3", true
+		}
+		return "", false
+	}
+	r, err := Merge(parseDocs(t, base, override), WithInterpolation(lookup))
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := r.Tree()["services"].(map[string]any)["web"].(map[string]any)
+	if got := web["ports"]; !reflect.DeepEqual(got, []any{"8080:80"}) {
+		t.Errorf("ports = %#v, want the two equal once interpolated merged into one", got)
+	}
+	if got := web["deploy"].(map[string]any)["replicas"]; got != 3 {
+		t.Errorf("replicas = %#v, want the int 3 (cast as compose-go does)", got)
+	}
+	if o, _ := r.Origin("services.web.ports.0"); o.String() != "compose.yaml:3:13" {
+		t.Errorf("origin of the port = %s, want the base's text", o)
+	}
+	if o, _ := r.Origin("services.web.deploy.replicas"); o.String() != "compose.yaml:5:17" {
+		t.Errorf("origin of replicas = %s", o)
+	}
+	raw, err := Merge(parseDocs(t, base, override))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(raw.Tree()["services"].(map[string]any)["web"].(map[string]any)["ports"].([]any)); n != 2 {
+		t.Errorf("without interpolation %d ports, want 2", n)
+	}
+}
+
+func TestMergeWithoutExtendsOrInclude(t *testing.T) {
+	src := "services:\n  base:\n    image: app\n  web:\n    extends: base\n"
+	r, err := Merge(parseDocs(t, src), WithoutExtends())
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := r.Tree()["services"].(map[string]any)["web"].(map[string]any)
+	if _, ok := web["image"]; ok {
+		t.Error("WithoutExtends resolved extends")
+	}
+	if web["extends"] != "base" {
+		t.Errorf("extends = %#v, want it left as written", web["extends"])
+	}
+	r, err = Merge(parseDocs(t, "include: [other.yaml]\nservices:\n  a:\n    image: x\n"), WithoutInclude())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.Tree()["include"]; !ok {
+		t.Error("WithoutInclude dropped include (compose-go's SkipInclude keeps it)")
+	}
+}
+
+// TestVolumeTarget: the fast path agrees with format.ParseVolume.
+func TestVolumeTarget(t *testing.T) {
+	for _, s := range []string{"/data", "data:/data", "./conf:/etc/conf:ro", "data:/data:rw,z", "/a:/b:nocopy",
+		"C:\\\\data:/data", "c:/data:/data", ":/x", "a::", "a:b:c:d", "${X}:/y", "~/x:/y"} {
+		got, ok := volumeTarget(s)
+		if !ok {
+			continue
+		}
+		v, err := format.ParseVolume(s)
+		if err != nil {
+			t.Errorf("%q: fast path says %q, ParseVolume fails: %v", s, got, err)
+			continue
+		}
+		if v.Target != got {
+			t.Errorf("%q: fast path %q, ParseVolume %q", s, got, v.Target)
 		}
 	}
 }

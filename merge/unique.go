@@ -27,6 +27,9 @@ func indexKey(x *val, idx indexer) (string, error) {
 			return "", fmt.Errorf("service volume is missing a mount target")
 		case kScalar:
 			if s, ok := x.v.(string); ok {
+				if t, ok := volumeTarget(s); ok {
+					return t, nil
+				}
 				v, err := format.ParseVolume(s)
 				if err != nil {
 					return "", err
@@ -135,4 +138,28 @@ func field(x *val, key string) any {
 
 func sortVals(seq []*val) {
 	slices.SortFunc(seq, func(a, b *val) int { return strings.Compare(a.v.(string), b.v.(string)) })
+}
+
+// volumeTarget reads the target of the common short volume syntax,
+// SOURCE:TARGET[:MODE] or TARGET, without format.ParseVolume's parser; ok
+// is false for anything else (Windows paths, empty parts), which the parser
+// then reads.
+func volumeTarget(s string) (string, bool) {
+	if s == "" || strings.ContainsAny(s, "\\") {
+		return "", false
+	}
+	if len(s) >= 2 && s[1] == ':' && ('a' <= s[0] && s[0] <= 'z' || 'A' <= s[0] && s[0] <= 'Z') {
+		return "", false // a drive letter
+	}
+	parts := strings.Split(s, ":")
+	switch len(parts) {
+	case 1:
+		return parts[0], true
+	case 2, 3:
+		if parts[0] == "" || parts[1] == "" || (len(parts) == 3 && parts[2] == "") {
+			return "", false
+		}
+		return parts[1], true
+	}
+	return "", false
 }

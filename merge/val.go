@@ -1,7 +1,6 @@
 package merge
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 
@@ -206,7 +205,7 @@ func (dc *decoder) decode(n, key *yaml.Node, parent *site, via []*yaml.Node) (x 
 		return x, false, nil
 	case yaml.ScalarNode:
 		x = dc.newVal()
-		*x = val{kind: kScalar, v: scalarValue(n), at: at}
+		*x = val{kind: kScalar, v: compose.ScalarValue(n), at: at}
 		return x, false, nil
 	}
 	return nil, false, dc.d.Errorf(n, "unexpected YAML node")
@@ -226,7 +225,7 @@ func (dc *decoder) mergedMapping(n *yaml.Node, at *site) (*val, bool, error) {
 	var local []string
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if !compose.IsMergeKey(n.Content[i]) {
-			local = append(local, keyString(n.Content[i]))
+			local = append(local, compose.KeyString(n.Content[i]))
 		}
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -302,7 +301,7 @@ func (dc *decoder) plainMappingSkip(n *yaml.Node, at *site, skipMerge bool) (*va
 		if err := dc.budget.Spend(dc.d, v); err != nil {
 			return nil, false, err
 		}
-		key := keyString(k)
+		key := compose.KeyString(k)
 		dc.path = append(dc.path, key)
 		e, drop, err := dc.decode(v, k, at, nil)
 		dc.path = dc.path[:len(dc.path)-1]
@@ -355,55 +354,4 @@ func (dc *decoder) site(n, key, alias *yaml.Node, parent *site, via []*yaml.Node
 		s.via = c
 	}
 	return s
-}
-
-// keyString renders a mapping key as compose-go's convertToStringKeysRecursive
-// sees it.
-func keyString(k *yaml.Node) string {
-	if plainWord(k) {
-		return k.Value
-	}
-	if k.Kind == yaml.ScalarNode {
-		switch v := compose.ScalarValue(k).(type) {
-		case string:
-			return v
-		case nil:
-			return "<nil>"
-		default:
-			return fmt.Sprint(v)
-		}
-	}
-	return k.Value
-}
-
-// scalarValue is compose.ScalarValue with the common tags decoded without
-// yaml.v3's reflection-based decoder.
-func scalarValue(n *yaml.Node) any {
-	if plainWord(n) {
-		return n.Value
-	}
-	switch n.ShortTag() {
-	case "!!str":
-		return n.Value
-	case "!!null":
-		return nil
-	case "!!bool":
-		switch n.Value {
-		case "true":
-			return true
-		case "false":
-			return false
-		}
-	case "!!int":
-		if i, err := strconv.Atoi(n.Value); err == nil && (len(n.Value) < 2 || n.Value[0] != '0') && n.Value[0] != '+' {
-			return i
-		}
-	}
-	return compose.ScalarValue(n)
-}
-
-// plainWord reports a scalar that decodes to its own text: yaml.v3's parser
-// resolves the tag of every scalar it reads, and most are strings.
-func plainWord(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.Tag == "!!str"
 }

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/composure-dev/composure/internal/testenv"
+
 	"github.com/sirupsen/logrus"
 	"gopkg.in/yaml.v3"
 
@@ -22,34 +24,6 @@ import (
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/lint"
 )
-
-// sharedDir finds ../shared beside the repository root (the directory
-// holding go.mod), or $COMPOSURE_SHARED; it skips the test when absent.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("COMPOSURE_SHARED"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("shared folder %s not found", shared)
-	}
-	return shared
-}
 
 func repoRoot(t testing.TB) string {
 	dir, err := os.Getwd()
@@ -160,7 +134,7 @@ func TestCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("corpus run skipped in -short mode")
 	}
-	shared := sharedDir(t)
+	shared := testenv.SharedDir(t)
 	index := readIndex(t, shared)
 	projects := make([]string, 0, len(index))
 	for p := range index {

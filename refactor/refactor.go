@@ -188,6 +188,7 @@ func rewrite(d *compose.Document, groups []dupes.Group, opts Options) (*Result, 
 			res.Added = append(res.Added, "x-"+ch.Name)
 		case dupes.Extend:
 			ch.Name = g.Anchor
+			ch.Style = StyleExtension // the entries go to the existing x- block
 			rw.extend(g)
 			res.Added = append(res.Added, rw.rootKeyOf(g.AnchorNode))
 		case dupes.Reuse:
@@ -533,9 +534,10 @@ func commentSet(text string) map[string]bool {
 
 // namer picks anchor names no other anchor or top-level key uses.
 type namer struct {
-	d     *compose.Document
-	given string
-	used  map[string]bool
+	d      *compose.Document
+	given  string
+	used   map[string]bool
+	suffix map[string]int
 }
 
 func newNamer(d *compose.Document, given string) *namer {
@@ -548,7 +550,7 @@ func newNamer(d *compose.Document, given string) *namer {
 			used[k[2:]] = true
 		}
 	}
-	return &namer{d: d, given: given, used: used}
+	return &namer{d: d, given: given, used: used, suffix: map[string]int{}}
 }
 
 func (n *namer) next(services []string) string {
@@ -560,9 +562,11 @@ func (n *namer) next(services []string) string {
 		base = DefaultName
 	}
 	name := base
-	for i := 2; n.used[name]; i++ {
+	i := max(n.suffix[base], 2)
+	for ; n.used[name]; i++ {
 		name = base + "-" + strconv.Itoa(i)
 	}
+	n.suffix[base] = i // the next one to try: names are not re-checked from -2
 	n.used[name] = true
 	return name
 }

@@ -197,3 +197,22 @@ func TestProveOverride(t *testing.T) {
 		t.Fatalf("got %v, want the default environment to change", err)
 	}
 }
+
+func TestNamer(t *testing.T) {
+	d, err := compose.Parse("f.yaml", []byte("x-worker: &w {a: 1}\nx-b: &default-app-2 {a: 1}\nservices: {}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := newNamer(d, "")
+	var got []string
+	for _, svcs := range [][]string{{"web", "web2"}, {"a", "b"}, {"worker-a", "worker-b"}, {"c", "d"}} {
+		got = append(got, n.next(svcs))
+	}
+	want := "default-app default-app-3 worker-2 default-app-4"
+	if strings.Join(got, " ") != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := newNamer(d, "base").next([]string{"x", "y"}); got != "base" {
+		t.Errorf("--name base gave %q", got)
+	}
+}

@@ -8,11 +8,10 @@ import (
 
 // interspersed moves a subcommand's flags before its positional arguments,
 // so `composure config prod --format json` works as users expect (urfave/cli
-// v2 stops reading flags at the first argument), and moves the app's global
-// flags given after the command (`composure diff -C dir`) before it, unless
-// the command defines the same flag. Flags that take a value keep it;
-// everything after "--" stays as it is; commands with subcommands are left
-// alone.
+// v2 stops reading flags at the first argument). The project flags need no
+// moving: every project command defines them too (withProjectFlags). Flags
+// that take a value keep it; everything after "--" stays as it is; commands
+// with subcommands are left alone.
 func interspersed(app *cli.App, args []string) []string {
 	if len(args) < 2 {
 		return args
@@ -47,8 +46,6 @@ func interspersed(app *cli.App, args []string) []string {
 	name := args[i]
 	i++
 	local := valueFlags(cmd.Flags)
-	defined := flagNames(cmd.Flags)
-	globalNames := flagNames(app.Flags)
 	var flags, pos []string
 	for i < len(args) {
 		a := args[i]
@@ -61,14 +58,6 @@ func interspersed(app *cli.App, args []string) []string {
 			pos = append(pos, a)
 			continue
 		}
-		if n := flagName(a); !defined[n] && globalNames[n] {
-			out = append(out, a)
-			if takesValue(global, a) && i < len(args) {
-				out = append(out, args[i])
-				i++
-			}
-			continue
-		}
 		flags = append(flags, a)
 		if takesValue(local, a) && i < len(args) {
 			flags = append(flags, args[i])
@@ -77,17 +66,6 @@ func interspersed(app *cli.App, args []string) []string {
 	}
 	out = append(out, name)
 	return append(append(out, flags...), pos...)
-}
-
-// flagNames names every flag of fs, aliases included.
-func flagNames(fs []cli.Flag) map[string]bool {
-	m := map[string]bool{}
-	for _, f := range fs {
-		for _, n := range f.Names() {
-			m[n] = true
-		}
-	}
-	return m
 }
 
 // flagName is the name in "-C", "--file", "--format=json".

@@ -15,9 +15,10 @@ func TestInterspersed(t *testing.T) {
 		{[]string{"c", "config", "prod", "--", "--redact"}, []string{"c", "config", "prod", "--", "--redact"}},
 		{[]string{"c", "nosuch", "x", "--y"}, []string{"c", "nosuch", "x", "--y"}},
 		{[]string{"c", "--help"}, []string{"c", "--help"}},
-		{[]string{"c", "config", "-f", "a.yml", "prod", "-p", "x"}, []string{"c", "-f", "a.yml", "-p", "x", "config", "prod"}},
-		{[]string{"c", "refactor", "-C", "dir", "--write"}, []string{"c", "-C", "dir", "refactor", "--write"}},
-		{[]string{"c", "lint", "-C", "dir"}, []string{"c", "lint", "-C", "dir"}}, // lint has its own -C
+		{[]string{"c", "config", "-f", "a.yml", "prod", "-p", "x"}, []string{"c", "config", "-f", "a.yml", "-p", "x", "prod"}},
+		{[]string{"c", "refactor", "-C", "dir", "--write"}, []string{"c", "refactor", "-C", "dir", "--write"}},
+		{[]string{"c", "lint", "-C", "dir"}, []string{"c", "lint", "-C", "dir"}},
+		{[]string{"c", "diff", "default", "prod", "--exit-code", "-C", "dir"}, []string{"c", "diff", "--exit-code", "-C", "dir", "default", "prod"}},
 	}
 	for _, tt := range tests {
 		if got := interspersed(app, tt.in); !slices.Equal(got, tt.want) {

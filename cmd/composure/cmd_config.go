@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"sort"
 	"text/tabwriter"
 
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/google/renameio/v2"
 	"github.com/urfave/cli/v2"
 	"gopkg.in/yaml.v3"
 
@@ -395,16 +393,4 @@ func renderVariables(vars map[string]template.Variable, format string) ([]byte, 
 		}
 	}
 	return buf.Bytes(), nil
-}
-
-// writeAtomic writes out to path through a temporary file in the same
-// directory, synced and renamed over the target, keeping an existing
-// file's mode: a reader never sees half a config.
-func writeAtomic(path string, out []byte) error {
-	err := renameio.WriteFile(path, out, 0o644,
-		renameio.WithTempDir(filepath.Dir(path)), renameio.WithExistingPermissions())
-	if err != nil {
-		return withCode(exitUsage, fmt.Errorf("writing %s: %v", path, err))
-	}
-	return nil
 }

@@ -6,14 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
-	"github.com/google/renameio/v2"
 	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v2"
 
@@ -176,7 +174,7 @@ func (a *app) refactor(c *cli.Context) error {
 		if r.Changed() {
 			switch {
 			case c.Bool("write"):
-				if err := writeFileAtomic(d.Path, r.After); err != nil {
+				if err := writeAtomic(d.Path, r.After); err != nil {
 					return withCode(exitFailure, fmt.Errorf("writing %s: %w", name, err))
 				}
 				rf.Written = true
@@ -251,19 +249,6 @@ func (a *app) refactor(c *cli.Context) error {
 
 // anchorNameRE is what yaml.v3 scans as an anchor name.
 var anchorNameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
-
-// writeFileAtomic replaces the file at path (through symlinks) with data: a
-// temporary file in the same directory, fsync, rename; the mode is kept.
-func writeFileAtomic(path string, data []byte) error {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	return renameio.WriteFile(path, data, st.Mode().Perm(), renameio.WithStaticPermissions(st.Mode().Perm()))
-}
 
 // refactorProject discovers the project: from the project flags (-C, -f,
 // -p, --env-file, --profile, before or after the command), else, given FILE

@@ -97,7 +97,7 @@ func hostileCases() []hostileCase {
 					t.Fatal(err)
 				}
 			}
-		}, want: "larger than the 4 MiB"},
+		}, want: "larger than the 32 MiB"},
 		{fileLevel: true, name: "random binary data", files: map[string]string{"compose.yaml": string(random)}, want: "not valid UTF-8", pos: true},
 		{fileLevel: true, name: "invalid UTF-8", files: map[string]string{"compose.yaml": "services:\n  web:\n    image: ngi\xc3\x28nx\n"}, want: "compose.yaml:3:15: file is not valid UTF-8", pos: true},
 		{fileLevel: true, name: "UTF-16 with a BOM", files: map[string]string{"compose.yaml": string(utf16le)}, want: "compose.yaml:1:1: file is UTF-16 encoded", pos: true},
@@ -249,7 +249,7 @@ func runHostile(args []string) hostileRun {
 	r := hostileRun{}
 	select {
 	case r.code = <-done:
-	case <-time.After(hostileHang):
+	case <-time.After(hostileHang * hostileRaceFactor):
 		r.hung = true
 		return r
 	}
@@ -290,8 +290,8 @@ func TestHostileCLI(t *testing.T) {
 
 func checkHostileRun(t *testing.T, name string, c hostileCase, r hostileRun, dir string) {
 	t.Helper()
-	if r.cpu > hostileCPU {
-		t.Errorf("%s: %v of CPU, bound %v", name, r.cpu, hostileCPU)
+	if r.cpu > hostileCPU*hostileRaceFactor {
+		t.Errorf("%s: %v of CPU, bound %v", name, r.cpu, hostileCPU*hostileRaceFactor)
 	}
 	if r.alloc > hostileAlloc {
 		t.Errorf("%s: allocated %d MB, bound %d MB", name, r.alloc>>20, hostileAlloc>>20)

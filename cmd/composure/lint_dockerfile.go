@@ -9,8 +9,8 @@ import (
 	"github.com/composure-dev/composure/diag"
 	"github.com/composure-dev/composure/dockerfile"
 	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/internal/atomicfile"
 	"github.com/composure-dev/composure/lint"
-	"github.com/google/renameio/v2"
 	"github.com/urfave/cli/v2"
 )
 
@@ -150,11 +150,8 @@ func (a *app) fixDockerfile(c *cli.Context, df *lint.Dockerfile, edits []diag.Te
 		fmt.Fprint(a.stdout, diag.Diff(df.Name, df.Src, out))
 		return true
 	}
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(df.Path); err == nil {
-		mode = st.Mode().Perm()
-	}
-	if err := renameio.WriteFile(df.Path, out, mode); err != nil {
+	// As every write of a user's file: atomically, mode and owner kept (write.go).
+	if err := atomicfile.WriteFile(df.Path, out); err != nil {
 		fmt.Fprintf(a.stderr, "composure: writing %s: %v\n", df.Name, err)
 		return false
 	}

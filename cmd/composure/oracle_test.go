@@ -12,21 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/composure-dev/composure/internal/testenv"
+
 	"gopkg.in/yaml.v3"
 )
-
-// sharedDir is ../shared beside the repository root, or $COMPOSURE_SHARED.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("COMPOSURE_SHARED"); d != "" {
-		return d
-	}
-	s := filepath.Join(filepath.Dir(repoRoot(t)), "shared")
-	if _, err := os.Stat(filepath.Join(s, "oracle", "index.tsv")); err != nil {
-		t.Skipf("no oracle at %s", s)
-	}
-	return s
-}
 
 // oracleRow is one line of oracle/index.tsv.
 type oracleRow struct {
@@ -78,7 +67,7 @@ const (
 // with the reason; any other difference fails, as does a listed row that
 // now agrees (remove it from the list).
 func TestOracle(t *testing.T) {
-	shared := sharedDir(t)
+	shared := testenv.SharedDir(t)
 	known := map[string]string{} // key -> outcome
 	for _, r := range readTSV(t, filepath.Join("testdata", "oracle-known.tsv")) {
 		if len(r) != 3 {
@@ -218,7 +207,7 @@ func TestOracleYAML(t *testing.T) {
 	if testing.Short() {
 		t.Skip("second pass over the oracle")
 	}
-	shared := sharedDir(t)
+	shared := testenv.SharedDir(t)
 	known := map[string]bool{}
 	for _, r := range readTSV(t, filepath.Join("testdata", "oracle-known.tsv")) {
 		known[r[0]] = true

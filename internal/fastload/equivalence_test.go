@@ -10,39 +10,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/composure-dev/composure/internal/testenv"
+
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/composure-dev/composure/internal/gen"
 )
-
-// sharedDir finds ../shared beside the repository root (or
-// $COMPOSURE_SHARED), skipping the test when it does not exist.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	if d := os.Getenv("COMPOSURE_SHARED"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("no shared folder: %v", err)
-	}
-	return shared
-}
 
 // assertSame loads o with the fast path and with compose-go alone and
 // requires the same printed config (JSON and YAML), or that both fail. Load
@@ -147,7 +121,7 @@ func TestEquivalenceGenerated(t *testing.T) {
 // TestEquivalenceCorpus loads every environment the oracle lists for the
 // shared corpus both ways.
 func TestEquivalenceCorpus(t *testing.T) {
-	shared := sharedDir(t)
+	shared := testenv.SharedDir(t)
 	f, err := os.Open(filepath.Join(shared, "oracle", "index.tsv"))
 	if err != nil {
 		t.Fatal(err)

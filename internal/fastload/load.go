@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"sync"
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/consts"
@@ -397,8 +398,15 @@ func usesExtends(cfg map[string]any) bool {
 	return false
 }
 
-// warnObsoleteVersion is loader's warning; compose-go warns once per file
-// per process, composure once per load.
+// versionWarned mirrors loader's process-wide versionWarning set: docker
+// compose warns about `version` once per file per process, however many
+// environments include the file (compose-go keeps it global for the same
+// reason, so that repeated loads do not warn again).
+var versionWarned sync.Map
+
+// warnObsoleteVersion is loader's (*Options).warnObsoleteVersion.
 func warnObsoleteVersion(file string) {
-	logrus.Warnf("%s: the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion", file)
+	if _, warned := versionWarned.LoadOrStore(file, true); !warned {
+		logrus.Warning(fmt.Sprintf("%s: the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion", file))
+	}
 }

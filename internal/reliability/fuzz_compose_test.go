@@ -131,7 +131,10 @@ func checkPositions(t *testing.T, d *compose.Document, n *yaml.Node) {
 			if off < 0 || off > len(d.Src) {
 				t.Fatalf("Offset(%v) = %d outside [0, %d]", p, off, len(d.Src))
 			}
-			if got := d.LocAt(off).Pos; got != p {
+			// yaml.v3 may place an implicit null at the start of a line
+			// after the last one (input "?"): such positions all mean the
+			// end of the file.
+			if got := d.LocAt(off).Pos; got != p && off != len(d.Src) {
 				t.Fatalf("LocAt(Offset(%v)) = %v (offset %d)", p, got, off)
 			}
 			plain := n.Kind == yaml.ScalarNode && n.Style == 0 && n.Value != "" && !strings.ContainsAny(n.Value, " \t\r\n")

@@ -12,39 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/composure-dev/composure/internal/testenv"
+
 	"github.com/composure-dev/composure/compose"
 )
-
-// sharedDir finds ../shared beside the repository root (or $COMPOSURE_SHARED),
-// or "" when it does not exist.
-func sharedDir(tb testing.TB) string {
-	tb.Helper()
-	if d := os.Getenv("COMPOSURE_SHARED"); d != "" {
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			return d
-		}
-		return ""
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-	shared := filepath.Join(filepath.Dir(dir), "shared")
-	if st, err := os.Stat(shared); err == nil && st.IsDir() {
-		return shared
-	}
-	return ""
-}
 
 // repoRoot is the directory holding go.mod.
 func repoRoot(tb testing.TB) string {
@@ -75,7 +46,7 @@ const maxSeedSize = 32 << 10
 func seedFiles(tb testing.TB) []string {
 	tb.Helper()
 	roots := []string{filepath.Join(repoRoot(tb), "examples")}
-	if s := sharedDir(tb); s != "" {
+	if s := testenv.SharedDir(tb); s != "" {
 		roots = append(roots, filepath.Join(s, "corpus"))
 	}
 	var files []string
@@ -183,10 +154,10 @@ func (m measured) check(t *testing.T, name string, b bound) {
 	t.Helper()
 	t.Logf("hostile: %-40s %8.1f ms wall %8.1f ms CPU %8.1f MB allocated %8.1f MB peak heap", name,
 		ms(m.elapsed), ms(m.cpu), float64(m.alloc)/(1<<20), float64(m.peak)/(1<<20))
-	if m.cpu > b.time {
-		t.Errorf("%s took %v of CPU, bound %v", name, m.cpu, b.time)
+	if m.cpu > b.time*raceFactor {
+		t.Errorf("%s took %v of CPU, bound %v", name, m.cpu, b.time*raceFactor)
 	}
-	if m.elapsed > hangBound {
+	if m.elapsed > hangBound*raceFactor {
 		t.Errorf("%s took %v, a hang", name, m.elapsed)
 	}
 	if m.alloc > b.alloc {

@@ -1,0 +1,52 @@
+// Package testenv finds what composure's tests read beside the repository:
+// ../shared, with the corpus of real compose projects and the oracle of
+// real `docker compose config` outputs.
+package testenv
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// SharedDir returns ../shared beside the repository root (the directory
+// holding go.mod, found from the test's working directory), or
+// $COMPOSURE_SHARED when set. The test is skipped when it does not exist:
+// CI always has it, a bare clone may not.
+func SharedDir(t testing.TB) string {
+	t.Helper()
+	if d := os.Getenv("COMPOSURE_SHARED"); d != "" {
+		if _, err := os.Stat(d); err != nil {
+			t.Skipf("COMPOSURE_SHARED=%s not found", d)
+		}
+		return d
+	}
+	root, err := RepoRoot()
+	if err != nil {
+		t.Skip(err)
+	}
+	shared := filepath.Join(root, "..", "shared")
+	if _, err := os.Stat(shared); err != nil {
+		t.Skipf("shared folder %s not found", shared)
+	}
+	return shared
+}
+
+// RepoRoot returns the directory holding go.mod, looking up from the
+// working directory.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", os.ErrNotExist
+		}
+		dir = parent
+	}
+}

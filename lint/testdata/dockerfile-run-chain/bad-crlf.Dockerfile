@@ -1,0 +1,5 @@
+FROM alpine:3.19.1
+RUN apk add --no-cache curl
+# why
+RUN echo done
+USER nobody
