@@ -16,8 +16,8 @@ import (
 func FromLoaded(p *envs.Project, l *envs.Loaded) *Env {
 	e := &Env{Name: l.Env.Name, Dir: p.Dir, Docs: l.Docs, Services: map[string]any{}, Disabled: map[string]bool{}}
 	if l.Merged != nil {
-		e.Model = l.Merged.Tree
-		if s, ok := l.Merged.Tree["services"].(map[string]any); ok {
+		e.Model = l.Merged.Tree()
+		if s, ok := e.Model["services"].(map[string]any); ok {
 			e.Services = s
 		}
 		r := l.Merged

@@ -73,7 +73,6 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 		}
 	}
 	cache := compose.NewCache()
-	mcache := merge.NewCache() // the base file is decoded once for all environments
 	seen := map[string]bool{}
 	var loadErrs []diag.Finding
 	// fast environments merge in parallel after the loop, in order
@@ -131,7 +130,7 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 	}
 	var tasks []func()
 	for _, s := range fast {
-		tasks = append(tasks, func() { s.e, s.err = fastEnv(proj, s.env, cache, mcache, po) })
+		tasks = append(tasks, func() { s.e, s.err = fastEnv(proj, s.env, cache, po) })
 	}
 	parallel(tasks)
 	for _, s := range fast {
@@ -151,7 +150,7 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 // fastEnv builds env from the merge of its files, with the variables
 // docker compose would use (process environment, completed by the env
 // files or the project's .env) and the services its profiles leave out.
-func fastEnv(proj *envs.Project, env *envs.Environment, cache *compose.Cache, mcache *merge.Cache, po envs.Options) (*Env, error) {
+func fastEnv(proj *envs.Project, env *envs.Environment, cache *compose.Cache, po envs.Options) (*Env, error) {
 	var docs []*compose.Document
 	for _, f := range env.Files {
 		d, err := cache.Load(f, proj.Rel(f))
@@ -160,7 +159,7 @@ func fastEnv(proj *envs.Project, env *envs.Environment, cache *compose.Cache, mc
 		}
 		docs = append(docs, d)
 	}
-	r, err := merge.Merge(docs, merge.WithCache(mcache))
+	r, err := merge.Merge(docs)
 	if err != nil {
 		return nil, err
 	}
