@@ -9,37 +9,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/composure-dev/composure/internal/testenv"
+
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
 	"github.com/composure-dev/composure/envs"
 )
-
-// sharedDir finds ../shared beside the repository root (or $COMPOSURE_SHARED).
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("COMPOSURE_SHARED"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	s := filepath.Join(filepath.Dir(dir), "shared")
-	if _, err := os.Stat(s); err != nil {
-		t.Skipf("shared folder %s not found (set COMPOSURE_SHARED)", s)
-	}
-	return s
-}
 
 // corpusProject is one project of the oracle's index with its environments.
 type corpusProject struct {
@@ -111,7 +86,7 @@ func lintCorpusProject(p *corpusProject) (fs []diag.Finding, nfiles int) {
 // and, with -update, writes the counts per rule and a sample of findings to
 // docs/corpus-report.md.
 func TestCorpus(t *testing.T) {
-	shared := sharedDir(t)
+	shared := testenv.SharedDir(t)
 	projects := corpusProjects(t, shared)
 	counts := map[string]int{}
 	projectsHit := map[string]map[string]bool{}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/composure-dev/composure/internal/testenv"
+
 	"github.com/composure-dev/composure/diag"
 )
 
@@ -13,7 +15,7 @@ import (
 // composure rule that covers the same ground, and checks composure agrees,
 // or disagrees where docs/corpus-report.md says why.
 func TestDclintFixtures(t *testing.T) {
-	dir := filepath.Join(sharedDir(t), "corpus", "dclint-fixtures", "spec-inline")
+	dir := filepath.Join(testenv.SharedDir(t), "corpus", "dclint-fixtures", "spec-inline")
 	tests := []struct {
 		file, rule string
 		want       bool // composure reports the rule
