@@ -152,3 +152,18 @@ func TestSARIFValidator(t *testing.T) {
 		}
 	}
 }
+
+func TestSarifVersion(t *testing.T) {
+	for in, want := range map[string]string{
+		"v1.2.3":                 "1.2.3",
+		"v0.4.0 (5ba6514cb303)":  "0.4.0 (5ba6514cb303)",
+		"(devel) (5ba6514cb303)": "0.0.0-devel (5ba6514cb303)",
+		"(devel)":                "0.0.0-devel",
+		"docker":                 "0.0.0-docker",
+		"1.0.0":                  "1.0.0",
+	} {
+		if got := sarifVersion(in); got != want {
+			t.Errorf("sarifVersion(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

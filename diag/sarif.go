@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 )
@@ -48,7 +49,7 @@ func PrintSARIF(w io.Writer, fs []Finding, o PrintOptions) error {
 	}
 	run := sarif.NewRunWithInformationURI(tool, o.ToolURL)
 	if o.Version != "" {
-		run.Tool.Driver.WithVersion(o.Version)
+		run.Tool.Driver.WithVersion(sarifVersion(o.Version))
 	}
 	run.WithColumnKind("unicodeCodePoints")
 	index := map[string]int{}
@@ -120,4 +121,21 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// sarifVersion makes a version SARIF consumers can compare: it must start
+// with a number (the validator's SARIF2005). "v1.2.3 (abc)" becomes
+// "1.2.3 (abc)"; a development build, "(devel) (abc)", becomes
+// "0.0.0-devel (abc)"; another word, "0.0.0-word".
+func sarifVersion(v string) string {
+	if len(v) > 1 && v[0] == 'v' && v[1] >= '0' && v[1] <= '9' {
+		return v[1:]
+	}
+	if v != "" && (v[0] < '0' || v[0] > '9') {
+		if rest, ok := strings.CutPrefix(v, "(devel)"); ok {
+			return "0.0.0-devel" + rest
+		}
+		return "0.0.0-" + v
+	}
+	return v
 }
