@@ -111,14 +111,12 @@ func (d *Document) Entries(m *yaml.Node, b *Budget) ([]Entry, error) {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil, nil
 	}
-	local := make(map[string]bool, len(m.Content)/2)
 	hasMerge := false
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if IsMergeKey(m.Content[i]) {
 			hasMerge = true
-			continue
+			break
 		}
-		local[m.Content[i].Value] = true
 	}
 	out := make([]Entry, 0, len(m.Content)/2)
 	if !hasMerge {
@@ -130,7 +128,14 @@ func (d *Document) Entries(m *yaml.Node, b *Budget) ([]Entry, error) {
 		}
 		return out, nil
 	}
-	seen := local
+	// Only a mapping with merge keys needs the set of its own keys (most
+	// mappings have none: no map to build for them).
+	seen := make(map[string]bool, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if !IsMergeKey(m.Content[i]) {
+			seen[m.Content[i].Value] = true
+		}
+	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if err := b.spend(d, v); err != nil {
