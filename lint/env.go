@@ -56,6 +56,11 @@ type Env struct {
 	VarsKey string
 
 	run *runner
+	// During a run (run set) the environment no longer changes: the
+	// service names, sorted and in written order, are computed once for
+	// all rules.
+	namesOnce, orderOnce sync.Once
+	names, order         []string
 }
 
 // Tree returns the whole effective config (never nil).
@@ -67,13 +72,27 @@ func (e *Env) Tree() map[string]any {
 }
 
 // ServiceNames returns the names of the services, sorted.
-func (e *Env) ServiceNames() []string { return sortedKeys(e.Services) }
+func (e *Env) ServiceNames() []string {
+	if e.run == nil {
+		return sortedKeys(e.Services)
+	}
+	e.namesOnce.Do(func() { e.names = sortedKeys(e.Services) })
+	return slices.Clone(e.names)
+}
 
 // ServicesInOrder returns the service names in the order they are written:
 // by the file and position of their definition (unknown origins last, by
 // name). Findings about the second of two services then point at the one
 // written later.
 func (e *Env) ServicesInOrder() []string {
+	if e.run == nil {
+		return e.servicesInOrder()
+	}
+	e.orderOnce.Do(func() { e.order = e.servicesInOrder() })
+	return slices.Clone(e.order)
+}
+
+func (e *Env) servicesInOrder() []string {
 	names := e.ServiceNames()
 	if e.Origin == nil {
 		return names
