@@ -9,16 +9,19 @@ import (
 // environment that includes it. It is safe for concurrent use.
 type Cache struct {
 	mu   sync.Mutex
-	docs map[string]cached
+	docs map[string]*cached
 }
 
+// cached is one file, parsed once by whoever asks first; the cache's lock
+// is not held while parsing, so different files parse in parallel.
 type cached struct {
-	doc *Document
-	err error
+	once sync.Once
+	doc  *Document
+	err  error
 }
 
 // NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{docs: map[string]cached{}} }
+func NewCache() *Cache { return &Cache{docs: map[string]*cached{}} }
 
 // Load returns the document at path (made absolute), parsing it on first use.
 // name is how messages call the file.
@@ -28,13 +31,14 @@ func (c *Cache) Load(path, name string) (*Document, error) {
 		return nil, err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.docs[abs]; ok {
-		return e.doc, e.err
+	e, ok := c.docs[abs]
+	if !ok {
+		e = &cached{}
+		c.docs[abs] = e
 	}
-	d, err := ReadFile(abs, name)
-	c.docs[abs] = cached{d, err}
-	return d, err
+	c.mu.Unlock()
+	e.once.Do(func() { e.doc, e.err = ReadFile(abs, name) })
+	return e.doc, e.err
 }
 
 // Put makes Load return d for d.Path from now on, without reading the disk:
@@ -47,5 +51,7 @@ func (c *Cache) Put(d *Document) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.docs[abs] = cached{doc: d}
+	e := &cached{doc: d}
+	e.once.Do(func() {})
+	c.docs[abs] = e
 }

@@ -111,14 +111,12 @@ func (d *Document) Entries(m *yaml.Node, b *Budget) ([]Entry, error) {
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil, nil
 	}
-	local := make(map[string]bool, len(m.Content)/2)
 	hasMerge := false
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if IsMergeKey(m.Content[i]) {
 			hasMerge = true
-			continue
+			break
 		}
-		local[m.Content[i].Value] = true
 	}
 	out := make([]Entry, 0, len(m.Content)/2)
 	if !hasMerge {
@@ -130,7 +128,14 @@ func (d *Document) Entries(m *yaml.Node, b *Budget) ([]Entry, error) {
 		}
 		return out, nil
 	}
-	seen := local
+	// Only a mapping with merge keys needs the set of its own keys (most
+	// mappings have none: no map to build for them).
+	seen := make(map[string]bool, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if !IsMergeKey(m.Content[i]) {
+			seen[m.Content[i].Value] = true
+		}
+	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if err := b.spend(d, v); err != nil {
@@ -184,25 +189,37 @@ func entry(k, v *yaml.Node, via []*yaml.Node) Entry {
 
 // Get returns the entry for key in mapping m (merge keys applied).
 //
-// Small mappings are scanned; a large one (a `services:` of thousands) is
-// indexed on first use and the index kept with the Document, so looking up
-// every service by name stays linear in the file, not quadratic.
+// Small mappings without merge keys are scanned; a large one (a `services:`
+// of thousands) or one with merge keys is indexed on first use and the index
+// kept with the Document, so looking up every service by name stays linear
+// in the file, not quadratic, and keys merged from anchors are not listed
+// again for every lookup.
 func (d *Document) Get(m *yaml.Node, key string) (Entry, bool) {
 	m = Deref(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return Entry{}, false
 	}
 	if len(m.Content) < 2*indexFrom {
-		es, err := d.Entries(m, nil)
-		if err != nil {
-			return Entry{}, false
-		}
-		for _, e := range es {
-			if e.Key.Value == key {
-				return e, true
+		// Without merge keys the entries are the pairs as written: scan
+		// them without listing them (Get is called for every key of every
+		// service by lint's rules).
+		hasMerge := false
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if IsMergeKey(m.Content[i]) {
+				hasMerge = true
+				break
 			}
 		}
-		return Entry{}, false
+		if !hasMerge {
+			for i := 0; i+1 < len(m.Content); i += 2 {
+				if m.Content[i].Value == key {
+					return entry(m.Content[i], m.Content[i+1], nil), true
+				}
+			}
+			return Entry{}, false
+		}
+		// With merge keys, listing the entries costs allocations every
+		// time: index the mapping as a large one.
 	}
 	idx, ok := d.keyIndex.Load(m)
 	if !ok {

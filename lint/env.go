@@ -3,6 +3,7 @@ package lint
 import (
 	"path/filepath"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -55,6 +56,11 @@ type Env struct {
 	VarsKey string
 
 	run *runner
+	// During a run (run set) the environment no longer changes: the
+	// service names, sorted and in written order, are computed once for
+	// all rules.
+	namesOnce, orderOnce sync.Once
+	names, order         []string
 }
 
 // Tree returns the whole effective config (never nil).
@@ -66,13 +72,27 @@ func (e *Env) Tree() map[string]any {
 }
 
 // ServiceNames returns the names of the services, sorted.
-func (e *Env) ServiceNames() []string { return sortedKeys(e.Services) }
+func (e *Env) ServiceNames() []string {
+	if e.run == nil {
+		return sortedKeys(e.Services)
+	}
+	e.namesOnce.Do(func() { e.names = sortedKeys(e.Services) })
+	return slices.Clone(e.names)
+}
 
 // ServicesInOrder returns the service names in the order they are written:
 // by the file and position of their definition (unknown origins last, by
 // name). Findings about the second of two services then point at the one
 // written later.
 func (e *Env) ServicesInOrder() []string {
+	if e.run == nil {
+		return e.servicesInOrder()
+	}
+	e.orderOnce.Do(func() { e.order = e.servicesInOrder() })
+	return slices.Clone(e.order)
+}
+
+func (e *Env) servicesInOrder() []string {
 	names := e.ServiceNames()
 	if e.Origin == nil {
 		return names
@@ -212,44 +232,98 @@ func (e *Env) Span(path string) (diag.Span, []diag.Related, bool) {
 	return sp, rel, true
 }
 
-// docIndex finds nodes by position, for origins that carry only a start.
+// docIndex finds nodes by position, for origins that carry only a start:
+// every node of the document in one slice sorted by position (document
+// order), with the key of each mapping value and the value of each key. One
+// slice and a binary search cost far less than maps over every node, and
+// keep the nodes written at one position in document order.
 type docIndex struct {
-	byPos   map[compose.Pos][]*yaml.Node
-	keyOf   map[*yaml.Node]*yaml.Node // value -> key
-	valueOf map[*yaml.Node]*yaml.Node // key -> value
+	nodes []posNode
+}
+
+type posNode struct {
+	pos compose.Pos
+	n   *yaml.Node
+	key *yaml.Node // the key n is the value of, if any
+	val *yaml.Node // the value of n when n is a key
+}
+
+// lazyIndex builds a document's index once, for whichever rule asks first.
+type lazyIndex struct {
+	once sync.Once
+	ix   *docIndex
 }
 
 func (r *runner) index(d *compose.Document) *docIndex {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if ix, ok := r.idx[d.Name]; ok {
-		return ix
+	l, ok := r.idx[d.Name]
+	if !ok {
+		l = &lazyIndex{}
+		r.idx[d.Name] = l
 	}
-	ix := &docIndex{byPos: map[compose.Pos][]*yaml.Node{}, keyOf: map[*yaml.Node]*yaml.Node{}, valueOf: map[*yaml.Node]*yaml.Node{}}
-	var walk func(n *yaml.Node)
-	walk = func(n *yaml.Node) {
-		p := compose.Pos{Line: n.Line, Col: n.Column}
-		ix.byPos[p] = append(ix.byPos[p], n)
-		if n.Kind == yaml.MappingNode {
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				ix.keyOf[n.Content[i+1]] = n.Content[i]
-				ix.valueOf[n.Content[i]] = n.Content[i+1]
-			}
-		}
+	r.mu.Unlock()
+	l.once.Do(func() { l.ix = buildIndex(d) })
+	return l.ix
+}
+
+func buildIndex(d *compose.Document) *docIndex {
+	ix := &docIndex{}
+	if d.Nodes > 0 {
+		ix.nodes = make([]posNode, 0, d.Nodes)
+	}
+	var walk func(n, key, val *yaml.Node)
+	walk = func(n, key, val *yaml.Node) {
+		ix.nodes = append(ix.nodes, posNode{pos: compose.Pos{Line: n.Line, Col: n.Column}, n: n, key: key, val: val})
 		if n.Kind == yaml.AliasNode {
 			return
 		}
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i < len(n.Content); i++ {
+				c := n.Content[i]
+				if i%2 == 0 && i+1 < len(n.Content) {
+					walk(c, nil, n.Content[i+1])
+				} else if i%2 == 1 {
+					walk(c, n.Content[i-1], nil)
+				} else {
+					walk(c, nil, nil)
+				}
+			}
+			return
+		}
 		for _, c := range n.Content {
-			walk(c)
+			walk(c, nil, nil)
 		}
 	}
 	for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
 		if root != nil {
-			walk(root)
+			walk(root, nil, nil)
 		}
 	}
-	r.idx[d.Name] = ix
+	// Nodes come in document order but for a few (an empty value without
+	// position, several documents): sort, keeping the order at one position.
+	cmp := func(a, b posNode) int {
+		if a.pos.Line != b.pos.Line {
+			return a.pos.Line - b.pos.Line
+		}
+		return a.pos.Col - b.pos.Col
+	}
+	if !slices.IsSortedFunc(ix.nodes, cmp) {
+		slices.SortStableFunc(ix.nodes, cmp)
+	}
 	return ix
+}
+
+// atPos returns the nodes written at p, in document order.
+func (ix *docIndex) atPos(p compose.Pos) []posNode {
+	i := sort.Search(len(ix.nodes), func(i int) bool {
+		q := ix.nodes[i].pos
+		return q.Line > p.Line || (q.Line == p.Line && q.Col >= p.Col)
+	})
+	j := i
+	for j < len(ix.nodes) && ix.nodes[j].pos == p {
+		j++
+	}
+	return ix.nodes[i:j]
 }
 
 // at returns the node to underline for an origin at p: the scalar there
@@ -257,19 +331,19 @@ func (r *runner) index(d *compose.Document) *docIndex {
 // else the key holding a collection that starts there (a block mapping
 // starts where its first key does), else the collection itself.
 func (ix *docIndex) at(p compose.Pos) *yaml.Node {
-	ns := ix.byPos[p]
+	ns := ix.atPos(p)
 	for _, n := range ns {
-		if n.Kind == yaml.ScalarNode || n.Kind == yaml.AliasNode {
-			return n
+		if n.n.Kind == yaml.ScalarNode || n.n.Kind == yaml.AliasNode {
+			return n.n
 		}
 	}
 	for _, n := range ns {
-		if k := ix.keyOf[n]; k != nil {
-			return k
+		if n.key != nil {
+			return n.key
 		}
 	}
 	if len(ns) > 0 {
-		return ns[0]
+		return ns[0].n
 	}
 	return nil
 }
@@ -277,14 +351,15 @@ func (ix *docIndex) at(p compose.Pos) *yaml.Node {
 // collectionAt returns the collection an origin at p stands for: the value
 // of the key written there, or a collection starting there.
 func (ix *docIndex) collectionAt(p compose.Pos) *yaml.Node {
-	for _, n := range ix.byPos[p] {
-		if v := compose.Deref(ix.valueOf[n]); v != nil && (v.Kind == yaml.SequenceNode || v.Kind == yaml.MappingNode) {
+	ns := ix.atPos(p)
+	for _, n := range ns {
+		if v := compose.Deref(n.val); v != nil && (v.Kind == yaml.SequenceNode || v.Kind == yaml.MappingNode) {
 			return v
 		}
 	}
-	for _, n := range ix.byPos[p] {
-		if n.Kind == yaml.SequenceNode || n.Kind == yaml.MappingNode {
-			return n
+	for _, n := range ns {
+		if n.n.Kind == yaml.SequenceNode || n.n.Kind == yaml.MappingNode {
+			return n.n
 		}
 	}
 	return nil

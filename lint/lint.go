@@ -208,7 +208,7 @@ type Input struct {
 // document, built on first use.
 type runner struct {
 	mu  sync.Mutex
-	idx map[string]*docIndex
+	idx map[string]*lazyIndex
 }
 
 // Run lints in and returns the findings: ignore comments applied, findings
@@ -218,7 +218,7 @@ func Run(in Input) []diag.Finding {
 	if rules == nil {
 		rules = Rules()
 	}
-	r := &runner{idx: map[string]*docIndex{}}
+	r := &runner{idx: map[string]*lazyIndex{}}
 	files := in.Files
 	for _, e := range in.Envs {
 		e.run = r

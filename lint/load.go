@@ -73,6 +73,19 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 		}
 	}
 	cache := compose.NewCache()
+	// Parse every file first, on every CPU; the loop below then finds them
+	// in the cache (and reports their errors in order).
+	var parse []func()
+	queued := map[string]bool{}
+	for _, env := range selected {
+		for _, f := range env.Files {
+			if !queued[f] {
+				queued[f] = true
+				parse = append(parse, func() { _, _ = cache.Load(f, proj.Rel(f)) })
+			}
+		}
+	}
+	parallel(parse)
 	seen := map[string]bool{}
 	var loadErrs []diag.Finding
 	// fast environments merge in parallel after the loop, in order

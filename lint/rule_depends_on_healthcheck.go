@@ -237,27 +237,37 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 }
 
 func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dependency, all []dependency) {
-	sp, rel, node, doc := r.where(e, name, dep.name)
-	if sp.File == "" {
-		return
-	}
-	report := func(sev diag.Severity, msg string, fix *diag.Fix) {
-		p.Report(diag.Finding{Severity: sev, Span: sp, Related: rel, Message: msg, Fix: fix})
-	}
+	// Where the dependency is written is found only for a finding (most
+	// dependencies have none): nothing is reported where it is unknown.
 	// Inside an anchor merged by several services, one finding at the anchor
 	// stands for all of them (the alias sites are the related locations).
-	who, sfx := fmt.Sprintf("service %q", name), "s"
-	if len(rel) > 0 {
-		who, sfx = "the services merging this block", ""
+	report := func(sev diag.Severity, msg func(who, sfx string) string, withFix bool) {
+		sp, rel, node, doc := r.where(e, name, dep.name)
+		if sp.File == "" {
+			return
+		}
+		who, sfx := fmt.Sprintf("service %q", name), "s"
+		if len(rel) > 0 {
+			who, sfx = "the services merging this block", ""
+		}
+		var fix *diag.Fix
+		if withFix {
+			fix = r.fix(e, doc, node, dep.name, all)
+		}
+		p.Report(diag.Finding{Severity: sev, Span: sp, Related: rel, Message: msg(who, sfx), Fix: fix})
 	}
 	target, defined := e.Services[dep.name]
 	if !defined {
-		report(diag.Error, fmt.Sprintf("%s depend%s on %q, which is not defined: define it or remove the dependency", who, sfx, dep.name), nil)
+		report(diag.Error, func(who, sfx string) string {
+			return fmt.Sprintf("%s depend%s on %q, which is not defined: define it or remove the dependency", who, sfx, dep.name)
+		}, false)
 		return
 	}
 	if e.Disabled[dep.name] {
 		if dep.required {
-			report(diag.Error, fmt.Sprintf("%s depend%s on %q, which the active profiles leave out: enable its profile, or mark the dependency required: false", who, sfx, dep.name), nil)
+			report(diag.Error, func(who, sfx string) string {
+				return fmt.Sprintf("%s depend%s on %q, which the active profiles leave out: enable its profile, or mark the dependency required: false", who, sfx, dep.name)
+			}, false)
 		}
 		return
 	}
@@ -269,9 +279,13 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 	case "service_healthy":
 		switch hc {
 		case hcDisabled:
-			report(diag.Error, fmt.Sprintf("%s wait%s for %q to be healthy, but %q disables its healthcheck: it never becomes healthy", who, sfx, dep.name, dep.name), nil)
+			report(diag.Error, func(who, sfx string) string {
+				return fmt.Sprintf("%s wait%s for %q to be healthy, but %q disables its healthcheck: it never becomes healthy", who, sfx, dep.name, dep.name)
+			}, false)
 		case hcNone:
-			report(diag.Warning, fmt.Sprintf("%s wait%s for %q to be healthy, but %q defines no healthcheck: add one (unless its image declares a HEALTHCHECK)", who, sfx, dep.name, dep.name), nil)
+			report(diag.Warning, func(who, sfx string) string {
+				return fmt.Sprintf("%s wait%s for %q to be healthy, but %q defines no healthcheck: add one (unless its image declares a HEALTHCHECK)", who, sfx, dep.name, dep.name)
+			}, false)
 		}
 		return
 	}
@@ -280,10 +294,13 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 	}
 	switch hc {
 	case hcDefined, hcImage:
-		report(diag.Warning, fmt.Sprintf("%s start%s as soon as %q starts, not when it is healthy: use `condition: service_healthy`", who, sfx, dep.name),
-			r.fix(e, doc, node, dep.name, all))
+		report(diag.Warning, func(who, sfx string) string {
+			return fmt.Sprintf("%s start%s as soon as %q starts, not when it is healthy: use `condition: service_healthy`", who, sfx, dep.name)
+		}, true)
 	default:
-		report(diag.Warning, fmt.Sprintf("%s start%s when %q's container starts, not when %q is ready: give %q a healthcheck and use `condition: service_healthy`, or wait for it in the entrypoint (wait-for-it.sh %s:PORT)", who, sfx, dep.name, dep.name, dep.name, dep.name), nil)
+		report(diag.Warning, func(who, sfx string) string {
+			return fmt.Sprintf("%s start%s when %q's container starts, not when %q is ready: give %q a healthcheck and use `condition: service_healthy`, or wait for it in the entrypoint (wait-for-it.sh %s:PORT)", who, sfx, dep.name, dep.name, dep.name, dep.name)
+		}, false)
 	}
 }
 

@@ -187,41 +187,72 @@ func (r *UnknownKey) v1Layout(p *Pass, d *compose.Document, top *object, seen ma
 }
 
 func (r *UnknownKey) mapping(p *Pass, d *compose.Document, n *yaml.Node, o *object, path string, seen map[*yaml.Node]bool) {
-	es, err := d.Entries(n, d.ExpansionBudget())
-	if err != nil {
+	n = compose.Deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
 		return
 	}
-	for _, e := range es {
-		k := e.Key
-		name := k.Value
-		if strings.HasPrefix(name, "x-") {
-			continue
+	if hasMergeKey(n) {
+		es, err := d.Entries(n, d.ExpansionBudget())
+		if err != nil {
+			return
 		}
-		var sub any
-		matched := false
-		if s, ok := o.props[name]; ok {
-			sub, matched = s, true
-		} else {
-			for _, pp := range o.patterns {
-				if pp.re.MatchString(name) {
-					sub, matched = pp.schema, true
-					break
-				}
-			}
+		for _, e := range es {
+			r.entry(p, d, e, o, path, seen)
 		}
-		if !matched {
-			if o.closed && len(o.names) > 0 && !seen[k] {
-				seen[k] = true
-				p.Report(withVia(d, r.unknown(d, k, o, path), e))
-			}
-			continue
-		}
-		childPath := name
-		if path != "" {
-			childPath = path + "." + name
-		}
-		r.value(p, d, e.Value, sub, childPath, seen)
+		return
 	}
+	// Without merge keys the entries are the pairs as written: no need to
+	// list them (and spend a budget) for every mapping of every service.
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		e := compose.Entry{Key: n.Content[i], Value: n.Content[i+1]}
+		if e.Value.Kind == yaml.AliasNode {
+			e.Alias, e.Value = e.Value, compose.Deref(e.Value)
+		}
+		r.entry(p, d, e, o, path, seen)
+	}
+}
+
+// hasMergeKey reports whether mapping m has a `<<` key.
+func hasMergeKey(m *yaml.Node) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if compose.IsMergeKey(m.Content[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// entry checks one entry of a mapping whose schema is o.
+func (r *UnknownKey) entry(p *Pass, d *compose.Document, e compose.Entry, o *object, path string, seen map[*yaml.Node]bool) {
+	k := e.Key
+	name := k.Value
+	if strings.HasPrefix(name, "x-") {
+		return
+	}
+	var sub any
+	matched := false
+	if s, ok := o.props[name]; ok {
+		sub, matched = s, true
+	} else {
+		for _, pp := range o.patterns {
+			if pp.re.MatchString(name) {
+				sub, matched = pp.schema, true
+				break
+			}
+		}
+	}
+	if !matched {
+		if o.closed && len(o.names) > 0 && !seen[k] {
+			seen[k] = true
+			p.Report(withVia(d, r.unknown(d, k, o, path), e))
+		}
+		return
+	}
+	childPath := name
+	if path != "" {
+		childPath = path + "." + name
+	}
+	r.value(p, d, e.Value, sub, childPath, seen)
 }
 
 func (r *UnknownKey) value(p *Pass, d *compose.Document, n *yaml.Node, sch any, path string, seen map[*yaml.Node]bool) {
