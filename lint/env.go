@@ -61,6 +61,14 @@ type Env struct {
 	// all rules.
 	namesOnce, orderOnce sync.Once
 	names, order         []string
+	// interpolated memoizes Interpolate during a run (string -> interp):
+	// the same templates (`${TAG:-latest}`) recur in every service.
+	interpolated sync.Map
+}
+
+type interp struct {
+	out string
+	ok  bool
 }
 
 // Tree returns the whole effective config (never nil).
@@ -148,6 +156,19 @@ func (e *Env) Interpolate(s string) (string, bool) {
 	if !strings.Contains(s, "$") {
 		return s, true
 	}
+	if e.run == nil {
+		return e.interpolate(s)
+	}
+	if v, ok := e.interpolated.Load(s); ok {
+		r := v.(interp)
+		return r.out, r.ok
+	}
+	out, ok := e.interpolate(s)
+	e.interpolated.Store(s, interp{out, ok})
+	return out, ok
+}
+
+func (e *Env) interpolate(s string) (string, bool) {
 	ok := true
 	lookup := e.Lookup
 	if lookup == nil {
