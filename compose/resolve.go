@@ -181,18 +181,22 @@ func entry(k, v *yaml.Node, via []*yaml.Node) Entry {
 	return e
 }
 
-// Get returns the entry for key in mapping m (merge keys applied).
+// Get returns the entry for key in mapping m (merge keys applied). Keys
+// written differently may decode to the same key (`0` and `00`, `true` and
+// `True`): as in Decode, and in compose-go, the last of them wins.
 func (d *Document) Get(m *yaml.Node, key string) (Entry, bool) {
 	es, err := d.Entries(m, nil)
 	if err != nil {
 		return Entry{}, false
 	}
+	var found Entry
+	ok := false
 	for _, e := range es {
-		if e.Key.Value == key {
-			return e, true
+		if e.Key.Value == key || keyString(e.Key) == key {
+			found, ok = e, true
 		}
 	}
-	return Entry{}, false
+	return found, ok
 }
 
 // Lookup follows a dotted path (as compose-go's tree.Path spells it,

@@ -217,6 +217,12 @@ func checkLookups(t *testing.T, d *compose.Document, decoded any) {
 				return // budget spent: Decode succeeded with its own budget, fine
 			}
 			m, _ := it.val.(map[string]any)
+			if m != nil && len(m) != len(es) {
+				// Keys written differently decode to the same key (0 and
+				// 00): Get returns the last, as Decode keeps it; paths by
+				// written key are ambiguous here, so stop descending.
+				continue
+			}
 			seen := map[string]bool{}
 			for _, e := range es {
 				k := e.Key
