@@ -152,3 +152,19 @@ func TestInterpolationDepth(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestGetKeysDecodingAlike(t *testing.T) {
+	// Found by FuzzParse: `0` and `00` are different text but both decode
+	// to the key "0"; Decode (and compose-go) keep the last, so must Get.
+	d, err := Parse("f.yaml", []byte("0:\n00: 000\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _, ok := d.Lookup("0")
+	if !ok || n.Line != 2 {
+		t.Errorf("Lookup(\"0\") = %v, %v; want the value on line 2", n, ok)
+	}
+	if n, _, ok := d.Lookup("00"); !ok || n.Line != 2 {
+		t.Errorf("Lookup(\"00\") = %v, %v", n, ok)
+	}
+}

@@ -187,7 +187,9 @@ func entry(k, v *yaml.Node, via []*yaml.Node) Entry {
 	return e
 }
 
-// Get returns the entry for key in mapping m (merge keys applied).
+// Get returns the entry for key in mapping m (merge keys applied). Keys
+// written differently may decode to the same key (`0` and `00`, `true` and
+// `True`): as in Decode, and in compose-go, the last of them wins.
 //
 // Small mappings without merge keys are scanned; a large one (a `services:`
 // of thousands) or one with merge keys is indexed on first use and the index
@@ -211,12 +213,16 @@ func (d *Document) Get(m *yaml.Node, key string) (Entry, bool) {
 			}
 		}
 		if !hasMerge {
+			found := -1
 			for i := 0; i+1 < len(m.Content); i += 2 {
-				if m.Content[i].Value == key {
-					return entry(m.Content[i], m.Content[i+1], nil), true
+				if k := m.Content[i]; k.Value == key || KeyString(k) == key {
+					found = i
 				}
 			}
-			return Entry{}, false
+			if found < 0 {
+				return Entry{}, false
+			}
+			return entry(m.Content[found], m.Content[found+1], nil), true
 		}
 		// With merge keys, listing the entries costs allocations every
 		// time: index the mapping as a large one.
@@ -228,10 +234,14 @@ func (d *Document) Get(m *yaml.Node, key string) (Entry, bool) {
 			return Entry{}, false
 		}
 		byKey := make(map[string]Entry, len(es))
+		// A key is found by its spelling too ("00" for a key decoding to
+		// "0"), unless another key decodes to that text: decoded keys are
+		// stored last, and the last of keys that decode alike wins.
 		for _, e := range es {
-			if _, dup := byKey[e.Key.Value]; !dup {
-				byKey[e.Key.Value] = e
-			}
+			byKey[e.Key.Value] = e
+		}
+		for _, e := range es {
+			byKey[KeyString(e.Key)] = e
 		}
 		idx, _ = d.keyIndex.LoadOrStore(m, byKey)
 	}

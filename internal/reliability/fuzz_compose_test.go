@@ -138,7 +138,10 @@ func checkPositions(t *testing.T, d *compose.Document, n *yaml.Node) {
 				t.Fatalf("LocAt(Offset(%v)) = %v (offset %d)", p, got, off)
 			}
 			plain := n.Kind == yaml.ScalarNode && n.Style == 0 && n.Value != "" && !strings.ContainsAny(n.Value, " \t\r\n")
-			if rest := skipProperties(d.Src[off:]); plain && !bytes.HasPrefix(rest, []byte(n.Value)) {
+			// A node starting with an anchor or a tag is placed there
+			// (&0:: is anchor "0:" and value ":"): check the others.
+			props := bytes.HasPrefix(d.Src[off:], []byte("&")) || bytes.HasPrefix(d.Src[off:], []byte("!"))
+			if rest := skipProperties(d.Src[off:]); plain && !props && !bytes.HasPrefix(rest, []byte(n.Value)) {
 				t.Fatalf("plain scalar %q at %v, but the source there reads %q", n.Value, p, head(d.Src[off:]))
 			}
 		}
@@ -217,6 +220,12 @@ func checkLookups(t *testing.T, d *compose.Document, decoded any) {
 				return // budget spent: Decode succeeded with its own budget, fine
 			}
 			m, _ := it.val.(map[string]any)
+			if m != nil && len(m) != len(es) {
+				// Keys written differently decode to the same key (0 and
+				// 00): Get returns the last, as Decode keeps it; paths by
+				// written key are ambiguous here, so stop descending.
+				continue
+			}
 			seen := map[string]bool{}
 			for _, e := range es {
 				k := e.Key
