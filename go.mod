@@ -8,7 +8,6 @@ require (
 	github.com/compose-spec/compose-go/v2 v2.16.2
 	github.com/fatih/color v1.19.0
 	github.com/go-viper/mapstructure/v2 v2.5.0
-	github.com/google/renameio/v2 v2.0.2
 	github.com/moby/buildkit v0.34.2
 	github.com/owenrumney/go-sarif/v2 v2.3.3
 	github.com/r3labs/diff/v3 v3.0.2

@@ -13,7 +13,6 @@ import (
 	"github.com/composure-dev/composure/diag"
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/lint"
-	"github.com/google/renameio/v2"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 )
@@ -196,12 +195,8 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
 			fmt.Fprint(a.stdout, diag.Diff(name, d.Src, out))
 			continue
 		}
-		mode := os.FileMode(0o644)
-		if st, err := os.Stat(d.Path); err == nil {
-			mode = st.Mode().Perm()
-		}
-		if err := renameio.WriteFile(d.Path, out, mode); err != nil {
-			return withCode(exitFailure, fmt.Errorf("writing %s: %w", name, err))
+		if err := writeAtomic(d.Path, out); err != nil {
+			return err
 		}
 	}
 	if !c.Bool("diff") {
