@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf16"
+
+	"github.com/composure-dev/composure/internal/testenv"
 )
 
 // Hostile inputs of issue 6 at the CLI level: each must end in exit 2 and
@@ -249,7 +251,7 @@ func runHostile(args []string) hostileRun {
 	r := hostileRun{}
 	select {
 	case r.code = <-done:
-	case <-time.After(hostileHang * hostileRaceFactor):
+	case <-time.After(hostileHang * testenv.RaceFactor):
 		r.hung = true
 		return r
 	}
@@ -290,8 +292,8 @@ func TestHostileCLI(t *testing.T) {
 
 func checkHostileRun(t *testing.T, name string, c hostileCase, r hostileRun, dir string) {
 	t.Helper()
-	if r.cpu > hostileCPU*hostileRaceFactor {
-		t.Errorf("%s: %v of CPU, bound %v", name, r.cpu, hostileCPU*hostileRaceFactor)
+	if r.cpu > hostileCPU*testenv.RaceFactor {
+		t.Errorf("%s: %v of CPU, bound %v", name, r.cpu, hostileCPU*testenv.RaceFactor)
 	}
 	if r.alloc > hostileAlloc {
 		t.Errorf("%s: allocated %d MB, bound %d MB", name, r.alloc>>20, hostileAlloc>>20)

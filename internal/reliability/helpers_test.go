@@ -154,10 +154,10 @@ func (m measured) check(t *testing.T, name string, b bound) {
 	t.Helper()
 	t.Logf("hostile: %-40s %8.1f ms wall %8.1f ms CPU %8.1f MB allocated %8.1f MB peak heap", name,
 		ms(m.elapsed), ms(m.cpu), float64(m.alloc)/(1<<20), float64(m.peak)/(1<<20))
-	if m.cpu > b.time*raceFactor {
-		t.Errorf("%s took %v of CPU, bound %v", name, m.cpu, b.time*raceFactor)
+	if m.cpu > b.time*testenv.RaceFactor {
+		t.Errorf("%s took %v of CPU, bound %v", name, m.cpu, b.time*testenv.RaceFactor)
 	}
-	if m.elapsed > hangBound*raceFactor {
+	if m.elapsed > hangBound*testenv.RaceFactor {
 		t.Errorf("%s took %v, a hang", name, m.elapsed)
 	}
 	if m.alloc > b.alloc {

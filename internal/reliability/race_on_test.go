@@ -1,7 +1,0 @@
-//go:build race
-
-package reliability
-
-// raceFactor scales CPU-time bounds: the race detector makes code 5 to 10 times
-// slower, so under -race the bounds catch hangs, not slowness.
-const raceFactor = 10
