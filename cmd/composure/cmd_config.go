@@ -52,7 +52,7 @@ func (a *app) configCommand() *cli.Command {
 		&cli.BoolFlag{Name: "no-env-resolution", Usage: "don't resolve service env files"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "only check that the environment loads; print nothing"},
 		&cli.BoolFlag{Name: "redact", Usage: "print values of secret-looking variables, args, labels and secrets, and passwords in URLs, as ***"},
-		&cli.BoolFlag{Name: "origin", Usage: "say where each value was set: `# file:line:col` after each value (YAML), an \"x-origins\" object (JSON); `# default` for what docker compose adds"},
+		&cli.BoolFlag{Name: "origin", Usage: "say where each value was set: a \"# file:line:col\" comment after each value (YAML), an \"x-origins\" object (JSON); \"# default\" for what docker compose adds"},
 	}
 	for _, l := range listFlags {
 		flags = append(flags, &cli.BoolFlag{Name: l.name, Usage: l.usage})

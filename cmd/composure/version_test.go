@@ -4,6 +4,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 )
 
 func TestVersionOf(t *testing.T) {
@@ -31,5 +33,19 @@ func TestVersionOf(t *testing.T) {
 	code, stdout, _ := runCLI(t, nil, "--version")
 	if code != 0 || !strings.HasPrefix(stdout, "composure version ") {
 		t.Errorf("--version: exit %d, %q", code, stdout)
+	}
+}
+
+// TestBoolFlagUsage guards against backquotes in a boolean flag's usage:
+// urfave/cli reads the first backquoted text as the flag's value name, so
+// `--origin` showed up in the help as "--origin # file:line:col".
+func TestBoolFlagUsage(t *testing.T) {
+	cliApp := (&app{stdout: new(strings.Builder), stderr: new(strings.Builder), getenv: func(string) string { return "" }}).newCLI()
+	for _, cmd := range cliApp.Commands {
+		for _, f := range cmd.Flags {
+			if bf, ok := f.(*cli.BoolFlag); ok && strings.Contains(bf.Usage, "`") {
+				t.Errorf("composure %s --%s: backquotes in a boolean flag's usage make a bogus value name", cmd.Name, bf.Name)
+			}
+		}
 	}
 }
