@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -376,27 +374,7 @@ func TestHostileCLIUnreadable(t *testing.T) {
 		}
 		return
 	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin, err := os.ReadFile(self)
-	if err != nil {
-		t.Fatal(err)
-	}
-	exe := filepath.Join(dir, "composure.test")
-	if err := os.WriteFile(exe, bin, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^TestHostileCLIUnreadable$")
-	cmd.Env = []string{"COMPOSURE_HOSTILE_CHILD=" + dir, "HOME=" + dir}
-	cmd.Dir = dir
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	out, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		t.Skipf("cannot run a child as nobody: %v", err)
-	}
+	out := testenv.RunAsNobody(t, dir, "TestHostileCLIUnreadable", []string{"COMPOSURE_HOSTILE_CHILD=" + dir, "HOME=" + dir})
 	if !bytes.Contains(out, []byte("EXIT 2\nSTDERR "+want)) {
 		t.Errorf("as nobody: got\n%s\nwant EXIT 2, %q", out, want)
 	}

@@ -2,16 +2,16 @@ package reliability
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"unicode/utf16"
+
+	"github.com/composure-dev/composure/internal/testenv"
 
 	"github.com/composure-dev/composure/compose"
 )
@@ -267,28 +267,7 @@ func TestHostileUnreadable(t *testing.T) {
 	if err := load(p, "compose.yaml"); err != nil {
 		t.Errorf("root reads a mode 000 file (as docker compose does), got %v", err)
 	}
-	// Copy the test binary where nobody may run it.
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin, err := os.ReadFile(self)
-	if err != nil {
-		t.Fatal(err)
-	}
-	exe := filepath.Join(dir, "reliability.test")
-	if err := os.WriteFile(exe, bin, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^TestHostileUnreadable$")
-	cmd.Env = append(os.Environ(), "COMPOSURE_UNREADABLE="+p, "COMPOSURE_SHARED=/nonexistent")
-	cmd.Dir = dir
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	out, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		t.Skipf("cannot run a child as nobody: %v", err)
-	}
+	out := testenv.RunAsNobody(t, dir, "TestHostileUnreadable", append(os.Environ(), "COMPOSURE_UNREADABLE="+p, "COMPOSURE_SHARED=/nonexistent"))
 	if !bytes.Contains(out, []byte("RESULT "+want+"\n")) {
 		t.Errorf("as nobody: got\n%s\nwant RESULT %s", out, want)
 	}
