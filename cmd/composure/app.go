@@ -45,10 +45,6 @@ func runEnviron(args []string, stdin io.Reader, stdout, stderr io.Writer, enviro
 	return runApp(&app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, environ: func() []string { return env }}, args)
 }
 
-func runWithEnv(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) (code int) {
-	return runApp(&app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}, args)
-}
-
 func runApp(a *app, args []string) int { return a.run(a.newCLI(), args) }
 
 // run runs cliApp with the last-resort recover; split from runApp so a test

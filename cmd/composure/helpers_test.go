@@ -11,6 +11,10 @@ import (
 func runCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := runWithEnv(append([]string{"composure"}, args...), strings.NewReader(""), &out, &errb, func(k string) string { return env[k] })
+	environ := make([]string, 0, len(env))
+	for k, v := range env {
+		environ = append(environ, k+"="+v)
+	}
+	code := runEnviron(append([]string{"composure"}, args...), strings.NewReader(""), &out, &errb, environ)
 	return code, out.String(), errb.String()
 }
