@@ -1,11 +1,11 @@
 package dupes
 
 import (
-	"fmt"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/composure-dev/composure/internal/gen"
 
 	"github.com/composure-dev/composure/compose"
 )
@@ -279,29 +279,8 @@ func TestEntrySpans(t *testing.T) {
 	}
 }
 
-// generate writes a compose file of n services in families of five that
-// share eight entries and differ in a command.
-func generate(n int) string {
-	var b strings.Builder
-	b.WriteString("services:\n")
-	for i := 0; i < n; i++ {
-		fam := i / 5
-		fmt.Fprintf(&b, "  svc-%d-%d:\n", fam, i%5)
-		fmt.Fprintf(&b, "    image: registry.example.com/family-%d:1.%d\n", fam, fam%7)
-		b.WriteString("    restart: unless-stopped\n")
-		fmt.Fprintf(&b, "    environment:\n      FAMILY: \"%d\"\n      LOG_LEVEL: info\n", fam)
-		fmt.Fprintf(&b, "    networks: [net-%d]\n", fam)
-		b.WriteString("    logging:\n      driver: json-file\n      options:\n        max-size: 10m\n")
-		fmt.Fprintf(&b, "    user: \"%d\"\n", 1000+fam)
-		b.WriteString("    init: true\n")
-		fmt.Fprintf(&b, "    working_dir: /srv/%d\n", fam)
-		fmt.Fprintf(&b, "    command: [\"run\", \"--shard=%d\"]\n", i)
-	}
-	return b.String()
-}
-
 func TestFindScales(t *testing.T) {
-	d := parse(t, "big.yaml", generate(2000))
+	d := parse(t, "big.yaml", string(gen.Families(2000)))
 	start := time.Now()
 	gs := Find(d, 4)
 	if len(gs) != 400 {
@@ -318,7 +297,7 @@ func TestFindScales(t *testing.T) {
 }
 
 func BenchmarkFind(b *testing.B) {
-	d := parse(b, "big.yaml", generate(10000))
+	d := parse(b, "big.yaml", string(gen.Families(10000)))
 	b.ResetTimer()
 	for b.Loop() {
 		Find(d, 4)

@@ -2,44 +2,18 @@ package refactor
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/composure-dev/composure/internal/gen"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/envs"
 )
 
-// generate writes a compose file of n services in families of five: each
-// family shares eight entries (13 lines, comments included), and each
-// service has its own command.
-func generate(n int) []byte {
-	var b strings.Builder
-	b.WriteString("# generated for BenchmarkRefactor\nservices:\n")
-	for i := 0; i < n; i++ {
-		fam := i / 5
-		fmt.Fprintf(&b, "  svc-%d-%d:\n", fam, i%5)
-		fmt.Fprintf(&b, "    image: registry.example.com/family-%d:1.%d\n", fam, fam%7)
-		b.WriteString("    restart: unless-stopped\n")
-		fmt.Fprintf(&b, "    environment:\n      FAMILY: \"%d\"\n      # verbose while the family is new\n      LOG_LEVEL: info\n", fam)
-		fmt.Fprintf(&b, "    networks: [net-%d]\n", fam)
-		b.WriteString("    logging:\n      driver: json-file\n      options:\n        max-size: 10m\n")
-		fmt.Fprintf(&b, "    user: \"%d\"\n", 1000+fam)
-		b.WriteString("    init: true\n")
-		fmt.Fprintf(&b, "    working_dir: /srv/%d\n", fam)
-		fmt.Fprintf(&b, "    command: [\"run\", \"--shard=%d\"]\n", i)
-	}
-	b.WriteString("networks:\n")
-	for fam := 0; fam*5 < n; fam++ {
-		fmt.Fprintf(&b, "  net-%d: {}\n", fam)
-	}
-	return []byte(b.String())
-}
-
 func TestGeneratedRewrite(t *testing.T) {
-	src := generate(500)
+	src := gen.Families(500)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "compose.yaml")
 	if err := os.WriteFile(path, src, 0o644); err != nil {
@@ -69,7 +43,7 @@ func TestGeneratedRewrite(t *testing.T) {
 // BenchmarkRefactor measures detection and rewrite (parse, dupes.Find, text
 // edits, re-parse and self-check of the result) on 10,000 services.
 func BenchmarkRefactor(b *testing.B) {
-	src := generate(10000)
+	src := gen.Families(10000)
 	b.SetBytes(int64(len(src)))
 	cpu := cpuTime()
 	for b.Loop() {
@@ -95,7 +69,7 @@ func BenchmarkRefactor(b *testing.B) {
 // few thousand services on, and refuses files beyond 100,000 node visits:
 // a 10,000-service file cannot be loaded (nor proved) at all.
 func BenchmarkProve(b *testing.B) {
-	src := generate(500)
+	src := gen.Families(500)
 	path := filepath.Join(b.TempDir(), "compose.yaml")
 	if err := os.WriteFile(path, src, 0o644); err != nil {
 		b.Fatal(err)
