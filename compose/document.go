@@ -116,7 +116,7 @@ func ReadFile(path, name string) (*Document, error) {
 	if st.Size() > MaxFileSize {
 		return nil, tooBig(name, st.Size())
 	}
-	src, err := readLimited(path)
+	src, err := readLimited(path, st.Size())
 	if err != nil {
 		return nil, fileError(name, err)
 	}
@@ -163,21 +163,41 @@ func ReadBounded(path string) ([]byte, error) {
 	if st.Size() > MaxFileSize {
 		return nil, fmt.Errorf("%s: %.1f MiB, larger than the %d MiB composure reads", path, float64(st.Size())/(1<<20), MaxFileSize>>20)
 	}
-	b, err := readLimited(path)
+	b, err := readLimited(path, st.Size())
 	if err == nil && len(b) > MaxFileSize {
 		return nil, fmt.Errorf("%s: larger than the %d MiB composure reads", path, MaxFileSize>>20)
 	}
 	return b, err
 }
 
-// readLimited reads at most MaxFileSize+1 bytes of path.
-func readLimited(path string) ([]byte, error) {
+// readLimited reads at most MaxFileSize+1 bytes of path, into a buffer of
+// the size stat gave (plus one byte to see the end at once): io.ReadAll
+// alone grows its buffer by doubling, which for a large file allocates
+// about three times its size.
+func readLimited(path string, size int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	b := make([]byte, 0, min(size, MaxFileSize)+1)
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(b) > MaxFileSize {
+			return b, nil
+		}
+		if len(b) == cap(b) {
+			// the file grew since stat: go on reading, bounded
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 func fileError(name string, err error) error {

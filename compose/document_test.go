@@ -1,8 +1,11 @@
 package compose
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -152,5 +155,25 @@ func TestGetLargeMapping(t *testing.T) {
 	}
 	if e, _ := d.Get(svcs.Value, "merged"); len(e.Via) != 1 {
 		t.Errorf("merged entry lost its alias site: %+v", e)
+	}
+}
+
+// TestReadLimitedSizeHint checks a file is read whole whatever size stat
+// told: /proc files say 0, and a file may grow or shrink between stat and
+// read. Only the bound stops the read.
+func TestReadLimitedSizeHint(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "compose.yaml")
+	src := []byte(strings.Repeat("services: {}\n", 1000))
+	if err := os.WriteFile(path, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, hint := range []int64{0, 1, int64(len(src)) - 1, int64(len(src)), int64(len(src)) + 100, MaxFileSize + 10} {
+		got, err := readLimited(path, hint)
+		if err != nil {
+			t.Fatalf("hint %d: %v", hint, err)
+		}
+		if !bytes.Equal(got, src) {
+			t.Errorf("hint %d: read %d bytes, want %d", hint, len(got), len(src))
+		}
 	}
 }

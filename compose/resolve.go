@@ -356,6 +356,10 @@ type Override struct{ Value any }
 // KeyString renders a mapping key the way compose-go's
 // convertToStringKeysRecursive does (fmt %v of the decoded key).
 func KeyString(k *yaml.Node) string {
+	if k.Kind == yaml.ScalarNode && k.Tag == "!!str" {
+		// most keys: no detour through an interface (an allocation)
+		return k.Value
+	}
 	if k.Kind == yaml.ScalarNode {
 		switch v := ScalarValue(k).(type) {
 		case string:

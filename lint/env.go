@@ -62,8 +62,10 @@ type Env struct {
 	namesOnce, orderOnce sync.Once
 	names, order         []string
 	// interpolated memoizes Interpolate during a run (string -> interp):
-	// the same templates (`${TAG:-latest}`) recur in every service.
-	interpolated sync.Map
+	// the same templates (`${TAG:-latest}`) recur in every service, and
+	// the same strings in every environment: environments with the same
+	// VarsKey share one memo (see memos).
+	interpolated *sync.Map
 }
 
 type interp struct {
@@ -156,7 +158,7 @@ func (e *Env) Interpolate(s string) (string, bool) {
 	if !strings.Contains(s, "$") {
 		return s, true
 	}
-	if e.run == nil {
+	if e.interpolated == nil {
 		return e.interpolate(s)
 	}
 	if v, ok := e.interpolated.Load(s); ok {

@@ -211,6 +211,22 @@ type runner struct {
 	idx map[string]*lazyIndex
 }
 
+// memos gives each environment its interpolation memo: one per VarsKey, so
+// environments whose variables answer alike interpolate each string once.
+func memos(envs []*Env) {
+	byKey := map[string]*sync.Map{}
+	for _, e := range envs {
+		if e.VarsKey == "" {
+			e.interpolated = &sync.Map{}
+			continue
+		}
+		if byKey[e.VarsKey] == nil {
+			byKey[e.VarsKey] = &sync.Map{}
+		}
+		e.interpolated = byKey[e.VarsKey]
+	}
+}
+
 // Run lints in and returns the findings: ignore comments applied, findings
 // that hold in several environments merged into one, sorted.
 func Run(in Input) []diag.Finding {
@@ -223,6 +239,7 @@ func Run(in Input) []diag.Finding {
 	for _, e := range in.Envs {
 		e.run = r
 	}
+	memos(in.Envs)
 	// Each rule is an independent task with its own findings: rules keep
 	// state only for their own run, and everything they share (documents,
 	// merged trees, the position index) is read-only or locked. Tasks run on

@@ -147,7 +147,7 @@ func (r *UnknownKey) VisitFile(p *Pass, d *compose.Document) {
 	seen := map[*yaml.Node]bool{}
 	r.v1Layout(p, d, obj, seen)
 	for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
-		r.mapping(p, d, root, obj, "", seen)
+		r.mapping(p, d, root, obj, nil, seen)
 	}
 }
 
@@ -186,7 +186,7 @@ func (r *UnknownKey) v1Layout(p *Pass, d *compose.Document, top *object, seen ma
 		Message: fmt.Sprintf("%s at the top level (Compose file format v1), which docker compose no longer reads: move them under \"services:\"", subject)})
 }
 
-func (r *UnknownKey) mapping(p *Pass, d *compose.Document, n *yaml.Node, o *object, path string, seen map[*yaml.Node]bool) {
+func (r *UnknownKey) mapping(p *Pass, d *compose.Document, n *yaml.Node, o *object, path keyPath, seen map[*yaml.Node]bool) {
 	n = compose.Deref(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return
@@ -223,7 +223,7 @@ func hasMergeKey(m *yaml.Node) bool {
 }
 
 // entry checks one entry of a mapping whose schema is o.
-func (r *UnknownKey) entry(p *Pass, d *compose.Document, e compose.Entry, o *object, path string, seen map[*yaml.Node]bool) {
+func (r *UnknownKey) entry(p *Pass, d *compose.Document, e compose.Entry, o *object, path keyPath, seen map[*yaml.Node]bool) {
 	k := e.Key
 	name := k.Value
 	if strings.HasPrefix(name, "x-") {
@@ -244,18 +244,14 @@ func (r *UnknownKey) entry(p *Pass, d *compose.Document, e compose.Entry, o *obj
 	if !matched {
 		if o.closed && len(o.names) > 0 && !seen[k] {
 			seen[k] = true
-			p.Report(withVia(d, r.unknown(d, k, o, path), e))
+			p.Report(withVia(d, r.unknown(d, k, o, path.String()), e))
 		}
 		return
 	}
-	childPath := name
-	if path != "" {
-		childPath = path + "." + name
-	}
-	r.value(p, d, e.Value, sub, childPath, seen)
+	r.value(p, d, e.Value, sub, append(path, name), seen)
 }
 
-func (r *UnknownKey) value(p *Pass, d *compose.Document, n *yaml.Node, sch any, path string, seen map[*yaml.Node]bool) {
+func (r *UnknownKey) value(p *Pass, d *compose.Document, n *yaml.Node, sch any, path keyPath, seen map[*yaml.Node]bool) {
 	n = compose.Deref(n)
 	if n == nil || n.Tag == compose.TagReset {
 		return
@@ -273,7 +269,7 @@ func (r *UnknownKey) value(p *Pass, d *compose.Document, n *yaml.Node, sch any, 
 			return
 		}
 		for _, it := range n.Content {
-			r.value(p, d, it, o.items, path+"[]", seen)
+			r.value(p, d, it, o.items, append(path, "[]"), seen)
 		}
 	}
 }
@@ -299,6 +295,22 @@ func (r *UnknownKey) unknown(d *compose.Document, k *yaml.Node, o *object, path 
 	}
 	f.Message = fmt.Sprintf("unknown key %q %s: the compose specification does not allow it (use an \"x-\" prefix for custom keys)", k.Value, where)
 	return f
+}
+
+// keyPath is where the walk is: keys, and "[]" for the items of a list.
+// It is spelled out (services.web.ports[]) only for a finding: building the
+// string for every entry of every service cost more than the check.
+type keyPath []string
+
+func (kp keyPath) String() string {
+	var b strings.Builder
+	for i, k := range kp {
+		if i > 0 && k != "[]" {
+			b.WriteByte('.')
+		}
+		b.WriteString(k)
+	}
+	return b.String()
 }
 
 // maxKeyDistance allows more typos in longer keys.
