@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -296,10 +297,12 @@ var unknownAnchorRE = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
 // index records anchors, counts nodes and checks for what yaml.v3 accepts but
 // docker compose rejects: duplicate keys and merge keys that merge no mapping.
 func (d *Document) index() error {
-	// open holds the nodes being walked: an alias to one of them is an alias
-	// inside its own anchor, which would expand forever (yaml.v3's decoder,
-	// hence docker compose, rejects it: "anchor 'x' value contains itself").
-	open := map[*yaml.Node]bool{}
+	// open holds the anchored nodes being walked: an alias to one of them
+	// is an alias inside its own anchor, which would expand forever
+	// (yaml.v3's decoder, hence docker compose, rejects it: "anchor 'x'
+	// value contains itself"). Aliases point only at anchored nodes, so
+	// only those are kept: a short stack instead of a map of every node.
+	var open []*yaml.Node
 	var walk func(n *yaml.Node, depth int) error
 	walk = func(n *yaml.Node, depth int) error {
 		if depth > MaxDepth {
@@ -314,21 +317,30 @@ func (d *Document) index() error {
 				return d.Errorf(n, "variable defaults nest %d deep (${A:-${B:-...}}), more than %d: interpolation this deep takes docker compose minutes; simplify the value", depth, MaxInterpolationDepth)
 			}
 		}
-		if n.Kind == yaml.AliasNode && open[n.Alias] {
+		if n.Kind == yaml.AliasNode && slices.Contains(open, n.Alias) {
 			return d.Errorf(n, "alias *%s is inside the value of &%s itself, so it would expand forever: point it at another anchor", n.Value, n.Value)
 		}
-		open[n] = true
-		defer delete(open, n)
+		if n.Anchor != "" {
+			open = append(open, n)
+			defer func() { open = open[:len(open)-1] }()
+		}
 		switch n.Kind {
 		case yaml.MappingNode:
-			seen := make(map[string]*yaml.Node, len(n.Content)/2)
+			// Duplicate keys: a map only for large mappings; most have a
+			// handful of keys, compared pairwise without allocating.
+			var seen map[string]*yaml.Node
+			if len(n.Content) > 2*smallMapping {
+				seen = make(map[string]*yaml.Node, len(n.Content)/2)
+			}
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k := n.Content[i]
 				if k.Kind == yaml.ScalarNode && !IsMergeKey(k) {
-					if prev, ok := seen[k.Value]; ok {
+					if prev := earlierKey(n, i, seen); prev != nil {
 						return d.Errorf(k, "mapping key %q already defined at line %d: remove one of them", k.Value, prev.Line)
 					}
-					seen[k.Value] = k
+					if seen != nil {
+						seen[k.Value] = k
+					}
 				}
 				if err := walk(k, depth+1); err != nil {
 					return err
@@ -352,6 +364,26 @@ func (d *Document) index() error {
 	for _, x := range d.Extra {
 		if err := walk(x, 0); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// smallMapping is the number of entries up to which index compares the
+// keys of a mapping pairwise instead of building a map.
+const smallMapping = 16
+
+// earlierKey returns the scalar key before position i of mapping n that is
+// spelled like the key at i (merge keys aside), or nil. seen holds the keys
+// before i when the mapping is large; nil means scan them.
+func earlierKey(n *yaml.Node, i int, seen map[string]*yaml.Node) *yaml.Node {
+	k := n.Content[i]
+	if seen != nil {
+		return seen[k.Value]
+	}
+	for j := 0; j < i; j += 2 {
+		if p := n.Content[j]; p.Kind == yaml.ScalarNode && p.Value == k.Value && !IsMergeKey(p) {
+			return p
 		}
 	}
 	return nil
