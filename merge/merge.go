@@ -225,10 +225,25 @@ func WithoutExtends() Option { return func(o *options) { o.extends = false } }
 // Merge merges docs in order. Errors are *compose.Error where a place in a
 // file is known.
 func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
+	mg := newMerger(newOptions(opts), docs)
+	acc, err := mg.mergeDocs(nil, docs)
+	if err != nil {
+		return nil, err
+	}
+	return result(acc, docs)
+}
+
+func newOptions(opts []Option) options {
 	o := options{extends: true, include: true}
 	for _, f := range opts {
 		f(&o)
 	}
+	return o
+}
+
+// newMerger is the merger of docs: the project directory is that of the
+// first file read from disk.
+func newMerger(o options, docs []*compose.Document) *merger {
 	mg := &merger{opts: o, extendsCache: map[string]*extendsScope{}}
 	for _, d := range docs {
 		if d.Path != "" {
@@ -237,10 +252,12 @@ func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
 			break
 		}
 	}
-	acc, err := mg.mergeDocs(docs)
-	if err != nil {
-		return nil, err
-	}
+	return mg
+}
+
+// result is the Result of merging docs into acc, or the error for a
+// project that defines nothing.
+func result(acc *val, docs []*compose.Document) (*Result, error) {
 	if acc == nil || len(acc.m) == 0 {
 		name := ""
 		if len(docs) > 0 {
@@ -251,9 +268,9 @@ func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
 	return build(acc), nil
 }
 
-// mergeDocs runs the per-file pipeline over docs in order.
-func (mg *merger) mergeDocs(docs []*compose.Document) (*val, error) {
-	var acc *val
+// mergeDocs runs the per-file pipeline over docs in order, merging into
+// acc (nil: nothing merged yet).
+func (mg *merger) mergeDocs(acc *val, docs []*compose.Document) (*val, error) {
 	for _, d := range docs {
 		if d.Root == nil {
 			continue
@@ -291,6 +308,9 @@ type merger struct {
 	// root is the top project directory, names of included files are
 	// relative to it ("" : workDir).
 	root string
+	// shared is set when the accumulated tree holds frozen values of a
+	// Prefix: each file thaws what it may write before writing it.
+	shared bool
 }
 
 // file merges one decoded document x into acc, as loadYamlFile's
@@ -300,6 +320,9 @@ type merger struct {
 func (mg *merger) file(acc, x *val, d *compose.Document, resets [][]string) error {
 	mg.d = d
 	for _, p := range resets {
+		if mg.shared {
+			thawPath(acc, p)
+		}
 		resetPath(acc, p)
 	}
 	if err := mg.include(x, d, resets); err != nil {
@@ -312,6 +335,9 @@ func (mg *merger) file(acc, x *val, d *compose.Document, resets [][]string) erro
 	}
 	mg.path = mg.path[:0]
 	first := len(acc.m) == 0
+	if mg.shared {
+		thaw(acc, x, start(mergeTrie), start(shapeTrie))
+	}
 	if _, err := mg.mergeMappings(acc, x, start(mergeTrie)); err != nil {
 		return err
 	}
