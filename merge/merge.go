@@ -271,22 +271,49 @@ func result(acc *val, docs []*compose.Document) (*Result, error) {
 // mergeDocs runs the per-file pipeline over docs in order, merging into
 // acc (nil: nothing merged yet).
 func (mg *merger) mergeDocs(acc *val, docs []*compose.Document) (*val, error) {
+	return mg.mergeDecoded(acc, mg.opts.decodeAll(docs))
+}
+
+// decoded is one root of a document, decoded: the first step of the
+// per-file pipeline, which needs nothing merged before.
+type decoded struct {
+	d      *compose.Document
+	x      *val
+	resets [][]string
+	err    error
+}
+
+// decodeAll decodes every root of docs in order, up to the first that
+// fails (its error is kept in its place).
+func (o *options) decodeAll(docs []*compose.Document) []decoded {
+	var out []decoded
 	for _, d := range docs {
 		if d.Root == nil {
 			continue
 		}
 		budget := d.ExpansionBudget()
 		for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
-			x, resets, err := mg.opts.decode(d, root, budget)
+			x, resets, err := o.decode(d, root, budget)
+			out = append(out, decoded{d: d, x: x, resets: resets, err: err})
 			if err != nil {
-				return nil, err
+				return out
 			}
-			if acc == nil {
-				acc = &val{kind: kMap, m: map[string]*val{}, at: x.at}
-			}
-			if err := mg.file(acc, x, d, resets); err != nil {
-				return nil, err
-			}
+		}
+	}
+	return out
+}
+
+// mergeDecoded runs the rest of the per-file pipeline over ds in order.
+func (mg *merger) mergeDecoded(acc *val, ds []decoded) (*val, error) {
+	for _, dc := range ds {
+		if dc.err != nil {
+			return nil, dc.err
+		}
+		if acc == nil {
+			acc = &val{kind: kMap, m: map[string]*val{}, at: dc.x.at}
+		}
+		if err := mg.file(acc, dc.x, dc.d, dc.resets); err != nil {
+			return nil, err
 		}
 	}
 	return acc, nil

@@ -51,18 +51,22 @@ func (p *Prefix) Merge(rest []*compose.Document) (*Result, error) {
 	if p.first.Root == nil || (p.first.Path == "" && slices.ContainsFunc(rest, func(d *compose.Document) bool { return d.Path != "" })) {
 		return Merge(docs, p.opts...)
 	}
+	// The later documents are decoded while another caller may still be
+	// merging the first one.
+	o := newOptions(p.opts)
+	ds := o.decodeAll(rest)
 	p.once.Do(p.init)
 	if p.err != nil {
 		return nil, p.err
 	}
 	mg := &merger{
-		opts:         p.mg.opts,
+		opts:         o,
 		extendsCache: maps.Clone(p.mg.extendsCache),
 		workDir:      p.mg.workDir,
 		included:     p.mg.included,
 		shared:       true,
 	}
-	acc, err := mg.mergeDocs(thawMap(p.acc), rest)
+	acc, err := mg.mergeDecoded(thawMap(p.acc), ds)
 	if err != nil {
 		return nil, err
 	}

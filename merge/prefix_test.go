@@ -272,10 +272,19 @@ func TestPrefixMutations(t *testing.T) {
 			},
 		},
 		{
+			name: "a later file that does not decode",
+			files: map[string]string{
+				"1-base.yaml": "services:\n  web:\n    image: a\n",
+				"2-bomb.yaml": bomb(),
+				"3-bad.yaml":  "services:\n  web:\n    ports: {a: 1}\n",
+			},
+		},
+		{
 			name: "a first file that fails",
 			files: map[string]string{
 				"1-base.yaml": "services:\n  web:\n    extends: nowhere\n",
 				"2-over.yaml": "services:\n  web:\n    image: b\n",
+				"3-bomb.yaml": bomb(),
 			},
 		},
 		{
