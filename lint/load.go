@@ -44,7 +44,8 @@ type LoadOptions struct {
 	// `docker compose config` does (envs.Load) and reports what it rejects
 	// (schema types, dependency cycles, missing required variables...) as
 	// load-error. Without it, environments are the merge of their files
-	// (merge.Merge, the same origins), profiles and variables resolved by
+	// (merge.Merge, the same origins; environments with the same first file
+	// share its merge, merge.Prefix), profiles and variables resolved by
 	// composure: about twenty times less work, which is what makes linting
 	// a large project cheap enough for every commit.
 	Strict bool

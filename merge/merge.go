@@ -7,7 +7,8 @@
 // each node's path against its rule tables by splitting strings, which
 // dominates its run time on large projects. merge applies the same rules
 // (the tables in rules.go, compiled once into tries) to a tree whose values
-// carry their origin.
+// carry their origin. Environments that share their first file (the base
+// file) merge it once through a Prefix.
 package merge
 
 import (
