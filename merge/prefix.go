@@ -17,8 +17,9 @@ import (
 //
 // Merge(rest) gives what Merge gives for the first document followed by
 // rest: the same Tree, Origins, and errors. It is safe for concurrent use:
-// the first call merges the first document, the others wait for it, then
-// each merges its rest on its own.
+// each call decodes its rest, the first to get there merges the first
+// document while the others wait for it, then each merges its rest on its
+// own.
 //
 // The merged first document is frozen, never written again. Each Merge
 // starts from a copy of its root and, before a file is merged, copies the
