@@ -246,6 +246,34 @@ func BenchmarkMergeGen(b *testing.B) {
 	}
 }
 
+// BenchmarkPrefixGen merges the four environments of the generated
+// project and builds their trees, as lint does: each with Merge, and all
+// from one Prefix of the base file.
+func BenchmarkPrefixGen(b *testing.B) {
+	envs := genEnvs(b, 1000)
+	tree := func(r *Result, err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		r.Tree()
+	}
+	b.Run("Merge", func(b *testing.B) {
+		for b.Loop() {
+			for _, env := range envs {
+				tree(Merge(env))
+			}
+		}
+	})
+	b.Run("Prefix", func(b *testing.B) {
+		for b.Loop() {
+			p := NewPrefix(envs[0][0])
+			for _, env := range envs {
+				tree(p.Merge(env[1:]))
+			}
+		}
+	})
+}
+
 // TestGenDifferential holds merge to compose-go on the shared generated
 // project.
 func TestGenDifferential(t *testing.T) {

@@ -77,7 +77,7 @@ func (mg *merger) include(x *val, d *compose.Document, resets [][]string) error 
 			included:     append(append([]string(nil), mg.included...), files[0]),
 			root:         mg.rootDir(),
 		}
-		imported, err := sub.mergeDocs(docs)
+		imported, err := sub.mergeDocs(nil, docs)
 		if err != nil {
 			return err
 		}

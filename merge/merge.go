@@ -7,7 +7,8 @@
 // each node's path against its rule tables by splitting strings, which
 // dominates its run time on large projects. merge applies the same rules
 // (the tables in rules.go, compiled once into tries) to a tree whose values
-// carry their origin.
+// carry their origin. Environments that share their first file (the base
+// file) merge it once through a Prefix.
 package merge
 
 import (
@@ -225,10 +226,25 @@ func WithoutExtends() Option { return func(o *options) { o.extends = false } }
 // Merge merges docs in order. Errors are *compose.Error where a place in a
 // file is known.
 func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
+	mg := newMerger(newOptions(opts), docs)
+	acc, err := mg.mergeDocs(nil, docs)
+	if err != nil {
+		return nil, err
+	}
+	return result(acc, docs)
+}
+
+func newOptions(opts []Option) options {
 	o := options{extends: true, include: true}
 	for _, f := range opts {
 		f(&o)
 	}
+	return o
+}
+
+// newMerger is the merger of docs: the project directory is that of the
+// first file read from disk.
+func newMerger(o options, docs []*compose.Document) *merger {
 	mg := &merger{opts: o, extendsCache: map[string]*extendsScope{}}
 	for _, d := range docs {
 		if d.Path != "" {
@@ -237,10 +253,12 @@ func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
 			break
 		}
 	}
-	acc, err := mg.mergeDocs(docs)
-	if err != nil {
-		return nil, err
-	}
+	return mg
+}
+
+// result is the Result of merging docs into acc, or the error for a
+// project that defines nothing.
+func result(acc *val, docs []*compose.Document) (*Result, error) {
 	if acc == nil || len(acc.m) == 0 {
 		name := ""
 		if len(docs) > 0 {
@@ -251,25 +269,52 @@ func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
 	return build(acc), nil
 }
 
-// mergeDocs runs the per-file pipeline over docs in order.
-func (mg *merger) mergeDocs(docs []*compose.Document) (*val, error) {
-	var acc *val
+// mergeDocs runs the per-file pipeline over docs in order, merging into
+// acc (nil: nothing merged yet).
+func (mg *merger) mergeDocs(acc *val, docs []*compose.Document) (*val, error) {
+	return mg.mergeDecoded(acc, mg.opts.decodeAll(docs))
+}
+
+// decoded is one root of a document, decoded: the first step of the
+// per-file pipeline, which needs nothing merged before.
+type decoded struct {
+	d      *compose.Document
+	x      *val
+	resets [][]string
+	err    error
+}
+
+// decodeAll decodes every root of docs in order, up to the first that
+// fails (its error is kept in its place).
+func (o *options) decodeAll(docs []*compose.Document) []decoded {
+	var out []decoded
 	for _, d := range docs {
 		if d.Root == nil {
 			continue
 		}
 		budget := d.ExpansionBudget()
 		for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
-			x, resets, err := mg.opts.decode(d, root, budget)
+			x, resets, err := o.decode(d, root, budget)
+			out = append(out, decoded{d: d, x: x, resets: resets, err: err})
 			if err != nil {
-				return nil, err
+				return out
 			}
-			if acc == nil {
-				acc = &val{kind: kMap, m: map[string]*val{}, at: x.at}
-			}
-			if err := mg.file(acc, x, d, resets); err != nil {
-				return nil, err
-			}
+		}
+	}
+	return out
+}
+
+// mergeDecoded runs the rest of the per-file pipeline over ds in order.
+func (mg *merger) mergeDecoded(acc *val, ds []decoded) (*val, error) {
+	for _, dc := range ds {
+		if dc.err != nil {
+			return nil, dc.err
+		}
+		if acc == nil {
+			acc = &val{kind: kMap, m: map[string]*val{}, at: dc.x.at}
+		}
+		if err := mg.file(acc, dc.x, dc.d, dc.resets); err != nil {
+			return nil, err
 		}
 	}
 	return acc, nil
@@ -291,6 +336,9 @@ type merger struct {
 	// root is the top project directory, names of included files are
 	// relative to it ("" : workDir).
 	root string
+	// shared is set when the accumulated tree holds frozen values of a
+	// Prefix: each file thaws what it may write before writing it.
+	shared bool
 }
 
 // file merges one decoded document x into acc, as loadYamlFile's
@@ -300,6 +348,9 @@ type merger struct {
 func (mg *merger) file(acc, x *val, d *compose.Document, resets [][]string) error {
 	mg.d = d
 	for _, p := range resets {
+		if mg.shared {
+			thawPath(acc, p)
+		}
 		resetPath(acc, p)
 	}
 	if err := mg.include(x, d, resets); err != nil {
@@ -312,6 +363,9 @@ func (mg *merger) file(acc, x *val, d *compose.Document, resets [][]string) erro
 	}
 	mg.path = mg.path[:0]
 	first := len(acc.m) == 0
+	if mg.shared {
+		thaw(acc, x, start(mergeTrie), start(shapeTrie))
+	}
 	if _, err := mg.mergeMappings(acc, x, start(mergeTrie)); err != nil {
 		return err
 	}

@@ -22,10 +22,16 @@ const (
 // it. Merge rules move vals around whole, so origins follow their values.
 type val struct {
 	kind kind
-	v    any // scalar value (string, int, float64, bool, nil)
-	m    map[string]*val
-	s    []*val
-	at   *site
+	// frozen marks a value of a Prefix, shared by the merges that start
+	// from it: never written again (see thaw).
+	frozen bool
+	// v is the scalar value (string, int, float64, bool, nil); for a
+	// frozen mapping or sequence, its plain form, computed once and shared
+	// by the trees of every merge that keeps the value.
+	v  any
+	m  map[string]*val
+	s  []*val
+	at *site
 }
 
 // site is where a value was written. Values decoded from one node share one
@@ -55,6 +61,9 @@ func (x *val) plain() any {
 	if x == nil {
 		return nil
 	}
+	if x.frozen {
+		return x.v
+	}
 	switch x.kind {
 	case kMap:
 		m := make(map[string]any, len(x.m))
@@ -72,19 +81,23 @@ func (x *val) plain() any {
 	return x.v
 }
 
-// clone copies x deeply (sites are shared: they are immutable).
+// clone copies x deeply (sites are shared: they are immutable). The copy
+// is never frozen: it may be written.
 func (x *val) clone() *val {
 	if x == nil {
 		return nil
 	}
 	c := *x
+	c.frozen = false
 	switch x.kind {
 	case kMap:
+		c.v = nil
 		c.m = make(map[string]*val, len(x.m))
 		for k, e := range x.m {
 			c.m[k] = e.clone()
 		}
 	case kSeq:
+		c.v = nil
 		c.s = make([]*val, len(x.s))
 		for i, e := range x.s {
 			c.s[i] = e.clone()
