@@ -103,6 +103,8 @@ type Pass struct {
 	// out collects the findings of this rule; each rule runs on its own
 	// goroutine with its own slice.
 	out *[]diag.Finding
+	// memo is the rule's serviceMemo for the run (environment rules).
+	memo *serviceMemo
 }
 
 // Option returns the configured option name of the rule, or def.
@@ -202,6 +204,10 @@ type Input struct {
 	Config *Config
 	// Only, when not empty, restricts the run to these rule IDs.
 	Only []string
+
+	// noMemo turns the rules' serviceMemo off, for the test that holds
+	// the memo to checking every environment in full.
+	noMemo bool
 }
 
 // runner holds what the rules of one run share: the position index of each
@@ -252,6 +258,9 @@ func Run(in Input) []diag.Finding {
 			continue
 		}
 		p := &Pass{meta: m, run: r, out: &results[i]}
+		if m.Scope&ScopeEnv != 0 && !in.noMemo {
+			p.memo = &serviceMemo{m: map[memoKey]memoEntry{}}
+		}
 		enabled := !m.Optional
 		if in.Config != nil {
 			if s, ok := in.Config.Severity[m.ID]; ok {

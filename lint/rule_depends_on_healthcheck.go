@@ -229,14 +229,39 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 		if len(deps) == 0 {
 			continue
 		}
-		text := waiterText(e, svc)
-		for _, dep := range deps {
-			r.check(p, e, name, text, dep, deps)
+		// The findings depend on the service and on the state of each
+		// dependency: defined or not, left out by the profiles or not,
+		// and its healthcheck.
+		var key []byte
+		hcs := make([]hcState, len(deps))
+		for i, dep := range deps {
+			key = append(key, dep.name...)
+			key = append(key, 0)
+			target, defined := e.Services[dep.name]
+			switch {
+			case !defined:
+				key = append(key, '?')
+			case e.Disabled[dep.name]:
+				key = append(key, '!')
+			default:
+				tsvc, _ := target.(map[string]any)
+				hcs[i] = healthcheck(e, tsvc)
+				key = append(key, byte('0'+hcs[i]))
+			}
+			key = append(key, 0)
 		}
+		p.Service(name, svc, string(key), func() {
+			text := waiterText(e, svc)
+			for i, dep := range deps {
+				r.check(p, e, name, text, dep, hcs[i], deps)
+			}
+		})
 	}
 }
 
-func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dependency, all []dependency) {
+// check reports dependency dep of service name; hc is the healthcheck of
+// the dependency when it is defined and enabled.
+func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dependency, hc hcState, all []dependency) {
 	// Where the dependency is written is found only for a finding (most
 	// dependencies have none): nothing is reported where it is unknown.
 	// Inside an anchor merged by several services, one finding at the anchor
@@ -256,7 +281,7 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 		}
 		p.Report(diag.Finding{Severity: sev, Span: sp, Related: rel, Message: msg(who, sfx), Fix: fix})
 	}
-	target, defined := e.Services[dep.name]
+	_, defined := e.Services[dep.name]
 	if !defined {
 		report(diag.Error, func(who, sfx string) string {
 			return fmt.Sprintf("%s depend%s on %q, which is not defined: define it or remove the dependency", who, sfx, dep.name)
@@ -271,8 +296,6 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 		}
 		return
 	}
-	tsvc, _ := target.(map[string]any)
-	hc := healthcheck(e, tsvc)
 	switch dep.condition {
 	case "service_completed_successfully":
 		return

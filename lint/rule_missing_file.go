@@ -102,44 +102,46 @@ func (r *MissingFile) VisitEnv(p *Pass, e *Env) {
 			continue
 		}
 		svc := e.Service(name)
-		pre := "services." + name
-		switch ef := svc["env_file"].(type) {
-		case string:
-			check(pre+".env_file", ef, "env file", e.Dir)
-		case []any:
-			for i, it := range ef {
-				path := fmt.Sprintf("%s.env_file.%d", pre, i)
-				if m, ok := it.(map[string]any); ok {
-					if req, ok := e.Str(m["required"]); ok && req == "false" {
+		p.Service(name, svc, "", func() {
+			pre := "services." + name
+			switch ef := svc["env_file"].(type) {
+			case string:
+				check(pre+".env_file", ef, "env file", e.Dir)
+			case []any:
+				for i, it := range ef {
+					path := fmt.Sprintf("%s.env_file.%d", pre, i)
+					if m, ok := it.(map[string]any); ok {
+						if req, ok := e.Str(m["required"]); ok && req == "false" {
+							continue
+						}
+						check(path+".path", m["path"], "env file", e.Dir)
 						continue
 					}
-					check(path+".path", m["path"], "env file", e.Dir)
-					continue
+					check(path, it, "env file", e.Dir)
 				}
-				check(path, it, "env file", e.Dir)
 			}
-		}
-		if b, ok := svc["build"]; ok {
-			ctx, df, local := buildPaths(e, svc)
-			if !local {
-				continue
-			}
-			ctxPath := pre + ".build"
-			if _, isMap := b.(map[string]any); isMap {
-				ctxPath += ".context"
-			}
-			if !exists(ctx) {
-				raw := b
-				if m, isMap := b.(map[string]any); isMap {
-					raw = m["context"]
+			if b, ok := svc["build"]; ok {
+				ctx, df, local := buildPaths(e, svc)
+				if !local {
+					return
 				}
-				check(ctxPath, raw, "build context", e.Dir)
-				continue
+				ctxPath := pre + ".build"
+				if _, isMap := b.(map[string]any); isMap {
+					ctxPath += ".context"
+				}
+				if !exists(ctx) {
+					raw := b
+					if m, isMap := b.(map[string]any); isMap {
+						raw = m["context"]
+					}
+					check(ctxPath, raw, "build context", e.Dir)
+					return
+				}
+				if df != "" {
+					check(pre+".build.dockerfile", df, "dockerfile", ctx)
+				}
 			}
-			if df != "" {
-				check(pre+".build.dockerfile", df, "dockerfile", ctx)
-			}
-		}
+		})
 	}
 	for _, kind := range []string{"secrets", "configs"} {
 		top := asMap(e.Tree()[kind])
