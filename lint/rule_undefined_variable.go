@@ -23,6 +23,9 @@ type UndefinedVariable struct {
 	// seen holds the findings of each file checked with a set of variables
 	// (Env.VarsKey): another environment with both finds the same.
 	seen map[string][]diag.Finding
+	// missing memoizes missingVars for the variables being checked: the
+	// same templates (`${POSTGRES_USER:-app}`) recur in every service.
+	missing map[string][]missingVar
 }
 
 var _ Rule = (*UndefinedVariable)(nil)
@@ -86,6 +89,7 @@ func (r *UndefinedVariable) VisitEnv(p *Pass, e *Env) {
 	if lookup == nil {
 		lookup = func(string) (string, bool) { return "", false }
 	}
+	r.missing = map[string][]missingVar{} // for this environment's lookup
 	for _, d := range e.Docs {
 		if d.Root == nil || !bytes.Contains(d.Src, []byte("$")) {
 			continue
@@ -132,7 +136,12 @@ func (r *UndefinedVariable) VisitEnv(p *Pass, e *Env) {
 func (r *UndefinedVariable) scalar(p *Pass, d *compose.Document, n *yaml.Node, lookup func(string) (string, bool), report func(diag.Finding)) {
 	start, end := NodeRange(d, n)
 	from := start
-	for _, mv := range missingVars(n.Value, lookup) {
+	mvs, ok := r.missing[n.Value]
+	if !ok {
+		mvs = missingVars(n.Value, lookup)
+		r.missing[n.Value] = mvs
+	}
+	for _, mv := range mvs {
 		// Point at the use in the source when it is written verbatim there
 		// (plain and most quoted scalars); else at the scalar.
 		sp := NodeSpan(d, n)
