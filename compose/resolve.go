@@ -224,9 +224,23 @@ func (d *Document) Get(m *yaml.Node, key string) (Entry, bool) {
 			}
 			return entry(m.Content[found], m.Content[found+1], nil), true
 		}
-		// With merge keys, listing the entries costs allocations every
-		// time: index the mapping as a large one.
+		// With merge keys whose keys are all plain strings, follow the
+		// merges without listing or indexing anything (a service merging
+		// an anchor is the common case); else index the mapping.
+		var visits int
+		switch e, found, st := mergedGet(m, key, &visits); st {
+		case decided:
+			return e, found
+		case broken:
+			return Entry{}, false
+		}
 	}
+	return d.indexed(m, key)
+}
+
+// indexed looks key up in mapping m through the index Get keeps for it,
+// built on first use from Entries.
+func (d *Document) indexed(m *yaml.Node, key string) (Entry, bool) {
 	idx, ok := d.keyIndex.Load(m)
 	if !ok {
 		es, err := d.Entries(m, nil)
@@ -248,6 +262,79 @@ func (d *Document) Get(m *yaml.Node, key string) (Entry, bool) {
 	e, ok := idx.(map[string]Entry)[key]
 	return e, ok
 }
+
+// mergedGet looks key up in mapping m with merge keys applied as Entries
+// does, without building anything: keys written in m win, then the first
+// merged source (in order) that has the key, each source looked up the
+// same way. It decides only when it can tell exactly what the index of Get
+// would: every key involved is a plain string (spelled as it decodes, so
+// no two spellings meet), and the merges are few (visits bounds the nodes
+// walked). A merge key on something that is not a mapping, anywhere, makes
+// Entries fail and Get find nothing: mergedGet says broken.
+func mergedGet(m *yaml.Node, key string, visits *int) (e Entry, found bool, st lookupState) {
+	*visits += len(m.Content)
+	if *visits > 4*indexFrom {
+		return Entry{}, false, undecided
+	}
+	local := -1
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if IsMergeKey(k) {
+			continue
+		}
+		if k.Kind != yaml.ScalarNode || k.Tag != "!!str" {
+			return Entry{}, false, undecided
+		}
+		if k.Value == key {
+			local = i
+		}
+	}
+	// Every source is walked, even once the key is found: one that is not
+	// a mapping, or has a key that is not a plain string, decides.
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if !IsMergeKey(k) {
+			continue
+		}
+		n := 1
+		if v.Kind == yaml.SequenceNode {
+			n = len(v.Content)
+		}
+		for j := range n {
+			src := v
+			if v.Kind == yaml.SequenceNode {
+				src = v.Content[j]
+			}
+			target := Deref(src)
+			if target == nil || target.Kind != yaml.MappingNode {
+				return Entry{}, false, broken
+			}
+			se, sfound, sst := mergedGet(target, key, visits)
+			if sst != decided {
+				return Entry{}, false, sst
+			}
+			if sfound && !found && local < 0 {
+				e, found = se, true
+				if src.Kind == yaml.AliasNode {
+					e.Via = append([]*yaml.Node{src}, se.Via...)
+				}
+			}
+		}
+	}
+	if local >= 0 {
+		return entry(m.Content[local], m.Content[local+1], nil), true, decided
+	}
+	return e, found, decided
+}
+
+// lookupState says whether mergedGet could tell.
+type lookupState int
+
+const (
+	decided   lookupState = iota
+	undecided             // ask the index
+	broken                // the merges fail: nothing is found
+)
 
 // indexFrom is the number of entries from which Get indexes a mapping.
 const indexFrom = 32
