@@ -139,9 +139,10 @@ type service struct {
 	spans []Lines
 }
 
+// entryInfo is an entry that may move: the pair at index in the service's
+// mapping, and its class.
 type entryInfo struct {
-	key   string
-	index int
+	index int32
 	c     class
 }
 
@@ -168,6 +169,9 @@ func (s *service) spanList() []Lines {
 
 // lines returns the lines of entry i of s.entries.
 func (s *service) lines(i int) Lines { return s.spanList()[s.entries[i].index] }
+
+// keyNode returns the key node of entry e of s.
+func (s *service) keyNode(e entryInfo) *yaml.Node { return s.value.Content[2*e.index] }
 
 // Find returns the groups of services in d sharing at least minShared
 // top-level entries, best groups first (most lines saved; a small group may
@@ -218,7 +222,7 @@ func collect(d *compose.Document, order int, cs *classes) (svcs, anchors []*serv
 	if d == nil || d.Root == nil {
 		return nil, nil
 	}
-	enc := &encoder{d: d, b: d.ExpansionBudget()}
+	r := newReader(d, cs)
 	servicesAt := -1
 	root := d.Root
 	for i := 0; i+1 < len(root.Content); i += 2 {
@@ -227,14 +231,14 @@ func collect(d *compose.Document, order int, cs *classes) (svcs, anchors []*serv
 		case k.Value == "services" && v.Kind == yaml.MappingNode:
 			servicesAt = d.Offset(compose.Pos{Line: k.Line, Col: k.Column})
 			for j := 0; j+1 < len(v.Content); j += 2 {
-				if s := newService(enc, cs, v.Content[j], v.Content[j+1], servicesAt); s != nil {
+				if s := r.service(v.Content[j], v.Content[j+1], servicesAt); s != nil {
 					s.order = order
 					order++
 					svcs = append(svcs, s)
 				}
 			}
-		case strings.HasPrefix(k.Value, "x-") && v.Kind == yaml.MappingNode && v.Anchor != "":
-			if s := newService(enc, cs, k, v, -1); s != nil && len(s.entries)*2 == len(v.Content) {
+		case isAnchored(k, v):
+			if s := r.service(k, v, -1); s != nil && len(s.entries)*2 == len(v.Content) {
 				s.anchor = true
 				anchors = append(anchors, s)
 			}
@@ -253,15 +257,59 @@ func collect(d *compose.Document, order int, cs *classes) (svcs, anchors []*serv
 	return svcs, kept
 }
 
-// newService numbers the entries of a block mapping that may move: not
-// "<<", not tagged !reset/!override, defining no anchor, and using only
-// anchors defined before limit (a byte offset; -1: no limit).
-func newService(enc *encoder, cs *classes, k, v *yaml.Node, limit int) *service {
+// isAnchored reports whether the top-level entry k: v is an x- mapping
+// with an anchor, one that services may reuse.
+func isAnchored(k, v *yaml.Node) bool {
+	return strings.HasPrefix(k.Value, "x-") && v.Kind == yaml.MappingNode && v.Anchor != ""
+}
+
+// reader reads the services of one file. Services, entries and class sets
+// are carved from slabs sized from the file: one allocation each, not three
+// a service.
+type reader struct {
+	enc     encoder
+	cs      *classes
+	svcs    []service
+	entries []entryInfo
+	set     []held
+}
+
+func newReader(d *compose.Document, cs *classes) *reader {
+	nsvc, npairs := 0, 0
+	root := d.Root
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch {
+		case k.Value == "services" && v.Kind == yaml.MappingNode:
+			nsvc += len(v.Content) / 2
+			for j := 1; j < len(v.Content); j += 2 {
+				npairs += len(v.Content[j].Content) / 2
+			}
+		case isAnchored(k, v):
+			nsvc++
+			npairs += len(v.Content) / 2
+		}
+	}
+	cs.reserve(npairs)
+	return &reader{
+		enc:     encoder{d: d, b: d.ExpansionBudget()},
+		cs:      cs,
+		svcs:    make([]service, 0, nsvc),
+		entries: make([]entryInfo, 0, npairs),
+		set:     make([]held, 0, npairs),
+	}
+}
+
+// service numbers the entries of a block mapping that may move: not "<<",
+// not tagged !reset/!override, defining no anchor, and using only anchors
+// defined before limit (a byte offset; -1: no limit).
+func (r *reader) service(k, v *yaml.Node, limit int) *service {
 	if v.Kind != yaml.MappingNode || v.Style&yaml.FlowStyle != 0 || len(v.Content) == 0 || v.Content[0].Line <= k.Line {
 		return nil
 	}
-	d := enc.d
-	s := &service{doc: d, name: k.Value, key: k, value: v, entries: make([]entryInfo, 0, len(v.Content)/2)}
+	d := r.enc.d
+	s := service{doc: d, name: k.Value, key: k, value: v}
+	start := len(r.entries)
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		ek, ev := v.Content[i], v.Content[i+1]
 		if compose.IsMergeKey(ek) {
@@ -272,28 +320,32 @@ func newService(enc *encoder, cs *classes, k, v *yaml.Node, limit int) *service 
 		if ek.Kind != yaml.ScalarNode || !movable(d, ev, limit) {
 			continue
 		}
-		b, err := enc.entry(ek, ev)
+		b, err := r.enc.entry(ek, ev)
 		if err != nil {
+			r.entries = r.entries[:start]
 			return nil
 		}
-		s.entries = append(s.entries, entryInfo{key: ek.Value, index: i / 2, c: cs.id(b, d, ek, ev)})
+		r.entries = append(r.entries, entryInfo{index: int32(i / 2), c: r.cs.id(b, d, ek, ev)})
 	}
-	s.set = make([]held, len(s.entries))
+	s.entries = r.entries[start:len(r.entries):len(r.entries)]
+	start = len(r.set)
 	for i, e := range s.entries {
-		s.set[i] = held{c: e.c, at: int32(i)}
+		r.set = append(r.set, held{c: e.c, at: int32(i)})
 	}
+	set := r.set[start:len(r.set):len(r.set)]
 	// Stable, so that the last of entries of one class (keys decoding
 	// alike) is the one kept.
-	slices.SortStableFunc(s.set, func(a, b held) int { return cmp.Compare(a.c, b.c) })
-	set := s.set[:0]
-	for i, h := range s.set {
-		if i+1 < len(s.set) && s.set[i+1].c == h.c {
+	slices.SortStableFunc(set, func(a, b held) int { return cmp.Compare(a.c, b.c) })
+	kept := set[:0]
+	for i, h := range set {
+		if i+1 < len(set) && set[i+1].c == h.c {
 			continue
 		}
-		set = append(set, h)
+		kept = append(kept, h)
 	}
-	s.set = set
-	return s
+	s.set = kept
+	r.svcs = append(r.svcs, s)
+	return &r.svcs[len(r.svcs)-1]
 }
 
 // mergeExtensible reports whether a "<<" value is written so that one more
@@ -695,8 +747,9 @@ func extensible(c *candidate, uses *aliasUses) *service {
 	for i := 0; i+1 < len(target.Content); i += 2 {
 		keys[target.Content[i].Value] = true
 	}
-	for _, e := range c.members[0].entries {
-		if _, ok := slices.BinarySearch(c.classes, e.c); ok && keys[e.key] {
+	m := c.members[0]
+	for _, e := range m.entries {
+		if _, ok := slices.BinarySearch(c.classes, e.c); ok && keys[m.keyNode(e).Value] {
 			return nil
 		}
 	}
@@ -758,9 +811,10 @@ func build(c *candidate, across bool) Group {
 		m := &Member{Doc: s.doc, Name: s.name, Key: s.key, Value: s.value, Merge: s.merge, MergeKey: s.mergeK, Spans: s.spanList()}
 		for j, e := range s.entries {
 			if _, in := slices.BinarySearch(c.classes, e.c); in {
-				m.Entries = append(m.Entries, Entry{Key: e.key, Index: e.index, KeyNode: s.value.Content[2*e.index], Node: s.value.Content[2*e.index+1], Lines: s.lines(j)})
+				k := s.keyNode(e)
+				m.Entries = append(m.Entries, Entry{Key: k.Value, Index: int(e.index), KeyNode: k, Node: s.value.Content[2*e.index+1], Lines: s.lines(j)})
 				if i == 0 {
-					g.Shared = append(g.Shared, e.key)
+					g.Shared = append(g.Shared, k.Value)
 				}
 			}
 		}
