@@ -146,6 +146,8 @@ type entryInfo struct {
 	c     class
 }
 
+// held is a class a service holds, with the index in its entries of the
+// entry holding it.
 type held struct {
 	c  class
 	at int32
@@ -807,17 +809,26 @@ func build(c *candidate, across bool) Group {
 		g.Anchor = c.anchor.value.Anchor
 		g.AnchorNode = c.anchor.value
 	}
+	// One allocation for the members and one for their entries (each
+	// member holds every shared class once).
+	ms := make([]Member, len(members))
+	entries := make([]Entry, 0, len(members)*len(c.classes))
+	g.Services = make([]string, 0, len(members))
+	g.Members = make([]*Member, 0, len(members))
 	for i, s := range members {
-		m := &Member{Doc: s.doc, Name: s.name, Key: s.key, Value: s.value, Merge: s.merge, MergeKey: s.mergeK, Spans: s.spanList()}
+		m := &ms[i]
+		*m = Member{Doc: s.doc, Name: s.name, Key: s.key, Value: s.value, Merge: s.merge, MergeKey: s.mergeK, Spans: s.spanList()}
+		start := len(entries)
 		for j, e := range s.entries {
 			if _, in := slices.BinarySearch(c.classes, e.c); in {
 				k := s.keyNode(e)
-				m.Entries = append(m.Entries, Entry{Key: k.Value, Index: int(e.index), KeyNode: k, Node: s.value.Content[2*e.index+1], Lines: s.lines(j)})
+				entries = append(entries, Entry{Key: k.Value, Index: int(e.index), KeyNode: k, Node: s.value.Content[2*e.index+1], Lines: s.lines(j)})
 				if i == 0 {
 					g.Shared = append(g.Shared, k.Value)
 				}
 			}
 		}
+		m.Entries = entries[start:len(entries):len(entries)]
 		g.Services = append(g.Services, s.name)
 		g.Members = append(g.Members, m)
 	}
