@@ -602,7 +602,7 @@ func assign(svcs, anchors []*service, cs *classes, minShared int, across bool) [
 		for _, m := range c.members {
 			m.taken = true
 		}
-		groups = append(groups, build(c, across))
+		groups = appendDoubling(groups, build(c, across))
 	}
 	return groups
 }

@@ -285,9 +285,9 @@ func (cs *classes) encoding(c class) []byte {
 			panic(err)
 		}
 		start := len(cs.arena)
-		cs.arena = append(cs.arena, enc...)
+		cs.arena = appendDoubling(cs.arena, enc...)
 		in.kept = int32(len(cs.kept))
-		cs.kept = append(cs.kept, keptClass{start: start, end: len(cs.arena)})
+		cs.kept = appendDoubling(cs.kept, keptClass{start: start, end: len(cs.arena)})
 	}
 	k := &cs.kept[in.kept]
 	return cs.arena[k.start:k.end]
@@ -303,6 +303,16 @@ func (cs *classes) key(c class) *hash {
 		k.summed = true
 	}
 	return &k.sum
+}
+
+// appendDoubling appends xs to s, doubling its capacity when full: append
+// grows a large slice by a quarter, which allocates about five times its
+// final size when it is built a little at a time.
+func appendDoubling[T any](s []T, xs ...T) []T {
+	if len(s)+len(xs) > cap(s) {
+		s = slices.Grow(s, max(len(s), len(xs)))
+	}
+	return append(s, xs...)
 }
 
 // len is the number of classes.
