@@ -182,9 +182,44 @@ func Find(d *compose.Document, minShared int) []Group {
 	if minShared < 1 {
 		minShared = 1
 	}
+	if !mayGroup(d, minShared) {
+		return nil
+	}
 	cs := newClasses()
 	svcs, anchors := collect(d, 0, cs)
 	return assign(svcs, anchors, cs, minShared, false)
+}
+
+// mayGroup reports whether d has what a group needs: two services with at
+// least minShared keys besides "<<", or one and an anchored x- mapping with
+// as many. Reading every entry of a file that has not (an override file
+// setting a key or two a service) would be wasted.
+func mayGroup(d *compose.Document, minShared int) bool {
+	if d == nil || d.Root == nil {
+		return false
+	}
+	svcs, anchors := 0, 0
+	root := d.Root
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch {
+		case k.Value == "services" && v.Kind == yaml.MappingNode:
+			for j := 1; j < len(v.Content); j += 2 {
+				m, keys := v.Content[j], 0
+				for e := 0; e+1 < len(m.Content) && keys < minShared; e += 2 {
+					if !compose.IsMergeKey(m.Content[e]) {
+						keys++
+					}
+				}
+				if m.Kind == yaml.MappingNode && keys >= minShared {
+					svcs++
+				}
+			}
+		case isAnchored(k, v) && len(v.Content)/2 >= minShared:
+			anchors++
+		}
+	}
+	return svcs >= 2 || svcs == 1 && anchors > 0
 }
 
 // FindAcross returns groups of services in different files of docs sharing
