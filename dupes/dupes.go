@@ -3,24 +3,22 @@
 // rule and `composure refactor`.
 //
 // Entries are compared by meaning, not text: each (key, value) pair is
-// decoded the way compose-go reads it (aliases expanded, merge keys applied)
-// and hashed in a canonical encoding, so quoting, flow or block style and the
-// key order of nested mappings do not matter. Services are bucketed through
-// an index from entry hash to services; candidate groups come from each
-// service and a few services it shares its rarest entries with, so the work
-// grows with the number of services, not its square.
+// written in a canonical encoding of the value compose-go reads (aliases
+// expanded, merge keys applied), so quoting, flow or block style and the key
+// order of nested mappings do not matter, and entries with equal encodings
+// share a class. Services are bucketed through an index from entry class to
+// services; candidate groups come from each service and a few services it
+// shares its rarest entries with, so the work grows with the number of
+// services, not its square.
 package dupes
 
 import (
 	"bytes"
 	"cmp"
 	"container/heap"
-	"crypto/sha256"
-	"fmt"
+	"encoding/binary"
 	"math"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -117,31 +115,75 @@ func (m *Member) Lines() int {
 	return n
 }
 
-type hash [16]byte
-
 // service is one candidate service (or an anchored x- mapping, for reuse).
 type service struct {
-	doc     *compose.Document
-	name    string
-	order   int
-	key     *yaml.Node
-	value   *yaml.Node
-	spans   []Lines
-	merge   *yaml.Node
-	mergeK  *yaml.Node
+	doc    *compose.Document
+	name   string
+	order  int
+	key    *yaml.Node
+	value  *yaml.Node
+	merge  *yaml.Node
+	mergeK *yaml.Node
+	// entries are the entries that may move, in the mapping's order.
 	entries []entryInfo
-	set     map[hash]int // hash -> index in entries
-	anchor  bool         // an x- mapping with an anchor, not a service
+	// set lists the classes of entries in increasing order, each with the
+	// index in entries of its last entry.
+	set    []held
+	anchor bool // an x- mapping with an anchor, not a service
 	// mergeOK: an existing "<<" value can take one more alias in front.
 	mergeOK bool
+	// taken: the service is in a group already.
+	taken bool
+	// spans are EntrySpans of value, computed when first needed (see
+	// spanList): only services sharing entries are ever scored.
+	spans []Lines
 }
 
+// entryInfo is an entry that may move: the pair at index in the service's
+// mapping, and its class.
 type entryInfo struct {
-	key   string
-	index int
-	h     hash
-	lines Lines
+	index int32
+	c     class
 }
+
+// held is a class a service holds, with the index in its entries of the
+// entry holding it.
+type held struct {
+	c  class
+	at int32
+}
+
+// has returns the index in s.entries of the entry of class c. (A binary
+// search written out: slices.BinarySearchFunc's comparison call was a tenth
+// of Find's time on large files.)
+func (s *service) has(c class) (int, bool) {
+	lo, hi := 0, len(s.set)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s.set[m].c < c {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(s.set) && s.set[lo].c == c {
+		return int(s.set[lo].at), true
+	}
+	return 0, false
+}
+
+func (s *service) spanList() []Lines {
+	if s.spans == nil {
+		s.spans = EntrySpans(s.doc, s.value)
+	}
+	return s.spans
+}
+
+// lines returns the lines of entry i of s.entries.
+func (s *service) lines(i int) Lines { return s.spanList()[s.entries[i].index] }
+
+// keyNode returns the key node of entry e of s.
+func (s *service) keyNode(e entryInfo) *yaml.Node { return s.value.Content[2*e.index] }
 
 // Find returns the groups of services in d sharing at least minShared
 // top-level entries, best groups first (most lines saved; a small group may
@@ -150,8 +192,44 @@ func Find(d *compose.Document, minShared int) []Group {
 	if minShared < 1 {
 		minShared = 1
 	}
-	svcs, anchors := collect(d, 0)
-	return assign(svcs, anchors, minShared, false)
+	if !mayGroup(d, minShared) {
+		return nil
+	}
+	cs := newClasses()
+	svcs, anchors := collect(d, 0, cs)
+	return assign(svcs, anchors, cs, minShared, false)
+}
+
+// mayGroup reports whether d has what a group needs: two services with at
+// least minShared keys besides "<<", or one and an anchored x- mapping with
+// as many. Reading every entry of a file that has not (an override file
+// setting a key or two a service) would be wasted.
+func mayGroup(d *compose.Document, minShared int) bool {
+	if d == nil || d.Root == nil {
+		return false
+	}
+	svcs, anchors := 0, 0
+	root := d.Root
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch {
+		case k.Value == "services" && v.Kind == yaml.MappingNode:
+			for j := 1; j < len(v.Content); j += 2 {
+				m, keys := v.Content[j], 0
+				for e := 0; e+1 < len(m.Content) && keys < minShared; e += 2 {
+					if !compose.IsMergeKey(m.Content[e]) {
+						keys++
+					}
+				}
+				if m.Kind == yaml.MappingNode && keys >= minShared {
+					svcs++
+				}
+			}
+		case isAnchored(k, v) && len(v.Content)/2 >= minShared:
+			anchors++
+		}
+	}
+	return svcs >= 2 || svcs == 1 && anchors > 0
 }
 
 // FindAcross returns groups of services in different files of docs sharing
@@ -162,10 +240,11 @@ func FindAcross(docs []*compose.Document, minShared int) []Group {
 	if minShared < 1 {
 		minShared = 1
 	}
+	cs := newClasses()
 	var all []*service
 	count := map[string]int{}
 	for _, d := range docs {
-		svcs, _ := collect(d, len(all))
+		svcs, _ := collect(d, len(all), cs)
 		seen := map[string]bool{}
 		for _, s := range svcs {
 			if !seen[s.name] {
@@ -181,15 +260,16 @@ func FindAcross(docs []*compose.Document, minShared int) []Group {
 			kept = append(kept, s)
 		}
 	}
-	return assign(kept, nil, minShared, true)
+	return assign(kept, nil, cs, minShared, true)
 }
 
-// collect reads the services of d (and its anchored top-level x- mappings).
-func collect(d *compose.Document, order int) (svcs, anchors []*service) {
+// collect reads the services of d (and its anchored top-level x- mappings),
+// numbering their entries in cs.
+func collect(d *compose.Document, order int, cs *classes) (svcs, anchors []*service) {
 	if d == nil || d.Root == nil {
 		return nil, nil
 	}
-	b := d.ExpansionBudget()
+	r := newReader(d, cs)
 	servicesAt := -1
 	root := d.Root
 	for i := 0; i+1 < len(root.Content); i += 2 {
@@ -198,14 +278,14 @@ func collect(d *compose.Document, order int) (svcs, anchors []*service) {
 		case k.Value == "services" && v.Kind == yaml.MappingNode:
 			servicesAt = d.Offset(compose.Pos{Line: k.Line, Col: k.Column})
 			for j := 0; j+1 < len(v.Content); j += 2 {
-				if s := newService(d, v.Content[j], v.Content[j+1], b, servicesAt); s != nil {
+				if s := r.service(v.Content[j], v.Content[j+1], servicesAt); s != nil {
 					s.order = order
 					order++
 					svcs = append(svcs, s)
 				}
 			}
-		case strings.HasPrefix(k.Value, "x-") && v.Kind == yaml.MappingNode && v.Anchor != "":
-			if s := newService(d, k, v, b, -1); s != nil && len(s.entries)*2 == len(v.Content) {
+		case isAnchored(k, v):
+			if s := r.service(k, v, -1); s != nil && len(s.entries)*2 == len(v.Content) {
 				s.anchor = true
 				anchors = append(anchors, s)
 			}
@@ -224,15 +304,59 @@ func collect(d *compose.Document, order int) (svcs, anchors []*service) {
 	return svcs, kept
 }
 
-// newService hashes the entries of a block mapping that may move: not "<<",
+// isAnchored reports whether the top-level entry k: v is an x- mapping
+// with an anchor, one that services may reuse.
+func isAnchored(k, v *yaml.Node) bool {
+	return strings.HasPrefix(k.Value, "x-") && v.Kind == yaml.MappingNode && v.Anchor != ""
+}
+
+// reader reads the services of one file. Services, entries and class sets
+// are carved from slabs sized from the file: one allocation each, not three
+// a service.
+type reader struct {
+	enc     encoder
+	cs      *classes
+	svcs    []service
+	entries []entryInfo
+	set     []held
+}
+
+func newReader(d *compose.Document, cs *classes) *reader {
+	nsvc, npairs := 0, 0
+	root := d.Root
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch {
+		case k.Value == "services" && v.Kind == yaml.MappingNode:
+			nsvc += len(v.Content) / 2
+			for j := 1; j < len(v.Content); j += 2 {
+				npairs += len(v.Content[j].Content) / 2
+			}
+		case isAnchored(k, v):
+			nsvc++
+			npairs += len(v.Content) / 2
+		}
+	}
+	cs.reserve(npairs)
+	return &reader{
+		enc:     encoder{d: d, b: d.ExpansionBudget()},
+		cs:      cs,
+		svcs:    make([]service, 0, nsvc),
+		entries: make([]entryInfo, 0, npairs),
+		set:     make([]held, 0, npairs),
+	}
+}
+
+// service numbers the entries of a block mapping that may move: not "<<",
 // not tagged !reset/!override, defining no anchor, and using only anchors
 // defined before limit (a byte offset; -1: no limit).
-func newService(d *compose.Document, k, v *yaml.Node, b *compose.Budget, limit int) *service {
+func (r *reader) service(k, v *yaml.Node, limit int) *service {
 	if v.Kind != yaml.MappingNode || v.Style&yaml.FlowStyle != 0 || len(v.Content) == 0 || v.Content[0].Line <= k.Line {
 		return nil
 	}
-	s := &service{doc: d, name: k.Value, key: k, value: v, set: map[hash]int{}}
-	s.spans = EntrySpans(d, v)
+	d := r.enc.d
+	s := service{doc: d, name: k.Value, key: k, value: v}
+	start := len(r.entries)
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		ek, ev := v.Content[i], v.Content[i+1]
 		if compose.IsMergeKey(ek) {
@@ -243,19 +367,32 @@ func newService(d *compose.Document, k, v *yaml.Node, b *compose.Budget, limit i
 		if ek.Kind != yaml.ScalarNode || !movable(d, ev, limit) {
 			continue
 		}
-		val, err := d.Decode(ev, b)
+		b, err := r.enc.entry(ek, ev)
 		if err != nil {
+			r.entries = r.entries[:start]
 			return nil
 		}
-		var buf bytes.Buffer
-		writeString(&buf, ek.Value)
-		encode(&buf, val)
-		sum := sha256.Sum256(buf.Bytes())
-		h := hash(sum[:16])
-		s.set[h] = len(s.entries)
-		s.entries = append(s.entries, entryInfo{key: ek.Value, index: i / 2, h: h, lines: s.spans[i/2]})
+		r.entries = append(r.entries, entryInfo{index: int32(i / 2), c: r.cs.id(b, d, ek, ev)})
 	}
-	return s
+	s.entries = r.entries[start:len(r.entries):len(r.entries)]
+	start = len(r.set)
+	for i, e := range s.entries {
+		r.set = append(r.set, held{c: e.c, at: int32(i)})
+	}
+	set := r.set[start:len(r.set):len(r.set)]
+	// Stable, so that the last of entries of one class (keys decoding
+	// alike) is the one kept.
+	slices.SortStableFunc(set, func(a, b held) int { return cmp.Compare(a.c, b.c) })
+	kept := set[:0]
+	for i, h := range set {
+		if i+1 < len(set) && set[i+1].c == h.c {
+			continue
+		}
+		kept = append(kept, h)
+	}
+	s.set = kept
+	r.svcs = append(r.svcs, s)
+	return &r.svcs[len(r.svcs)-1]
 }
 
 // mergeExtensible reports whether a "<<" value is written so that one more
@@ -280,77 +417,31 @@ func movable(d *compose.Document, n *yaml.Node, limit int) bool {
 	if n.Tag == compose.TagReset || n.Tag == compose.TagOverride {
 		return false
 	}
-	ok := true
-	var walk func(*yaml.Node)
-	walk = func(n *yaml.Node) {
-		if !ok {
-			return
-		}
-		if n.Anchor != "" {
-			ok = false
-			return
-		}
-		if n.Kind == yaml.AliasNode {
-			if limit >= 0 && n.Alias != nil && d.Offset(compose.Pos{Line: n.Alias.Line, Col: n.Alias.Column}) >= limit {
-				ok = false
-			}
-			return
-		}
-		for _, c := range n.Content {
-			walk(c)
+	return written(d, n, limit)
+}
+
+// written reports whether n and the nodes written inside it define no
+// anchor and use only anchors defined before limit (-1: no limit).
+func written(d *compose.Document, n *yaml.Node, limit int) bool {
+	if n.Anchor != "" {
+		return false
+	}
+	if n.Kind == yaml.AliasNode {
+		return limit < 0 || n.Alias == nil || d.Offset(compose.Pos{Line: n.Alias.Line, Col: n.Alias.Column}) < limit
+	}
+	for _, c := range n.Content {
+		if !written(d, c, limit) {
+			return false
 		}
 	}
-	walk(n)
-	return ok
+	return true
 }
 
-// encode writes a canonical, type-tagged encoding of a decoded value:
-// mappings with sorted keys, so that equal meanings encode equally.
-func encode(b *bytes.Buffer, v any) {
-	switch v := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(v))
-		for k := range v {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b.WriteByte('m')
-		b.WriteString(strconv.Itoa(len(keys)))
-		for _, k := range keys {
-			writeString(b, k)
-			encode(b, v[k])
-		}
-	case []any:
-		b.WriteByte('l')
-		b.WriteString(strconv.Itoa(len(v)))
-		for _, x := range v {
-			encode(b, x)
-		}
-	case string:
-		b.WriteByte('s')
-		writeString(b, v)
-	case nil:
-		b.WriteByte('n')
-	case compose.Reset:
-		b.WriteByte('R')
-	case compose.Override:
-		b.WriteByte('O')
-		encode(b, v.Value)
-	default:
-		fmt.Fprintf(b, "%T:%v;", v, v)
-	}
-}
-
-func writeString(b *bytes.Buffer, s string) {
-	b.WriteString(strconv.Itoa(len(s)))
-	b.WriteByte(':')
-	b.WriteString(s)
-}
-
-// candidate is a set of entries (by hash) and the services holding them all.
+// candidate is a set of entries (by class) and the services holding them
+// all.
 type candidate struct {
 	kind    Kind
-	hashes  []hash // sorted
+	classes []class // sorted
 	members []*service
 	anchor  *service
 	saved   int
@@ -388,13 +479,38 @@ const neighbours = 8
 // fewer candidates instead of the search growing quadratically.
 const workBudget = 20_000_000
 
-func assign(svcs, anchors []*service, minShared int, across bool) []Group {
-	posting := map[hash][]*service{}
+// postings lists, for each class, the services holding it, in the order of
+// the services: one array for all classes, not one slice each.
+type postings struct {
+	starts []int32 // class c's services are flat[starts[c]:starts[c+1]]
+	flat   []*service
+}
+
+func newPostings(svcs []*service, n int) postings {
+	p := postings{starts: make([]int32, n+1)}
 	for _, s := range svcs {
 		for _, e := range s.entries {
-			posting[e.h] = append(posting[e.h], s)
+			p.starts[e.c+1]++
 		}
 	}
+	for c := 1; c <= n; c++ {
+		p.starts[c] += p.starts[c-1]
+	}
+	p.flat = make([]*service, p.starts[n])
+	next := slices.Clone(p.starts[:n])
+	for _, s := range svcs {
+		for _, e := range s.entries {
+			p.flat[next[e.c]] = s
+			next[e.c]++
+		}
+	}
+	return p
+}
+
+func (p postings) of(c class) []*service { return p.flat[p.starts[c]:p.starts[c+1]] }
+
+func assign(svcs, anchors []*service, cs *classes, minShared int, across bool) []Group {
+	posting := newPostings(svcs, cs.len())
 	seen := map[string]bool{}
 	uses := &aliasUses{counts: map[*compose.Document]map[*yaml.Node]int{}}
 	var q pq
@@ -402,105 +518,128 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 		c.seq = len(seen)
 		q = append(q, c)
 	}
-	key := func(hs []hash) string {
-		var sb strings.Builder
-		for _, h := range hs {
-			sb.Write(h[:])
-		}
-		return sb.String()
+	// Candidates' class lists are slices of one arena: a list is never
+	// changed once stored (a later append that moves the arena leaves it
+	// where it is).
+	var arena []class
+	store := func(ids []class) []class {
+		start := len(arena)
+		arena = append(arena, ids...)
+		return arena[start:len(arena):len(arena)]
 	}
 	work := 0
+	var key []byte
+	// consider adds the candidate of services holding all of ids (sorted),
+	// unless seen before.
+	consider := func(ids []class) {
+		key = key[:0]
+		for _, c := range ids {
+			key = binary.LittleEndian.AppendUint32(key, uint32(c))
+		}
+		if seen[string(key)] {
+			return
+		}
+		seen[string(key)] = true
+		c := &candidate{kind: New, classes: ids}
+		c.members = holders(posting, ids, nil, &work)
+		score(c, across, uses)
+		if c.saved > math.MinInt {
+			c.classes = store(ids)
+			add(c)
+		}
+	}
+	// Of entries shared by equally many services, rarer-first takes them
+	// in the order of their keys.
+	rarer := func(a, b class) int {
+		if c := cmp.Compare(len(posting.of(a)), len(posting.of(b))); c != 0 {
+			return c
+		}
+		if c := bytes.Compare(cs.key(a)[:], cs.key(b)[:]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	}
+	var shared, byRarity, common []class
+	var picked []*service
 	for _, s := range svcs {
 		if work > workBudget {
 			break
 		}
-		var shared []hash
-		for _, e := range s.entries {
-			if len(posting[e.h]) > 1 {
-				shared = append(shared, e.h)
+		shared = shared[:0]
+		for _, h := range s.set {
+			if len(posting.of(h.c)) > 1 {
+				shared = append(shared, h.c)
 			}
 		}
 		if len(shared) < minShared {
 			continue
 		}
-		slices.SortFunc(shared, func(a, b hash) int { return bytes.Compare(a[:], b[:]) })
-		sets := [][]hash{shared}
-		byRarity := slices.Clone(shared)
-		slices.SortStableFunc(byRarity, func(a, b hash) int { return cmp.Compare(len(posting[a]), len(posting[b])) })
-		picked := map[*service]bool{s: true}
+		consider(shared)
+		byRarity = append(byRarity[:0], shared...)
+		slices.SortFunc(byRarity, rarer)
+		picked = append(picked[:0], s)
+	pick:
 		for _, h := range byRarity {
-			for _, t := range posting[h] {
+			for _, t := range posting.of(h) {
 				if len(picked) > neighbours {
-					break
+					break pick
 				}
-				if picked[t] {
+				if slices.Contains(picked, t) {
 					continue
 				}
-				picked[t] = true
-				var common []hash
+				picked = append(picked, t)
+				common = common[:0]
+				// both sorted: walk them together
+				j := 0
 				for _, x := range shared {
-					if _, ok := t.set[x]; ok {
+					for j < len(t.set) && t.set[j].c < x {
+						j++
+					}
+					if j < len(t.set) && t.set[j].c == x {
 						common = append(common, x)
 					}
 				}
 				if len(common) >= minShared {
-					sets = append(sets, common)
+					consider(common)
 				}
-			}
-			if len(picked) > neighbours {
-				break
-			}
-		}
-		for _, hs := range sets {
-			k := key(hs)
-			if seen[k] {
-				continue
-			}
-			seen[k] = true
-			c := &candidate{kind: New, hashes: hs}
-			c.members = holders(posting, hs, nil, &work)
-			score(c, across, uses)
-			if c.saved > math.MinInt {
-				add(c)
 			}
 		}
 	}
 	for _, a := range anchors {
-		hs := make([]hash, 0, len(a.entries))
-		for _, e := range a.entries {
-			hs = append(hs, e.h)
-		}
-		if len(hs) < minShared {
+		if len(a.entries) < minShared {
 			continue
 		}
-		slices.SortFunc(hs, func(x, y hash) int { return bytes.Compare(x[:], y[:]) })
-		c := &candidate{kind: Reuse, hashes: hs, anchor: a}
-		c.members = holders(posting, hs, func(s *service) bool { return s.merge == nil }, &work)
+		ids := make([]class, 0, len(a.set))
+		for _, h := range a.set {
+			ids = append(ids, h.c)
+		}
+		c := &candidate{kind: Reuse, classes: ids, anchor: a}
+		c.members = holders(posting, ids, func(s *service) bool { return s.merge == nil }, &work)
 		score(c, across, uses)
 		if c.saved > math.MinInt {
 			add(c)
 		}
 	}
 	heap.Init(&q)
-	taken := map[*service]bool{}
 	var groups []Group
+	var free []*service
 	for q.Len() > 0 {
 		c := heap.Pop(&q).(*candidate)
-		var free []*service
+		free = free[:0]
 		for _, m := range c.members {
-			if !taken[m] {
+			if !m.taken {
 				free = append(free, m)
 			}
 		}
-		work += len(c.members) * len(c.hashes)
+		work += len(c.members) * len(c.classes)
 		if len(free) != len(c.members) {
-			c.members = free
-			if c.kind != Reuse && len(free) > 1 {
-				c.hashes = intersect(free)
+			c.members = append(c.members[:0], free...)
+			if c.kind != Reuse && len(c.members) > 1 {
+				c.classes = intersect(c.members)
 			}
 			old := c.saved
 			score(c, across, uses)
-			if c.saved == math.MinInt || len(c.hashes) < minShared {
+			if c.saved == math.MinInt || len(c.classes) < minShared {
 				continue
 			}
 			// Re-queue a candidate that lost members, unless the budget is
@@ -511,34 +650,34 @@ func assign(svcs, anchors []*service, minShared int, across bool) []Group {
 			}
 		}
 		for _, m := range c.members {
-			taken[m] = true
+			m.taken = true
 		}
-		groups = append(groups, build(c, across))
+		groups = appendDoubling(groups, build(c, across))
 	}
 	return groups
 }
 
-// holders returns the services holding every entry of hs, in order,
+// holders returns the services holding every class of ids, in order,
 // adding the lookups it may make to *work.
-func holders(posting map[hash][]*service, hs []hash, ok func(*service) bool, work *int) []*service {
-	if len(hs) == 0 {
+func holders(posting postings, ids []class, ok func(*service) bool, work *int) []*service {
+	if len(ids) == 0 {
 		return nil
 	}
-	rarest := hs[0]
-	for _, h := range hs[1:] {
-		if len(posting[h]) < len(posting[rarest]) {
-			rarest = h
+	rarest := ids[0]
+	for _, c := range ids[1:] {
+		if len(posting.of(c)) < len(posting.of(rarest)) {
+			rarest = c
 		}
 	}
-	*work += len(posting[rarest]) * len(hs)
+	*work += len(posting.of(rarest)) * len(ids)
 	var out []*service
-	for _, s := range posting[rarest] {
+	for _, s := range posting.of(rarest) {
 		if ok != nil && !ok(s) {
 			continue
 		}
 		all := true
-		for _, h := range hs {
-			if _, in := s.set[h]; !in {
+		for _, c := range ids {
+			if _, in := s.has(c); !in {
 				all = false
 				break
 			}
@@ -550,22 +689,21 @@ func holders(posting map[hash][]*service, hs []hash, ok func(*service) bool, wor
 	return out
 }
 
-// intersect returns the entries every service of ss holds, sorted.
-func intersect(ss []*service) []hash {
-	var out []hash
-	for _, e := range ss[0].entries {
+// intersect returns the classes every service of ss holds, sorted.
+func intersect(ss []*service) []class {
+	var out []class
+	for _, h := range ss[0].set {
 		all := true
 		for _, s := range ss[1:] {
-			if _, ok := s.set[e.h]; !ok {
+			if _, ok := s.has(h.c); !ok {
 				all = false
 				break
 			}
 		}
 		if all {
-			out = append(out, e.h)
+			out = append(out, h.c)
 		}
 	}
-	slices.SortFunc(out, func(a, b hash) int { return bytes.Compare(a[:], b[:]) })
 	return out
 }
 
@@ -580,7 +718,7 @@ func score(c *candidate, across bool, uses *aliasUses) {
 		}
 		saved := 0
 		for _, m := range c.members {
-			saved += linesOf(m, c.hashes) - 1
+			saved += linesOf(m, c.classes) - 1
 		}
 		c.saved = saved
 		return
@@ -605,9 +743,9 @@ func score(c *candidate, across bool, uses *aliasUses) {
 	}
 	total := 0
 	for _, m := range c.members {
-		total += linesOf(m, c.hashes)
+		total += linesOf(m, c.classes)
 	}
-	first := linesOf(c.members[0], c.hashes)
+	first := linesOf(c.members[0], c.classes)
 	if across {
 		// each other member gets `extends: {file: ..., service: ...}`
 		c.saved = total - first - 3*(len(c.members)-1)
@@ -661,8 +799,9 @@ func extensible(c *candidate, uses *aliasUses) *service {
 	for i := 0; i+1 < len(target.Content); i += 2 {
 		keys[target.Content[i].Value] = true
 	}
-	for _, e := range c.members[0].entries {
-		if _, ok := slices.BinarySearchFunc(c.hashes, e.h, func(a, b hash) int { return bytes.Compare(a[:], b[:]) }); ok && keys[e.key] {
+	m := c.members[0]
+	for _, e := range m.entries {
+		if _, ok := slices.BinarySearch(c.classes, e.c); ok && keys[m.keyNode(e).Value] {
 			return nil
 		}
 	}
@@ -699,11 +838,11 @@ func (u *aliasUses) count(d *compose.Document, target *yaml.Node) int {
 	return m[target]
 }
 
-func linesOf(s *service, hs []hash) int {
+func linesOf(s *service, ids []class) int {
 	n := 0
-	for _, h := range hs {
-		if i, ok := s.set[h]; ok {
-			n += s.entries[i].lines.Count()
+	for _, c := range ids {
+		if i, ok := s.has(c); ok {
+			n += s.lines(i).Count()
 		}
 	}
 	return n
@@ -720,20 +859,26 @@ func build(c *candidate, across bool) Group {
 		g.Anchor = c.anchor.value.Anchor
 		g.AnchorNode = c.anchor.value
 	}
-	in := make(map[hash]bool, len(c.hashes))
-	for _, h := range c.hashes {
-		in[h] = true
-	}
+	// One allocation for the members and one for their entries (each
+	// member holds every shared class once).
+	ms := make([]Member, len(members))
+	entries := make([]Entry, 0, len(members)*len(c.classes))
+	g.Services = make([]string, 0, len(members))
+	g.Members = make([]*Member, 0, len(members))
 	for i, s := range members {
-		m := &Member{Doc: s.doc, Name: s.name, Key: s.key, Value: s.value, Merge: s.merge, MergeKey: s.mergeK, Spans: s.spans}
-		for _, e := range s.entries {
-			if in[e.h] {
-				m.Entries = append(m.Entries, Entry{Key: e.key, Index: e.index, KeyNode: s.value.Content[2*e.index], Node: s.value.Content[2*e.index+1], Lines: e.lines})
+		m := &ms[i]
+		*m = Member{Doc: s.doc, Name: s.name, Key: s.key, Value: s.value, Merge: s.merge, MergeKey: s.mergeK, Spans: s.spanList()}
+		start := len(entries)
+		for j, e := range s.entries {
+			if _, in := slices.BinarySearch(c.classes, e.c); in {
+				k := s.keyNode(e)
+				entries = append(entries, Entry{Key: k.Value, Index: int(e.index), KeyNode: k, Node: s.value.Content[2*e.index+1], Lines: s.lines(j)})
 				if i == 0 {
-					g.Shared = append(g.Shared, e.key)
+					g.Shared = append(g.Shared, k.Value)
 				}
 			}
 		}
+		m.Entries = entries[start:len(entries):len(entries)]
 		g.Services = append(g.Services, s.name)
 		g.Members = append(g.Members, m)
 	}
