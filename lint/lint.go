@@ -236,28 +236,49 @@ func memos(envs []*Env) {
 // Run lints in and returns the findings: ignore comments applied, findings
 // that hold in several environments merged into one, sorted.
 func Run(in Input) []diag.Finding {
+	return Start(in).Finish(in.Envs, in.Dockerfiles)
+}
+
+// Running is a lint run under way: the file rules started on the files
+// (Start); the environment and Dockerfile rules run when those are known
+// (Finish). The file rules need only the parsed files, so they run while
+// the environments merge.
+type Running struct {
+	in     Input
+	r      *runner
+	passes []*rulePass
+	// results holds each rule's findings, in rule order.
+	results [][]diag.Finding
+}
+
+// rulePass is one enabled rule of a run.
+type rulePass struct {
+	rule Rule
+	p    *Pass
+	// filesDone is closed once the rule has visited every file: its
+	// environment part waits for it (a rule keeps one state for both).
+	filesDone chan struct{}
+}
+
+// Start starts the file rules of in on in.Files, on every CPU, and returns
+// at once. in.Envs and in.Dockerfiles are not used: Finish takes them.
+func Start(in Input) *Running {
 	rules := in.Rules
 	if rules == nil {
 		rules = Rules()
 	}
-	r := &runner{idx: map[string]*lazyIndex{}}
-	files := in.Files
-	for _, e := range in.Envs {
-		e.run = r
-	}
-	memos(in.Envs)
+	run := &Running{in: in, r: &runner{idx: map[string]*lazyIndex{}}, results: make([][]diag.Finding, len(rules))}
 	// Each rule is an independent task with its own findings: rules keep
 	// state only for their own run, and everything they share (documents,
 	// merged trees, the position index) is read-only or locked. Tasks run on
 	// every CPU; the results are collected in rule order and sorted.
-	var tasks, dockerfileTasks []func()
-	results := make([][]diag.Finding, len(rules))
+	var fileTasks []func()
 	for i, rule := range rules {
 		m := rule.Meta()
 		if len(in.Only) > 0 && !slices.Contains(in.Only, m.ID) {
 			continue
 		}
-		p := &Pass{meta: m, run: r, out: &results[i]}
+		p := &Pass{meta: m, run: run.r, out: &run.results[i]}
 		if m.Scope&ScopeEnv != 0 && !in.noMemo {
 			p.memo = &serviceMemo{m: map[memoKey]memoEntry{}}
 		}
@@ -280,21 +301,46 @@ func Run(in Input) []diag.Finding {
 		if !enabled {
 			continue
 		}
+		rp := &rulePass{rule: rule, p: p, filesDone: make(chan struct{})}
+		run.passes = append(run.passes, rp)
+		if m.Scope&ScopeFile == 0 {
+			close(rp.filesDone)
+			continue
+		}
+		fileTasks = append(fileTasks, func() {
+			defer close(rp.filesDone)
+			for _, d := range in.Files {
+				if d.Root != nil {
+					rule.VisitFile(p, d)
+				}
+			}
+		})
+	}
+	go parallel(fileTasks)
+	return run
+}
+
+// Finish runs the environment rules on envs and the Dockerfile rules on
+// dockerfiles, waits for every rule, and returns the findings: ignore
+// comments applied, findings that hold in several environments merged
+// into one, sorted.
+func (run *Running) Finish(envs []*Env, dockerfiles []*Dockerfile) []diag.Finding {
+	for _, e := range envs {
+		e.run = run.r
+	}
+	memos(envs)
+	var tasks, dockerfileTasks []func()
+	for _, rp := range run.passes {
+		m, rule, p := rp.p.meta, rp.rule, rp.p
 		if m.Scope&ScopeDockerfile != 0 {
 			// The Dockerfile rules share lazily parsed instructions: they
 			// run one after the other, in one task.
-			dockerfileTasks = append(dockerfileTasks, func() { runDockerfileRule(rule, p, in.Dockerfiles) })
+			dockerfileTasks = append(dockerfileTasks, func() { runDockerfileRule(rule, p, dockerfiles) })
 		}
 		tasks = append(tasks, func() {
-			if m.Scope&ScopeFile != 0 {
-				for _, d := range files {
-					if d.Root != nil {
-						rule.VisitFile(p, d)
-					}
-				}
-			}
+			<-rp.filesDone
 			if m.Scope&ScopeEnv != 0 {
-				for _, e := range in.Envs {
+				for _, e := range envs {
 					ep := *p
 					ep.env = e
 					rule.VisitEnv(&ep, e)
@@ -309,14 +355,14 @@ func Run(in Input) []diag.Finding {
 	})
 	parallel(tasks)
 	var all []diag.Finding
-	for _, fs := range results {
+	for _, fs := range run.results {
 		all = append(all, fs...)
 	}
 	docs := map[string]*compose.Document{}
-	for _, d := range files {
+	for _, d := range run.in.Files {
 		docs[d.Name] = d
 	}
-	for _, e := range in.Envs {
+	for _, e := range envs {
 		for _, d := range e.Docs {
 			docs[d.Name] = d
 		}

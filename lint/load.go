@@ -49,6 +49,11 @@ type LoadOptions struct {
 	// composure: about twenty times less work, which is what makes linting
 	// a large project cheap enough for every commit.
 	Strict bool
+	// Parsed, when set, is called once every file parsed, before any
+	// environment loads: p has its Files and Config, not yet its Envs or
+	// LoadErrors. The CLI starts the file rules there (Start), so they run
+	// while the environments merge.
+	Parsed func(p *Project)
 }
 
 func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOptions) (*Project, error) {
@@ -96,6 +101,7 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 		err error
 	}
 	var fast []*fastSlot
+	var loadable []*envs.Environment
 	for _, env := range selected {
 		broken := false
 		for _, f := range env.Files {
@@ -119,9 +125,14 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 			}
 			p.Files = append(p.Files, d)
 		}
-		if broken {
-			continue
+		if !broken {
+			loadable = append(loadable, env)
 		}
+	}
+	if lo.Parsed != nil {
+		lo.Parsed(p)
+	}
+	for _, env := range loadable {
 		if !lo.Strict {
 			fast = append(fast, &fastSlot{env: env})
 			continue

@@ -69,18 +69,18 @@ func (a *app) lint(c *cli.Context) error {
 	}
 	envArgs, dfArgs := splitDockerfileArgs(c.Args().Slice())
 	po := a.projectOptions(c)
-	proj, err := loadLintTargets(po, envArgs, dfArgs, c.Bool("strict"))
+	lr := &lintRules{rules: lint.Rules(), only: only}
+	if c.Bool("shellcheck") {
+		a.useShellcheck(lr.rules)
+	}
+	proj, err := loadLintTargets(po, envArgs, dfArgs, c.Bool("strict"), lr)
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
 	if err := proj.config.Validate(lint.Rules()); err != nil {
 		return withCode(exitUsage, fmt.Errorf("%s: %w", proj.configName, err))
 	}
-	rules := lint.Rules()
-	if c.Bool("shellcheck") {
-		a.useShellcheck(rules)
-	}
-	fs := lint.Run(lint.Input{Files: proj.files, Envs: proj.envs, Dockerfiles: proj.dockerfiles, Rules: rules, Config: proj.config, Only: only})
+	fs := proj.findings(lr)
 	fs = append(fs, proj.loadErrors...)
 	diag.Sort(fs)
 
@@ -203,7 +203,7 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
 		fmt.Fprintf(a.stderr, "composure: applied %d %s to %d %s\n", n, plural(n, "fix", "fixes"), len(names), plural(len(names), "file", "files"))
 		// Reload every environment: the fixed project must still load.
 		if len(names) > 0 {
-			p2, err := loadLintTargets(proj.opts, proj.envNames, proj.dockerfileArgs, proj.strict)
+			p2, err := loadLintTargets(proj.opts, proj.envNames, proj.dockerfileArgs, proj.strict, nil)
 			if err != nil || len(p2.loadErrors) > 0 {
 				fmt.Fprintf(a.stderr, "composure: the project no longer loads after fixing: %v\n", errOr(err, p2))
 				return silentExit(exitFailure)
@@ -246,17 +246,44 @@ type lintProject struct {
 	// on the command line (dockerfileArgs).
 	dockerfiles    []*lint.Dockerfile
 	dockerfileArgs []string
+	// running is the run the file rules started while the project loaded
+	// (nil: none started).
+	running *lint.Running
+}
+
+// findings runs rules on p, finishing the run started while it loaded if
+// there is one, and returns the findings.
+func (p *lintProject) findings(rules *lintRules) []diag.Finding {
+	if p.running != nil {
+		return p.running.Finish(p.envs, p.dockerfiles)
+	}
+	return lint.Run(lint.Input{Files: p.files, Envs: p.envs, Dockerfiles: p.dockerfiles, Rules: rules.rules, Config: p.config, Only: rules.only})
+}
+
+// lintRules are the rules a lint run uses: rules (nil: lint.Rules()),
+// restricted to the IDs in only when it is not empty.
+type lintRules struct {
+	rules []lint.Rule
+	only  []string
 }
 
 // loadLintProject loads the project and the environments named in
-// envNames (all when empty); see lint.LoadProject.
-func loadLintProject(po envs.Options, envNames []string, strict bool) (*lintProject, error) {
-	lp, err := lint.LoadProject(context.Background(), po, envNames, lint.LoadOptions{Strict: strict})
+// envNames (all when empty); see lint.LoadProject. With rules, the file
+// rules start once the files parse (lint.Start).
+func loadLintProject(po envs.Options, envNames []string, strict bool, rules *lintRules) (*lintProject, error) {
+	lo := lint.LoadOptions{Strict: strict}
+	var running *lint.Running
+	if rules != nil {
+		lo.Parsed = func(lp *lint.Project) {
+			running = lint.Start(lint.Input{Files: lp.Files, Config: lp.Config, Rules: rules.rules, Only: rules.only})
+		}
+	}
+	lp, err := lint.LoadProject(context.Background(), po, envNames, lo)
 	if err != nil {
 		return nil, err
 	}
 	p := &lintProject{dir: lp.Dir, opts: po, strict: strict, explicit: po.Files, envNames: envNames,
-		files: lp.Files, envs: lp.Envs, loadErrors: lp.LoadErrors, config: lp.Config}
+		files: lp.Files, envs: lp.Envs, loadErrors: lp.LoadErrors, config: lp.Config, running: running}
 	if lp.Project.Config != nil {
 		p.configName = lp.Project.Config.Doc.Name
 	}

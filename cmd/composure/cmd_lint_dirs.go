@@ -127,14 +127,15 @@ func (a *app) lintOneDir(dir string, only []string, strict bool) lintedDir {
 	if a.environ != nil {
 		po.Environ = a.environ()
 	}
-	proj, err := loadLintTargets(po, nil, nil, strict)
+	lr := &lintRules{only: only}
+	proj, err := loadLintTargets(po, nil, nil, strict, lr)
 	if err != nil {
 		return lintedDir{err: err}
 	}
 	if err := proj.config.Validate(lint.Rules()); err != nil {
 		return lintedDir{err: fmt.Errorf("%s: %w", proj.configName, err)}
 	}
-	fs := lint.Run(lint.Input{Files: proj.files, Envs: proj.envs, Dockerfiles: proj.dockerfiles, Config: proj.config, Only: only})
+	fs := proj.findings(lr)
 	fs = append(fs, proj.loadErrors...)
 	for i := range fs {
 		f := &fs[i]

@@ -45,8 +45,10 @@ func splitDockerfileArgs(args []string) (envs, dockerfiles []string) {
 // loadLintTargets loads what `composure lint` checks: the compose project
 // in dir with the Dockerfiles its environments build, plus the Dockerfiles
 // named on the command line. With only Dockerfiles named (no environment,
-// no -f), only those are linted and no compose file is needed.
-func loadLintTargets(po envs.Options, envNames, dockerfiles []string, strict bool) (*lintProject, error) {
+// no -f), only those are linted and no compose file is needed. With rules
+// (nil: only load), the file rules start as soon as the files parse, while
+// the environments merge; lintProject.findings finishes the run.
+func loadLintTargets(po envs.Options, envNames, dockerfiles []string, strict bool, rules *lintRules) (*lintProject, error) {
 	var p *lintProject
 	if len(dockerfiles) > 0 && len(envNames) == 0 && len(po.Files) == 0 {
 		dir := po.Dir
@@ -63,7 +65,7 @@ func loadLintTargets(po envs.Options, envNames, dockerfiles []string, strict boo
 		}
 	} else {
 		var err error
-		if p, err = loadLintProject(po, envNames, strict); err != nil {
+		if p, err = loadLintProject(po, envNames, strict, rules); err != nil {
 			return nil, err
 		}
 		found, errs := lint.DiscoverDockerfiles(p.envs)
