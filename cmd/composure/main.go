@@ -4,7 +4,6 @@ package main
 
 import (
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/sirupsen/logrus"
@@ -15,13 +14,7 @@ func main() {
 	// through logrus' global logger, as docker compose shows them; print
 	// them as one plain line each, like composure's other messages.
 	logrus.SetFormatter(warningFormatter{})
-	// A run is short and most of what it allocates (parsed files, merged
-	// trees) stays live until it ends: collecting at every doubling of the
-	// heap spends a quarter of `composure lint`'s CPU for little memory
-	// back. Collect at 5x the live heap instead, unless GOGC says otherwise.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
+	tuneGC(gcFreeHeap)
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
 
