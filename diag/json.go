@@ -3,10 +3,11 @@ package diag
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/composure-dev/composure/internal/jsonindent"
 )
 
 type jsonReport struct {
@@ -83,9 +84,7 @@ func PrintJSON(w io.Writer, fs []Finding) error {
 		}
 		r.Findings = append(r.Findings, jf)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return jsonindent.Write(w, r)
 }
 
 // PrintGitHub writes GitHub Actions workflow commands, which annotate the
@@ -147,7 +146,5 @@ func PrintCodeQuality(w io.Writer, fs []Finding) error {
 		out = append(out, cqIssue{Description: desc, CheckName: f.Rule, Fingerprint: hex.EncodeToString(h[:16]), Severity: sev,
 			Location: cqLocation{Path: f.Span.File, Lines: cqLines{Begin: f.Span.Start.Line, End: endOf(f.Span).Line}}})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return jsonindent.Write(w, out)
 }

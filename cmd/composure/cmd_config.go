@@ -15,6 +15,7 @@ import (
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/internal/jsonindent"
 	"github.com/composure-dev/composure/merge"
 	"github.com/composure-dev/composure/redact"
 )
@@ -179,7 +180,7 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 // formatModel prints a model map as docker compose's formatModel does.
 func formatModel(model map[string]any, format string) ([]byte, error) {
 	if format == "json" {
-		b, err := json.MarshalIndent(model, "", "  ")
+		b, err := jsonindent.Marshal(model)
 		return append(b, '\n'), err
 	}
 	var buf bytes.Buffer
@@ -369,7 +370,7 @@ func renderVariables(vars map[string]template.Variable, format string) ([]byte, 
 	var buf bytes.Buffer
 	switch format {
 	case "json":
-		b, err := json.MarshalIndent(vars, "", "  ")
+		b, err := jsonindent.Marshal(vars)
 		if err != nil {
 			return nil, err
 		}

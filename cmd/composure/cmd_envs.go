@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -9,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/internal/jsonindent"
 )
 
 func (a *app) envsCommand() *cli.Command {
@@ -58,7 +58,7 @@ func envListing(p *envs.Project) []envJSON {
 }
 
 func (a *app) printEnvsJSON(p *envs.Project) error {
-	b, err := json.MarshalIndent(envListing(p), "", "  ")
+	b, err := jsonindent.Marshal(envListing(p))
 	if err != nil {
 		return err
 	}

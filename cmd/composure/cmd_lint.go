@@ -99,7 +99,7 @@ func (a *app) lint(c *cli.Context) error {
 			}
 			return sourceOf(docs, proj.dir, name)
 		},
-		Rules: ruleInfos(),
+		Rules: ruleInfos(format),
 		Tool:  "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
 	}
 	if err := diag.Print(a.stdout, format, fs, opts); err != nil {
@@ -135,7 +135,12 @@ func sourceOf(docs map[string]*compose.Document, dir, name string) []byte {
 	return b
 }
 
-func ruleInfos() []diag.RuleInfo {
+// ruleInfos describes every rule for the output formats that list them
+// (SARIF); nil for the others, which would only pay for reading the docs.
+func ruleInfos(format string) []diag.RuleInfo {
+	if format != "sarif" {
+		return nil
+	}
 	var out []diag.RuleInfo
 	for _, r := range lint.Rules() {
 		m := r.Meta()

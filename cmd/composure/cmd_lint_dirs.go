@@ -102,7 +102,7 @@ func (a *app) lintDirs(c *cli.Context, dirs, only []string, format string, failO
 	opts := diag.PrintOptions{
 		Color:   a.color(c),
 		Sources: func(name string) []byte { return sourceOf(docs, "", name) },
-		Rules:   ruleInfos(),
+		Rules:   ruleInfos(format),
 		Tool:    "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
 	}
 	var out bytes.Buffer

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +17,7 @@ import (
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/dupes"
 	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/internal/jsonindent"
 	"github.com/composure-dev/composure/refactor"
 )
 
@@ -230,9 +230,7 @@ func (a *app) refactor(c *cli.Context) error {
 		if doc.Across == nil {
 			doc.Across = []refactorGroup{}
 		}
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(doc); err != nil {
+		if err := jsonindent.Write(a.stdout, doc); err != nil {
 			return withCode(exitFailure, err)
 		}
 	}
