@@ -354,7 +354,11 @@ func (run *Running) Finish(envs []*Env, dockerfiles []*Dockerfile) []diag.Findin
 		}
 	})
 	parallel(tasks)
-	var all []diag.Finding
+	n := 0
+	for _, fs := range run.results {
+		n += len(fs)
+	}
+	all := make([]diag.Finding, 0, n)
 	for _, fs := range run.results {
 		all = append(all, fs...)
 	}
@@ -402,7 +406,7 @@ func parallel(tasks []func()) {
 // them), sorts, and removes exact duplicates (an alias can repeat a finding).
 func Postprocess(fs []diag.Finding, docs map[string]*compose.Document) []diag.Finding {
 	ign := map[string]ignores{}
-	out := fs[:0:0]
+	out := make([]diag.Finding, 0, len(fs))
 	for _, f := range fs {
 		d := docs[f.Span.File]
 		if d != nil {
@@ -421,7 +425,7 @@ func Postprocess(fs []diag.Finding, docs map[string]*compose.Document) []diag.Fi
 		rule, msg string
 		span      diag.Span
 	}
-	merged := map[key]int{}
+	merged := make(map[key]int, len(out))
 	res := make([]diag.Finding, 0, len(out))
 	for _, f := range out {
 		k := key{f.Rule, f.Message, f.Span}

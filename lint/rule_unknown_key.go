@@ -147,7 +147,7 @@ func (r *UnknownKey) VisitFile(p *Pass, d *compose.Document) {
 	seen := map[*yaml.Node]bool{}
 	r.v1Layout(p, d, obj, seen)
 	for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
-		r.mapping(p, d, root, obj, nil, seen)
+		r.mapping(p, d, root, obj, make(keyPath, 0, 16), seen)
 	}
 }
 
