@@ -7,7 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -169,15 +171,12 @@ func (a *app) diffEnvs(ctx context.Context, p *envs.Project, from, to string) (e
 	if err != nil {
 		return envdiff.Report{}, withCode(exitUsage, err)
 	}
-	a1, err := loadSide(ctx, p, fromEnv, cache, from, "")
+	sides, err := loadSides(ctx, p, []*envs.Environment{fromEnv, toEnv}, cache)
 	if err != nil {
 		return envdiff.Report{}, err
 	}
-	b, err := loadSide(ctx, p, toEnv, cache, to, "")
-	if err != nil {
-		return envdiff.Report{}, err
-	}
-	return envdiff.Compare(a1, b), nil
+	sides[0].Name, sides[1].Name = from, to
+	return envdiff.Compare(sides[0], sides[1]), nil
 }
 
 // diffAll compares every environment with default, in the project's order.
@@ -187,20 +186,19 @@ func (a *app) diffAll(ctx context.Context, p *envs.Project) ([]envdiff.Report, e
 	if err != nil {
 		return nil, withCode(exitUsage, err)
 	}
-	base, err := loadSide(ctx, p, def, cache, def.Name, "")
+	list := []*envs.Environment{def}
+	for _, e := range p.Envs {
+		if e.Name != def.Name {
+			list = append(list, e)
+		}
+	}
+	sides, err := loadSides(ctx, p, list, cache)
 	if err != nil {
 		return nil, err
 	}
 	var reports []envdiff.Report
-	for _, e := range p.Envs {
-		if e.Name == def.Name {
-			continue
-		}
-		s, err := loadSide(ctx, p, e, cache, e.Name, "")
-		if err != nil {
-			return nil, err
-		}
-		reports = append(reports, envdiff.Compare(base, s))
+	for _, s := range sides[1:] {
+		reports = append(reports, envdiff.Compare(sides[0], s))
 	}
 	if len(reports) == 0 {
 		// Not an error: `composure diff --all --exit-code` in CI must not
@@ -301,6 +299,31 @@ func copyMissing(from, to, name string) error {
 		return nil
 	}
 	return os.WriteFile(filepath.Join(to, name), b, 0o600)
+}
+
+// loadSides loads the environments list of the working tree at once, on
+// every CPU (each load is compose-go's whole pipeline: seconds on a large
+// project), each side named after its environment. The error is that of
+// the first environment in list that fails, whichever finished first.
+func loadSides(ctx context.Context, p *envs.Project, list []*envs.Environment, cache *compose.Cache) ([]envdiff.Side, error) {
+	sides := make([]envdiff.Side, len(list))
+	errs := make([]error, len(list))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, e := range list {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			sides[i], errs[i] = loadSide(ctx, p, e, cache, e.Name, "")
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return sides, nil
 }
 
 // loadSide loads env and merges its files for origins. filePrefix is put in
