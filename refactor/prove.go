@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/envs"
@@ -45,27 +47,49 @@ func Prove(ctx context.Context, p *envs.Project, list []*envs.Environment, r *Re
 		return &NotEquivalentError{File: r.Doc.Name, Differences: []string{"it no longer parses: " + err.Error()}}
 	}
 	after.Path = r.Doc.Path
-	for _, env := range list {
-		opts := envs.LoadOptions{}
-		before, err := loadWith(ctx, p, env, r.Doc, opts)
+	// Each environment is proved on its own, on every CPU (each load is
+	// compose-go's whole pipeline); the error is that of the first
+	// environment in list that fails.
+	errs := make([]error, len(list))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, env := range list {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			errs[i] = proveEnv(ctx, p, env, r, after)
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
 		if err != nil {
-			opts = envs.LoadOptions{NoInterpolate: true, NoConsistency: true, NoEnvResolution: true}
-			var err2 error
-			if before, err2 = loadWith(ctx, p, env, r.Doc, opts); err2 != nil {
-				return fmt.Errorf("%s: refusing to refactor: environment %q does not load, so nothing proves the rewrite: %w", r.Doc.Name, env.Name, err)
-			}
+			return err
 		}
-		got, err := loadWith(ctx, p, env, after, opts)
-		if err != nil {
-			return &NotEquivalentError{File: r.Doc.Name, Env: env.Name, Differences: []string{"it no longer loads: " + err.Error()}}
+	}
+	return nil
+}
+
+// proveEnv compares env's effective config before and after the rewrite.
+func proveEnv(ctx context.Context, p *envs.Project, env *envs.Environment, r *Result, after *compose.Document) error {
+	opts := envs.LoadOptions{}
+	before, err := loadWith(ctx, p, env, r.Doc, opts)
+	if err != nil {
+		opts = envs.LoadOptions{NoInterpolate: true, NoConsistency: true, NoEnvResolution: true}
+		var err2 error
+		if before, err2 = loadWith(ctx, p, env, r.Doc, opts); err2 != nil {
+			return fmt.Errorf("%s: refusing to refactor: environment %q does not load, so nothing proves the rewrite: %w", r.Doc.Name, env.Name, err)
 		}
-		for _, k := range r.Added {
-			delete(before, k)
-			delete(got, k)
-		}
-		if !equal(before, got) {
-			return &NotEquivalentError{File: r.Doc.Name, Env: env.Name, Differences: Differences(before, got)}
-		}
+	}
+	got, err := loadWith(ctx, p, env, after, opts)
+	if err != nil {
+		return &NotEquivalentError{File: r.Doc.Name, Env: env.Name, Differences: []string{"it no longer loads: " + err.Error()}}
+	}
+	for _, k := range r.Added {
+		delete(before, k)
+		delete(got, k)
+	}
+	if !equal(before, got) {
+		return &NotEquivalentError{File: r.Doc.Name, Env: env.Name, Differences: Differences(before, got)}
 	}
 	return nil
 }
