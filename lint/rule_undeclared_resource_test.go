@@ -122,6 +122,9 @@ func TestUndeclaredResourceComposeGo(t *testing.T) {
 		{"service enabled by COMPOSE_PROFILES", map[string]string{"compose.yaml": "services: {a: {image: x}, b: {image: x, profiles: [dbg], volumes: ['data:/d']}}\n", ".env": "COMPOSE_PROFILES=dbg\n"}, true},
 		{"declared in the override", map[string]string{"compose.yaml": "services: {a: {image: x, volumes: ['data:/d']}}\n", "compose.override.yaml": "volumes: {data: }\n"}, false},
 		{"used in the override", map[string]string{"compose.yaml": "services: {a: {image: x}}\n", "compose.override.yaml": "services: {a: {volumes: ['data:/d']}}\n"}, true},
+		{"declared in an included file", map[string]string{"compose.yaml": "include: [inc.yaml]\nservices: {a: {image: x, volumes: ['data:/d']}}\n", "inc.yaml": "services: {b: {image: x}}\nvolumes: {data: }\n"}, false},
+		{"used in an included file", map[string]string{"compose.yaml": "include: [inc.yaml]\nservices: {a: {image: x}}\n", "inc.yaml": "services: {b: {image: x, volumes: ['data:/d']}}\n"}, true},
+		{"used through extends", map[string]string{"compose.yaml": "services: {a: {extends: {file: base.yaml, service: b}}}\n", "base.yaml": "services: {b: {image: x, secrets: [s]}}\nsecrets: {s: {file: ./s}}\n"}, true},
 		{"model undeclared", map[string]string{"compose.yaml": "services: {a: {image: x, models: [llm]}}\n"}, true},
 	}
 	for _, c := range cases {
