@@ -47,6 +47,9 @@ type resourceCheck struct {
 	declared [numKinds]map[string]any
 	// used marks the declared names some service refers to.
 	used [numKinds]map[string]bool
+	// defaultDeclared is set when the top level declares the default
+	// network.
+	defaultDeclared bool
 	// the service being read, and whether its references are checked
 	name  string
 	check bool
@@ -63,6 +66,7 @@ func (r *UndeclaredResource) VisitEnv(p *Pass, e *Env) {
 			c.used[i] = make(map[string]bool, len(d))
 		}
 	}
+	_, c.defaultDeclared = c.declared[kindNetwork]["default"]
 	// (in map order: findings are sorted once the rules are done)
 	for name, svc := range e.Services {
 		// compose-go checks only the services the profiles keep
@@ -169,10 +173,9 @@ func (c *resourceCheck) service(svc map[string]any) {
 	}
 	// A service with no networks is on the default network, unless it
 	// shares another's network stack or is run by a provider
-	// (loader.normalizeNetworks).
-	_, networkMode := svc["network_mode"]
-	_, provider := svc["provider"]
-	onDefault := !networkMode && !provider
+	// (loader.normalizeNetworks); that matters only when the top level
+	// declares default (else compose-go does, and nothing is reported).
+	onDefault := c.defaultDeclared
 	switch ns := svc["networks"].(type) {
 	case []any:
 		onDefault = onDefault && len(ns) == 0
@@ -189,7 +192,11 @@ func (c *resourceCheck) service(svc map[string]any) {
 		}
 	}
 	if onDefault {
-		c.use(kindNetwork, "default", "network", "", -1, "", "")
+		_, networkMode := svc["network_mode"]
+		_, provider := svc["provider"]
+		if !networkMode && !provider {
+			c.use(kindNetwork, "default", "network", "", -1, "", "")
+		}
 	}
 	c.refs(kindSecret, svc["secrets"], "secret", "secrets")
 	if b, ok := svc["build"].(map[string]any); ok {
