@@ -96,11 +96,10 @@ func (r *UndeclaredResource) VisitEnv(p *Pass, e *Env) {
 // str reads a name; ok is false when it cannot be known (a variable
 // without value, or the environment's variables unknown).
 func (c *resourceCheck) str(v any) (string, bool) {
-	s, ok := c.e.Str(v)
-	if !ok || (c.e.VarsUnknown && strings.Contains(s, "$")) {
+	if s, ok := v.(string); ok && c.e.VarsUnknown && strings.Contains(s, "$") {
 		return "", false
 	}
-	return s, true
+	return c.e.Str(v)
 }
 
 // use records that the service refers to resource ref of kind i, written at

@@ -205,3 +205,34 @@ volumes:
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestUndeclaredResourceVarsUnknown checks that names with variables are
+// not checked in an environment whose variables are unknown (one
+// compose-go refused, linted from the merge of its files), even when a
+// default would give a name.
+func TestUndeclaredResourceVarsUnknown(t *testing.T) {
+	src := "services:\n  a:\n    image: x\n    volumes:\n      - ${V:-data}:/d\n      - ${W}:/e\n      - logs:/f\n"
+	for _, c := range []struct {
+		unknown bool
+		want    []string
+	}{
+		{false, []string{`"data"`, `"logs"`}},
+		{true, []string{`"logs"`}},
+	} {
+		d, err := compose.Parse("compose.yaml", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := FileEnv("default", t.TempDir(), d, nil)
+		e.VarsUnknown = c.unknown
+		var got []string
+		for _, f := range Run(Input{Envs: []*Env{e}, Only: []string{"undeclared-resource"}}) {
+			_, rest, _ := strings.Cut(f.Message, "undefined volume ")
+			name, _, _ := strings.Cut(rest, ":")
+			got = append(got, name)
+		}
+		if strings.Join(got, " ") != strings.Join(c.want, " ") {
+			t.Errorf("VarsUnknown %v: undefined volumes %v, want %v", c.unknown, got, c.want)
+		}
+	}
+}
