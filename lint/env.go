@@ -237,6 +237,18 @@ func (e *Env) Abs(p string) string {
 // sites that brought it there as related locations. ok is false when the
 // origin is unknown.
 func (e *Env) Span(path string) (diag.Span, []diag.Related, bool) {
+	return e.span(path, (*docIndex).at)
+}
+
+// KeySpan is Span for the entry of a mapping: where its key is written,
+// whatever its value (an empty value, `data:`, has an origin of its own,
+// after the colon).
+func (e *Env) KeySpan(path string) (diag.Span, []diag.Related, bool) {
+	return e.span(path, (*docIndex).keyAt)
+}
+
+// span is Span, underlining the node pick finds at the origin.
+func (e *Env) span(path string, pick func(*docIndex, compose.Pos) *yaml.Node) (diag.Span, []diag.Related, bool) {
 	o, ok := e.Origin(path)
 	if !ok || !o.IsValid() {
 		return diag.Span{}, nil, false
@@ -244,7 +256,7 @@ func (e *Env) Span(path string) (diag.Span, []diag.Related, bool) {
 	sp := diag.Span{File: o.File, Start: diag.Pos(o.Pos)}
 	if d := e.Doc(o.File); d != nil && e.run != nil {
 		ix := e.run.index(d)
-		if n := ix.at(o.Pos); n != nil {
+		if n := pick(ix, o.Pos); n != nil {
 			sp = NodeSpan(d, n)
 		}
 	}
@@ -369,6 +381,25 @@ func (ix *docIndex) at(p compose.Pos) *yaml.Node {
 		return ns[0].n
 	}
 	return nil
+}
+
+// keyAt returns the key of the mapping entry an origin at p stands for:
+// the key written there (the origin of a collection), or the key of the
+// scalar value written there; else at(p). (A block mapping starts at its
+// first key too: only scalars count.)
+func (ix *docIndex) keyAt(p compose.Pos) *yaml.Node {
+	for _, n := range ix.atPos(p) {
+		if n.n.Kind != yaml.ScalarNode {
+			continue
+		}
+		if n.val != nil {
+			return n.n
+		}
+		if n.key != nil {
+			return n.key
+		}
+	}
+	return ix.at(p)
 }
 
 // collectionAt returns the collection an origin at p stands for: the value

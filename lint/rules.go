@@ -18,6 +18,7 @@ func Rules() []Rule {
 		NewPortConflict(),
 		NewUndefinedVariable(),
 		NewMissingFile(),
+		NewUndeclaredResource(),
 		NewDockerignore(),
 		NewYAMLAnchors(),
 		NewUnquotedPort(),
