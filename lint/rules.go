@@ -23,6 +23,7 @@ func Rules() []Rule {
 		NewUnquotedPort(),
 		NewContainerNameConflict(),
 		NewPrivileged(),
+		NewHostAccess(),
 		NewHardcodedSecret(),
 		NewLoadError(),
 		NewDockerfileFromPinned(),
