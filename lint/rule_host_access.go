@@ -116,7 +116,8 @@ func shortVolume(spec string) (src string, readOnly, ok bool) {
 		return "", false, false // an anonymous volume at a container path
 	}
 	if _, opts, ok := strings.Cut(rest, ":"); ok {
-		// compose-go loader/volume.go: the last of ro and rw wins.
+		// compose-go format/volume.go (populateFieldFromBuffer): the
+		// last of ro and rw wins.
 		for opts != "" {
 			var o string
 			o, opts, _ = strings.Cut(opts, ",")
