@@ -78,9 +78,11 @@ func TestHostPaths(t *testing.T) {
 func TestHostAccessEnvironments(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
-		"compose.yaml":          "services:\n  proxy:\n    image: traefik:v3.1\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n  app:\n    image: example/app:1.0\n",
+		"compose.yaml":          "services:\n  proxy:\n    image: traefik:v3.1\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n  app:\n    image: example/app:1.0\n    cap_add: [NET_ADMIN]\n",
 		"compose.override.yaml": "services:\n  app:\n    network_mode: host\n",
-		"compose.prod.yaml":     "services:\n  app:\n    cap_add: [SYS_ADMIN]\n",
+		// prod appends to cap_add, and mounts another socket where the
+		// proxy expects Docker's: merged by target, it replaces it.
+		"compose.prod.yaml": "services:\n  app:\n    cap_add: [SYS_ADMIN]\n  proxy:\n    volumes:\n      - /run/proxy.sock:/var/run/docker.sock\n",
 	}
 	for name, src := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
@@ -95,7 +97,7 @@ func TestHostAccessEnvironments(t *testing.T) {
 	for _, f := range Run(Input{Files: lp.Files, Envs: lp.Envs, Config: lp.Config, Only: []string{"host-access"}}) {
 		got.WriteString(f.Span.String() + " " + strings.Join(f.Envs, ",") + "\n")
 	}
-	want := "compose.override.yaml:3:19 default\ncompose.prod.yaml:3:15 prod\ncompose.yaml:5:9 default,prod\n"
+	want := "compose.override.yaml:3:19 default\ncompose.prod.yaml:3:15 prod\ncompose.yaml:5:9 default\n"
 	if got.String() != want {
 		t.Errorf("got\n%swant\n%s", got.String(), want)
 	}
