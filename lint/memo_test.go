@@ -38,6 +38,12 @@ var memoCases = []struct {
 		"b.env":          "DBHOST=cache\n",
 		"composure.yaml": "environments:\n  a:\n    files: [compose.yaml]\n    env_files: [a.env]\n  b:\n    files: [compose.yaml]\n    env_files: [b.env]\n",
 	}},
+	{"socket path from different env files", map[string]string{
+		"compose.yaml":   "services:\n  proxy:\n    image: traefik:v3.1\n    volumes:\n      - ${SOCK}:/var/run/docker.sock\n",
+		"a.env":          "SOCK=/var/run/docker.sock\n",
+		"b.env":          "SOCK=/srv/proxy.sock\n",
+		"composure.yaml": "environments:\n  a:\n    files: [compose.yaml]\n    env_files: [a.env]\n  b:\n    files: [compose.yaml]\n    env_files: [b.env]\n",
+	}},
 	{"dependant changed in one environment", map[string]string{
 		"compose.yaml":          "services:\n  app:\n    image: app:1\n    depends_on: [db]\n  db:\n    image: postgres:16\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n",
 		"compose.override.yaml": "services:\n  app:\n    depends_on:\n      db:\n        condition: service_healthy\n",

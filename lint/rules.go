@@ -24,6 +24,7 @@ func Rules() []Rule {
 		NewUnquotedPort(),
 		NewContainerNameConflict(),
 		NewPrivileged(),
+		NewHostAccess(),
 		NewHardcodedSecret(),
 		NewLoadError(),
 		NewDockerfileFromPinned(),
