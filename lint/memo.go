@@ -29,8 +29,8 @@ type memoKey struct {
 }
 
 type memoEntry struct {
-	key      string
-	findings []diag.Finding
+	vars, dir, key string
+	findings       []diag.Finding
 }
 
 // Service runs check, which reports the findings of service name (whose
@@ -46,8 +46,7 @@ func (p *Pass) Service(name string, svc map[string]any, key string, check func()
 		return
 	}
 	k := memoKey{svc: reflect.ValueOf(svc).UnsafePointer(), name: name}
-	full := e.VarsKey + "\x00" + e.Dir + "\x00" + key
-	if ent, ok := p.memo.m[k]; ok && ent.key == full {
+	if ent, ok := p.memo.m[k]; ok && ent.vars == e.VarsKey && ent.dir == e.Dir && ent.key == key {
 		for _, f := range ent.findings {
 			p.Report(f)
 		}
@@ -61,5 +60,5 @@ func (p *Pass) Service(name string, svc map[string]any, key string, check func()
 		// an append (Postprocess merging) never writes into them.
 		fs[i].Related = slices.Clip(fs[i].Related)
 	}
-	p.memo.m[k] = memoEntry{key: full, findings: fs}
+	p.memo.m[k] = memoEntry{vars: e.VarsKey, dir: e.Dir, key: key, findings: fs}
 }
