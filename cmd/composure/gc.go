@@ -40,8 +40,20 @@ func tuneGC(freeHeap int64) {
 	runtime.SetFinalizer(sentinel, func(any) { gcAfterLimit() })
 }
 
-// gcAfterLimit is the collector's setting once the heap reached the bound.
+// gcAfterLimit is the collector's setting once the heap reached the bound:
+// GOGC=400, and a soft limit at three quarters of the memory the process
+// may use (the machine's, or its container's when that is less), so that
+// a very large project (a 10,000-service diff holds two models of a
+// gigabyte each) has the collector work harder instead of running out.
 func gcAfterLimit() {
 	debug.SetGCPercent(gcPercent)
-	debug.SetMemoryLimit(math.MaxInt64)
+	debug.SetMemoryLimit(softLimit(memoryAvailable()))
+}
+
+// softLimit is the memory limit for avail bytes of memory (0: unknown).
+func softLimit(avail uint64) int64 {
+	if avail == 0 || avail/4*3 > math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return int64(avail / 4 * 3)
 }

@@ -51,8 +51,8 @@ func TestTuneGC(t *testing.T) {
 			if p != gcPercent {
 				t.Fatalf("GOGC after the bound = %d, want %d", p, gcPercent)
 			}
-			if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
-				t.Errorf("memory limit after the bound = %d, want none", l)
+			if l, want := debug.SetMemoryLimit(-1), softLimit(memoryAvailable()); l != want {
+				t.Errorf("memory limit after the bound = %d, want %d", l, want)
 			}
 			runtime.ReadMemStats(&ms)
 			if ms.NumGC == gcs {
@@ -63,4 +63,22 @@ func TestTuneGC(t *testing.T) {
 		}
 	}
 	t.Fatal("the collector never switched on")
+}
+
+func TestSoftLimit(t *testing.T) {
+	for _, tt := range []struct {
+		avail uint64
+		want  int64
+	}{
+		{0, math.MaxInt64},
+		{4 << 30, 3 << 30},
+		{math.MaxUint64, math.MaxInt64},
+	} {
+		if got := softLimit(tt.avail); got != tt.want {
+			t.Errorf("softLimit(%d) = %d, want %d", tt.avail, got, tt.want)
+		}
+	}
+	if runtime.GOOS == "linux" && memoryAvailable() == 0 {
+		t.Error("memoryAvailable: 0 on Linux")
+	}
 }

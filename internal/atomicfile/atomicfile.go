@@ -179,14 +179,6 @@ func ownerOf(fsys FS, name string) (uid, gid int, ok bool) {
 	return owner(st)
 }
 
-// owner returns the numeric owner of a file, when the platform says.
-func owner(fi fs.FileInfo) (uid, gid int, ok bool) {
-	if st, isUnix := fi.Sys().(*syscall.Stat_t); isUnix {
-		return int(st.Uid), int(st.Gid), true
-	}
-	return -1, -1, false
-}
-
 // OS is the real file system.
 type OS struct{}
 
