@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/composure-dev/composure/compose"
@@ -83,20 +84,22 @@ func (r *EnvDuplicate) VisitFile(p *Pass, d *compose.Document) {
 				}
 				p.Report(diag.Finding{Severity: p.meta.Severity, Span: NodeSpan(d, it),
 					Related: []diag.Related{{Span: NodeSpan(d, items[j]), Message: "set again here: this one wins"}},
-					Message: fmt.Sprintf("%s %q is set again later in %s: docker compose keeps the last one, %s, and silently drops this %s; remove the one you do not mean",
+					Message: fmt.Sprintf("%s %q is set again later in %s: docker compose keeps the last one, %s, and silently drops this %q; remove the one you do not mean",
 						l.what, name, where, winner(l.key, compose.Deref(items[j]).Value), n.Value)})
 			}
 		}
 	}
 }
 
-// winner says what the last item v of an environment or labels list sets.
+// winner says what the last item v of an environment or labels list sets,
+// quoted: a value may span lines.
 func winner(key, v string) string {
-	if strings.Contains(v, "=") {
-		return v
+	q := strconv.Quote(v)
+	switch {
+	case strings.Contains(v, "="):
+		return q
+	case key == "environment":
+		return q + " without a value (the shell's, or unset)"
 	}
-	if key == "environment" {
-		return v + " without a value (the shell's " + v + ", or unset)"
-	}
-	return v + " (an empty label)"
+	return q + " (an empty label)"
 }
