@@ -26,6 +26,7 @@ func Rules() []Rule {
 		NewPrivileged(),
 		NewHostAccess(),
 		NewHardcodedSecret(),
+		NewEnvDuplicate(),
 		NewLoadError(),
 		NewDockerfileFromPinned(),
 		NewDockerfileUnpinnedDependencies(),
