@@ -8,13 +8,13 @@ package lint
 
 import (
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
+	"github.com/composure-dev/composure/internal/parallel"
 	"gopkg.in/yaml.v3"
 )
 
@@ -316,7 +316,7 @@ func Start(in Input) *Running {
 			}
 		})
 	}
-	go parallel(fileTasks)
+	go parallel.Run(0, fileTasks)
 	return run
 }
 
@@ -353,7 +353,7 @@ func (run *Running) Finish(envs []*Env, dockerfiles []*Dockerfile) []diag.Findin
 			t()
 		}
 	})
-	parallel(tasks)
+	parallel.Run(0, tasks)
 	n := 0
 	for _, fs := range run.results {
 		n += len(fs)
@@ -372,33 +372,6 @@ func (run *Running) Finish(envs []*Env, dockerfiles []*Dockerfile) []diag.Findin
 		}
 	}
 	return Postprocess(all, docs)
-}
-
-// parallel runs tasks on at most GOMAXPROCS goroutines and waits for them.
-func parallel(tasks []func()) {
-	n := min(runtime.GOMAXPROCS(0), len(tasks))
-	if n <= 1 {
-		for _, t := range tasks {
-			t()
-		}
-		return
-	}
-	next := make(chan func())
-	var wg sync.WaitGroup
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for t := range next {
-				t()
-			}
-		}()
-	}
-	for _, t := range tasks {
-		next <- t
-	}
-	close(next)
-	wg.Wait()
 }
 
 // Postprocess drops findings silenced by `# composure-ignore` comments,

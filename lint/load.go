@@ -12,6 +12,7 @@ import (
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
 	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/internal/parallel"
 	"github.com/composure-dev/composure/merge"
 )
 
@@ -91,7 +92,7 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 			}
 		}
 	}
-	parallel(parse)
+	parallel.Run(0, parse)
 	seen := map[string]bool{}
 	var loadErrs []diag.Finding
 	// fast environments merge in parallel after the loop, in order
@@ -173,7 +174,7 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 	for _, s := range fast {
 		tasks = append(tasks, func() { s.e, s.err = fastEnv(proj, s.env, cache, po, prefixes[s.env.Files[0]]) })
 	}
-	parallel(tasks)
+	parallel.Run(0, tasks)
 	for _, s := range fast {
 		if s.err != nil {
 			f := ErrorFinding(s.err, proj.Rel(s.env.Files[0]))

@@ -5,13 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/internal/parallel"
 )
 
 // NotEquivalentError says that a rewrite would change an environment.
@@ -51,16 +50,11 @@ func Prove(ctx context.Context, p *envs.Project, list []*envs.Environment, r *Re
 	// compose-go's whole pipeline); the error is that of the first
 	// environment in list that fails.
 	errs := make([]error, len(list))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
+	tasks := make([]func(), len(list))
 	for i, env := range list {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			errs[i] = proveEnv(ctx, p, env, r, after)
-		})
+		tasks[i] = func() { errs[i] = proveEnv(ctx, p, env, r, after) }
 	}
-	wg.Wait()
+	parallel.Run(0, tasks)
 	for _, err := range errs {
 		if err != nil {
 			return err

@@ -7,15 +7,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/envdiff"
 	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/internal/parallel"
 	"github.com/composure-dev/composure/merge"
 	"github.com/composure-dev/composure/redact"
 )
@@ -308,16 +307,11 @@ func copyMissing(from, to, name string) error {
 func loadSides(ctx context.Context, p *envs.Project, list []*envs.Environment, cache *compose.Cache) ([]envdiff.Side, error) {
 	sides := make([]envdiff.Side, len(list))
 	errs := make([]error, len(list))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
+	tasks := make([]func(), len(list))
 	for i, e := range list {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			sides[i], errs[i] = loadSide(ctx, p, e, cache, e.Name, "")
-		})
+		tasks[i] = func() { sides[i], errs[i] = loadSide(ctx, p, e, cache, e.Name, "") }
 	}
-	wg.Wait()
+	parallel.Run(0, tasks)
 	for _, err := range errs {
 		if err != nil {
 			return nil, err

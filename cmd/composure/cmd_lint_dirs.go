@@ -4,17 +4,17 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/composure-dev/composure/envs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
+	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/internal/parallel"
 	"github.com/composure-dev/composure/lint"
 )
 
@@ -59,14 +59,9 @@ func (a *app) lintDirs(c *cli.Context, dirs, only []string, format string, failO
 		jobs = runtime.NumCPU()
 	}
 	results := make([]lintedDir, len(dirs))
-	sem := make(chan struct{}, jobs)
-	var wg sync.WaitGroup
+	tasks := make([]func(), len(dirs))
 	for i, dir := range dirs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
+		tasks[i] = func() {
 			// The last-resort recover in run sees only its own goroutine.
 			defer func() {
 				if r := recover(); r != nil {
@@ -74,9 +69,9 @@ func (a *app) lintDirs(c *cli.Context, dirs, only []string, format string, failO
 				}
 			}()
 			results[i] = a.lintOneDir(dir, only, c.Bool("strict"))
-		}()
+		}
 	}
-	wg.Wait()
+	parallel.Run(jobs, tasks)
 
 	var all []diag.Finding
 	docs := map[string]*compose.Document{}
