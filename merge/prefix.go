@@ -86,28 +86,11 @@ func (p *Prefix) init() {
 // freeze marks x and every value below it frozen, storing the plain form
 // of each mapping and sequence in it (see val.v), and returns x's.
 func freeze(x *val) any {
-	if x == nil {
-		return nil
+	v := x.form(freeze)
+	if x != nil {
+		x.v, x.frozen = v, true
 	}
-	if x.frozen {
-		return x.v
-	}
-	switch x.kind {
-	case kMap:
-		m := make(map[string]any, len(x.m))
-		for k, e := range x.m {
-			m[k] = freeze(e)
-		}
-		x.v = m
-	case kSeq:
-		s := make([]any, len(x.s))
-		for i, e := range x.s {
-			s[i] = freeze(e)
-		}
-		x.v = s
-	}
-	x.frozen = true
-	return x.v
+	return v
 }
 
 // thaw copies the frozen values of mapping a that merging x into it may

@@ -57,7 +57,11 @@ func scalar(v any, at *site) *val { return &val{kind: kScalar, v: v, at: at} }
 func (x *val) isNull() bool { return x == nil || (x.kind == kScalar && x.v == nil) }
 
 // plain converts x into compose-go's representation.
-func (x *val) plain() any {
+func (x *val) plain() any { return x.form((*val).plain) }
+
+// form is x's plain form, built from each child's sub (a frozen value keeps
+// its form in v).
+func (x *val) form(sub func(*val) any) any {
 	if x == nil {
 		return nil
 	}
@@ -68,13 +72,13 @@ func (x *val) plain() any {
 	case kMap:
 		m := make(map[string]any, len(x.m))
 		for k, e := range x.m {
-			m[k] = e.plain()
+			m[k] = sub(e)
 		}
 		return m
 	case kSeq:
 		s := make([]any, len(x.s))
 		for i, e := range x.s {
-			s[i] = e.plain()
+			s[i] = sub(e)
 		}
 		return s
 	}
