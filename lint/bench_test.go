@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/internal/gen"
 )
 
@@ -25,7 +24,7 @@ func cpuTime() time.Duration {
 // discover, load every environment (parse, compose-go, merge with origins),
 // run every rule, post-process. It returns the number of findings.
 func lintProject(tb testing.TB, dir string) int {
-	lp, err := LoadProject(context.Background(), envs.Options{Dir: dir, Getenv: func(string) string { return "" }, Environ: []string{}}, nil, LoadOptions{})
+	lp, err := LoadProject(context.Background(), cleanEnv(dir), nil, LoadOptions{})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -68,7 +67,7 @@ func BenchmarkLintRules(b *testing.B) {
 	var findings int
 	for b.Loop() {
 		b.StopTimer()
-		lp, err := LoadProject(context.Background(), envs.Options{Dir: dir, Getenv: func(string) string { return "" }, Environ: []string{}}, nil, LoadOptions{})
+		lp, err := LoadProject(context.Background(), cleanEnv(dir), nil, LoadOptions{})
 		if err != nil || len(lp.LoadErrors) > 0 {
 			b.Fatal(err, lp.LoadErrors)
 		}

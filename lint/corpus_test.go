@@ -13,7 +13,6 @@ import (
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
-	"github.com/composure-dev/composure/envs"
 )
 
 // corpusProject is one project of the oracle's index with its environments.
@@ -69,7 +68,7 @@ func corpusProjects(t testing.TB, shared string) []*corpusProject {
 // lintCorpusProject lints p as `composure lint` does: every environment
 // envs discovers there, every file of them.
 func lintCorpusProject(p *corpusProject) (fs []diag.Finding, nfiles int) {
-	lp, err := LoadProject(context.Background(), envs.Options{Dir: p.dir, Getenv: func(string) string { return "" }, Environ: []string{}}, nil, LoadOptions{})
+	lp, err := LoadProject(context.Background(), cleanEnv(p.dir), nil, LoadOptions{})
 	if err != nil {
 		return []diag.Finding{ErrorFinding(err, "")}, 0
 	}

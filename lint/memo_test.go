@@ -2,14 +2,11 @@ package lint
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/composure-dev/composure/diag"
-	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/internal/gen"
 	"github.com/composure-dev/composure/internal/testenv"
 )
@@ -55,27 +52,16 @@ var memoCases = []struct {
 // in every environment: the same findings, byte for byte, on the cases
 // above, the generated project and every corpus project.
 func TestServiceMemo(t *testing.T) {
-	var dirs []string
 	for _, c := range memoCases {
-		dir := filepath.Join(t.TempDir(), strings.ReplaceAll(c.name, " ", "-"))
-		for name, src := range c.files {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
+		t.Run(c.name, func(t *testing.T) {
+			if checkMemo(t, writeProject(t, c.files)) == 0 {
+				t.Error("no findings: the case tests nothing")
 			}
-			if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		dirs = append(dirs, dir)
+		})
 	}
 	g := t.TempDir()
 	if err := gen.Write(g, 100); err != nil {
 		t.Fatal(err)
-	}
-	for i, dir := range dirs {
-		if n := checkMemo(t, dir); n == 0 {
-			t.Errorf("%s: no findings: the case tests nothing", memoCases[i].name)
-		}
 	}
 	checkMemo(t, g)
 	t.Run("corpus", func(t *testing.T) {
@@ -90,7 +76,7 @@ func TestServiceMemo(t *testing.T) {
 func checkMemo(t *testing.T, dir string) int {
 	t.Helper()
 	run := func(noMemo bool) []diag.Finding {
-		lp, err := LoadProject(context.Background(), envs.Options{Dir: dir, Getenv: func(string) string { return "" }, Environ: []string{}}, nil, LoadOptions{})
+		lp, err := LoadProject(context.Background(), cleanEnv(dir), nil, LoadOptions{})
 		if err != nil {
 			return nil
 		}

@@ -31,7 +31,7 @@ func TestPrefixMergeCorpus(t *testing.T) {
 	}
 	envsSharing := 0
 	for _, dir := range dirs {
-		proj, err := envs.Discover(envs.Options{Dir: dir, Getenv: func(string) string { return "" }, Environ: []string{}})
+		proj, err := envs.Discover(cleanEnv(dir))
 		if err != nil {
 			continue // no compose file: nothing merges
 		}

@@ -2,12 +2,8 @@ package lint
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/composure-dev/composure/envs"
 )
 
 func TestShortVolume(t *testing.T) {
@@ -76,7 +72,6 @@ func TestHostPaths(t *testing.T) {
 // TestHostAccessEnvironments checks findings across environments: each at
 // the file that set the value, listing the environments where it holds.
 func TestHostAccessEnvironments(t *testing.T) {
-	dir := t.TempDir()
 	files := map[string]string{
 		"compose.yaml":          "services:\n  proxy:\n    image: traefik:v3.1\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n  app:\n    image: example/app:1.0\n    cap_add: [NET_ADMIN]\n",
 		"compose.override.yaml": "services:\n  app:\n    network_mode: host\n",
@@ -84,12 +79,8 @@ func TestHostAccessEnvironments(t *testing.T) {
 		// proxy expects Docker's: merged by target, it replaces it.
 		"compose.prod.yaml": "services:\n  app:\n    cap_add: [SYS_ADMIN]\n  proxy:\n    volumes:\n      - /run/proxy.sock:/var/run/docker.sock\n",
 	}
-	for name, src := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	lp, err := LoadProject(context.Background(), envs.Options{Dir: dir, Getenv: func(string) string { return "" }, Environ: []string{}}, nil, LoadOptions{})
+	dir := writeProject(t, files)
+	lp, err := LoadProject(context.Background(), cleanEnv(dir), nil, LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,6 @@ package lint
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -28,7 +26,7 @@ var undefinedRE = regexp.MustCompile(`service "([^"]*)" refers to undefined (vol
 // refused that way.
 func undeclaredAgainstComposeGo(t *testing.T, dir string) (refused int) {
 	t.Helper()
-	po := envs.Options{Dir: dir, Getenv: func(string) string { return "" }, Environ: []string{}}
+	po := cleanEnv(dir)
 	proj, err := envs.Discover(po)
 	if err != nil {
 		return 0
@@ -129,12 +127,7 @@ func TestUndeclaredResourceComposeGo(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
-			for name, src := range c.files {
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			dir := writeProject(t, c.files)
 			if refused := undeclaredAgainstComposeGo(t, dir) > 0; refused != c.refused {
 				t.Errorf("compose-go refuses an environment for an undefined resource: %v, want %v", refused, c.refused)
 			}
@@ -162,7 +155,6 @@ func TestUndeclaredResourceCorpus(t *testing.T) {
 // unused in the environment without it; a reference made in a later file
 // is reported there.
 func TestUndeclaredResourceEnvironments(t *testing.T) {
-	dir := t.TempDir()
 	files := map[string]string{
 		"compose.yaml": `services:
   web:
@@ -184,12 +176,8 @@ volumes:
       - dat:/data
 `,
 	}
-	for name, src := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	lp, err := LoadProject(context.Background(), envs.Options{Dir: dir, Getenv: func(string) string { return "" }, Environ: []string{}}, nil, LoadOptions{})
+	dir := writeProject(t, files)
+	lp, err := LoadProject(context.Background(), cleanEnv(dir), nil, LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
