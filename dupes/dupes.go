@@ -379,18 +379,8 @@ func (r *reader) service(k, v *yaml.Node, limit int) *service {
 	for i, e := range s.entries {
 		r.set = append(r.set, held{c: e.c, at: int32(i)})
 	}
-	set := r.set[start:len(r.set):len(r.set)]
-	// Stable, so that the last of entries of one class (keys decoding
-	// alike) is the one kept.
-	slices.SortStableFunc(set, func(a, b held) int { return cmp.Compare(a.c, b.c) })
-	kept := set[:0]
-	for i, h := range set {
-		if i+1 < len(set) && set[i+1].c == h.c {
-			continue
-		}
-		kept = append(kept, h)
-	}
-	s.set = kept
+	// Of entries of one class (keys decoding alike), the last one is kept.
+	s.set = lastOfEach(r.set[start:len(r.set):len(r.set)], func(a, b held) int { return cmp.Compare(a.c, b.c) })
 	r.svcs = append(r.svcs, s)
 	return &r.svcs[len(r.svcs)-1]
 }

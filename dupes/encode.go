@@ -132,17 +132,9 @@ func (e *encoder) mapping(n *yaml.Node) error {
 			}
 		}
 	}
-	ps := e.pairs[from:]
-	// Stable: of keys decoding alike, the last one written wins, as in
-	// Decode's map.
-	slices.SortStableFunc(ps, func(a, b pair) int { return strings.Compare(a.key, b.key) })
-	kept := ps[:0]
-	for i, p := range ps {
-		if i+1 < len(ps) && ps[i+1].key == p.key {
-			continue
-		}
-		kept = append(kept, p)
-	}
+	// Of keys decoding alike, the last one written wins, as in Decode's
+	// map.
+	kept := lastOfEach(e.pairs[from:], func(a, b pair) int { return strings.Compare(a.key, b.key) })
 	out := len(e.buf)
 	e.buf = append(e.buf, 'm')
 	e.buf = strconv.AppendInt(e.buf, int64(len(kept)), 10)
@@ -319,3 +311,17 @@ func appendDoubling[T any](s []T, xs ...T) []T {
 
 // len is the number of classes.
 func (cs *classes) len() int { return len(cs.info) }
+
+// lastOfEach sorts s in place by cmp, stably, and keeps of each run of
+// equal elements the last one in s's order.
+func lastOfEach[T any](s []T, cmp func(a, b T) int) []T {
+	slices.SortStableFunc(s, cmp)
+	kept := s[:0]
+	for i := range s {
+		if i+1 < len(s) && cmp(s[i+1], s[i]) == 0 {
+			continue
+		}
+		kept = append(kept, s[i])
+	}
+	return kept
+}
