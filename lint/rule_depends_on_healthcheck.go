@@ -140,15 +140,11 @@ func healthcheck(e *Env, svc map[string]any) hcState {
 			}
 		}
 	}
-	if dockerfileHealthcheck(e, svc) {
+	if DockerfileHealthcheck(e, svc) {
 		return hcImage
 	}
 	return hcNone
 }
-
-// dockerfileHealthcheck reports whether the service builds from a local
-// Dockerfile whose image declares a HEALTHCHECK (see DockerfileHealthcheck).
-func dockerfileHealthcheck(e *Env, svc map[string]any) bool { return DockerfileHealthcheck(e, svc) }
 
 // buildPaths returns the local build context (absolute) and dockerfile of
 // svc; ok is false for remote contexts or no build.
@@ -220,6 +216,9 @@ func dependencies(e *Env, v any) []dependency {
 
 // VisitEnv checks every depends_on of e.
 func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
+	// The healthcheck of each dependency, once per environment: a database
+	// many services depend on may build from a Dockerfile, read to find it.
+	hcOf := map[string]hcState{}
 	for _, name := range e.ServiceNames() {
 		if e.Disabled[name] {
 			continue
@@ -244,9 +243,14 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 			case e.Disabled[dep.name]:
 				key = append(key, '!')
 			default:
-				tsvc, _ := target.(map[string]any)
-				hcs[i] = healthcheck(e, tsvc)
-				key = append(key, byte('0'+hcs[i]))
+				hc, ok := hcOf[dep.name]
+				if !ok {
+					tsvc, _ := target.(map[string]any)
+					hc = healthcheck(e, tsvc)
+					hcOf[dep.name] = hc
+				}
+				hcs[i] = hc
+				key = append(key, byte('0'+hc))
 			}
 			key = append(key, 0)
 		}
