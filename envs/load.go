@@ -67,6 +67,20 @@ const defaultMaxNodeVisits = 100_000
 // under its own compose.Budget.
 const nodeVisitFactor = 64
 
+// Docs returns the files of env, in load order, parsed through cache (each
+// file once per cache); the error is the first file's that fails.
+func (p *Project) Docs(env *Environment, cache *compose.Cache) ([]*compose.Document, error) {
+	docs := make([]*compose.Document, 0, len(env.Files))
+	for _, f := range env.Files {
+		d, err := cache.Load(f, p.Rel(f))
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, d)
+	}
+	return docs, nil
+}
+
 // Load loads env as `docker compose config` does: each file parsed once
 // through cache (so the disk is read once), checked against alias bombs,
 // then handed to compose-go as bytes.
@@ -74,18 +88,17 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 	if cache == nil {
 		cache = compose.NewCache()
 	}
-	l := &Loaded{Env: env}
+	docs, err := p.Docs(env, cache)
+	if err != nil {
+		return nil, err
+	}
+	l := &Loaded{Env: env, Docs: docs}
 	nodes := 0
-	for _, f := range env.Files {
-		d, err := cache.Load(f, p.Rel(f))
-		if err != nil {
-			return nil, err
-		}
+	for _, d := range docs {
 		if err := checkExpansion(d); err != nil {
 			return nil, err
 		}
 		nodes += d.Nodes
-		l.Docs = append(l.Docs, d)
 	}
 
 	environment, err := p.environment(env, l.Docs)

@@ -195,16 +195,11 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 // prefix, when not nil, is the merge of env's first file, shared with other
 // environments.
 func fastEnv(proj *envs.Project, env *envs.Environment, cache *compose.Cache, po envs.Options, prefix *merge.Prefix) (*Env, error) {
-	var docs []*compose.Document
-	for _, f := range env.Files {
-		d, err := cache.Load(f, proj.Rel(f))
-		if err != nil {
-			return nil, err
-		}
-		docs = append(docs, d)
+	docs, err := proj.Docs(env, cache)
+	if err != nil {
+		return nil, err
 	}
 	var r *merge.Result
-	var err error
 	if prefix != nil {
 		r, err = prefix.Merge(docs[1:])
 	} else {
@@ -321,13 +316,9 @@ func variables(dir string, envFiles []string, po envs.Options) func(string) (str
 // one compose-go rejects; nil when the files do not merge. Its variables
 // are unknown, so every one counts as set.
 func mergedOnly(proj *envs.Project, env *envs.Environment, cache *compose.Cache) *Env {
-	var docs []*compose.Document
-	for _, f := range env.Files {
-		d, err := cache.Load(f, proj.Rel(f))
-		if err != nil {
-			return nil
-		}
-		docs = append(docs, d)
+	docs, err := proj.Docs(env, cache)
+	if err != nil {
+		return nil
 	}
 	r, err := merge.Merge(docs)
 	if err != nil {
