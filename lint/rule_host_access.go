@@ -104,32 +104,15 @@ func sensitivePath(src string) string {
 	return ""
 }
 
-// shortVolume splits a short-syntax volume (SOURCE:TARGET[:OPTIONS]) whose
+// shortVolume reads a short-syntax volume (SOURCE:TARGET[:OPTIONS]) whose
 // source is a host path: ok is false for named and anonymous volumes and
 // relative paths, which reach no system path of the host.
 func shortVolume(spec string) (src string, readOnly, ok bool) {
-	if !strings.HasPrefix(spec, "/") && !strings.HasPrefix(spec, "~/") {
+	m, ok := parseMount(spec)
+	if !ok || !m.bind || !strings.HasPrefix(m.source, "/") && !strings.HasPrefix(m.source, "~/") {
 		return "", false, false
 	}
-	src, rest, ok := strings.Cut(spec, ":")
-	if !ok {
-		return "", false, false // an anonymous volume at a container path
-	}
-	if _, opts, ok := strings.Cut(rest, ":"); ok {
-		// compose-go format/volume.go (populateFieldFromBuffer): the
-		// last of ro and rw wins.
-		for opts != "" {
-			var o string
-			o, opts, _ = strings.Cut(opts, ",")
-			switch o {
-			case "ro":
-				readOnly = true
-			case "rw":
-				readOnly = false
-			}
-		}
-	}
-	return src, readOnly, true
+	return m.source, m.readOnly, true
 }
 
 // VisitEnv checks every service the active profiles enable. A service's

@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/compose-spec/compose-go/v2/format"
 	"github.com/composure-dev/composure/diag"
 )
 
@@ -156,8 +154,8 @@ func (c *resourceCheck) service(svc map[string]any) {
 		switch x := it.(type) {
 		case string:
 			if spec, ok := c.str(x); ok {
-				if src, ok := namedVolume(spec); ok {
-					c.use(kindVolume, src, "volume", "volumes", j, "", "")
+				if m, ok := parseMount(spec); ok && !m.bind && m.source != "" {
+					c.use(kindVolume, m.source, "volume", "volumes", j, "", "")
 				}
 			}
 		case map[string]any:
@@ -231,39 +229,4 @@ func (c *resourceCheck) refs(i int, list any, what, field string) {
 			}
 		}
 	}
-}
-
-// namedVolume returns the volume name of a short volume spec
-// (SOURCE:TARGET[:MODE]) whose source is a named volume, as compose-go's
-// format.ParseVolume reads it: not a path (., /, ~, \\, a drive letter),
-// not anonymous (TARGET alone). The common forms are read here without
-// allocating; the others go to ParseVolume itself.
-func namedVolume(spec string) (string, bool) {
-	if len(spec) <= 2 {
-		return "", false // ParseVolume: a target
-	}
-	switch spec[0] {
-	case '.', '/', '~':
-		return "", false
-	}
-	i := strings.IndexByte(spec, ':')
-	if i < 0 {
-		return "", false
-	}
-	// A drive letter, a Windows path, a variable kept as ${...}, empty
-	// sections or too many colons: ParseVolume decides.
-	simple := i > 1 && spec[0] < utf8.RuneSelf && !strings.ContainsAny(spec, `\$`)
-	if simple {
-		rest := spec[i+1:]
-		k := strings.IndexByte(rest, ':')
-		simple = rest != "" && rest[0] != ':' && (k < 0 || (k+1 < len(rest) && !strings.Contains(rest[k+1:], ":")))
-	}
-	if simple {
-		return spec[:i], true
-	}
-	v, err := format.ParseVolume(spec)
-	if err != nil || v.Type != "volume" || v.Source == "" {
-		return "", false
-	}
-	return v.Source, true
 }
