@@ -746,21 +746,7 @@ func (mg *merger) unicity(x, touched *val, st state[indexer]) error {
 			mg.path = mg.path[:len(mg.path)-1]
 			return err
 		}
-		if touched != nil {
-			for k, t := range touched.m {
-				if e := x.m[k]; e != nil {
-					if err := visit(k, e, t); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
-		}
-		for k, e := range x.m {
-			if err := visit(k, e, nil); err != nil {
-				return err
-			}
-		}
+		return eachTouched(x, touched, visit)
 	case kSeq:
 		// A single item is unique; compose-go's later canonical step
 		// reports what its indexer would have refused.
@@ -820,6 +806,13 @@ func (mg *merger) shape(x, touched *val, st state[shapeRule]) error {
 		mg.path = mg.path[:len(mg.path)-1]
 		return err
 	}
+	return eachTouched(x, touched, visit)
+}
+
+// eachTouched calls visit for each entry of mapping x that touched (the
+// file merged last) wrote, with touched's value; for every entry, with
+// nil, when touched is nil (the first file: everything is new).
+func eachTouched(x, touched *val, visit func(k string, e, t *val) error) error {
 	if touched != nil {
 		for k, t := range touched.m {
 			if e := x.m[k]; e != nil {
