@@ -1,6 +1,8 @@
 package merge
 
 import (
+	"github.com/composure-dev/composure/internal/pathtrie"
+
 	"path/filepath"
 	"slices"
 
@@ -111,9 +113,9 @@ func (mg *merger) serviceExtends(name string, sc *extendsScope, chain []extendsR
 	}
 	saved := mg.path
 	mg.path = []string{"services", name}
-	st := start(mergeTrie)
-	st = st.next("services")
-	st = st.next("x")
+	st := pathtrie.Start(mergeTrie)
+	st = st.Next("services")
+	st = st.Next("x")
 	merged, err := mg.mergeYaml(source, s, st)
 	mg.path = saved
 	if err != nil {

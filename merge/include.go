@@ -1,6 +1,8 @@
 package merge
 
 import (
+	"github.com/composure-dev/composure/internal/pathtrie"
+
 	"os"
 	"path/filepath"
 	"reflect"
@@ -209,9 +211,9 @@ func (mg *merger) importResources(source, target *val, resets [][]string) error 
 			}
 			saved := mg.path
 			mg.path = []string{key, name}
-			st := start(mergeTrie)
-			st = st.next(key)
-			st = st.next(name)
+			st := pathtrie.Start(mergeTrie)
+			st = st.Next(key)
+			st = st.Next(name)
 			merged, err := mg.mergeYaml(a, conflict, st)
 			mg.path = saved
 			if err != nil {

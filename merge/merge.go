@@ -12,6 +12,8 @@
 package merge
 
 import (
+	"github.com/composure-dev/composure/internal/pathtrie"
+
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -95,9 +97,9 @@ func (r *Result) Origins() map[string]Origin {
 	r.once.Do(func() {
 		r.origins = make(map[string]Origin, count(r.root))
 		buf := make([]byte, 0, 256)
-		u := start(uniqueTrie)
+		u := pathtrie.Start(uniqueTrie)
 		for k, e := range r.root.m {
-			r.walk(e, append(buf, k...), u.next(k))
+			r.walk(e, append(buf, k...), u.Next(k))
 		}
 	})
 	return r.origins
@@ -364,9 +366,9 @@ func (mg *merger) file(acc, x *val, d *compose.Document, resets [][]string) erro
 	mg.path = mg.path[:0]
 	first := len(acc.m) == 0
 	if mg.shared {
-		thaw(acc, x, start(mergeTrie), start(shapeTrie))
+		thaw(acc, x, pathtrie.Start(mergeTrie), pathtrie.Start(shapeTrie))
 	}
-	if _, err := mg.mergeMappings(acc, x, start(mergeTrie)); err != nil {
+	if _, err := mg.mergeMappings(acc, x, pathtrie.Start(mergeTrie)); err != nil {
 		return err
 	}
 	// The first file is checked everywhere; later ones where they wrote.
@@ -374,10 +376,10 @@ func (mg *merger) file(acc, x *val, d *compose.Document, resets [][]string) erro
 	if first {
 		touched = nil
 	}
-	if err := mg.unicity(acc, touched, start(uniqueTrie)); err != nil {
+	if err := mg.unicity(acc, touched, pathtrie.Start(uniqueTrie)); err != nil {
 		return err
 	}
-	return mg.shape(acc, touched, start(shapeTrie))
+	return mg.shape(acc, touched, pathtrie.Start(shapeTrie))
 }
 
 // resetPath deletes the value at p from x (loader/reset.go: Apply). List
@@ -421,8 +423,8 @@ func joinPath(parts []string) string {
 }
 
 // mergeYaml is override.MergeYaml.
-func (mg *merger) mergeYaml(e, o *val, st state[mergeRule]) (*val, error) {
-	if r, ok := st.match(); ok {
+func (mg *merger) mergeYaml(e, o *val, st pathtrie.State[mergeRule]) (*val, error) {
+	if r, ok := st.Match(); ok {
 		return mg.special(r, e, o, st)
 	}
 	if o.isNull() {
@@ -454,7 +456,7 @@ func kindName(x *val) string {
 	return "scalar"
 }
 
-func (mg *merger) mergeMappings(m, other *val, st state[mergeRule]) (*val, error) {
+func (mg *merger) mergeMappings(m, other *val, st pathtrie.State[mergeRule]) (*val, error) {
 	for k, v := range other.m {
 		e, ok := m.m[k]
 		if !ok {
@@ -462,7 +464,7 @@ func (mg *merger) mergeMappings(m, other *val, st state[mergeRule]) (*val, error
 			continue
 		}
 		mg.path = append(mg.path, k)
-		merged, err := mg.mergeYaml(e, v, st.next(k))
+		merged, err := mg.mergeYaml(e, v, st.Next(k))
 		mg.path = mg.path[:len(mg.path)-1]
 		if err != nil {
 			return nil, err
@@ -472,7 +474,7 @@ func (mg *merger) mergeMappings(m, other *val, st state[mergeRule]) (*val, error
 	return m, nil
 }
 
-func (mg *merger) special(r mergeRule, e, o *val, st state[mergeRule]) (*val, error) {
+func (mg *merger) special(r mergeRule, e, o *val, st pathtrie.State[mergeRule]) (*val, error) {
 	switch r {
 	case ruleOverride:
 		return o, nil
@@ -552,7 +554,7 @@ func toBuild(x *val) *val {
 	return nil
 }
 
-func (mg *merger) mergeAsMapping(e, o *val, dependsOn bool, st state[mergeRule]) (*val, error) {
+func (mg *merger) mergeAsMapping(e, o *val, dependsOn bool, st pathtrie.State[mergeRule]) (*val, error) {
 	right, err := mg.convertIntoMapping(nullAsEmpty(e), dependsOn)
 	if err != nil {
 		return nil, err
@@ -666,7 +668,7 @@ func appendWithoutDuplicates(base, override []*val) []*val {
 	return merged
 }
 
-func (mg *merger) mergeIPAMConfig(e, o *val, st state[mergeRule]) (*val, error) {
+func (mg *merger) mergeIPAMConfig(e, o *val, st pathtrie.State[mergeRule]) (*val, error) {
 	if e.kind != kSeq {
 		return nil, mg.errorf(e, "%s: unexpected type %s", mg.pathString(), kindName(e))
 	}
@@ -727,7 +729,7 @@ func (mg *merger) mergeIPAMConfig(e, o *val, st state[mergeRule]) (*val, error) 
 // unicity is override.EnforceUnicity, walking only where a pattern of the
 // table can still match, and only where the file just merged wrote
 // (touched; nil: everywhere): lists elsewhere were made unique before.
-func (mg *merger) unicity(x, touched *val, st state[indexer]) error {
+func (mg *merger) unicity(x, touched *val, st pathtrie.State[indexer]) error {
 	if x == nil {
 		return nil
 	}
@@ -737,8 +739,8 @@ func (mg *merger) unicity(x, touched *val, st state[indexer]) error {
 			touched = nil
 		}
 		visit := func(k string, e, t *val) error {
-			nst := st.next(k)
-			if nst.empty() {
+			nst := st.Next(k)
+			if nst.Empty() {
 				return nil
 			}
 			mg.path = append(mg.path, k)
@@ -750,7 +752,7 @@ func (mg *merger) unicity(x, touched *val, st state[indexer]) error {
 	case kSeq:
 		// A single item is unique; compose-go's later canonical step
 		// reports what its indexer would have refused.
-		if idx, ok := st.match(); ok && len(x.s) > 1 {
+		if idx, ok := st.Match(); ok && len(x.s) > 1 {
 			u, err := mg.uniqueEntries(x.s, idx)
 			if err != nil {
 				return err
@@ -784,7 +786,7 @@ func (mg *merger) uniqueEntries(entries []*val, idx indexer) ([]*val, error) {
 
 // shape applies the canonical conversions of shapeTable to the merged tree
 // where the file just merged wrote (touched; nil: everywhere).
-func (mg *merger) shape(x, touched *val, st state[shapeRule]) error {
+func (mg *merger) shape(x, touched *val, st pathtrie.State[shapeRule]) error {
 	if x == nil || x.kind != kMap {
 		return nil
 	}
@@ -792,13 +794,13 @@ func (mg *merger) shape(x, touched *val, st state[shapeRule]) error {
 		touched = nil
 	}
 	visit := func(k string, e, t *val) error {
-		nst := st.next(k)
-		if nst.empty() {
+		nst := st.Next(k)
+		if nst.Empty() {
 			return nil
 		}
 		mg.path = append(mg.path, k)
 		var err error
-		if r, ok := nst.match(); ok {
+		if r, ok := nst.Match(); ok {
 			x.m[k], err = mg.shapeOne(r, e)
 		} else {
 			err = mg.shape(e, t, nst)
@@ -927,7 +929,7 @@ func origin(at *site) Origin {
 }
 
 // walk records the origins of x and what it holds at path.
-func (r *Result) walk(x *val, path []byte, st state[indexer]) {
+func (r *Result) walk(x *val, path []byte, st pathtrie.State[indexer]) {
 	if x == nil {
 		return
 	}
@@ -935,12 +937,12 @@ func (r *Result) walk(x *val, path []byte, st state[indexer]) {
 	switch x.kind {
 	case kMap:
 		for k, e := range x.m {
-			r.walk(e, appendKey(path, k), st.next(k))
+			r.walk(e, appendKey(path, k), st.Next(k))
 		}
 	case kSeq:
-		idx, _ := st.match()
+		idx, _ := st.Match()
 		for i, e := range x.s {
-			r.walk(e, strconv.AppendInt(append(path, '.'), int64(i), 10), state[indexer]{})
+			r.walk(e, strconv.AppendInt(append(path, '.'), int64(i), 10), pathtrie.State[indexer]{})
 			if idx == indexKeyValue {
 				if str, ok := e.v.(string); ok && e.kind == kScalar {
 					k, _, _ := strings.Cut(str, "=")
