@@ -22,7 +22,6 @@ import (
 	"sync"
 	"unsafe"
 
-	interp "github.com/compose-spec/compose-go/v2/interpolation"
 	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
@@ -203,10 +202,32 @@ func child(x *val, seg string) *val {
 type Option func(*options)
 
 type options struct {
-	extends     bool
-	include     bool
-	interpolate *interp.Options
+	extends  bool
+	include  bool
+	lookup   func(name string) (string, bool) // interpolation, when set
+	warn     func(at compose.Location, msg string)
+	included IncludedFunc
+	extended func(model map[string]any, dir string) (map[string]any, error)
 }
+
+// IncludedFunc completes an included project's merged model before its
+// resources are imported, as compose-go loads an included project on its
+// own: canonical forms, defaults, relative paths resolved against dir (the
+// included project's directory, relative to the including one), bare
+// environment entries resolved from env (its env files).
+type IncludedFunc func(model map[string]any, dir string, env map[string]string) (map[string]any, error)
+
+// WithExtended sets how a file named by `extends.file` is completed before
+// its services are extended: compose-go brings it to canonical form and
+// resolves its relative paths against dir, its directory (normalize.Extended
+// does that).
+func WithExtended(f func(model map[string]any, dir string) (map[string]any, error)) Option {
+	return func(o *options) { o.extended = f }
+}
+
+// WithIncluded sets how included projects are completed (normalize.Included
+// does what docker compose does); without it they are imported as merged.
+func WithIncluded(f IncludedFunc) Option { return func(o *options) { o.included = f } }
 
 // decode decodes root of d.
 func (o *options) decode(d *compose.Document, root *yaml.Node, budget *compose.Budget) (*val, [][]string, error) {
@@ -215,7 +236,7 @@ func (o *options) decode(d *compose.Document, root *yaml.Node, budget *compose.B
 	if err != nil {
 		return nil, nil, err
 	}
-	x, err = o.interpolated(x, d.Name)
+	x, err = o.interpolated(x, d)
 	return x, dc.resets, err
 }
 
@@ -266,7 +287,7 @@ func result(acc *val, docs []*compose.Document) (*Result, error) {
 		if len(docs) > 0 {
 			name = docs[0].Name
 		}
-		return nil, &compose.Error{Location: compose.Location{File: name}, Msg: "empty compose file: define at least `services:`", Err: compose.ErrEmpty}
+		return nil, &compose.Error{Location: compose.Location{File: name, Pos: compose.Pos{Line: 1, Col: 1}}, Msg: "empty compose file: define at least `services:`", Err: compose.ErrEmpty}
 	}
 	return build(acc), nil
 }
@@ -769,10 +790,10 @@ func (mg *merger) uniqueEntries(entries []*val, idx indexer) ([]*val, error) {
 	seq := make([]*val, 0, len(entries))
 	// Lists are short: a linear search beats a map below a few dozen.
 	keys := make([]string, 0, len(entries))
-	for i, e := range entries {
+	for _, e := range entries {
 		key, err := indexKey(e, idx)
 		if err != nil {
-			return nil, mg.errorf(e, "%s.[%d]: %v", mg.pathString(), i, err)
+			return nil, mg.errorf(e, "%v", err)
 		}
 		if j := slices.Index(keys, key); j >= 0 {
 			seq[j] = e
