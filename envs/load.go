@@ -8,13 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/consts"
 	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/compose-spec/compose-go/v2/utils"
 	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
@@ -149,7 +149,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		return nil, err
 	}
 	proj.ComposeFiles = append([]string(nil), env.Files...)
-	if nopts.ResolvePaths && utils.StringToBool(environment["COMPOSE_CONVERT_WINDOWS_PATHS"]) {
+	if nopts.ResolvePaths && isTrue(environment["COMPOSE_CONVERT_WINDOWS_PATHS"]) {
 		convertWindowsPaths(proj)
 	}
 	if proj, err = withProfiles(proj, p.profiles(env, environment)); err != nil {
@@ -534,4 +534,11 @@ func keep[M ~map[string]V, V any](m M, used map[string]bool) M {
 		}
 	}
 	return out
+}
+
+// isTrue reads a COMPOSE_* switch: 1, t, true, ... in any case, spaces
+// around ignored.
+func isTrue(s string) bool {
+	b, _ := strconv.ParseBool(strings.ToLower(strings.TrimSpace(s)))
+	return b
 }
