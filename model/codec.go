@@ -2,6 +2,7 @@ package model
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"unsafe"
@@ -36,8 +37,10 @@ type codec struct {
 	kind reflect.Kind
 	elem *codec // pointers, slices and maps: their element
 
-	// opMethod, opMethodPtr: what the method would panic on.
+	// opMethod, opMethodPtr: what the method would panic on, and what to
+	// do after it.
 	guard func(any) string
+	tidy  func(unsafe.Pointer)
 
 	// opStruct
 	fields []field
@@ -105,7 +108,7 @@ func build(t reflect.Type, pending map[reflect.Type]*codec) *codec {
 	switch {
 	case t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(decoderType):
 		c.op = opMethod
-		c.guard = guards[t]
+		c.guard, c.tidy = guards[t], tidies[t]
 		return c
 	case t.Kind() == reflect.Pointer && t.Implements(decoderType):
 		c.op = opMethodPtr
@@ -301,6 +304,16 @@ var guards = map[reflect.Type]func(any) string{
 	reflect.TypeFor[types.ShellCommand]():    stringItems,
 	reflect.TypeFor[types.HealthCheckTest](): stringItems,
 	reflect.TypeFor[types.UlimitsConfig]():   ulimitLimits,
+}
+
+// tidies run after a DecodeMapstructure whose result depends on map
+// iteration order: compose-go's then changes from run to run, Decode's
+// does not.
+var tidies = map[reflect.Type]func(unsafe.Pointer){
+	// SSHConfig lists a mapping's entries in map order.
+	reflect.TypeFor[types.SSHConfig](): func(p unsafe.Pointer) {
+		slices.SortStableFunc(*(*types.SSHConfig)(p), func(a, b types.SSHKey) int { return strings.Compare(a.ID, b.ID) })
+	},
 }
 
 // stringItems checks that a list holds strings only.

@@ -121,6 +121,9 @@ func method(c *codec, in any, p unsafe.Pointer, s scope) errs {
 	if err := call(reflect.NewAt(c.typ, p).Interface().(decoder), in); err != nil {
 		return fail(err.Error())
 	}
+	if c.tidy != nil {
+		c.tidy(p)
+	}
 	return nil
 }
 

@@ -1,12 +1,18 @@
 package model
 
 import (
+	"io"
 	"os"
 	"testing"
+
+	"github.com/sirupsen/logrus"
 )
 
-// TestMain removes the generated projects (genRoot) after the tests.
+// TestMain silences compose-go's warnings (booleans written "yes", ...),
+// which the comparisons provoke by the thousand, and removes the generated
+// projects (genRoot) afterwards.
 func TestMain(m *testing.M) {
+	logrus.SetOutput(io.Discard)
 	code := m.Run()
 	if genRootDir != "" {
 		os.RemoveAll(genRootDir)

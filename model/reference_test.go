@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -62,6 +63,7 @@ func decodeBoth(dict map[string]any, name, wd string, env types.Mapping) (got, w
 	}
 	want.p, want.err = reference(deepCopy(dict).(map[string]any), name, wd, env)
 	if want.err == nil {
+		sortSSH(want.p)
 		want.json, want.jerr = want.p.MarshalJSON()
 	}
 	return got, want
@@ -101,6 +103,23 @@ func checkSame(t testing.TB, what string, got, want outcome) {
 		t.Errorf("%s: JSON differs:\n%s", what, firstDiff(string(want.json), string(got.json)))
 	} else if !reflect.DeepEqual(got.p, want.p) {
 		t.Errorf("%s: projects differ but print the same JSON:\n%s", what, deepDiff("project", reflect.ValueOf(want.p), reflect.ValueOf(got.p)))
+	}
+}
+
+// sortSSH sorts the ssh keys of every build by ID: compose-go lists them
+// in map order (types.SSHConfig.DecodeMapstructure), Decode sorts them.
+// This is the one place where compose-go's result is not deterministic
+// and DeepEqual would compare one of its draws.
+func sortSSH(p *types.Project) {
+	for _, s := range p.Services {
+		if s.Build != nil {
+			slices.SortStableFunc(s.Build.SSH, func(a, b types.SSHKey) int { return strings.Compare(a.ID, b.ID) })
+		}
+	}
+	for _, j := range p.Jobs {
+		if j.Build != nil {
+			slices.SortStableFunc(j.Build.SSH, func(a, b types.SSHKey) int { return strings.Compare(a.ID, b.ID) })
+		}
 	}
 }
 
