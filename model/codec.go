@@ -3,6 +3,7 @@ package model
 import (
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unsafe"
@@ -136,12 +137,13 @@ func build(t reflect.Type, pending map[reflect.Type]*codec) *codec {
 		c.op = opPtr
 		c.elem = build(t.Elem(), pending)
 	case reflect.Slice:
-		c.op = opSlice
+		c.elem = build(t.Elem(), pending)
 		if t == reflect.TypeFor[[]string]() {
 			c.op = opStrings
+		} else {
+			c.op = opSlice
+			c.slices = sliceOpsOf(t)
 		}
-		c.elem = build(t.Elem(), pending)
-		c.slices = sliceOpsOf(t)
 	case reflect.Map:
 		c.op = opUnsupported
 		if t.Key().Kind() == reflect.String {
@@ -272,7 +274,6 @@ func slicesOf[S ~[]E, E any]() *sliceOps {
 // knownSlices are the slice types of compose-go's model that have no
 // DecodeMapstructure of their own ([]string has its own op).
 var knownSlices = map[reflect.Type]*sliceOps{
-	reflect.TypeFor[[]string]():                       slicesOf[[]string](),
 	reflect.TypeFor[[]types.ServicePortConfig]():      slicesOf[[]types.ServicePortConfig](),
 	reflect.TypeFor[[]types.ServiceVolumeConfig]():    slicesOf[[]types.ServiceVolumeConfig](),
 	reflect.TypeFor[[]types.ServiceSecretConfig]():    slicesOf[[]types.ServiceSecretConfig](),
@@ -324,7 +325,7 @@ func stringItems(v any) string {
 	}
 	for i, e := range l {
 		if _, ok := e.(string); !ok {
-			return "expected a list of strings, item " + itoa(i) + " is " + typeName(e)
+			return "expected a list of strings, item " + strconv.Itoa(i) + " is " + typeName(e)
 		}
 	}
 	return ""

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -407,8 +406,6 @@ func typeName(v any) string {
 	}
 	return reflect.TypeOf(v).String()
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }
 
 // absent tells nil, or a nil pointer, which mapstructure takes for no value.
 func absent(in any) bool {

@@ -50,11 +50,15 @@ type outcome struct {
 	err  error
 	json []byte
 	jerr error
+
+	wrote bool // Decode changed the model it read
 }
 
 // decodeBoth decodes a deep copy of dict each way.
 func decodeBoth(dict map[string]any, name, wd string, env types.Mapping) (got, want outcome) {
-	got.raw, got.err = Decode(deepCopy(dict).(map[string]any), name, wd, env)
+	in := deepCopy(dict).(map[string]any)
+	got.raw, got.err = Decode(in, name, wd, env)
+	got.wrote = !reflect.DeepEqual(in, dict)
 	if got.err == nil {
 		got.p, got.err = got.raw.WithProfiles(allProfiles)
 		if got.err == nil {
@@ -83,8 +87,14 @@ func compare(t testing.TB, what string, dict map[string]any) outcome {
 // checkSame requires two outcomes to agree.
 func checkSame(t testing.TB, what string, got, want outcome) {
 	t.Helper()
+	if got.wrote {
+		t.Errorf("%s: Decode wrote into the model", what)
+	}
 	switch {
 	case got.err != nil && want.err != nil:
+		if msg := sameMessages(got.err, want.err); msg != "" {
+			t.Errorf("%s: %s", what, msg)
+		}
 		return
 	case got.err != nil:
 		t.Errorf("%s: Decode fails, compose-go does not: %v", what, got.err)
@@ -104,6 +114,28 @@ func checkSame(t testing.TB, what string, got, want outcome) {
 	} else if !reflect.DeepEqual(got.p, want.p) {
 		t.Errorf("%s: projects differ but print the same JSON:\n%s", what, deepDiff("project", reflect.ValueOf(want.p), reflect.ValueOf(got.p)))
 	}
+}
+
+// sameMessages compares the lines of two decoding failures, in any order
+// (compose-go's follows map iteration). compose-go's panics have no lines
+// to compare; nor have its other failures (project post-steps).
+func sameMessages(got, want error) string {
+	const header = "decoding failed due to the following error(s):\n\n"
+	w, ok := strings.CutPrefix(want.Error(), header)
+	if !ok {
+		return ""
+	}
+	g, ok := strings.CutPrefix(got.Error(), header)
+	if !ok {
+		return "Decode's error lacks docker compose's header: " + got.Error()
+	}
+	gl, wl := strings.Split(g, "\n"), strings.Split(w, "\n")
+	slices.Sort(gl)
+	slices.Sort(wl)
+	if slices.Equal(gl, wl) {
+		return ""
+	}
+	return fmt.Sprintf("errors differ:\n%s", firstDiff(strings.Join(wl, "\n"), strings.Join(gl, "\n")))
 }
 
 // sortSSH sorts the ssh keys of every build by ID: compose-go lists them
