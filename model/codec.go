@@ -28,6 +28,7 @@ const (
 	opPtr
 	opSlice
 	opStrings // []string, the commonest slice
+	opArray
 	opUnsupported
 )
 
@@ -144,6 +145,9 @@ func build(t reflect.Type, pending map[reflect.Type]*codec) *codec {
 			c.op = opSlice
 			c.slices = sliceOpsOf(t)
 		}
+	case reflect.Array:
+		c.op = opArray
+		c.elem = build(t.Elem(), pending)
 	case reflect.Map:
 		c.op = opUnsupported
 		if t.Key().Kind() == reflect.String {

@@ -102,6 +102,8 @@ func value(c *codec, in any, p unsafe.Pointer, s scope) errs {
 		return sliceFrom(c, in, p, s)
 	case opStrings:
 		return stringsFrom(c, in, p)
+	case opArray:
+		return arrayFrom(c, in, p, s)
 	default:
 		return fail("unsupported type: " + c.typ.String())
 	}
@@ -344,11 +346,27 @@ func sliceFrom(c *codec, in any, p unsafe.Pointer, s scope) errs {
 	if l == nil {
 		return nil
 	}
-	base := c.slices.make(p, len(l))
-	size := c.elem.typ.Size()
+	return itemsFrom(c.elem, l, c.slices.make(p, len(l)), s)
+}
+
+// arrayFrom decodes a list into the array at p.
+func arrayFrom(c *codec, in any, p unsafe.Pointer, s scope) errs {
+	l, ok := asList(in)
+	if !ok {
+		return fail("source data must be an array or slice, got " + kindOf(in))
+	}
+	if len(l) > c.typ.Len() {
+		return fail(fmt.Sprintf("expected source data to have length less or equal to %d, got %d", c.typ.Len(), len(l)))
+	}
+	return itemsFrom(c.elem, l, p, s)
+}
+
+// itemsFrom decodes the items of l into the elements from base on.
+func itemsFrom(elem *codec, l []any, base unsafe.Pointer, s scope) errs {
+	size := elem.typ.Size()
 	var es errs
 	for i, e := range l {
-		if x := value(c.elem, e, unsafe.Add(base, uintptr(i)*size), itemScope(s, e)); x != nil {
+		if x := value(elem, e, unsafe.Add(base, uintptr(i)*size), itemScope(s, e)); x != nil {
 			es = append(es, x.under(seg{kind: segIndex, index: i})...)
 		}
 	}
