@@ -56,6 +56,8 @@ type unlisted struct {
 	Inner  struct{ A int } `yaml:"inner"`
 	Ptr    *unlisted       `yaml:"ptr"`
 	Any    any             `yaml:"any"`
+	Mode   string          `yaml:"mode"`
+	MODE   string          // a twin of Mode: same key but for case
 }
 
 type label string
@@ -67,6 +69,9 @@ func TestUnlistedTypes(t *testing.T) {
 		`{named: {a: 1, b: -2}, small: [1, 2, 300], bytes: [1, 255], deep: [[a], [b, c]], ratio: "0.5", switch: "off"}`,
 		`{inner: {a: 3}, ptr: {named: {c: 4}, ptr: {ratio: 2}}, any: {x-a: [1]}}`,
 		`{array: [1, 2]}`,
+		`{mode: a}`,
+		`{MODE: a}`,
+		`{Mode: a}`,
 		`{array: [1, 2, 3]}`,
 		`{array: 1}`,
 		`{named: [a]}`,
