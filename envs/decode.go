@@ -1,14 +1,27 @@
 package envs
 
 import (
-	"github.com/compose-spec/compose-go/v2/loader"
+	"errors"
+
 	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/model"
 )
 
-// decodeProject binds the normalized model to compose-go's types.
-// TODO(engine): model.Decode replaces this use of compose-go's loader.
-func decodeProject(dict map[string]any, name, dir string, environment types.Mapping) (*types.Project, error) {
-	opts := &loader.Options{SkipConsistencyCheck: true, SkipResolveEnvironment: true, SkipResolveLabels: true}
-	opts.SetProjectName(name, true)
-	return loader.ModelToProject(dict, opts, types.ConfigDetails{WorkingDir: dir, Environment: environment})
+// decodeProject binds the normalized model to compose-go's types
+// (model.Decode); values that do not fit their field are reported each at
+// its place, in docker compose's words.
+func (l *Loaded) decodeProject(dict map[string]any, dir string, environment types.Mapping) (*types.Project, error) {
+	p, err := model.Decode(dict, l.Name, dir, environment)
+	var es model.Errors
+	if !errors.As(err, &es) {
+		return p, err
+	}
+	list := make(compose.ErrorList, len(es))
+	for i, e := range es {
+		at, _ := l.locate(e.Path)
+		list[i] = &compose.Error{Location: at, Msg: e.Error(), Err: e}
+	}
+	return nil, list
 }

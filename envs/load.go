@@ -144,7 +144,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		l.Model = dict
 		return l, nil
 	}
-	proj, err := decodeProject(dict, name, p.Dir, interp)
+	proj, err := l.decodeProject(dict, p.Dir, interp)
 	if err != nil {
 		return nil, err
 	}
@@ -462,6 +462,16 @@ func withProfiles(proj *types.Project, profiles []string) (*types.Project, error
 	}
 	if gated {
 		return proj.WithProfiles(profiles)
+	}
+	// what WithProfiles leaves: maps, never nil (`services: {}` prints)
+	if proj.Services == nil {
+		proj.Services = types.Services{}
+	}
+	if proj.DisabledServices == nil {
+		proj.DisabledServices = types.Services{}
+	}
+	if proj.Jobs != nil && proj.DisabledJobs == nil {
+		proj.DisabledJobs = types.Jobs{}
 	}
 	proj.Profiles = profiles
 	return proj, nil
