@@ -14,30 +14,30 @@ import (
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/lint"
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 )
 
 func (a *app) lintCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "lint",
 		Usage:     "check compose files and every environment they make up",
-		ArgsUsage: "[ENV...] [path/to/Dockerfile...] | DIR...",
+		ArgsUsage: "[ENV...] [DOCKERFILE...] | DIR...",
 		Description: "Lints each compose file as written and the effective config of each environment (default: all),\n" +
 			"reporting where each offending value was set, and the Dockerfile of every local build. Dockerfiles named\n" +
 			"as arguments are linted too (alone, with no compose file needed, when no ENV is named).\n" +
 			"Given project directories instead of environments, lints them all (--jobs at once) in one report.\n" +
-			"composure executes nothing, unless --shellcheck asks for ShellCheck on RUN scripts. See `composure rules` for the rules.",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + strings.Join(diag.Formats(), ", ")},
-			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding has this `SEVERITY` or higher: error, warning, info"},
-			&cli.StringSliceFlag{Name: "rule", Usage: "run only this rule `ID` (repeatable)"},
+			"composure runs no program, unless --shellcheck asks for ShellCheck on RUN scripts.\n" +
+			"`composure rules` lists the rules; each is documented in " + docsURL + "docs/rules.md",
+		Flags: append([]cli.Flag{
+			choice(&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`"}, diag.Formats()...),
+			choice(&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding has this `SEVERITY` or a higher one"}, severities...),
+			&cli.StringSliceFlag{Name: "rule", Usage: "run only this rule (repeatable): `RULE` is an ID that composure rules lists"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only the findings at or above --fail-on, and nothing when there are none"},
 			&cli.BoolFlag{Name: "strict", Usage: "also load every environment through compose-go as docker compose config does, and report what it rejects (slower)"},
 			&cli.BoolFlag{Name: "fix", Usage: "apply the safe fixes to the files"},
 			&cli.BoolFlag{Name: "diff", Usage: "with --fix: print the changes as a unified diff, write nothing"},
-			&cli.BoolFlag{Name: "no-color", Usage: "no colours in text output (NO_COLOR also works)"},
-			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "with several project DIRs: lint at most `N` at once (default: the number of CPUs)"},
-			&cli.BoolFlag{Name: "shellcheck", Usage: "run shellcheck (from PATH) on the RUN scripts of Dockerfiles; by default composure executes nothing"},
-		},
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "with several project directories: lint at most `N` at once", DefaultText: "the number of CPUs"},
+			&cli.BoolFlag{Name: "shellcheck", Usage: "run shellcheck (from PATH) on the RUN scripts of Dockerfiles"},
+		}, colorFlags()...),
 		Action: a.lint,
 	}
 }
@@ -48,6 +48,7 @@ func (a *app) lint(c *cli.Context) error {
 		return withCode(exitUsage, fmt.Errorf("--fail-on: %w", err))
 	}
 	format := c.String("format")
+	// gitlab: the name GitLab's documentation gives the codequality report
 	if !slices.Contains(diag.Formats(), format) && format != "gitlab" {
 		return withCode(exitUsage, fmt.Errorf("--format: unknown format %q: use one of %s", format, strings.Join(diag.Formats(), ", ")))
 	}
@@ -91,8 +92,12 @@ func (a *app) lint(c *cli.Context) error {
 	for _, d := range proj.files {
 		docs[d.Name] = d
 	}
+	color, err := a.useColor(c)
+	if err != nil {
+		return err
+	}
 	opts := diag.PrintOptions{
-		Color: a.color(c),
+		Color: color,
 		Sources: func(name string) []byte {
 			if df := proj.dockerfileNamed(name); df != nil {
 				return df.Src
@@ -102,7 +107,7 @@ func (a *app) lint(c *cli.Context) error {
 		Rules: ruleInfos(format),
 		Tool:  "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
 	}
-	if err := diag.Print(a.stdout, format, fs, opts); err != nil {
+	if err := diag.Print(a.stdout, format, shownFindings(c, fs, failOn), opts); err != nil {
 		return withCode(exitFailure, err)
 	}
 	switch {
@@ -114,14 +119,16 @@ func (a *app) lint(c *cli.Context) error {
 	return nil
 }
 
-// color decides on ANSI colours: only on a terminal, never with NO_COLOR set
-// (https://no-color.org) or --no-color.
-func (a *app) color(c *cli.Context) bool {
-	if c.Bool("no-color") || a.getenv("NO_COLOR") != "" || a.getenv("TERM") == "dumb" {
-		return false
+// severities are the values of --fail-on, highest first.
+var severities = []string{"error", "warning", "info"}
+
+// shownFindings are the findings lint prints: all, or with --quiet those
+// at or above failOn, the ones that decide the exit status.
+func shownFindings(c *cli.Context, fs []diag.Finding, failOn diag.Severity) []diag.Finding {
+	if !c.Bool("quiet") {
+		return fs
 	}
-	f, ok := a.stdout.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	return slices.DeleteFunc(slices.Clone(fs), func(f diag.Finding) bool { return f.Severity < failOn })
 }
 
 func sourceOf(docs map[string]*compose.Document, dir, name string) []byte {
