@@ -175,7 +175,9 @@ func (a *app) refactor(c *cli.Context) error {
 			switch {
 			case c.Bool("write"):
 				if err := writeAtomic(d.Path, r.After); err != nil {
-					return withCode(exitFailure, fmt.Errorf("writing %s: %w", name, err))
+					// The user's to fix (a read-only file or directory):
+					// exit 2, as lint --fix does.
+					return err
 				}
 				rf.Written = true
 				fmt.Fprintf(a.stderr, "composure: wrote %s: %d group(s), %d lines saved\n", name, len(r.Changes), rf.LinesSaved)
