@@ -86,8 +86,15 @@ func (a *app) lint(c *cli.Context) error {
 	diag.Sort(fs)
 
 	if c.Bool("fix") {
-		return a.fix(c, proj, fs)
+		return a.fix(c, proj, fs, lr, format, failOn)
 	}
+	return a.report(c, proj, fs, format, failOn)
+}
+
+// report prints the findings of proj and decides the exit status: 2 when
+// something could not be loaded, else 1 when a finding is at or above
+// failOn.
+func (a *app) report(c *cli.Context, proj *lintProject, fs []diag.Finding, format string, failOn diag.Severity) error {
 	docs := map[string]*compose.Document{}
 	for _, d := range proj.files {
 		docs[d.Name] = d
@@ -110,8 +117,14 @@ func (a *app) lint(c *cli.Context) error {
 	if err := diag.Print(a.stdout, format, shownFindings(c, fs, failOn), opts); err != nil {
 		return withCode(exitFailure, err)
 	}
+	return lintStatus(len(proj.loadErrors) > 0, fs, failOn)
+}
+
+// lintStatus is lint's exit status: 2 when something could not be loaded,
+// else 1 when a finding is at or above failOn, else 0.
+func lintStatus(loadFailed bool, fs []diag.Finding, failOn diag.Severity) error {
 	switch {
-	case len(proj.loadErrors) > 0:
+	case loadFailed:
 		return silentExit(exitUsage)
 	case slices.ContainsFunc(fs, func(f diag.Finding) bool { return f.Severity >= failOn }):
 		return silentExit(exitFindings)
@@ -158,8 +171,12 @@ func ruleInfos(format string) []diag.RuleInfo {
 }
 
 // fix applies the fixes of fs to the files (or prints them as a diff), one
-// fix per finding; a file whose result would not parse is left alone.
-func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
+// fix per finding; a file whose result would not parse is left alone. Then
+// it reports what is left as lint does: with --diff, the findings no fix
+// covers decide the exit status; otherwise the project is linted again
+// and the findings that remain are printed and decide it. A project that
+// did not load before exits 2 after its fixes too.
+func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding, lr *lintRules, format string, failOn diag.Severity) error {
 	byFile := map[string][]diag.TextEdit{}
 	var names []string
 	n := 0
@@ -181,26 +198,28 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
 		docs[d.Name] = d
 	}
 	failed := false
+	unfixed := map[string]bool{} // files whose fixes were not applied
 	for _, name := range names {
 		if df := proj.dockerfileNamed(name); df != nil {
 			if !a.fixDockerfile(c, df, byFile[name]) {
-				failed = true
+				failed, unfixed[name] = true, true
 			}
 			continue
 		}
 		d := docs[name]
 		if d == nil || d.Path == "" {
+			unfixed[name] = true
 			continue
 		}
 		out, err := diag.Apply(d.Src, byFile[name])
 		if err != nil {
 			fmt.Fprintf(a.stderr, "composure: %s: fixes overlap, not applied: %v\n", name, err)
-			failed = true
+			failed, unfixed[name] = true, true
 			continue
 		}
 		if _, err := compose.Parse(name, out); err != nil {
 			fmt.Fprintf(a.stderr, "composure: %s: the fixed file would not load (%v); not written\n", name, err)
-			failed = true
+			failed, unfixed[name] = true, true
 			continue
 		}
 		if c.Bool("diff") {
@@ -211,16 +230,33 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
 			return err
 		}
 	}
-	if !c.Bool("diff") {
-		fmt.Fprintf(a.stderr, "composure: applied %d %s to %d %s\n", n, plural(n, "fix", "fixes"), len(names), plural(len(names), "file", "files"))
-		// Reload every environment: the fixed project must still load.
-		if len(names) > 0 {
-			p2, err := loadLintTargets(proj.opts, proj.envNames, proj.dockerfileArgs, proj.strict, nil)
-			if err != nil || len(p2.loadErrors) > 0 {
-				fmt.Fprintf(a.stderr, "composure: the project no longer loads after fixing: %v\n", errOr(err, p2))
-				return silentExit(exitFailure)
-			}
+	loadFailed := len(proj.loadErrors) > 0
+	if c.Bool("diff") {
+		left := slices.DeleteFunc(slices.Clone(fs), func(f diag.Finding) bool {
+			return f.Fix != nil && !slices.ContainsFunc(f.Fix.Edits, func(e diag.TextEdit) bool { return unfixed[e.File] })
+		})
+		if failed {
+			return silentExit(exitFailure)
 		}
+		return lintStatus(loadFailed, left, failOn)
+	}
+	fmt.Fprintf(a.stderr, "composure: applied %d %s to %d %s\n", n, plural(n, "fix", "fixes"), len(names), plural(len(names), "file", "files"))
+	// Lint every environment again: the fixed project must still load, and
+	// what remains is the report.
+	p2, err := loadLintTargets(proj.opts, proj.envNames, proj.dockerfileArgs, proj.strict, lr)
+	switch {
+	case err != nil && loadFailed:
+		return withCode(exitUsage, err)
+	case err != nil || !loadFailed && len(p2.loadErrors) > 0:
+		// It loaded before: the fixes broke it, composure's own failure.
+		fmt.Fprintf(a.stderr, "composure: the project no longer loads after fixing: %v\n", errOr(err, p2))
+		return silentExit(exitFailure)
+	}
+	left := p2.findings(lr)
+	left = append(left, p2.loadErrors...)
+	diag.Sort(left)
+	if err := a.report(c, p2, left, format, failOn); err != nil && !failed {
+		return err
 	}
 	if failed {
 		return silentExit(exitFailure)

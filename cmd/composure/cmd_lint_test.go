@@ -117,6 +117,47 @@ func TestLintFix(t *testing.T) {
 	}
 }
 
+// TestLintFixExitStatus: after --fix, the exit status says what is left,
+// as lint's does: findings the fixes did not remove (exit 1, printed), a
+// file that does not load (exit 2). --fix used to exit 0 with errors left,
+// and 3 ("composure itself failed") when another file did not load.
+func TestLintFixExitStatus(t *testing.T) {
+	typo := "services:\n  web:\n    image: nginx:1.27.2\n    restart: unless-stoped\n"
+	fixed := "services:\n  web:\n    image: nginx:1.27.2\n    restart: unless-stopped\n"
+	missing := typo + "    env_file: missing.env\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+		args  []string
+		code  int
+		out   string // in stdout
+		after string // compose.yaml afterwards ("": unchanged)
+	}{
+		{"all fixed", map[string]string{"compose.yaml": typo}, nil, exitOK, "", fixed},
+		{"an error no fix removes", map[string]string{"compose.yaml": missing}, nil, exitFindings, "[missing-file]", fixed + "    env_file: missing.env\n"},
+		{"an error no fix removes, --diff", map[string]string{"compose.yaml": missing}, []string{"--diff"}, exitFindings, "+    restart: unless-stopped", ""},
+		{"below --fail-on", map[string]string{"compose.yaml": missing}, []string{"--fail-on", "error", "--rule", "restart-policy"}, exitOK, "", fixed + "    env_file: missing.env\n"},
+		{"a file that does not load", map[string]string{"compose.yaml": typo, "compose.override.yaml": "services:\n  web:\n    image: [nginx\n"}, nil, exitUsage, "[load-error]", fixed},
+		{"a file that does not load, --diff", map[string]string{"compose.yaml": typo, "compose.override.yaml": "services:\n  web:\n    image: [nginx\n"}, []string{"--diff"}, exitUsage, "+    restart: unless-stopped", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, tt.files)
+			code, out, errs := runCLI(t, nil, append([]string{"lint", "-C", dir, "--fix"}, tt.args...)...)
+			if code != tt.code || !strings.Contains(out, tt.out) {
+				t.Errorf("exit %d, want %d; stdout lacks %q?\n%s%s", code, tt.code, tt.out, out, errs)
+			}
+			want := tt.after
+			if want == "" {
+				want = tt.files["compose.yaml"]
+			}
+			if b, _ := os.ReadFile(filepath.Join(dir, "compose.yaml")); string(b) != want {
+				t.Errorf("compose.yaml:\n%s\nwant:\n%s", b, want)
+			}
+		})
+	}
+}
+
 func TestRulesCommand(t *testing.T) {
 	code, out, _ := runCLI(t, nil, "rules")
 	if code != 0 || !strings.Contains(out, "depends-on-healthcheck") || !strings.Contains(out, "unquoted-port") {
