@@ -57,6 +57,10 @@ func (a *app) printAppHelp(app *cli.App) error {
 	}
 	fmt.Fprintf(w, "\nFlags (the project flags may follow the command too):\n")
 	writeFlags(w, append(slices.Clone(app.Flags), helpFlag))
+	fmt.Fprintf(w, "\nExit statuses, the same for every command:\n")
+	for _, s := range exitStatuses {
+		fmt.Fprintf(w, "  %d\t%s\n", s.code, strings.ReplaceAll(s.meaning, "`", ""))
+	}
 	fmt.Fprintf(w, "\nRun `composure COMMAND --help` for the flags of a command. Documentation: %sREADME.md\n", docsURL)
 	return w.Flush()
 }
