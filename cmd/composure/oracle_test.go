@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -100,6 +101,53 @@ func TestOracle(t *testing.T) {
 	}
 	sort.Strings(lines)
 	t.Logf("oracle tally: %s", strings.Join(lines, ", "))
+	if !t.Failed() {
+		testenv.Section(t, filepath.Join(repoRoot(t), "README.md"), "oracle", oracleSummary(t, shared, tally, len(known)), *update,
+			"COMPOSURE_SHARED=... go test ./cmd/composure -run TestOracle")
+	}
+}
+
+// oracleSummary says in the README what TestOracle holds composure to.
+func oracleSummary(t *testing.T, shared string, tally map[string]int, known int) string {
+	sets := map[string]bool{}
+	for _, c := range readTSV(t, filepath.Join(shared, "oracle", "index.tsv")) {
+		if len(c) == 4 && c[0] != "project" {
+			sets[strings.SplitN(c[0], "/", 2)[0]] = true
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(shared, "corpus"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	corpus := 0
+	for _, e := range entries {
+		if e.IsDir() {
+			corpus++
+		}
+	}
+	readme, err := os.ReadFile(filepath.Join(shared, "oracle", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`docker compose that printed these is (v[0-9]+(?:\.[0-9]+)*)[^;]*; it uses compose-go (v[0-9]+(?:\.[0-9]+)*)`).FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("oracle/README.md does not say which docker compose printed the oracle")
+	}
+	total := 0
+	for _, n := range tally {
+		total += n
+	}
+	loaded := tally[outEqual] + tally[outDifferent] + tally[outWeFailed]
+	refused := tally[outBothFailed] + tally[outWeSucceed]
+	diffs := "no known difference"
+	if known > 0 {
+		diffs = fmt.Sprintf("%d known differences, each listed with its reason in cmd/composure/testdata/oracle-known.tsv", known)
+	}
+	return fmt.Sprintf("`composure config` is held by the tests (`TestOracle`) to what the real `docker compose config`\n"+
+		"(%s, compose-go %s) printed for %d environments of %d of the %d sets of public projects in\n"+
+		"the test corpus: the same document for %d of the %d environments docker compose loads, a refusal for\n"+
+		"%d of the %d it refuses; %s.\n",
+		m[1], m[2], total, len(sets), corpus, tally[outEqual], loaded, tally[outBothFailed], refused, diffs)
 }
 
 // runOracleRow loads one row through the CLI and classifies the result.
