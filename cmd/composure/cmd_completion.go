@@ -197,7 +197,11 @@ func (a *app) envCandidates(_ *cli.App, cl commandLine) candidates {
 	}
 	var c candidates
 	for _, e := range p.Envs {
-		c.words = append(c.words, e.Name)
+		// A name starting with '-' (compose.-x.yaml) reads as a flag
+		// unless it follows "--".
+		if !strings.HasPrefix(e.Name, "-") || cl.dashdash {
+			c.words = append(c.words, e.Name)
+		}
 	}
 	return c
 }

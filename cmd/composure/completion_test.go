@@ -153,6 +153,8 @@ func TestCompletionFromDescription(t *testing.T) {
 	}
 	envNames := []string{"default", "admin", "prod"}
 	cases, want := descriptionCases(t, envNames)
+	// An environment whose name starts with '-' is offered after "--" only.
+	dash := writeFiles(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx:1.27.2\n", "compose.-x.yaml": "services: {}\n"})
 	byHand := []struct {
 		c    completionCase
 		want candidates
@@ -175,6 +177,8 @@ func TestCompletionFromDescription(t *testing.T) {
 		{completionCase{words: []string{"refactor"}}, candidates{files: true}},
 		{completionCase{words: []string{"-C", filepath.Join(dir, "..", "guide"), "config"}}, candidates{words: []string{"default"}}},
 		{completionCase{words: []string{"nosuch"}}, candidates{}},
+		{completionCase{words: []string{"-C", dash, "config"}}, candidates{words: []string{"default"}}},
+		{completionCase{words: []string{"-C", dash, "config", "--"}}, candidates{words: []string{"default", "-x"}}},
 	}
 	for _, h := range byHand {
 		cases, want = append(cases, h.c), append(want, h.want)
