@@ -249,7 +249,10 @@ _composure() {
   [[ $cur == -*=* ]] && prefix=${cur%%=*}=
   local IFS=$'\n'
   out=($(composure __complete "${words[@]}" 2>/dev/null))
-  COMPREPLY=($(compgen -W "${out[*]:1}" -- "$cur"))
+  COMPREPLY=()
+  for w in "${out[@]:1}"; do
+    [[ $w == "$cur"* ]] && COMPREPLY+=("$w")
+  done
   case ${out[0]} in
     files) COMPREPLY+=($(compgen -P "$prefix" -f -- "${cur#"$prefix"}")) ;;
     dirs) COMPREPLY+=($(compgen -P "$prefix" -d -- "${cur#"$prefix"}")) ;;

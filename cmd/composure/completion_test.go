@@ -260,6 +260,8 @@ func TestCompletionShells(t *testing.T) {
 	bin, env := asCLI(t)
 	for _, sh := range []string{"bash", "zsh", "fish"} {
 		t.Run(sh, func(t *testing.T) {
+			// The shells wait on forks more than they compute: side by side.
+			t.Parallel()
 			path, err := exec.LookPath(sh)
 			if err != nil {
 				if sh == "bash" {
