@@ -427,6 +427,23 @@ func (d *Document) Loc(n *yaml.Node) Location {
 	return Location{File: d.Name, Pos: Pos{Line: n.Line, Col: n.Column}}
 }
 
+// Find returns the location of the first occurrence of text in d at or
+// after loc (a place in d), within limit bytes; ok is false when there is
+// none. It narrows a value's place to a part of it, such as the variable
+// of a string that failed to interpolate.
+func (d *Document) Find(loc Location, text string, limit int) (Location, bool) {
+	if loc.File != d.Name || !loc.IsValid() || text == "" {
+		return loc, false
+	}
+	off := d.Offset(loc.Pos)
+	end := min(len(d.Src), off+limit)
+	i := bytes.Index(d.Src[off:end], []byte(text))
+	if i < 0 {
+		return loc, false
+	}
+	return d.LocAt(off + i), true
+}
+
 // LocAt returns the location of byte offset off in d.
 func (d *Document) LocAt(off int) Location {
 	if off > len(d.Src) {
@@ -581,4 +598,28 @@ func kindName(n *yaml.Node) string {
 		return "a scalar"
 	}
 	return "a document"
+}
+
+// ErrorList is several problems found at once (every variable that fails
+// to interpolate), each with its place, in the order to show them.
+type ErrorList []*Error
+
+func (l ErrorList) Error() string {
+	var b strings.Builder
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the problems, so errors.As finds the first *Error.
+func (l ErrorList) Unwrap() []error {
+	out := make([]error, len(l))
+	for i, e := range l {
+		out[i] = e
+	}
+	return out
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/consts"
@@ -53,6 +54,13 @@ type Project struct {
 	// getenv answers for variables environ may lack (Options.Getenv when
 	// Options.Environ is nil); nil when environ is complete.
 	getenv func(string) string
+
+	// Warn receives each warning once (the obsolete `version`, a variable
+	// used but not set, deprecated syntax), with where it was found. nil
+	// drops them.
+	Warn   func(at compose.Location, msg string)
+	warnMu sync.Mutex
+	warned map[string]bool
 }
 
 // Options says where and how to discover, like docker compose's global flags.

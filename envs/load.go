@@ -5,19 +5,21 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/consts"
 	"github.com/compose-spec/compose-go/v2/dotenv"
-	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/compose-spec/compose-go/v2/utils"
+	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
-	"github.com/composure-dev/composure/internal/fastload"
 	"github.com/composure-dev/composure/merge"
+	"github.com/composure-dev/composure/normalize"
 )
 
 // LoadOptions are the switches of `docker compose config` that change what
@@ -27,8 +29,8 @@ type LoadOptions struct {
 	NoNormalize      bool // --no-normalize
 	NoPathResolution bool // --no-path-resolution
 	NoConsistency    bool // --no-consistency
-	// NoEnvResolution skips computing services' environment (docker compose
-	// does so for --services, --images, --profiles, --volumes).
+	// NoEnvResolution leaves services' env_file unread (docker compose does
+	// so for --services, --images, --profiles, --volumes).
 	NoEnvResolution bool
 	// NoModel leaves Loaded.Model nil when interpolating, for callers that
 	// print the Project themselves (it saves a JSON round trip).
@@ -41,31 +43,23 @@ type Loaded struct {
 	// Docs are the environment's files as parsed, in load order (files
 	// reached through include/extends are not among them).
 	Docs []*compose.Document
-	// Merged is the environment merged by the merge package: compose-go's
-	// merged model with the origin (file:line:col, alias chain) of every
-	// value. It is computed once compose-go has accepted the files, so
-	// compose-go's diagnostics come first.
+	// Merged is the environment merged by the merge package, with the
+	// origin (file:line:col, alias chain) of every value.
 	Merged *merge.Result
 
-	// Project is compose-go's project as `docker compose config` computes
+	// Project is the effective config as `docker compose config` computes
 	// it (nil with NoInterpolate).
 	Project *types.Project
 	// Model is the effective config exactly as `docker compose config
-	// --format json` prints it (`$` escaped as `$$` when interpolated).
+	// --format json` prints it (`$` escaped as `$$` when interpolated), or
+	// with NoInterpolate the normalized model before interpolation.
 	Model map[string]any
 	// Environment is the mapping used for interpolation (process
 	// environment completed by the env files).
 	Environment types.Mapping
+	// Name is the project name.
+	Name string
 }
-
-// defaultMaxNodeVisits is compose-go's own cap (loader/reset.go).
-const defaultMaxNodeVisits = 100_000
-
-// nodeVisitFactor bounds compose-go's node visits in proportion to the input:
-// the reset processor visits each node a few times, aliases re-visit their
-// anchors. Alias bombs never get here: every Document is first expanded
-// under its own compose.Budget.
-const nodeVisitFactor = 64
 
 // Docs returns the files of env, in load order, parsed through cache (each
 // file once per cache); the error is the first file's that fails.
@@ -81,9 +75,13 @@ func (p *Project) Docs(env *Environment, cache *compose.Cache) ([]*compose.Docum
 	return docs, nil
 }
 
-// Load loads env as `docker compose config` does: each file parsed once
-// through cache (so the disk is read once), checked against alias bombs,
-// then handed to compose-go as bytes.
+// Load loads env as `docker compose config` does, through composure's own
+// pipeline: the files parsed once through cache (compose/), merged with
+// include, extends and interpolation (merge/), normalized and validated
+// (normalize/), bound to compose-go's types (model/), then docker compose's
+// last steps (profiles, consistency, unused resources dropped, env_file
+// read). Every error is a *compose.Error at the file:line:col of the value
+// it is about.
 func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cache, opts LoadOptions) (*Loaded, error) {
 	if cache == nil {
 		cache = compose.NewCache()
@@ -93,14 +91,11 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		return nil, err
 	}
 	l := &Loaded{Env: env, Docs: docs}
-	nodes := 0
 	for _, d := range docs {
 		if err := checkExpansion(d); err != nil {
 			return nil, err
 		}
-		nodes += d.Nodes
 	}
-
 	environment, err := p.environment(env, l.Docs)
 	if err != nil {
 		return nil, err
@@ -109,85 +104,80 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 	if err := p.checkReferences(l.Docs, cache, environment); err != nil {
 		return nil, err
 	}
-
-	profiles := env.Profiles
-	if len(profiles) == 0 {
-		// cli.WithDefaultProfiles
-		for _, s := range strings.Split(environment[consts.ComposeProfiles], ",") {
-			profiles = append(profiles, strings.TrimSpace(s))
-		}
-	}
-
-	maxVisits := nodes * nodeVisitFactor
-	if maxVisits < defaultMaxNodeVisits {
-		maxVisits = defaultMaxNodeVisits
-	}
-	lopts := []func(*loader.Options){
-		func(o *loader.Options) {
-			o.SkipInterpolation = opts.NoInterpolate
-			o.SkipNormalization = opts.NoNormalize
-			o.ResolvePaths = !opts.NoPathResolution
-			o.SkipConsistencyCheck = opts.NoConsistency
-			o.SkipResolveEnvironment = opts.NoEnvResolution
-			o.MaxNodeVisits = maxVisits
-			if o.ResolvePaths {
-				o.ConvertWindowsPaths = utils.StringToBool(environment["COMPOSE_CONVERT_WINDOWS_PATHS"])
-			}
-		},
-		loader.WithProfiles(profiles),
-		loader.WithDiscardEnvFiles,
-	}
-	nameOpt, err := p.nameOption(env, l.Docs, environment)
+	name, err := p.projectName(env, docs, environment)
 	if err != nil {
 		return nil, err
 	}
-	if nameOpt != nil {
-		lopts = append(lopts, nameOpt)
-	}
+	l.Name = name
+	// compose-go interpolates with the project name set.
+	interp := environment.Clone()
+	interp[consts.ComposeProjectName] = name
 
-	details := types.ConfigDetails{WorkingDir: p.Dir, Environment: environment}
-	for _, d := range l.Docs {
-		src := d.Src
-		if src == nil {
-			src = []byte{}
-		}
-		details.ConfigFiles = append(details.ConfigFiles, types.ConfigFile{Filename: d.Path, Content: src})
+	mopts := []merge.Option{merge.WithIncluded(normalize.Included), merge.WithExtended(normalize.Extended), merge.WithWarnings(p.warn)}
+	if !opts.NoInterpolate {
+		mopts = append(mopts, merge.WithInterpolation(interp.Resolve))
 	}
-
-	if opts.NoInterpolate {
-		model, err := loader.LoadModelWithContext(ctx, details, lopts...)
-		if err != nil {
-			return nil, p.loadError(l.Docs, err)
-		}
-		l.Model = model
-		return l, l.merge(false)
+	if l.Merged, err = merge.Merge(docs, mopts...); err != nil {
+		return nil, err
 	}
-	// fastload runs compose-go's loader pipeline with allocation-free path
-	// matching (4x less CPU at 1,000 services) and hands anything it does not
-	// cover (include, extends, errors) to loader.LoadWithContext itself.
-	proj, err := fastload.LoadWithContext(ctx, details, lopts...)
+	p.warnVersion(docs)
+	home := p.environ["HOME"]
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	nopts := normalize.Options{
+		Name:              name,
+		WorkingDir:        p.Dir,
+		Environment:       interp,
+		Home:              home,
+		ResolvePaths:      !opts.NoPathResolution,
+		SkipNormalization: opts.NoNormalize,
+		Uninterpolated:    opts.NoInterpolate,
+		Locate:            l.locate,
+		MergeService:      merge.Service,
+	}
+	dict, err := normalize.Model(l.Merged.Tree(), nopts)
 	if err != nil {
-		return nil, p.loadError(l.Docs, err)
+		return nil, err
+	}
+	if opts.NoInterpolate {
+		l.Model = dict
+		return l, nil
+	}
+	proj, err := decodeProject(dict, name, p.Dir, interp)
+	if err != nil {
+		return nil, err
 	}
 	proj.ComposeFiles = append([]string(nil), env.Files...)
+	if nopts.ResolvePaths && utils.StringToBool(environment["COMPOSE_CONVERT_WINDOWS_PATHS"]) {
+		convertWindowsPaths(proj)
+	}
+	if proj, err = proj.WithProfiles(p.profiles(env, environment)); err != nil {
+		return nil, err
+	}
+	if !opts.NoConsistency {
+		if err := normalize.CheckConsistency(proj, l.locate); err != nil {
+			return nil, err
+		}
+	}
 	// docker compose (pkg/compose/loader.go, cmd/compose/config.go):
 	// WithServicesEnabled() and WithSelectedServices(nil) change nothing
 	// without service names; unused resources go; environments resolve.
 	proj = proj.WithoutUnnecessaryResources()
 	if !opts.NoEnvResolution {
-		if proj, err = proj.WithServicesEnvironmentResolved(true); err != nil {
-			return nil, p.loadError(l.Docs, err)
+		if proj, err = p.resolveEnvFiles(proj, l); err != nil {
+			return nil, err
 		}
+	}
+	if proj, err = proj.WithServicesLabelsResolved(false); err != nil {
+		return nil, err
 	}
 	if !opts.NoConsistency {
 		if err := proj.CheckContainerNameUnicity(); err != nil {
-			return nil, p.loadError(l.Docs, err)
+			return nil, l.containerNameError(proj, err)
 		}
 	}
 	l.Project = proj
-	if err := l.merge(true); err != nil {
-		return nil, err
-	}
 	if opts.NoModel {
 		return l, nil
 	}
@@ -201,29 +191,36 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 	return l, nil
 }
 
-// identRE matches the names a compose file may take from the environment.
-var identRE = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
-
-// merge computes l.Merged from l.Docs, interpolated with the environment
-// compose-go used when it interpolated, so that the merged tree has the
-// effective config's values (two ports equal once interpolated are one).
-func (l *Loaded) merge(interpolate bool) error {
-	var opts []merge.Option
-	if interpolate {
-		env := l.Environment
-		if l.Project != nil {
-			// compose-go adds the project name to what it interpolates with.
-			env = env.Clone()
-			env["COMPOSE_PROJECT_NAME"] = l.Project.Name
+// locate is where the value at path (tree.Path syntax) of the merged tree
+// was written; for a value no file wrote (a default), where its nearest
+// written ancestor was.
+func (l *Loaded) locate(path string) (compose.Location, bool) {
+	for path != "" {
+		if o, ok := l.Merged.Origin(path); ok && !o.Default && o.Location.IsValid() {
+			return o.Location, true
 		}
-		opts = append(opts, merge.WithInterpolation(env.Resolve))
+		i := strings.LastIndexByte(path, '.')
+		if i < 0 {
+			break
+		}
+		path = path[:i]
 	}
-	r, err := merge.Merge(l.Docs, opts...)
-	if err != nil {
-		return err
+	if len(l.Docs) > 0 {
+		return compose.Location{File: l.Docs[0].Name}, false
 	}
-	l.Merged = r
-	return nil
+	return compose.Location{}, false
+}
+
+// profiles are the environment's, else COMPOSE_PROFILES.
+func (p *Project) profiles(env *Environment, environment types.Mapping) []string {
+	if len(env.Profiles) > 0 {
+		return env.Profiles
+	}
+	var out []string
+	for _, s := range strings.Split(environment[consts.ComposeProfiles], ",") {
+		out = append(out, strings.TrimSpace(s))
+	}
+	return out
 }
 
 // EscapeDollar doubles every `$`, as docker compose does to the output of
@@ -289,30 +286,146 @@ func (p *Project) envFileError(files []string, err error) error {
 	return fmt.Errorf("reading env files: %w", err)
 }
 
-// nameOption decides the project name with docker compose's precedence
-// (cli.withNamePrecedenceLoad): -p or the environment's project_name, then
-// COMPOSE_PROJECT_NAME, then `name:` in the files (left to compose-go), then
-// the directory name.
-func (p *Project) nameOption(env *Environment, docs []*compose.Document, environment types.Mapping) (func(*loader.Options), error) {
-	if n := env.ProjectName; n != "" {
-		if loader.NormalizeProjectName(n) != n {
-			return nil, loader.InvalidProjectNameErr(n)
+// identRE matches the names a compose file may take from the environment.
+var identRE = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// projectName decides the project name with docker compose's precedence:
+// -p (or the environment's project_name), then COMPOSE_PROJECT_NAME, then
+// the last `name:` of the files (interpolated), then the directory's name.
+// A name given outright must already be valid; the others are normalized.
+func (p *Project) projectName(env *Environment, docs []*compose.Document, environment types.Mapping) (string, error) {
+	explicit := env.ProjectName
+	if explicit == "" {
+		explicit = environment[consts.ComposeProjectName]
+	}
+	if explicit != "" {
+		if NormalizeProjectName(explicit) != explicit {
+			return "", fmt.Errorf("invalid project name %q: must consist only of lowercase alphanumeric characters, hyphens, and underscores as well as start with a letter or number", explicit)
 		}
-		return func(o *loader.Options) { o.SetProjectName(n, true) }, nil
+		return explicit, nil
 	}
-	if n := environment[consts.ComposeProjectName]; n != "" {
-		return func(o *loader.Options) { o.SetProjectName(n, true) }, nil
-	}
+	fromFiles := ""
+	var at compose.Location
 	for _, d := range docs {
 		for _, r := range append([]*yaml3Node{d.Root}, d.Extra...) {
 			if r == nil {
 				continue
 			}
-			if e, ok := d.Get(r, "name"); ok && e.Value.Value != "" {
-				return nil, nil
+			if e, ok := d.Get(r, "name"); ok && e.Value.Kind == yaml.ScalarNode && e.Value.Value != "" {
+				fromFiles, at = e.Value.Value, d.Loc(e.Value)
 			}
 		}
 	}
-	n := loader.NormalizeProjectName(filepath.Base(p.Dir))
-	return func(o *loader.Options) { o.SetProjectName(n, false) }, nil
+	if fromFiles != "" {
+		s, err := template.SubstituteWithOptions(fromFiles, environment.Resolve, template.WithoutLogging)
+		if err != nil {
+			return "", &compose.Error{Location: at, Msg: fmt.Sprintf("error while interpolating name: %v", err)}
+		}
+		if n := NormalizeProjectName(s); n != "" {
+			return n, nil
+		}
+	}
+	return NormalizeProjectName(filepath.Base(p.Dir)), nil
+}
+
+// NormalizeProjectName turns s into a valid project name: lower case, only
+// letters, digits, '-' and '_', not starting with '-' or '_'.
+func NormalizeProjectName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			b.WriteRune(r)
+		}
+	}
+	return strings.TrimLeft(b.String(), "_-")
+}
+
+// warnVersion warns, once per file and run, about the obsolete `version`.
+func (p *Project) warnVersion(docs []*compose.Document) {
+	for _, d := range docs {
+		if d.Root == nil {
+			continue
+		}
+		if e, ok := d.Get(d.Root, "version"); ok {
+			p.warn(d.Loc(e.Key), "the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion")
+		}
+	}
+}
+
+// warn reports a warning once per Project: the same place and message
+// found by several loads (diff, lint, refactor's proof) are said once.
+func (p *Project) warn(at compose.Location, msg string) {
+	p.warnMu.Lock()
+	defer p.warnMu.Unlock()
+	key := at.String() + "\x00" + msg
+	if p.warned[key] {
+		return
+	}
+	if p.warned == nil {
+		p.warned = map[string]bool{}
+	}
+	p.warned[key] = true
+	if p.Warn != nil {
+		p.Warn(at, msg)
+	}
+}
+
+// resolveEnvFiles reads each service's env_file into its environment, as
+// docker compose config does (and drops env_file), after checking that
+// every required file exists so that a missing one is reported where it
+// is named.
+func (p *Project) resolveEnvFiles(proj *types.Project, l *Loaded) (*types.Project, error) {
+	for _, name := range proj.ServiceNames() {
+		s := proj.Services[name]
+		for i, ef := range s.EnvFiles {
+			if !bool(ef.Required) {
+				continue
+			}
+			if _, err := os.Stat(ef.Path); err != nil {
+				at, _ := l.locate(fmt.Sprintf("services.%s.env_file.%d.path", strings.ReplaceAll(name, ".", "👻"), i))
+				msg := strings.ReplaceAll(fmt.Sprintf("env file %s not found: %v", ef.Path, err), ef.Path, p.Rel(ef.Path))
+				return nil, &compose.Error{Location: at, Msg: msg, Err: err}
+			}
+		}
+	}
+	out, err := proj.WithServicesEnvironmentResolved(true)
+	if err != nil {
+		return nil, &compose.Error{Location: compose.Location{File: l.Docs[0].Name}, Msg: err.Error(), Err: err}
+	}
+	return out, nil
+}
+
+// containerNameError places a container name conflict at the second
+// service's container_name.
+func (l *Loaded) containerNameError(proj *types.Project, err error) error {
+	seen := map[string]string{}
+	for _, name := range proj.ServiceNames() {
+		cn := proj.Services[name].ContainerName
+		if cn == "" {
+			continue
+		}
+		if _, dup := seen[cn]; dup {
+			at, _ := l.locate(fmt.Sprintf("services.%s.container_name", strings.ReplaceAll(name, ".", "👻")))
+			return &compose.Error{Location: at, Msg: err.Error(), Err: err}
+		}
+		seen[cn] = name
+	}
+	return err
+}
+
+// convertWindowsPaths rewrites bind sources written as Windows paths
+// (C:\data) the way the engine expects them (/c/data), as
+// COMPOSE_CONVERT_WINDOWS_PATHS asks.
+func convertWindowsPaths(proj *types.Project) {
+	for name, s := range proj.Services {
+		for i, v := range s.Volumes {
+			vol := strings.ToLower(filepath.VolumeName(v.Source))
+			if len(vol) != 2 {
+				continue
+			}
+			src := "/" + vol[:1] + v.Source[len(vol):]
+			s.Volumes[i].Source = strings.ReplaceAll(src, `\`, "/")
+		}
+		proj.Services[name] = s
+	}
 }

@@ -90,8 +90,8 @@ func TestLoadProjectEnvironment(t *testing.T) {
 	}
 }
 
-// TestLoadErrors checks that compose-go's errors come back as one line with
-// the position their dotted path points at, in the last file defining it.
+// TestLoadErrors checks that errors come back in docker compose's words, at
+// the file:line:col of the value they are about.
 func TestLoadErrors(t *testing.T) {
 	tests := []struct {
 		name string
@@ -101,15 +101,15 @@ func TestLoadErrors(t *testing.T) {
 		want string
 	}{
 		{name: "schema violation in the overriding file", dir: "errors", env: "bad",
-			want: "compose.bad.yaml:3:5: services.db.ports must be a array"},
+			want: "compose.bad.yaml:3:12: services.db.ports must be a array"},
 		{name: "undefined dependency", dir: "errors", env: "undefined",
-			want: `compose.undefined.yaml:2:3: service "web" depends on undefined service "cache": invalid compose project`},
+			want: `compose.undefined.yaml:3:18: service "web" depends on undefined service "cache": invalid compose project`},
 		{name: "env_file not found", dir: "errors", env: "envfile",
 			want: "compose.envfile.yaml:4:15: env file missing.env not found: stat missing.env: no such file or directory"},
 		{name: "dependency cycle", dir: "errors", env: "cycle",
-			want: "compose.cycle.yaml:4:5: dependency cycle detected: web -> web"},
+			want: "compose.cycle.yaml:4:18: dependency cycle detected: web -> web"},
 		{name: "empty interpolation in a volume spec", dir: "errors", env: "spec",
-			want: "compose.spec.yaml:4:10: invalid spec: :/data: empty section between colons"},
+			want: "compose.spec.yaml:4:9: invalid spec: :/data: empty section between colons"},
 		{name: "version 1 file", dir: "v1", env: DefaultEnv,
 			want: "docker-compose.yml:3:1: top-level additional properties 'db', 'web' not allowed: services go under `services:` (version 1 files are not supported)"},
 		{name: "invalid -p", dir: "errors", env: DefaultEnv, opts: Options{ProjectName: "Bad Name"},

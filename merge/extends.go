@@ -1,11 +1,10 @@
 package merge
 
 import (
+	"github.com/composure-dev/composure/internal/pathtrie"
+
 	"path/filepath"
 	"slices"
-
-	"github.com/compose-spec/compose-go/v2/paths"
-	"github.com/compose-spec/compose-go/v2/transform"
 
 	"github.com/composure-dev/composure/compose"
 )
@@ -111,9 +110,9 @@ func (mg *merger) serviceExtends(name string, sc *extendsScope, chain []extendsR
 	}
 	saved := mg.path
 	mg.path = []string{"services", name}
-	st := start(mergeTrie)
-	st = st.next("services")
-	st = st.next("x")
+	st := pathtrie.Start(mergeTrie)
+	st = st.Next("services")
+	st = st.Next("x")
 	merged, err := mg.mergeYaml(source, s, st)
 	mg.path = saved
 	if err != nil {
@@ -150,7 +149,7 @@ func (mg *merger) extendsFile(from *compose.Document, name string) (*extendsScop
 	}
 	// compose-go loads an extended file with SkipExtends and SkipInclude,
 	// interpolated like the rest.
-	sub := &merger{opts: options{interpolate: mg.opts.interpolate}, extendsCache: mg.extendsCache, workDir: mg.workDir}
+	sub := &merger{opts: options{lookup: mg.opts.lookup, warn: mg.opts.warn, extended: mg.opts.extended}, extendsCache: mg.extendsCache, workDir: mg.workDir}
 	acc := &val{kind: kMap, m: map[string]*val{}}
 	var resets [][]string
 	if d.Root != nil {
@@ -165,14 +164,13 @@ func (mg *merger) extendsFile(from *compose.Document, name string) (*extendsScop
 	}
 	// compose-go loads the file through its whole pipeline, canonical form
 	// included, then resolves its relative paths against its directory.
-	plain, err := transform.Canonical(acc.plain().(map[string]any), true)
-	if err != nil {
-		return nil, err
+	if mg.opts.extended != nil {
+		plain, err := mg.opts.extended(acc.plain().(map[string]any), filepath.Dir(name))
+		if err != nil {
+			return nil, err
+		}
+		acc = reattach(acc, plain)
 	}
-	if err := paths.ResolveRelativePaths(plain, filepath.Dir(name), nil); err != nil {
-		return nil, err
-	}
-	acc = reattach(acc, plain)
 	svcs, ok := acc.m["services"]
 	if !ok || svcs.kind != kMap {
 		return nil, &compose.Error{Location: compose.Location{File: d.Name}, Msg: "no services section to extend"}

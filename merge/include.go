@@ -1,14 +1,12 @@
 package merge
 
 import (
+	"github.com/composure-dev/composure/internal/pathtrie"
+
 	"os"
 	"path/filepath"
-	"reflect"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
-	"github.com/compose-spec/compose-go/v2/loader"
-	"github.com/compose-spec/compose-go/v2/paths"
-	"github.com/compose-spec/compose-go/v2/transform"
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/composure-dev/composure/compose"
@@ -84,26 +82,20 @@ func (mg *merger) include(x *val, d *compose.Document, resets [][]string) error 
 		if imported == nil {
 			continue
 		}
-		// loadYamlModel of the included project: paths resolved against its
-		// directory, environment entries resolved.
-		plain, err := transform.Canonical(imported.plain().(map[string]any), true)
-		if err != nil {
-			return mg.errorf(item, "%v", err)
+		// loadYamlModel of the included project: canonical forms, defaults,
+		// paths resolved against its directory, environment entries
+		// resolved with its env files.
+		if mg.opts.included != nil {
+			env, err := dotenv.GetEnvFromFile(types.Mapping{}, mg.includeEnvFiles(item, projectDir))
+			if err != nil {
+				return mg.errorf(item, "%v", err)
+			}
+			plain, err := mg.opts.included(imported.plain().(map[string]any), rel, env)
+			if err != nil {
+				return mg.errorf(item, "%v", err)
+			}
+			imported = reattach(imported, plain)
 		}
-		// loader.Options.clone drops SkipDefaultValues: an included project
-		// always gets compose-go's default values.
-		if plain, err = transform.SetDefaultValues(plain); err != nil {
-			return mg.errorf(item, "%v", err)
-		}
-		if err := paths.ResolveRelativePaths(plain, rel, nil); err != nil {
-			return mg.errorf(item, "%v", err)
-		}
-		env, err := dotenv.GetEnvFromFile(types.Mapping{}, mg.includeEnvFiles(item, projectDir))
-		if err != nil {
-			return mg.errorf(item, "%v", err)
-		}
-		loader.ResolveEnvironment(plain, env)
-		imported = reattach(imported, plain)
 		if err := mg.importResources(imported, x, resets); err != nil {
 			return err
 		}
@@ -199,7 +191,7 @@ func (mg *merger) importResources(source, target *val, resets [][]string) error 
 				to.m[name] = a
 				continue
 			}
-			if reflect.DeepEqual(a.plain(), conflict.plain()) {
+			if equal(a, conflict) {
 				continue
 			}
 			for _, p := range resets {
@@ -209,9 +201,9 @@ func (mg *merger) importResources(source, target *val, resets [][]string) error 
 			}
 			saved := mg.path
 			mg.path = []string{key, name}
-			st := start(mergeTrie)
-			st = st.next(key)
-			st = st.next(name)
+			st := pathtrie.Start(mergeTrie)
+			st = st.Next(key)
+			st = st.Next(name)
 			merged, err := mg.mergeYaml(a, conflict, st)
 			mg.path = saved
 			if err != nil {

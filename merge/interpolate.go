@@ -1,13 +1,15 @@
 package merge
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
-	interp "github.com/compose-spec/compose-go/v2/interpolation"
 	"github.com/compose-spec/compose-go/v2/template"
-	"github.com/compose-spec/compose-go/v2/tree"
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/internal/pathtrie"
 )
 
 // WithInterpolation interpolates each file as compose-go does before
@@ -19,32 +21,169 @@ import (
 // and once through a variable is then one port, as in docker compose).
 // Origins are the same either way: positions are of the raw text.
 func WithInterpolation(lookup func(name string) (string, bool)) Option {
-	return func(o *options) {
-		o.interpolate = &interp.Options{
-			LookupValue:     lookup,
-			TypeCastMapping: typeCasts,
-			Substitute:      template.Substitute,
+	return func(o *options) { o.lookup = lookup }
+}
+
+// WithWarnings receives warnings found while merging (a variable used but
+// not set), with where they were found.
+func WithWarnings(warn func(at compose.Location, msg string)) Option {
+	return func(o *options) { o.warn = warn }
+}
+
+// interpolated substitutes variables in x in place (x is freshly decoded:
+// no value of it is shared), keeping its origins. Every failure is
+// reported, each at its value, in path order, as docker compose reports
+// them all.
+func (o *options) interpolated(x *val, d *compose.Document) (*val, error) {
+	if o.lookup == nil || x.kind != kMap {
+		return x, nil
+	}
+	ip := interpolator{opts: o, doc: d}
+	ip.walk(x, pathtrie.Start(castTrie))
+	if len(ip.errs) == 0 {
+		return x, nil
+	}
+	slices.SortStableFunc(ip.errs, func(a, b pathErr) int { return slices.Compare(a.path, b.path) })
+	list := make(compose.ErrorList, len(ip.errs))
+	for i, e := range ip.errs {
+		list[i] = e.err
+	}
+	return nil, list
+}
+
+// interpolator walks one decoded document.
+type interpolator struct {
+	opts *options
+	doc  *compose.Document
+	path []string
+	errs []pathErr
+}
+
+type pathErr struct {
+	path []string
+	err  *compose.Error
+}
+
+func (ip *interpolator) walk(x *val, st pathtrie.State[cast]) {
+	switch x.kind {
+	case kMap:
+		for k, e := range x.m {
+			if e == nil {
+				continue
+			}
+			ip.path = append(ip.path, k)
+			ip.walk(e, st.Next(k))
+			ip.path = ip.path[:len(ip.path)-1]
+		}
+	case kSeq:
+		next := st.Next("[]")
+		for _, e := range x.s {
+			if e == nil {
+				continue
+			}
+			ip.path = append(ip.path, "[]")
+			ip.walk(e, next)
+			ip.path = ip.path[:len(ip.path)-1]
+		}
+	case kScalar:
+		s, ok := x.v.(string)
+		if !ok {
+			return
+		}
+		out, err := ip.substitute(s, x)
+		if err != nil {
+			ip.fail(x, err)
+			return
+		}
+		x.v = out
+		if c, ok := st.Match(); ok {
+			v, err := c(out)
+			if err != nil {
+				ip.fail(x, fmt.Errorf("error while interpolating %s: failed to cast to expected type: %w", ip.dotted(), err))
+				return
+			}
+			x.v = v
 		}
 	}
 }
 
-// interpolated substitutes variables in x, keeping its origins.
-func (o *options) interpolated(x *val, file string) (*val, error) {
-	if o.interpolate == nil || x.kind != kMap {
-		return x, nil
+// substitute replaces the variables of s. A variable used bare (`${VAR}`,
+// `$VAR`) that is not set becomes empty with a warning at its value, as
+// docker compose warns.
+func (ip *interpolator) substitute(s string, at *val) (string, error) {
+	if strings.IndexByte(s, '$') < 0 {
+		return s, nil
 	}
-	out, err := interp.Interpolate(x.plain().(map[string]any), *o.interpolate)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+	last := ""
+	lookup := func(name string) (string, bool) {
+		last = name
+		return ip.opts.lookup(name)
 	}
-	return reattach(x, out), nil
+	replace := func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
+		last = ""
+		v, applied, err := template.DefaultReplacementAppliedFunc(sub, m, cfg)
+		if err == nil && !applied && last != "" && ip.opts.warn != nil && at.at != nil {
+			ip.opts.warn(ip.variableAt(at, last), fmt.Sprintf("The %q variable is not set. Defaulting to a blank string.", last))
+		}
+		return v, err
+	}
+	out, err := template.SubstituteWithOptions(s, lookup, template.WithoutLogging, template.WithReplacementFunction(replace))
+	if err == nil {
+		return out, nil
+	}
+	var invalid *template.InvalidTemplateError
+	if errors.As(err, &invalid) {
+		// docker compose's words, on one line
+		return "", fmt.Errorf("invalid interpolation format for %s. You may need to escape any $ with another $. %s", ip.dotted(), invalid.Template)
+	}
+	return "", fmt.Errorf("error while interpolating %s: %w", ip.dotted(), err)
 }
+
+func (ip *interpolator) fail(x *val, err error) {
+	e := &compose.Error{Location: compose.Location{File: ip.doc.Name}, Msg: err.Error(), Err: err}
+	if x.at != nil && x.at.loc.IsValid() {
+		e.Location = x.at.loc
+		var missing *template.MissingRequiredError
+		if errors.As(err, &missing) {
+			e.Location = ip.variableAt(x, missing.Variable)
+		}
+	}
+	ip.errs = append(ip.errs, pathErr{path: slices.Clone(ip.path), err: e})
+}
+
+// variableAt is where variable name is used in the text of value x: its
+// `${name` or `$name`, else the value itself.
+func (ip *interpolator) variableAt(x *val, name string) compose.Location {
+	const limit = 4096 // a value's text; block scalars may span lines
+	for _, text := range []string{"${" + name, "$" + name} {
+		if loc, ok := ip.doc.Find(x.at.loc, text, limit); ok {
+			return loc
+		}
+	}
+	return x.at.loc
+}
+
+// dotted is the current path as compose-go prints it (list items "[]").
+func (ip *interpolator) dotted() string { return strings.Join(ip.path, ".") }
+
+// cast converts an interpolated string to the type the specification
+// gives the value.
+type cast func(string) (any, error)
+
+// castTrie holds typeCasts compiled; list items are matched as "[]".
+var castTrie = func() *pathtrie.Trie[cast] {
+	rows := make([]pathtrie.Pattern[cast], 0, len(typeCasts))
+	for p, c := range typeCasts {
+		rows = append(rows, pathtrie.Pattern[cast]{Path: p, Rule: c})
+	}
+	return pathtrie.Compile(rows)
+}()
 
 // typeCasts is loader/interpolate.go's interpolateTypeCastMapping, spelled
 // out: container attributes under services.*, jobs.* and
 // services.*.pre_start.*, workload attributes under services.* and jobs.*,
 // service-only ones under services.*.
-var typeCasts = map[tree.Path]interp.Cast{
+var typeCasts = map[string]cast{
 	"networks.*.external":    toBoolean,
 	"networks.*.internal":    toBoolean,
 	"networks.*.attachable":  toBoolean,

@@ -12,6 +12,8 @@
 package merge
 
 import (
+	"github.com/composure-dev/composure/internal/pathtrie"
+
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -20,7 +22,6 @@ import (
 	"sync"
 	"unsafe"
 
-	interp "github.com/compose-spec/compose-go/v2/interpolation"
 	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
@@ -95,9 +96,9 @@ func (r *Result) Origins() map[string]Origin {
 	r.once.Do(func() {
 		r.origins = make(map[string]Origin, count(r.root))
 		buf := make([]byte, 0, 256)
-		u := start(uniqueTrie)
+		u := pathtrie.Start(uniqueTrie)
 		for k, e := range r.root.m {
-			r.walk(e, append(buf, k...), u.next(k))
+			r.walk(e, append(buf, k...), u.Next(k))
 		}
 	})
 	return r.origins
@@ -201,10 +202,32 @@ func child(x *val, seg string) *val {
 type Option func(*options)
 
 type options struct {
-	extends     bool
-	include     bool
-	interpolate *interp.Options
+	extends  bool
+	include  bool
+	lookup   func(name string) (string, bool) // interpolation, when set
+	warn     func(at compose.Location, msg string)
+	included IncludedFunc
+	extended func(model map[string]any, dir string) (map[string]any, error)
 }
+
+// IncludedFunc completes an included project's merged model before its
+// resources are imported, as compose-go loads an included project on its
+// own: canonical forms, defaults, relative paths resolved against dir (the
+// included project's directory, relative to the including one), bare
+// environment entries resolved from env (its env files).
+type IncludedFunc func(model map[string]any, dir string, env map[string]string) (map[string]any, error)
+
+// WithExtended sets how a file named by `extends.file` is completed before
+// its services are extended: compose-go brings it to canonical form and
+// resolves its relative paths against dir, its directory (normalize.Extended
+// does that).
+func WithExtended(f func(model map[string]any, dir string) (map[string]any, error)) Option {
+	return func(o *options) { o.extended = f }
+}
+
+// WithIncluded sets how included projects are completed (normalize.Included
+// does what docker compose does); without it they are imported as merged.
+func WithIncluded(f IncludedFunc) Option { return func(o *options) { o.included = f } }
 
 // decode decodes root of d.
 func (o *options) decode(d *compose.Document, root *yaml.Node, budget *compose.Budget) (*val, [][]string, error) {
@@ -213,7 +236,7 @@ func (o *options) decode(d *compose.Document, root *yaml.Node, budget *compose.B
 	if err != nil {
 		return nil, nil, err
 	}
-	x, err = o.interpolated(x, d.Name)
+	x, err = o.interpolated(x, d)
 	return x, dc.resets, err
 }
 
@@ -264,7 +287,7 @@ func result(acc *val, docs []*compose.Document) (*Result, error) {
 		if len(docs) > 0 {
 			name = docs[0].Name
 		}
-		return nil, &compose.Error{Location: compose.Location{File: name}, Msg: "empty compose file: define at least `services:`", Err: compose.ErrEmpty}
+		return nil, &compose.Error{Location: compose.Location{File: name, Pos: compose.Pos{Line: 1, Col: 1}}, Msg: "empty compose file: define at least `services:`", Err: compose.ErrEmpty}
 	}
 	return build(acc), nil
 }
@@ -364,9 +387,9 @@ func (mg *merger) file(acc, x *val, d *compose.Document, resets [][]string) erro
 	mg.path = mg.path[:0]
 	first := len(acc.m) == 0
 	if mg.shared {
-		thaw(acc, x, start(mergeTrie), start(shapeTrie))
+		thaw(acc, x, pathtrie.Start(mergeTrie), pathtrie.Start(shapeTrie))
 	}
-	if _, err := mg.mergeMappings(acc, x, start(mergeTrie)); err != nil {
+	if _, err := mg.mergeMappings(acc, x, pathtrie.Start(mergeTrie)); err != nil {
 		return err
 	}
 	// The first file is checked everywhere; later ones where they wrote.
@@ -374,10 +397,10 @@ func (mg *merger) file(acc, x *val, d *compose.Document, resets [][]string) erro
 	if first {
 		touched = nil
 	}
-	if err := mg.unicity(acc, touched, start(uniqueTrie)); err != nil {
+	if err := mg.unicity(acc, touched, pathtrie.Start(uniqueTrie)); err != nil {
 		return err
 	}
-	return mg.shape(acc, touched, start(shapeTrie))
+	return mg.shape(acc, touched, pathtrie.Start(shapeTrie))
 }
 
 // resetPath deletes the value at p from x (loader/reset.go: Apply). List
@@ -421,8 +444,8 @@ func joinPath(parts []string) string {
 }
 
 // mergeYaml is override.MergeYaml.
-func (mg *merger) mergeYaml(e, o *val, st state[mergeRule]) (*val, error) {
-	if r, ok := st.match(); ok {
+func (mg *merger) mergeYaml(e, o *val, st pathtrie.State[mergeRule]) (*val, error) {
+	if r, ok := st.Match(); ok {
 		return mg.special(r, e, o, st)
 	}
 	if o.isNull() {
@@ -454,7 +477,7 @@ func kindName(x *val) string {
 	return "scalar"
 }
 
-func (mg *merger) mergeMappings(m, other *val, st state[mergeRule]) (*val, error) {
+func (mg *merger) mergeMappings(m, other *val, st pathtrie.State[mergeRule]) (*val, error) {
 	for k, v := range other.m {
 		e, ok := m.m[k]
 		if !ok {
@@ -462,7 +485,7 @@ func (mg *merger) mergeMappings(m, other *val, st state[mergeRule]) (*val, error
 			continue
 		}
 		mg.path = append(mg.path, k)
-		merged, err := mg.mergeYaml(e, v, st.next(k))
+		merged, err := mg.mergeYaml(e, v, st.Next(k))
 		mg.path = mg.path[:len(mg.path)-1]
 		if err != nil {
 			return nil, err
@@ -472,7 +495,7 @@ func (mg *merger) mergeMappings(m, other *val, st state[mergeRule]) (*val, error
 	return m, nil
 }
 
-func (mg *merger) special(r mergeRule, e, o *val, st state[mergeRule]) (*val, error) {
+func (mg *merger) special(r mergeRule, e, o *val, st pathtrie.State[mergeRule]) (*val, error) {
 	switch r {
 	case ruleOverride:
 		return o, nil
@@ -552,7 +575,7 @@ func toBuild(x *val) *val {
 	return nil
 }
 
-func (mg *merger) mergeAsMapping(e, o *val, dependsOn bool, st state[mergeRule]) (*val, error) {
+func (mg *merger) mergeAsMapping(e, o *val, dependsOn bool, st pathtrie.State[mergeRule]) (*val, error) {
 	right, err := mg.convertIntoMapping(nullAsEmpty(e), dependsOn)
 	if err != nil {
 		return nil, err
@@ -666,7 +689,7 @@ func appendWithoutDuplicates(base, override []*val) []*val {
 	return merged
 }
 
-func (mg *merger) mergeIPAMConfig(e, o *val, st state[mergeRule]) (*val, error) {
+func (mg *merger) mergeIPAMConfig(e, o *val, st pathtrie.State[mergeRule]) (*val, error) {
 	if e.kind != kSeq {
 		return nil, mg.errorf(e, "%s: unexpected type %s", mg.pathString(), kindName(e))
 	}
@@ -727,7 +750,7 @@ func (mg *merger) mergeIPAMConfig(e, o *val, st state[mergeRule]) (*val, error) 
 // unicity is override.EnforceUnicity, walking only where a pattern of the
 // table can still match, and only where the file just merged wrote
 // (touched; nil: everywhere): lists elsewhere were made unique before.
-func (mg *merger) unicity(x, touched *val, st state[indexer]) error {
+func (mg *merger) unicity(x, touched *val, st pathtrie.State[indexer]) error {
 	if x == nil {
 		return nil
 	}
@@ -737,8 +760,8 @@ func (mg *merger) unicity(x, touched *val, st state[indexer]) error {
 			touched = nil
 		}
 		visit := func(k string, e, t *val) error {
-			nst := st.next(k)
-			if nst.empty() {
+			nst := st.Next(k)
+			if nst.Empty() {
 				return nil
 			}
 			mg.path = append(mg.path, k)
@@ -750,7 +773,7 @@ func (mg *merger) unicity(x, touched *val, st state[indexer]) error {
 	case kSeq:
 		// A single item is unique; compose-go's later canonical step
 		// reports what its indexer would have refused.
-		if idx, ok := st.match(); ok && len(x.s) > 1 {
+		if idx, ok := st.Match(); ok && len(x.s) > 1 {
 			u, err := mg.uniqueEntries(x.s, idx)
 			if err != nil {
 				return err
@@ -767,10 +790,10 @@ func (mg *merger) uniqueEntries(entries []*val, idx indexer) ([]*val, error) {
 	seq := make([]*val, 0, len(entries))
 	// Lists are short: a linear search beats a map below a few dozen.
 	keys := make([]string, 0, len(entries))
-	for i, e := range entries {
+	for _, e := range entries {
 		key, err := indexKey(e, idx)
 		if err != nil {
-			return nil, mg.errorf(e, "%s.[%d]: %v", mg.pathString(), i, err)
+			return nil, mg.errorf(e, "%v", err)
 		}
 		if j := slices.Index(keys, key); j >= 0 {
 			seq[j] = e
@@ -784,7 +807,7 @@ func (mg *merger) uniqueEntries(entries []*val, idx indexer) ([]*val, error) {
 
 // shape applies the canonical conversions of shapeTable to the merged tree
 // where the file just merged wrote (touched; nil: everywhere).
-func (mg *merger) shape(x, touched *val, st state[shapeRule]) error {
+func (mg *merger) shape(x, touched *val, st pathtrie.State[shapeRule]) error {
 	if x == nil || x.kind != kMap {
 		return nil
 	}
@@ -792,13 +815,13 @@ func (mg *merger) shape(x, touched *val, st state[shapeRule]) error {
 		touched = nil
 	}
 	visit := func(k string, e, t *val) error {
-		nst := st.next(k)
-		if nst.empty() {
+		nst := st.Next(k)
+		if nst.Empty() {
 			return nil
 		}
 		mg.path = append(mg.path, k)
 		var err error
-		if r, ok := nst.match(); ok {
+		if r, ok := nst.Match(); ok {
 			x.m[k], err = mg.shapeOne(r, e)
 		} else {
 			err = mg.shape(e, t, nst)
@@ -927,7 +950,7 @@ func origin(at *site) Origin {
 }
 
 // walk records the origins of x and what it holds at path.
-func (r *Result) walk(x *val, path []byte, st state[indexer]) {
+func (r *Result) walk(x *val, path []byte, st pathtrie.State[indexer]) {
 	if x == nil {
 		return
 	}
@@ -935,12 +958,12 @@ func (r *Result) walk(x *val, path []byte, st state[indexer]) {
 	switch x.kind {
 	case kMap:
 		for k, e := range x.m {
-			r.walk(e, appendKey(path, k), st.next(k))
+			r.walk(e, appendKey(path, k), st.Next(k))
 		}
 	case kSeq:
-		idx, _ := st.match()
+		idx, _ := st.Match()
 		for i, e := range x.s {
-			r.walk(e, strconv.AppendInt(append(path, '.'), int64(i), 10), state[indexer]{})
+			r.walk(e, strconv.AppendInt(append(path, '.'), int64(i), 10), pathtrie.State[indexer]{})
 			if idx == indexKeyValue {
 				if str, ok := e.v.(string); ok && e.kind == kScalar {
 					k, _, _ := strings.Cut(str, "=")

@@ -1,6 +1,8 @@
 package merge
 
 import (
+	"github.com/composure-dev/composure/internal/pathtrie"
+
 	"maps"
 	"slices"
 	"sync"
@@ -101,15 +103,15 @@ func freeze(x *val) any {
 // (depends_on, build, environment, ...), sequences are appended to and made
 // unique in place, and unicity and shape walk every value below a path
 // where x does not write a mapping.
-func thaw(a, x *val, mst state[mergeRule], sst state[shapeRule]) {
+func thaw(a, x *val, mst pathtrie.State[mergeRule], sst pathtrie.State[shapeRule]) {
 	for k, o := range x.m {
 		e := a.m[k]
 		if e == nil {
 			continue
 		}
-		ms, ss := mst.next(k), sst.next(k)
-		_, special := ms.match()
-		_, shaped := ss.match()
+		ms, ss := mst.Next(k), sst.Next(k)
+		_, special := ms.Match()
+		_, shaped := ss.Match()
 		if special || shaped || e.kind != kMap || o == nil || o.kind != kMap {
 			a.m[k] = thawAll(e)
 			continue

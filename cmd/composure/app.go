@@ -94,6 +94,12 @@ func (a *app) run(cliApp *cli.App, args []string) (code int) {
 		fmt.Fprintln(stderr, ue.Error())
 		return exitUsage
 	}
+	var list compose.ErrorList
+	if errors.As(err, &list) {
+		// several problems, each on its `file:line:col: message` line
+		fmt.Fprintln(stderr, list.Error())
+		return exitCode(err)
+	}
 	var ce *compose.Error
 	if errors.As(err, &ce) {
 		// already the one-line `file:line:col: message` users act on

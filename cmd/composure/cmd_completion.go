@@ -70,12 +70,12 @@ func (c candidates) write(w io.Writer) {
 	}
 }
 
-// placeholders says what each placeholder of a flag value or an argument
+// valueCompleters says what each placeholder of a flag value or an argument
 // completes to; a test holds every placeholder the commands use to this
 // table. Choice flags complete to their choices whatever their
 // placeholder; lowercase words in an argument usage (bash|zsh|fish) are
 // themselves the candidates.
-var placeholders = map[string]func(a *app, cliApp *cli.App, cl commandLine) candidates{
+var valueCompleters = map[string]func(a *app, cliApp *cli.App, cl commandLine) candidates{
 	"ENV":        (*app).envCandidates,
 	"RULE":       func(*app, *cli.App, commandLine) candidates { return candidates{words: lint.IDs()} },
 	"COMMAND":    func(_ *app, cliApp *cli.App, _ commandLine) candidates { return commandCandidates(cliApp) },
@@ -141,7 +141,7 @@ func (a *app) flagValues(cliApp *cli.App, cl commandLine, f cli.Flag) candidates
 	if cf, ok := f.(*choiceFlag); ok {
 		return candidates{words: append([]string(nil), cf.choices...)}
 	}
-	if fn := placeholders[placeholder(f)]; fn != nil {
+	if fn := valueCompleters[placeholder(f)]; fn != nil {
 		return fn(a, cliApp, cl)
 	}
 	return candidates{}
@@ -166,7 +166,7 @@ func (a *app) argCandidates(cliApp *cli.App, cl commandLine) candidates {
 			out.words = append(out.words, w)
 			continue
 		}
-		fn := placeholders[w]
+		fn := valueCompleters[w]
 		if fn == nil {
 			continue
 		}

@@ -144,8 +144,9 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 		// docker compose prints the raw model, `$` not escaped.
 		out, err = formatModel(l.Model, o.format)
 	case o.format == "json":
+		// docker compose prints the JSON without a final newline
 		out, err = l.Project.MarshalJSON()
-		out = append(envs.EscapeDollar(out), '\n')
+		out = envs.EscapeDollar(out)
 	default:
 		out, err = l.Project.MarshalYAML()
 		out = envs.EscapeDollar(out)
@@ -180,8 +181,8 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 // formatModel prints a model map as docker compose's formatModel does.
 func formatModel(model map[string]any, format string) ([]byte, error) {
 	if format == "json" {
-		b, err := jsonindent.Marshal(model)
-		return append(b, '\n'), err
+		// json.MarshalIndent, without a final newline, as docker compose
+		return jsonindent.Marshal(model)
 	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)

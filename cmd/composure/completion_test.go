@@ -209,7 +209,7 @@ func TestCompletionPlaceholders(t *testing.T) {
 				t.Errorf("%s --%s: no `PLACEHOLDER` in its usage", where, f.Names()[0])
 				continue
 			}
-			if _, ok := placeholders[name]; !ok {
+			if _, ok := valueCompleters[name]; !ok {
 				if _, choice := f.(*choiceFlag); !choice {
 					t.Errorf("%s --%s: placeholder %q is not in the completion table", where, f.Names()[0], name)
 				}
@@ -223,7 +223,7 @@ func TestCompletionPlaceholders(t *testing.T) {
 	for _, cmd := range cliApp.Commands {
 		check("composure "+cmd.Name, cmd.Flags)
 		for _, w := range argWordRE.FindAllString(cmd.ArgsUsage, -1) {
-			if _, ok := placeholders[w]; !ok && strings.ToLower(w) != w {
+			if _, ok := valueCompleters[w]; !ok && strings.ToLower(w) != w {
 				t.Errorf("composure %s %s: placeholder %q is not in the completion table", cmd.Name, cmd.ArgsUsage, w)
 			}
 		}

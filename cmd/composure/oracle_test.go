@@ -3,19 +3,15 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/composure-dev/composure/internal/testenv"
-
-	"gopkg.in/yaml.v3"
 )
 
 // oracleRow is one line of oracle/index.tsv.
@@ -46,53 +42,82 @@ func readTSV(t *testing.T, path string) [][]string {
 	return rows
 }
 
-// oracleEnviron is the process environment the oracle was produced with, as
-// its outputs show: run from the project directory (PWD, used by ${PWD}) with
-// a minimal PATH (it appears in values that append to $PATH).
-func oracleEnviron(dir string) []string {
-	return []string{"PWD=" + dir, "PATH=/usr/local/bin:/usr/bin:/bin"}
-}
-
-// Outcomes of one oracle row.
-const (
-	outEqual      = "equal"
-	outDifferent  = "different"
-	outBothFailed = "both failed"
-	outWeFailed   = "we failed but docker succeeded"
-	outWeSucceed  = "we succeeded but docker failed"
-)
-
-// TestOracle runs `composure config --format json` on every environment of
-// ../shared/oracle/index.tsv and compares it with docker compose's output.
-// Rows listed in testdata/oracle-known.tsv may differ as recorded there,
-// with the reason; any other difference fails, as does a listed row that
-// now agrees (remove it from the list).
-func TestOracle(t *testing.T) {
-	shared := testenv.SharedDir(t)
-	known := map[string]string{} // key -> outcome
-	for _, r := range readTSV(t, filepath.Join("testdata", "oracle-known.tsv")) {
-		if len(r) != 3 {
-			t.Fatalf("oracle-known.tsv: want key<TAB>outcome<TAB>reason, got %q", r)
-		}
-		known[r[0]] = r[1]
-	}
-	tally := map[string]int{}
+func oracleRows(t *testing.T, shared string) []oracleRow {
+	var rows []oracleRow
 	for _, c := range readTSV(t, filepath.Join(shared, "oracle", "index.tsv")) {
 		if len(c) != 4 || c[0] == "project" {
 			continue
 		}
-		r := oracleRow{c[0], c[1], c[2], c[3] == "ok"}
-		out, detail := runOracleRow(t, shared, r, "json")
-		tally[out]++
-		want, listed := known[r.key()]
-		if !listed {
-			want = outEqual
-			if !r.ok {
-				want = outBothFailed
+		rows = append(rows, oracleRow{c[0], c[1], c[2], c[3] == "ok"})
+	}
+	return rows
+}
+
+// oracleEnviron is the process environment the oracle was produced with:
+// run from the project directory (PWD, used by ${PWD}) with a minimal PATH
+// (it appears in values that append to $PATH) and an empty home.
+func oracleEnviron(dir, home string) []string {
+	return []string{"PWD=" + dir, "PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + home}
+}
+
+// positioned is the shape of every line composure prints for a refusal.
+var positioned = regexp.MustCompile(`^[^\s:][^:]*:\d+:\d+: \S`)
+
+// TestOracle runs `composure config`, in JSON and in YAML, on every
+// environment of ../shared/oracle/index.tsv and compares the bytes with
+// what docker compose v5.7.1 printed. Where docker compose refused the
+// environment, composure must refuse it too (exit 2), every line of its
+// message placed at a file:line:col; both messages are kept side by side in
+// testdata/oracle-errors.golden (-update rewrites it) so that a
+// change of wording is reviewed.
+func TestOracle(t *testing.T) {
+	shared := testenv.SharedDir(t)
+	golden, err := filepath.Abs(filepath.Join("testdata", "oracle-errors.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+	tally := map[string]int{}
+	var errs bytes.Buffer
+	errs.WriteString("# For each environment docker compose refuses: its message, then composure's.\n")
+	for _, r := range oracleRows(t, shared) {
+		dir := filepath.Join(shared, "corpus", r.project)
+		for _, format := range []string{"json", "yaml"} {
+			code, out, stderr := runOracle(r, shared, home, format)
+			switch {
+			case !r.ok && code == exitUsage:
+				tally["both refuse"]++
+				for _, l := range strings.Split(strings.TrimSuffix(stderr, "\n"), "\n") {
+					if !positioned.MatchString(l) {
+						t.Errorf("%s: refusal line without file:line:col: %q", r.key(), l)
+					}
+				}
+				if format == "json" {
+					want, err := os.ReadFile(filepath.Join(shared, "oracle", r.project, r.env+".error"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					fmt.Fprintf(&errs, "\n== %s\ndocker compose: %s\ncomposure:      %s\n", r.key(),
+						strings.TrimSpace(string(want)), strings.TrimSpace(placeholders(stderr, dir, shared, home)))
+				}
+			case !r.ok:
+				tally["composure accepts"]++
+				t.Errorf("%s --format %s: docker compose refuses it, composure exits %d", r.key(), format, code)
+			case code != 0:
+				tally["composure refuses"]++
+				t.Errorf("%s --format %s: exit %d: %s", r.key(), format, code, stderr)
+			default:
+				want, err := os.ReadFile(filepath.Join(shared, "oracle", r.project, r.env+"."+format))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := placeholders(out, dir, shared, home); got != string(want) {
+					tally["different bytes"]++
+					t.Errorf("%s --format %s: not docker compose's bytes:\n%s", r.key(), format, firstDiff(got, string(want)))
+					continue
+				}
+				tally["same bytes"]++
 			}
-		}
-		if out != want {
-			t.Errorf("%s: %s, want %s%s", r.key(), out, want, detail)
 		}
 	}
 	var lines []string
@@ -100,19 +125,36 @@ func TestOracle(t *testing.T) {
 		lines = append(lines, fmt.Sprintf("%s: %d", k, n))
 	}
 	sort.Strings(lines)
-	t.Logf("oracle tally: %s", strings.Join(lines, ", "))
+	t.Logf("oracle, both formats: %s", strings.Join(lines, ", "))
 	if !t.Failed() {
-		testenv.Section(t, filepath.Join(repoRoot(t), "README.md"), "oracle", oracleSummary(t, shared, tally, len(known)), *update,
+		testenv.Section(t, filepath.Join(repoRoot(t), "README.md"), "oracle", oracleSummary(t, shared, tally), *update,
 			"COMPOSURE_SHARED=... go test ./cmd/composure -run TestOracle")
+	}
+	if *update {
+		if err := os.WriteFile(golden, errs.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs.String() != string(want) {
+		t.Errorf("refusals differ from %s (go test -run TestOracle -update rewrites it; review the diff):\n%s", golden, firstDiff(errs.String(), string(want)))
 	}
 }
 
-// oracleSummary says in the README what TestOracle holds composure to.
-func oracleSummary(t *testing.T, shared string, tally map[string]int, known int) string {
+// oracleSummary says in the README what TestOracle holds composure to,
+// from its tally (each environment counted once per format).
+func oracleSummary(t *testing.T, shared string, tally map[string]int) string {
+	rows := oracleRows(t, shared)
 	sets := map[string]bool{}
-	for _, c := range readTSV(t, filepath.Join(shared, "oracle", "index.tsv")) {
-		if len(c) == 4 && c[0] != "project" {
-			sets[strings.SplitN(c[0], "/", 2)[0]] = true
+	loads := 0
+	for _, r := range rows {
+		sets[strings.SplitN(r.project, "/", 2)[0]] = true
+		if r.ok {
+			loads++
 		}
 	}
 	entries, err := os.ReadDir(filepath.Join(shared, "corpus"))
@@ -133,25 +175,16 @@ func oracleSummary(t *testing.T, shared string, tally map[string]int, known int)
 	if m == nil {
 		t.Fatal("oracle/README.md does not say which docker compose printed the oracle")
 	}
-	total := 0
-	for _, n := range tally {
-		total += n
-	}
-	loaded := tally[outEqual] + tally[outDifferent] + tally[outWeFailed]
-	refused := tally[outBothFailed] + tally[outWeSucceed]
-	diffs := "no known difference"
-	if known > 0 {
-		diffs = fmt.Sprintf("%d known differences, each listed with its reason in cmd/composure/testdata/oracle-known.tsv", known)
-	}
 	return fmt.Sprintf("`composure config` is held by the tests (`TestOracle`) to what the real `docker compose config`\n"+
 		"(%s, compose-go %s) printed for %d environments of %d of the %d sets of public projects in\n"+
-		"the test corpus: the same document for %d of the %d environments docker compose loads, a refusal for\n"+
-		"%d of the %d it refuses; %s.\n",
-		m[1], m[2], total, len(sets), corpus, tally[outEqual], loaded, tally[outBothFailed], refused, diffs)
+		"the test corpus: byte for byte the same output, in YAML and in JSON, for %d of the %d environments\n"+
+		"docker compose loads, and a refusal for %d of the %d it refuses, each line of it at a `file:line:col`.\n",
+		m[1], m[2], len(rows), len(sets), corpus, tally["same bytes"]/2, loads, tally["both refuse"]/2, len(rows)-loads)
 }
 
-// runOracleRow loads one row through the CLI and classifies the result.
-func runOracleRow(t *testing.T, shared string, r oracleRow, format string) (outcome, detail string) {
+// runOracle runs `composure config --format format` on one oracle row, as
+// the oracle was made: in the project directory, with the row's files.
+func runOracle(r oracleRow, shared, home, format string) (code int, stdout, stderr string) {
 	dir := filepath.Join(shared, "corpus", r.project)
 	args := []string{"composure", "-C", dir}
 	if r.files != "(docker compose default)" {
@@ -160,119 +193,14 @@ func runOracleRow(t *testing.T, shared string, r oracleRow, format string) (outc
 		}
 	}
 	args = append(args, "config", "--format", format)
-	var stdout, stderr bytes.Buffer
-	code := runEnviron(args, strings.NewReader(""), &stdout, &stderr, oracleEnviron(dir))
-	if code != 0 {
-		msg := strings.TrimSuffix(stderr.String(), "\n")
-		switch {
-		case code != exitUsage:
-			t.Errorf("%s: exit status %d, want 2 for bad input: %s", r.key(), code, msg)
-		case strings.Contains(msg, "\n"):
-			t.Errorf("%s: error takes several lines, want one:\n%s", r.key(), msg)
-		}
-		if r.ok {
-			return outWeFailed, ": " + msg
-		}
-		return outBothFailed, ""
-	}
-	if !r.ok {
-		return outWeSucceed, ""
-	}
-	s := stdout.String()
-	if format == "yaml" {
-		// the same document in YAML: decode it, then compare as JSON
-		var y any
-		if err := yaml.Unmarshal([]byte(s), &y); err != nil {
-			t.Fatalf("%s: output is not YAML: %v", r.key(), err)
-		}
-		if m, ok := y.(map[string]any); ok {
-			// compose-go's MarshalJSON leaves out the top-level models
-			// that its YAML prints, so docker compose's JSON (the
-			// oracle) has none
-			delete(m, "models")
-		}
-		b, err := json.Marshal(y)
-		if err != nil {
-			t.Fatalf("%s: %v", r.key(), err)
-		}
-		s = string(b)
-	}
+	var out, errb bytes.Buffer
+	code = runEnviron(args, strings.NewReader(""), &out, &errb, oracleEnviron(dir, home))
+	return code, out.String(), errb.String()
+}
+
+// placeholders writes the machine's directories as the oracle does.
+func placeholders(s, dir, shared, home string) string {
 	s = strings.ReplaceAll(s, dir, "${PROJECT_DIR}")
 	s = strings.ReplaceAll(s, filepath.Join(shared, "corpus"), "${CORPUS_ROOT}")
-	if home, err := os.UserHomeDir(); err == nil && home != "/" {
-		s = strings.ReplaceAll(s, `"`+home+`/`, `"${HOME}/`) // compose-go expands ~ with the real home
-	}
-	var got, want any
-	if err := json.Unmarshal([]byte(s), &got); err != nil {
-		t.Fatalf("%s: output is not JSON: %v", r.key(), err)
-	}
-	b, err := os.ReadFile(filepath.Join(shared, "oracle", r.project, r.env+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &want); err != nil {
-		t.Fatal(err)
-	}
-	if format == "yaml" {
-		// compose-go's YAML marshalling leaves out what its JSON prints as
-		// null or {} ("command": null, "ipam": {}); docker compose's YAML
-		// does the same
-		got, want = dropEmpty(got), dropEmpty(want)
-	}
-	if reflect.DeepEqual(got, want) {
-		return outEqual, ""
-	}
-	return outDifferent, ""
-}
-
-// dropEmpty removes null values and empty objects, recursively.
-func dropEmpty(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		out := map[string]any{}
-		for k, x := range v {
-			x = dropEmpty(x)
-			if m, ok := x.(map[string]any); x == nil || ok && len(m) == 0 {
-				continue
-			}
-			out[k] = x
-		}
-		return out
-	case []any:
-		out := make([]any, len(v))
-		for i, x := range v {
-			out[i] = dropEmpty(x)
-		}
-		return out
-	}
-	return v
-}
-
-// TestOracleYAML checks the default YAML output against the same oracle:
-// every environment equal in JSON decodes, from YAML, to the same document,
-// up to the nulls and empty objects only the JSON marshalling prints.
-func TestOracleYAML(t *testing.T) {
-	if testing.Short() {
-		t.Skip("second pass over the oracle")
-	}
-	shared := testenv.SharedDir(t)
-	known := map[string]bool{}
-	for _, r := range readTSV(t, filepath.Join("testdata", "oracle-known.tsv")) {
-		known[r[0]] = true
-	}
-	n := 0
-	for _, c := range readTSV(t, filepath.Join(shared, "oracle", "index.tsv")) {
-		if len(c) != 4 || c[3] != "ok" {
-			continue
-		}
-		r := oracleRow{c[0], c[1], c[2], true}
-		if known[r.key()] {
-			continue
-		}
-		if out, detail := runOracleRow(t, shared, r, "yaml"); out != outEqual {
-			t.Errorf("%s: YAML output %s%s", r.key(), out, detail)
-		}
-		n++
-	}
-	t.Logf("%d environments compared in YAML", n)
+	return strings.ReplaceAll(s, home, "${HOME}")
 }

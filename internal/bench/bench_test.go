@@ -13,15 +13,15 @@ import (
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/envs"
-	"github.com/composure-dev/composure/internal/fastload"
 	"github.com/composure-dev/composure/internal/gen"
+	"github.com/composure-dev/composure/internal/reference"
 )
 
 var sizes = []int{100, 1000, 10000}
 
 // project writes the generated project of n services into a temporary
 // directory and returns the load options of its environment env.
-func project(tb testing.TB, n int, env string) fastload.Options {
+func project(tb testing.TB, n int, env string) reference.Options {
 	tb.Helper()
 	dir := tb.TempDir()
 	if err := gen.Write(dir, n); err != nil {
@@ -31,7 +31,7 @@ func project(tb testing.TB, n int, env string) fastload.Options {
 	for _, f := range gen.Environments()[env] {
 		files = append(files, filepath.Join(dir, f))
 	}
-	return fastload.Options{Dir: dir, Files: files, Env: map[string]string{}}
+	return reference.Options{Dir: dir, Files: files, Env: map[string]string{}}
 }
 
 // BenchmarkParse parses the four files of a generated project with
@@ -63,7 +63,7 @@ func BenchmarkParse(b *testing.B) {
 
 // config runs one config computation of the default environment (base +
 // override) with fn and prints it as YAML, as docker compose config does.
-func config(b *testing.B, n int, fn func(context.Context, fastload.Options) (*types.Project, error)) {
+func config(b *testing.B, n int, fn func(context.Context, reference.Options) (*types.Project, error)) {
 	o := project(b, n, "default")
 	loop(b, func() {
 		p, err := fn(context.Background(), o)
@@ -85,16 +85,29 @@ func config(b *testing.B, n int, fn func(context.Context, fastload.Options) (*ty
 // YAML it prints.
 func BenchmarkComposeGo(b *testing.B) {
 	for _, n := range sizes {
-		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) { config(b, n, fastload.Reference) })
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) { config(b, n, reference.Load) })
 	}
 }
 
-// BenchmarkConfig is composure's config path: fastload.Load, then the same
-// YAML.
+// BenchmarkConfig is composure's config path: envs.Project.Load (its own
+// engine), then the same YAML.
 func BenchmarkConfig(b *testing.B) {
 	for _, n := range sizes {
-		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) { config(b, n, fastload.Load) })
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) { config(b, n, composureLoad) })
 	}
+}
+
+// composureLoad loads the files of o as `composure -f ... config` does.
+func composureLoad(ctx context.Context, o reference.Options) (*types.Project, error) {
+	p, err := envs.Discover(envs.Options{Dir: o.Dir, Files: o.Files, Environ: []string{}})
+	if err != nil {
+		return nil, err
+	}
+	l, err := p.Load(ctx, p.Envs[0], compose.NewCache(), envs.LoadOptions{NoModel: true})
+	if err != nil {
+		return nil, err
+	}
+	return l.Project, nil
 }
 
 // cpuTime is the CPU time (user and system) the process has used so far.
@@ -124,8 +137,8 @@ func loop(b *testing.B, body func()) {
 
 // BenchmarkEnvsLoad is the whole of `composure config`'s loading, as the
 // command runs it: discovery, every file parsed once (compose.Cache),
-// alias-bomb and reference checks, fastload, the merge with origins
-// (merge.Merge) and the JSON model; printing aside.
+// alias-bomb and reference checks, merge with origins, normalization, the
+// types and the JSON model; printing aside.
 func BenchmarkEnvsLoad(b *testing.B) {
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {

@@ -221,6 +221,14 @@ func FuzzLoadEnv(f *testing.F) {
 
 func checkOneLine(t *testing.T, err error) {
 	t.Helper()
+	var list compose.ErrorList
+	if errors.As(err, &list) {
+		// several problems reported at once: one line each, each placed
+		for _, e := range list {
+			checkOneLine(t, e)
+		}
+		return
+	}
 	msg := err.Error()
 	if msg == "" || strings.ContainsAny(msg, "\n\r") {
 		t.Fatalf("error is not one line: %q", msg)

@@ -4,6 +4,7 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -15,21 +16,36 @@ import (
 // CI always has it, a bare clone may not.
 func SharedDir(t testing.TB) string {
 	t.Helper()
-	if d := os.Getenv("COMPOSURE_SHARED"); d != "" {
-		if _, err := os.Stat(d); err != nil {
-			t.Skipf("COMPOSURE_SHARED=%s not found", d)
-		}
-		return d
-	}
-	root, err := RepoRoot()
+	d, err := shared()
 	if err != nil {
 		t.Skip(err)
 	}
-	shared := filepath.Join(root, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("shared folder %s not found", shared)
+	return d
+}
+
+// Shared returns the shared folder as SharedDir finds it, and whether it
+// exists, for tests that do a part of their work without it.
+func Shared() (string, bool) {
+	d, err := shared()
+	return d, err == nil
+}
+
+func shared() (string, error) {
+	if d := os.Getenv("COMPOSURE_SHARED"); d != "" {
+		if _, err := os.Stat(d); err != nil {
+			return "", fmt.Errorf("COMPOSURE_SHARED=%s not found", d)
+		}
+		return d, nil
 	}
-	return shared
+	root, err := RepoRoot()
+	if err != nil {
+		return "", err
+	}
+	d := filepath.Join(root, "..", "shared")
+	if _, err := os.Stat(d); err != nil {
+		return "", fmt.Errorf("shared folder %s not found", d)
+	}
+	return d, nil
 }
 
 // RepoRoot returns the directory holding go.mod, looking up from the

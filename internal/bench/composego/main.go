@@ -1,5 +1,5 @@
 // Command composego prints a project's config with compose-go v2.16.2 alone,
-// as docker compose config computes it (fastload.Reference), so that
+// as docker compose config computes it (reference.Load), so that
 // scripts/bench.sh can time the baseline as a process beside composure and
 // dclint where docker compose is not installed:
 //
@@ -14,7 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/composure-dev/composure/internal/fastload"
+	"github.com/composure-dev/composure/internal/reference"
 )
 
 func main() {
@@ -30,14 +30,14 @@ func main() {
 			env[k] = v
 		}
 	}
-	o := fastload.Options{Dir: abs, Env: env}
+	o := reference.Options{Dir: abs, Env: env}
 	for _, f := range flag.Args() {
 		o.Files = append(o.Files, filepath.Join(abs, f))
 	}
 	if len(o.Files) == 0 {
 		fail(fmt.Errorf("usage: composego [-C DIR] FILE..."))
 	}
-	p, err := fastload.Reference(context.Background(), o)
+	p, err := reference.Load(context.Background(), o)
 	if err != nil {
 		fail(err)
 	}

@@ -1,8 +1,14 @@
-package fastload
+// Package reference loads a compose project with compose-go's own loader,
+// exactly as docker compose config does: the yardstick composure's engine is
+// held to by differential tests and benchmarks. Nothing but tests and the
+// benchmark tool imports it; composure itself loads with its own pipeline
+// (envs.Project.Load).
+package reference
 
 import (
 	"context"
 	"maps"
+	"os"
 	"slices"
 
 	"github.com/compose-spec/compose-go/v2/cli"
@@ -53,6 +59,9 @@ func projectOptions(o Options) (*cli.ProjectOptions, error) {
 		cli.WithEnv(list),
 		cli.WithEnvFiles(o.EnvFiles...),
 		cli.WithDotEnv,
+		// docker compose's config: --profile, else COMPOSE_PROFILES (from
+		// the environment or .env)
+		cli.WithDefaultProfiles(o.Profiles...),
 		cli.WithLoadOptions(loadOptions(o)...),
 	}
 	if o.ProjectName != "" {
@@ -61,10 +70,9 @@ func projectOptions(o Options) (*cli.ProjectOptions, error) {
 	return cli.NewProjectOptions(o.Files, fns...)
 }
 
-// Reference loads the project with compose-go alone, exactly as docker
-// compose config does: the baseline the fast path is measured and checked
-// against.
-func Reference(ctx context.Context, o Options) (*types.Project, error) {
+// Load loads the project with compose-go alone, exactly as docker compose
+// config does.
+func Load(ctx context.Context, o Options) (*types.Project, error) {
 	po, err := projectOptions(o)
 	if err != nil {
 		return nil, err
@@ -92,14 +100,28 @@ func finish(p *types.Project) (*types.Project, error) {
 func loadOptions(o Options) []func(*loader.Options) {
 	visits := o.MaxNodeVisits
 	if visits == 0 {
-		visits = NodeVisitBudget(o.Files)
+		visits = nodeVisitBudget(o.Files)
 	}
 	return []func(*loader.Options){
-		loader.WithProfiles(o.Profiles),
 		loader.WithDiscardEnvFiles,
 		func(lo *loader.Options) {
 			lo.ResolvePaths = true
 			lo.MaxNodeVisits = visits
 		},
 	}
+}
+
+// nodeVisitBudget is the MaxNodeVisits cap for loading files: compose-go's
+// default of 100,000 visits, or 100 visits per input byte when larger, so
+// that the generated 10,000-service projects load (docker compose itself
+// refuses them).
+func nodeVisitBudget(files []string) int {
+	const floor, perByte = 100_000, 100
+	total := 0
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			total += int(st.Size())
+		}
+	}
+	return max(floor, total*perByte)
 }

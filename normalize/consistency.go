@@ -1,0 +1,298 @@
+package normalize
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/composure-dev/composure/compose"
+)
+
+// CheckConsistency refuses a project whose parts do not fit together
+// (compose-go's checkConsistency, as docker compose runs it): services with
+// neither image nor build, references to undeclared networks, volumes,
+// secrets, configs and models, dependencies on unknown services, dependency
+// cycles, contradictory settings, two mounts on one target. locate places
+// each error at the value it is about (a tree.Path of the merged tree).
+// Services are checked in name order, so the same error comes every run.
+func CheckConsistency(p *types.Project, locate func(path string) (compose.Location, bool)) error {
+	c := checker{p: p, locate: locate}
+	for _, name := range slices.Sorted(mapsKeys(p.Services)) {
+		if err := c.service(name, p.Services[name]); err != nil {
+			return err
+		}
+	}
+	for _, name := range slices.Sorted(mapsKeys(p.AllJobs())) {
+		if _, ok := p.Services[name]; ok {
+			return c.errorf([]string{"jobs", name}, "%q is declared both as a service and a job: service and job names must be unique: invalid compose project", name)
+		}
+		if _, ok := p.DisabledServices[name]; ok {
+			return c.errorf([]string{"jobs", name}, "%q is declared both as a service and a job: service and job names must be unique: invalid compose project", name)
+		}
+	}
+	for _, name := range slices.Sorted(mapsKeys(p.Jobs)) {
+		j := p.Jobs[name]
+		for _, dep := range slices.Sorted(mapsKeys(j.DependsOn)) {
+			if _, isJob := p.Jobs[dep]; isJob {
+				continue
+			}
+			if _, ok := p.Services[dep]; ok {
+				continue
+			}
+			if _, disabled := p.DisabledServices[dep]; disabled && !j.DependsOn[dep].Required {
+				continue
+			}
+			return c.errorf([]string{"jobs", name, "depends_on", dep}, "job %q depends on undefined service or job %q: invalid compose project", name, dep)
+		}
+	}
+	for _, name := range slices.Sorted(mapsKeys(p.Secrets)) {
+		s := p.Secrets[name]
+		if !s.External && s.File == "" && s.Environment == "" {
+			return c.errorf([]string{"secrets", name}, "secret %q must declare either `file` or `environment`: invalid compose project", name)
+		}
+	}
+	return c.cycles()
+}
+
+func mapsKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+type checker struct {
+	p      *types.Project
+	locate func(path string) (compose.Location, bool)
+}
+
+func (c *checker) errorf(path []string, format string, args ...any) error {
+	var loc compose.Location
+	if c.locate != nil {
+		loc, _ = c.locate(treePath(path))
+	}
+	return &compose.Error{Location: loc, Msg: fmt.Sprintf(format, args...)}
+}
+
+// service checks one enabled service.
+func (c *checker) service(name string, s types.ServiceConfig) error {
+	at := func(parts ...string) []string { return append([]string{"services", name}, parts...) }
+	p := c.p
+	if s.Build == nil && s.Image == "" && s.Provider == nil {
+		return c.errorf(at(), "service %q has neither an image nor a build context specified: invalid compose project", name)
+	}
+	if b := s.Build; b != nil {
+		if b.DockerfileInline != "" && b.Dockerfile != "" {
+			return c.errorf(at("build"), "service %q declares mutualy exclusive dockerfile and dockerfile_inline: invalid compose project", name)
+		}
+		for _, add := range slices.Sorted(mapsKeys(b.AdditionalContexts)) {
+			target, ok := strings.CutPrefix(b.AdditionalContexts[add], types.ServicePrefix)
+			if !ok {
+				continue
+			}
+			t, found := p.Services[target]
+			if !found {
+				t, found = p.DisabledServices[target]
+			}
+			if !found {
+				return c.errorf(at("build", "additional_contexts", add), "service %q declares unknown service %q as additional contexts %s", name, target, add)
+			}
+			if t.Build == nil {
+				return c.errorf(at("build", "additional_contexts", add), "service %q declares non-buildable service %q as additional contexts %s", name, target, add)
+			}
+		}
+		for _, key := range b.SSH {
+			if key.Path != "" {
+				// docker compose v5.7.1 (compose-go v2.16.2) refuses the
+				// project when it serializes it: types.SSHKey writes
+				// `"id": path`, which is not JSON.
+				return c.errorf(at("build", "ssh", key.ID), "json: error calling MarshalJSON for type types.SSHKey: invalid character ':' after top-level value: docker compose v5.7.1 refuses a build ssh key given with a path (%s=%s); use the agent socket (`default`), or pass the key to `docker buildx build --ssh`", key.ID, key.Path)
+			}
+		}
+		if len(b.Platforms) > 0 && s.Platform != "" && !slices.Contains(b.Platforms, s.Platform) {
+			return c.errorf(at("platform"), "service.build.platforms MUST include service.platform %q: invalid compose project", s.Platform)
+		}
+	}
+	if s.NetworkMode != "" && len(s.Networks) > 0 {
+		return c.errorf(at("network_mode"), "service %s declares mutually exclusive `network_mode` and `networks`: invalid compose project", name)
+	}
+	for _, n := range slices.Sorted(mapsKeys(s.Networks)) {
+		if _, ok := p.Networks[n]; !ok {
+			return c.errorf(at("networks", n), "service %q refers to undefined network %s: invalid compose project", name, n)
+		}
+	}
+	if s.HealthCheck != nil && len(s.HealthCheck.Test) > 0 {
+		switch s.HealthCheck.Test[0] {
+		case "CMD", "CMD-SHELL", "NONE":
+		default:
+			return c.errorf(at("healthcheck", "test"), `healthcheck.test must start either by "CMD", "CMD-SHELL" or "NONE"`)
+		}
+	}
+	for _, dep := range slices.Sorted(mapsKeys(s.DependsOn)) {
+		if _, ok := p.Services[dep]; ok {
+			continue
+		}
+		if _, disabled := p.DisabledServices[dep]; disabled && !s.DependsOn[dep].Required {
+			continue
+		}
+		if _, isJob := p.Jobs[dep]; isJob {
+			return c.errorf(at("depends_on", dep), "service %q cannot depend on job %q: services can only depend on other services: invalid compose project", name, dep)
+		}
+		return c.errorf(at("depends_on", dep), "service %q depends on undefined service %q: invalid compose project", name, dep)
+	}
+	if ref, ok := strings.CutPrefix(s.NetworkMode, types.ServicePrefix); ok {
+		if _, err := p.GetServices(ref); err != nil {
+			return c.errorf(at("network_mode"), "service %q not found for network_mode 'service:%s'", ref, ref)
+		}
+	}
+	for i, v := range s.Volumes {
+		if v.Type == types.VolumeTypeVolume && v.Source != "" {
+			if _, ok := p.Volumes[v.Source]; !ok {
+				return c.errorf(at("volumes", fmt.Sprint(i)), "service %q refers to undefined volume %s: invalid compose project", name, v.Source)
+			}
+		}
+	}
+	if s.Build != nil {
+		for i, sec := range s.Build.Secrets {
+			if _, ok := p.Secrets[sec.Source]; !ok {
+				return c.errorf(at("build", "secrets", fmt.Sprint(i)), "service %q refers to undefined build secret %s: invalid compose project", name, sec.Source)
+			}
+		}
+	}
+	for i, cfg := range s.Configs {
+		if _, ok := p.Configs[cfg.Source]; !ok {
+			return c.errorf(at("configs", fmt.Sprint(i)), "service %q refers to undefined config %s: invalid compose project", name, cfg.Source)
+		}
+	}
+	for _, m := range slices.Sorted(mapsKeys(s.Models)) {
+		if _, ok := p.Models[m]; !ok {
+			return c.errorf(at("models", m), "service %q refers to undefined model %s: invalid compose project", name, m)
+		}
+	}
+	for i, sec := range s.Secrets {
+		if _, ok := p.Secrets[sec.Source]; !ok {
+			return c.errorf(at("secrets", fmt.Sprint(i)), "service %q refers to undefined secret %s: invalid compose project", name, sec.Source)
+		}
+	}
+	if s.Scale != nil && s.Deploy != nil {
+		if s.Deploy.Replicas != nil && *s.Scale != *s.Deploy.Replicas {
+			return c.errorf(at("scale"), "services.%s: can't set distinct values on 'scale' and 'deploy.replicas': invalid compose project", name)
+		}
+		// docker compose runs what scale says (Deploy is shared with the
+		// project's copy of the service).
+		s.Deploy.Replicas = s.Scale
+	}
+	if s.Scale != nil && *s.Scale < 0 {
+		return c.errorf(at("scale"), "services.%s.scale: must be greater than or equal to 0", name)
+	}
+	if s.Deploy != nil && s.Deploy.Replicas != nil && *s.Deploy.Replicas < 0 {
+		return c.errorf(at("deploy", "replicas"), "services.%s.deploy.replicas: must be greater than or equal to 0", name)
+	}
+	if d := s.Deploy; d != nil {
+		lim, res := d.Resources.Limits, d.Resources.Reservations
+		switch {
+		case s.CPUS != 0 && lim != nil && lim.NanoCPUs.Value() != s.CPUS:
+			return c.errorf(at("cpus"), "services.%s: can't set distinct values on 'cpus' and 'deploy.resources.limits.cpus': invalid compose project", name)
+		case s.MemLimit != 0 && lim != nil && lim.MemoryBytes != s.MemLimit:
+			return c.errorf(at("mem_limit"), "services.%s: can't set distinct values on 'mem_limit' and 'deploy.resources.limits.memory': invalid compose project", name)
+		case s.MemReservation != 0 && res != nil && res.MemoryBytes != s.MemReservation:
+			return c.errorf(at("mem_reservation"), "services.%s: can't set distinct values on 'mem_reservation' and 'deploy.resources.reservations.memory': invalid compose project", name)
+		case s.PidsLimit != 0 && lim != nil && lim.Pids != s.PidsLimit:
+			return c.errorf(at("pids_limit"), "services.%s: can't set distinct values on 'pids_limit' and 'deploy.resources.limits.pids': invalid compose project", name)
+		}
+	}
+	if scale(s) > 1 && s.ContainerName != "" {
+		attr := "scale"
+		if s.Scale == nil {
+			attr = "deploy.replicas"
+		}
+		// compose-go swaps the two values in this message; composure says
+		// it the right way round.
+		return c.errorf(at("container_name"), "services.%s: can't set container_name and %s as container name must be unique: invalid compose project", name, attr)
+	}
+	if s.Develop != nil {
+		for i, w := range s.Develop.Watch {
+			if w.Target == "" && w.Action != types.WatchActionRebuild && w.Action != types.WatchActionRestart {
+				return c.errorf(at("develop", "watch", fmt.Sprint(i)), "services.%s.develop.watch: target is required for non-rebuild actions: invalid compose project", name)
+			}
+		}
+	}
+	mounts := map[string]string{}
+	for i, t := range s.Tmpfs {
+		where := fmt.Sprintf("services.%s.tmpfs[%d]", name, i)
+		target, _, _ := strings.Cut(t, ":")
+		if prev, ok := mounts[target]; ok {
+			return c.errorf(at("tmpfs", fmt.Sprint(i)), "%s: target %s already mounted as %s", where, target, prev)
+		}
+		mounts[target] = where
+	}
+	for i, v := range s.Volumes {
+		where := fmt.Sprintf("services.%s.volumes[%d]", name, i)
+		if prev, ok := mounts[v.Target]; ok {
+			return c.errorf(at("volumes", fmt.Sprint(i)), "%s: target %s already mounted as %s", where, v.Target, prev)
+		}
+		mounts[v.Target] = where
+	}
+	return nil
+}
+
+// scale is how many containers the service runs (types.ServiceConfig's
+// GetScale: scale, else deploy.replicas, else 1).
+func scale(s types.ServiceConfig) int {
+	switch {
+	case s.Scale != nil:
+		return *s.Scale
+	case s.Deploy != nil && s.Deploy.Replicas != nil:
+		return *s.Deploy.Replicas
+	}
+	return 1
+}
+
+// cycles refuses a dependency cycle among services, at the depends_on
+// entry that closes it.
+func (c *checker) cycles() error {
+	const (
+		unvisited = iota
+		visiting
+		done
+	)
+	state := map[string]int{}
+	var stack []string
+	var visit func(name string) error
+	visit = func(name string) error {
+		state[name] = visiting
+		stack = append(stack, name)
+		s := c.p.Services[name]
+		for _, dep := range slices.Sorted(mapsKeys(s.DependsOn)) {
+			if _, ok := c.p.Services[dep]; !ok {
+				continue
+			}
+			switch state[dep] {
+			case visiting:
+				i := slices.Index(stack, dep)
+				chain := append(slices.Clone(stack[i:]), dep)
+				return c.errorf([]string{"services", name, "depends_on", dep}, "dependency cycle detected: %s", strings.Join(chain, " -> "))
+			case unvisited:
+				if err := visit(dep); err != nil {
+					return err
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[name] = done
+		return nil
+	}
+	for _, name := range slices.Sorted(mapsKeys(c.p.Services)) {
+		if state[name] == unvisited {
+			if err := visit(name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
