@@ -241,6 +241,9 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding, lr *lint
 		return lintStatus(loadFailed, left, failOn)
 	}
 	fmt.Fprintf(a.stderr, "composure: applied %d %s to %d %s\n", n, plural(n, "fix", "fixes"), len(names), plural(len(names), "file", "files"))
+	if len(names) == 0 {
+		return a.report(c, proj, fs, format, failOn) // nothing changed: nothing to lint again
+	}
 	// Lint every environment again: the fixed project must still load, and
 	// what remains is the report.
 	p2, err := loadLintTargets(proj.opts, proj.envNames, proj.dockerfileArgs, proj.strict, lr)
