@@ -33,10 +33,10 @@ func (a *app) refactorCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "write the refactored files (atomically, file mode kept)"},
 			&cli.BoolFlag{Name: "check", Usage: "exit 1 when a refactor is possible, write nothing (for CI)"},
-			choice(&cli.StringFlag{Name: "format", Value: "diff", Usage: "output `FORMAT`: a unified diff, or the groups as json"}, "diff", "json"),
+			choice(&cli.StringFlag{Name: "format", Value: "diff", Usage: "output `FORMAT`, a unified diff or the groups as JSON"}, "diff", "json"),
 			&cli.IntFlag{Name: "min-shared", Value: dupes.DefaultMinShared, Usage: "services must share at least `N` top-level entries to be grouped"},
 			&cli.StringFlag{Name: "name", Usage: "anchor `NAME`", DefaultText: "the services' common name prefix, else default-app"},
-			choice(&cli.StringFlag{Name: "style", Value: string(refactor.StyleExtension), Usage: "where the shared entries go (`STYLE`): an x-NAME block, or the first service of the group"}, string(refactor.StyleExtension), string(refactor.StyleFirstService)),
+			choice(&cli.StringFlag{Name: "style", Value: string(refactor.StyleExtension), Usage: "`STYLE` of the anchor, an x-NAME block or the group's first service"}, string(refactor.StyleExtension), string(refactor.StyleFirstService)),
 		},
 		Action: a.refactor,
 	}

@@ -15,7 +15,7 @@ var colorModes = []string{"auto", "always", "never"}
 // commands that print text in colour (lint, diff).
 func colorFlags() []cli.Flag {
 	return []cli.Flag{
-		choice(&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour the text output `WHEN`: auto is on a terminal, unless NO_COLOR is set or FORCE_COLOR forces it"}, colorModes...),
+		choice(&cli.StringFlag{Name: "color", Value: "auto", Usage: "colour the text output `WHEN` (auto: on a terminal, unless NO_COLOR is set, or when FORCE_COLOR is)"}, colorModes...),
 		&cli.BoolFlag{Name: "no-color", Hidden: true, Usage: "the same as --color never"},
 	}
 }
