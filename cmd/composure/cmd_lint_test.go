@@ -171,3 +171,41 @@ func TestRulesCommand(t *testing.T) {
 		t.Errorf("unknown rule: exit %d, want 2", code)
 	}
 }
+
+// TestColor: --color decides, else FORCE_COLOR (0 and false turn colour
+// off), else NO_COLOR, else a terminal that is not TERM=dumb; the tests'
+// stdout is no terminal. lint and diff decide the same way.
+func TestColor(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"compose.yaml": flawedCompose, "compose.prod.yaml": "services:\n  web:\n    restart: always\n"})
+	tests := []struct {
+		args  []string
+		env   map[string]string
+		color bool
+	}{
+		{nil, nil, false},
+		{[]string{"--color", "always"}, nil, true},
+		{[]string{"--color=always"}, map[string]string{"NO_COLOR": "1"}, true},
+		{[]string{"--color", "never"}, map[string]string{"FORCE_COLOR": "1"}, false},
+		{[]string{"--no-color"}, map[string]string{"FORCE_COLOR": "1"}, false},
+		{nil, map[string]string{"FORCE_COLOR": "1"}, true},
+		{nil, map[string]string{"FORCE_COLOR": "1", "NO_COLOR": "1"}, true},
+		{nil, map[string]string{"FORCE_COLOR": "0"}, false},
+		{nil, map[string]string{"FORCE_COLOR": "false"}, false},
+		{[]string{"--color", "auto"}, map[string]string{"NO_COLOR": "1"}, false},
+	}
+	for _, tt := range tests {
+		for _, cmd := range [][]string{{"lint"}, {"diff", "prod"}} {
+			args := append(append([]string{"-C", dir}, cmd...), tt.args...)
+			code, out, errs := runCLI(t, tt.env, args...)
+			if code > exitFindings {
+				t.Fatalf("%v: exit %d: %s", args, code, errs)
+			}
+			if got := strings.Contains(out, "\x1b["); got != tt.color {
+				t.Errorf("%v %v: colour %v, want %v", args, tt.env, got, tt.color)
+			}
+		}
+	}
+	if code, _, errs := runCLI(t, nil, "-C", dir, "lint", "--color", "sometimes"); code != exitUsage || !strings.Contains(errs, "auto, always or never") {
+		t.Errorf("--color sometimes: exit %d, %s", code, errs)
+	}
+}
