@@ -54,9 +54,6 @@ type Pos struct {
 	Col  int `json:"column"`
 }
 
-// Less orders positions.
-func (p Pos) Less(q Pos) bool { return p.Line < q.Line || p.Line == q.Line && p.Col < q.Col }
-
 // Span is a range in a file. End is exclusive (the character after the last
 // one), as SARIF counts it; a zero End means "only the start is known".
 type Span struct {

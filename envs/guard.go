@@ -200,11 +200,3 @@ func scalarsOrList(n *yaml.Node, key string) []*yaml.Node {
 	}
 	return nil
 }
-
-// CheckInputs runs the same checks for callers that load with compose-go
-// themselves (refactor's proof): dir is the project directory, docs the
-// environment's files as parsed, environment the interpolation mapping.
-func CheckInputs(dir string, docs []*compose.Document, environment map[string]string) error {
-	p := &Project{Dir: dir}
-	return p.checkReferences(docs, compose.NewCache(), types.Mapping(environment))
-}

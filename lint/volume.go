@@ -4,19 +4,19 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/compose-spec/compose-go/v2/format"
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/composure-dev/composure/compose"
 )
 
 // mount is a service's short-syntax volume (SOURCE:TARGET[:MODE]) as
-// compose-go reads it (format.ParseVolume).
+// docker compose reads it (compose.ParseVolume).
 type mount struct {
 	source   string // "" for an anonymous volume (TARGET alone)
 	bind     bool   // source is a host path (., /, ~, a drive, a pipe)
 	readOnly bool   // the last of ro and rw in MODE
 }
 
-// parseMount reads spec as format.ParseVolume does; ok is false where that
+// parseMount reads spec as compose.ParseVolume does; ok is false where that
 // fails. The common forms are read here without allocating (every service
 // of a large project has some); the others (a drive letter, a Windows
 // path, a variable kept as ${...}, empty sections or too many colons) go
@@ -45,7 +45,7 @@ func parseMount(spec string) (mount, bool) {
 			return m, true
 		}
 	}
-	v, err := format.ParseVolume(spec)
+	v, err := compose.ParseVolume(spec)
 	if err != nil {
 		return mount{}, false
 	}

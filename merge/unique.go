@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/compose-spec/compose-go/v2/format"
+	"github.com/composure-dev/composure/compose"
 )
 
 // indexKey is the indexer functions of override/uncity.go, on vals.
@@ -30,7 +30,7 @@ func indexKey(x *val, idx indexer) (string, error) {
 				if t, ok := volumeTarget(s); ok {
 					return t, nil
 				}
-				v, err := format.ParseVolume(s)
+				v, err := compose.ParseVolume(s)
 				if err != nil {
 					return "", err
 				}

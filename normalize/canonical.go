@@ -5,9 +5,9 @@ import (
 	"path"
 	"strings"
 
-	"github.com/compose-spec/compose-go/v2/format"
 	"github.com/compose-spec/compose-go/v2/types"
 
+	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/internal/pathtrie"
 )
 
@@ -144,7 +144,7 @@ func volumeMount(n *normalizer, v any) (any, error) {
 	case map[string]any:
 		return x, nil
 	case string:
-		vol, err := format.ParseVolume(x)
+		vol, err := compose.ParseVolume(x)
 		if err != nil {
 			if n.lenient {
 				return x, nil

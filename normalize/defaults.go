@@ -7,9 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/compose-spec/compose-go/v2/paths"
 	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/compose-spec/compose-go/v2/utils"
 
 	"github.com/composure-dev/composure/internal/pathtrie"
 )
@@ -255,7 +253,7 @@ func absHostPath(n *normalizer, v any) (any, error) {
 		return v, nil
 	}
 	s = n.expandHome(s)
-	if path.IsAbs(s) || paths.IsWindowsAbs(s) || filepath.IsAbs(s) {
+	if path.IsAbs(s) || isWindowsAbs(s) || filepath.IsAbs(s) {
 		return s, nil
 	}
 	return filepath.Join(n.opts.WorkingDir, s), nil
@@ -270,7 +268,7 @@ func absResolvedPath(n *normalizer, v any) (any, error) {
 	if !ok {
 		return abs, nil
 	}
-	resolved, err := utils.ResolveSymbolicLink(s)
+	resolved, err := resolveSymlink(s)
 	if err != nil {
 		return nil, n.errorf("%v", err)
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/composure-dev/composure/envdiff"
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/internal/parallel"
-	"github.com/composure-dev/composure/merge"
 	"github.com/composure-dev/composure/redact"
 )
 
@@ -292,8 +291,7 @@ func copyMissing(from, to, name string) error {
 }
 
 // loadSides loads the environments list of the working tree at once, on
-// every CPU (each load is compose-go's whole pipeline: seconds on a large
-// project), each side named after its environment. The error is that of
+// every CPU, each side named after its environment. The error is that of
 // the first environment in list that fails, whichever finished first.
 func loadSides(ctx context.Context, p *envs.Project, list []*envs.Environment, cache *compose.Cache) ([]envdiff.Side, error) {
 	sides := make([]envdiff.Side, len(list))
@@ -311,20 +309,14 @@ func loadSides(ctx context.Context, p *envs.Project, list []*envs.Environment, c
 	return sides, nil
 }
 
-// loadSide loads env and merges its files for origins. filePrefix is put in
+// loadSide loads env, with the origins of its merge. filePrefix is put in
 // front of origin file names ("HEAD~1:" for a revision).
 func loadSide(ctx context.Context, p *envs.Project, env *envs.Environment, cache *compose.Cache, label, filePrefix string) (envdiff.Side, error) {
 	l, err := p.Load(ctx, env, cache, envs.LoadOptions{})
 	if err != nil {
 		return envdiff.Side{}, err
 	}
-	s := envdiff.Side{Name: label, Model: l.Model}
-	// Origins are a help, not the result: a project compose-go loads but
-	// the merge cannot place is still compared, without file:line.
-	if m, err := merge.Merge(l.Docs); err == nil {
-		s.Origin = envdiff.MergeOrigins(m, filePrefix)
-	}
-	return s, nil
+	return envdiff.Side{Name: label, Model: l.Model, Origin: envdiff.MergeOrigins(l.Merged, filePrefix)}, nil
 }
 
 func slicesContains(s []string, v string) bool {

@@ -4,14 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
-	"github.com/sirupsen/logrus"
 	"github.com/urfave/cli/v2"
 
 	"github.com/composure-dev/composure/compose"
@@ -103,10 +101,6 @@ func (a *app) refactor(c *cli.Context) error {
 		}
 	}
 	opts := refactor.Options{MinShared: c.Int("min-shared"), Name: c.String("name"), Style: style}
-	// compose-go logs warnings (unset variables, obsolete `version`) through
-	// logrus on every load; a proof loads each environment twice, and what
-	// it has to say comes back as an error or a difference.
-	logrus.SetOutput(io.Discard)
 	ctx := c.Context
 	if ctx == nil {
 		ctx = context.Background()
