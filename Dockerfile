@@ -1,4 +1,4 @@
-# composure's own image, built the way ../shared/best-practices.md asks:
+# composure's own image, built the way docs/practices.md asks:
 # base images pinned to exact versions (1), module download in its own cached
 # layer before the source is copied (5), a multi-stage build whose final stage
 # holds only the static binary (7, 8), and a non-root user (6).

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -31,7 +30,8 @@ const (
 	// depends_on: [db], networks: [front]): rendered as keys, the same as
 	// the mapping spelling.
 	byKey
-	// whole lists are one value (command, entrypoint, healthcheck.test).
+	// whole lists are one value, their order part of it (command,
+	// entrypoint, healthcheck.test, hooks, dns...).
 	whole
 )
 
@@ -91,7 +91,7 @@ func (c *canon) mapping(path []string, m map[string]any) map[string]any {
 	for k, v := range m {
 		if l, ok := v.([]any); ok && hosts {
 			// extra_hosts: {host: [ip, ip]} is the same as host=ip entries.
-			out[k] = joinSorted(l)
+			out[k] = joinInOrder(l)
 			continue
 		}
 		out[k] = c.value(append(path, k), v)
@@ -139,7 +139,6 @@ var (
 	volsRule  = rule{kind: byIdentity, id: volumeID}
 	secRule   = rule{kind: byIdentity, id: secretID}
 	cfgRule   = rule{kind: byIdentity, id: configID}
-	envFRule  = rule{kind: byIdentity, id: pathID}
 	devRule   = rule{kind: byIdentity, id: deviceID}
 	subnetRul = rule{kind: byIdentity, id: subnetID}
 	netsRule  = rule{kind: byKey, spelling: namesSpelling}
@@ -154,7 +153,6 @@ func dependsDefault() any {
 
 func secretID(v any) string { return fileRefID(v, "/run/secrets/") }
 func configID(v any) string { return fileRefID(v, "/") }
-func pathID(v any) string   { return fieldID(v, "path") }
 func subnetID(v any) string { return fieldID(v, "subnet") }
 
 // listRule picks how the list at path is compared; path holds the keys from
@@ -175,6 +173,11 @@ func listRule(path []string) rule {
 	}
 	if inService && n == 3 {
 		switch last {
+		case "post_start", "pre_start", "pre_stop", "dns", "dns_search", "dns_opt", "env_file", "label_file":
+			// Ordered: hooks run one after the other, the resolver tries
+			// servers and search domains in order, a later env or label
+			// file wins over an earlier one.
+			return wholeRule
 		case "ports":
 			return portsRule
 		case "volumes":
@@ -183,8 +186,6 @@ func listRule(path []string) rule {
 			return secRule
 		case "configs":
 			return cfgRule
-		case "env_file":
-			return envFRule
 		case "devices":
 			return devRule
 		case "networks":
@@ -258,8 +259,9 @@ func kvItems(l []any) []entry {
 }
 
 // hostsItems reads extra_hosts entries "host=ip" or "host:ip"; several
-// entries for one host collect their addresses, as the mapping spelling
-// {host: [ip, ip]} does.
+// entries for one host collect their addresses in order, as the mapping
+// spelling {host: [ip, ip]} does (the lines of /etc/hosts keep that order,
+// and a lookup answers the first).
 func hostsItems(l []any) []entry {
 	addrs := map[string][]any{}
 	out := make([]entry, len(l))
@@ -274,7 +276,7 @@ func hostsItems(l []any) []entry {
 		out[i] = entry{key: host, synth: true}
 	}
 	for i := range out {
-		out[i].value = joinSorted(addrs[out[i].key])
+		out[i].value = joinInOrder(addrs[out[i].key])
 	}
 	return out
 }
@@ -296,7 +298,7 @@ func namesItems(l []any, def func() any) []entry {
 }
 
 // ordered compares a sequence whose order matters (command, entrypoint,
-// healthcheck.test) as one value.
+// healthcheck.test, hooks, dns...) as one value.
 func ordered(c *canon, path []string, l []any) any {
 	var b strings.Builder
 	b.WriteString("\x00seq")
@@ -383,12 +385,11 @@ func unique(taken func(string) bool, k string) string {
 	}
 }
 
-func joinSorted(l []any) string {
+func joinInOrder(l []any) string {
 	s := make([]string, len(l))
 	for i, v := range l {
 		s[i] = scalarString(v)
 	}
-	slices.Sort(s)
 	return strings.Join(s, ",")
 }
 

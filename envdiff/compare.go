@@ -50,11 +50,9 @@ func Compare(from, to Side) Report {
 func treeDiff(a, b *canon) r3diff.Changelog {
 	var cl r3diff.Changelog
 	for _, k := range unionKeys(a.model, b.model) {
-		if strings.HasPrefix(k, "x-") {
-			// Top-level extensions hold anchors and tool settings, not
-			// what runs: their effect shows where they are merged.
-			continue
-		}
+		// Top-level x- extensions are compared too: they hold anchors,
+		// whose effect shows where they are merged, but also settings
+		// other tools read (x-aws-..., x-traefik...).
 		av, inA := a.model[k]
 		bv, inB := b.model[k]
 		am, aMap := av.(map[string]any)

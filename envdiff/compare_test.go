@@ -48,10 +48,17 @@ func TestCompareLoaded(t *testing.T) {
 			to:   "services:\n  web:\n    image: nginx\n    environment: {B: '2', A: 1}\n",
 		},
 		{
-			name: "inline service and the same through an anchor",
+			name: "inline service and the same through an anchor: only the x- block differs",
 			from: "services:\n  web:\n    image: nginx\n    restart: always\n    environment: {A: '1'}\n    ports: ['8080:80']\n",
 			to: "x-base: &base\n  image: nginx\n  restart: always\n  environment: {A: '1'}\n" +
 				"services:\n  web:\n    <<: *base\n    ports: ['8080:80']\n",
+			want: []string{"added x-base"},
+		},
+		{
+			name: "a change in a top-level x- block",
+			from: "x-deploy: {region: eu-west-1}\nservices:\n  web:\n    image: nginx\n",
+			to:   "x-deploy: {region: us-east-1}\nservices:\n  web:\n    image: nginx\n",
+			want: []string{"changed x-deploy.region"},
 		},
 		{
 			name: "published port as string and number",
@@ -89,10 +96,22 @@ func TestCompareLoaded(t *testing.T) {
 			want: []string{"changed services.web.command"},
 		},
 		{
-			name: "healthcheck test order matters, dns order does not",
-			from: "services:\n  web:\n    image: nginx\n    dns: [1.1.1.1, 8.8.8.8]\n    healthcheck: {test: [CMD, a, b]}\n",
-			to:   "services:\n  web:\n    image: nginx\n    dns: [8.8.8.8, 1.1.1.1]\n    healthcheck: {test: [CMD, b, a]}\n",
-			want: []string{"changed services.web.healthcheck.test"},
+			name: "healthcheck test and dns order matter, cap_add order does not",
+			from: "services:\n  web:\n    image: nginx\n    dns: [1.1.1.1, 8.8.8.8]\n    cap_add: [A, B]\n    healthcheck: {test: [CMD, a, b]}\n",
+			to:   "services:\n  web:\n    image: nginx\n    dns: [8.8.8.8, 1.1.1.1]\n    cap_add: [B, A]\n    healthcheck: {test: [CMD, b, a]}\n",
+			want: []string{"changed services.web.dns", "changed services.web.healthcheck.test"},
+		},
+		{
+			name: "hooks run in order",
+			from: "services:\n  web:\n    image: nginx\n    post_start: [{command: [a]}, {command: [b]}]\n    pre_stop: [{command: [c]}, {command: [d]}]\n",
+			to:   "services:\n  web:\n    image: nginx\n    post_start: [{command: [b]}, {command: [a]}]\n    pre_stop: [{command: [d]}, {command: [c]}]\n",
+			want: []string{"changed services.web.post_start", "changed services.web.pre_stop"},
+		},
+		{
+			name: "dns_search and dns_opt order",
+			from: "services:\n  web:\n    image: nginx\n    dns_search: [a.example, b.example]\n    dns_opt: [ndots:2, rotate]\n",
+			to:   "services:\n  web:\n    image: nginx\n    dns_search: [b.example, a.example]\n    dns_opt: [rotate, ndots:2]\n",
+			want: []string{"changed services.web.dns_opt", "changed services.web.dns_search"},
 		},
 		{
 			name: "set items by value",
@@ -196,8 +215,14 @@ func TestCompareSpellings(t *testing.T) {
 		},
 		{
 			name: "extra_hosts colon, equals and lists of addresses",
+			from: `{"services":{"web":{"extra_hosts":["h:10.0.0.1","g=10.0.0.3","h=10.0.0.2"]}}}`,
+			to:   `{"services":{"web":{"extra_hosts":{"g":["10.0.0.3"],"h":["10.0.0.1","10.0.0.2"]}}}}`,
+		},
+		{
+			name: "extra_hosts: the addresses of one host in another order",
 			from: `{"services":{"web":{"extra_hosts":["h:10.0.0.1","h=10.0.0.2"]}}}`,
 			to:   `{"services":{"web":{"extra_hosts":{"h":["10.0.0.2","10.0.0.1"]}}}}`,
+			want: []string{"changed services.web.extra_hosts.h"},
 		},
 		{
 			name: "build args by key",
@@ -207,9 +232,9 @@ func TestCompareSpellings(t *testing.T) {
 		},
 		{
 			name: "duplicate set items keep their count",
-			from: `{"services":{"web":{"dns":["a","a"]}}}`,
-			to:   `{"services":{"web":{"dns":["a"]}}}`,
-			want: []string{"removed services.web.dns[a#2]"},
+			from: `{"services":{"web":{"cap_add":["a","a"]}}}`,
+			to:   `{"services":{"web":{"cap_add":["a"]}}}`,
+			want: []string{"removed services.web.cap_add[a#2]"},
 		},
 		{
 			name: "numbers and strings",

@@ -60,21 +60,25 @@ func TestRedact(t *testing.T) {
 	}
 }
 
-// TestRedactHookIdentity: a hook in a set is named by its content, secrets
-// included; --redact must hide them in the path too.
-func TestRedactHookIdentity(t *testing.T) {
+// TestRedactHooks: hooks run in order, so a change shows both lists
+// whole; --redact must hide a hook's secret environment in them.
+func TestRedactHooks(t *testing.T) {
 	from := decode(t, `{"services":{"web":{"post_start":[{"command":["warm"]}]}}}`)
 	to := decode(t, `{"services":{"web":{"post_start":[{"command":["warm"]},{"command":["init"],"environment":{"API_PASSWORD":"hunter2"}}]}}}`)
 	r := Compare(Side{Name: "a", Model: from}, Side{Name: "b", Model: to})
-	if got := summary(r); len(got) != 1 || !strings.Contains(got[0], "hunter2") {
-		t.Fatalf("the test needs a change whose path shows the secret: %q", got)
+	if got := summary(r); len(got) != 1 || got[0] != "changed services.web.post_start" {
+		t.Fatalf("changes %q, want the hooks changed as a whole", got)
+	}
+	plainTo := func(r Report) string { b, _ := json.Marshal(r.Changes[0].To); return string(b) }
+	if !strings.Contains(plainTo(r), "hunter2") {
+		t.Fatalf("the test needs the secret in the new value: %s", plainTo(r))
 	}
 	red := r.Redact(RedactWith(fakeMasker{}))
-	if got := summary(red); strings.Contains(got[0], "hunter2") || !strings.Contains(got[0], `"API_PASSWORD":"***"`) {
-		t.Errorf("redacted path %q", got[0])
+	if got := plainTo(red); strings.Contains(got, "hunter2") || !strings.Contains(got, `"API_PASSWORD":"***"`) {
+		t.Errorf("redacted value %s", got)
 	}
-	if !strings.Contains(summary(r)[0], "hunter2") {
-		t.Error("Redact modified the original path")
+	if !strings.Contains(plainTo(r), "hunter2") {
+		t.Error("Redact modified the original value")
 	}
 }
 

@@ -153,6 +153,9 @@ func (c *Config) parseEnvironments(d *compose.Document, n *yaml.Node) error {
 		if name == "" || strings.ContainsAny(name, " \t/\\") {
 			return d.Errorf(e.Key, "environment name %q is invalid: use letters, digits, '-' and '_'", name)
 		}
+		if strings.HasPrefix(name, "-") {
+			return d.Errorf(e.Key, "environment name %q would read as a flag on the command line: start it with a letter, a digit or '_'", name)
+		}
 		ec := EnvConfig{Name: name, Loc: d.Loc(e.Key)}
 		v := e.Value
 		switch v.Kind {

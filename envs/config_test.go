@@ -59,6 +59,8 @@ func TestParseConfigErrors(t *testing.T) {
 			`composure.yaml:1:8: "rules" must be a mapping of rule IDs to settings`},
 		{"bad environment name", "environments:\n  \"pro d\": [a.yml]\n",
 			`composure.yaml:2:3: environment name "pro d" is invalid: use letters, digits, '-' and '_'`},
+		{"environment name read as a flag", "environments:\n  -x: [a.yml]\n",
+			`composure.yaml:2:3: environment name "-x" would read as a flag on the command line: start it with a letter, a digit or '_'`},
 		{"YAML error", "environments:\n  prod: [a.yml\n",
 			`composure.yaml:1:1: invalid YAML: did not find expected ',' or ']'`},
 	}

@@ -17,8 +17,9 @@ import (
 // Dockerfile rules show ```dockerfile examples.
 var exampleRE = regexp.MustCompile("(?s)Bad:\n\n```(?:yaml|dockerfile)\n(.*?)```\n\nOutput:\n\n```text\n(.*?)```(?:\n\nGood:\n\n```(?:yaml|dockerfile)\n(.*?)```)?")
 
-// lintExample lints src as compose.yaml in a fresh directory holding an
-// empty app/ directory (the build context of the examples).
+// lintExample lints src as written, alone in a fresh directory: as
+// compose.yaml, or as a Dockerfile for the Dockerfile rules. It returns
+// every rule's findings.
 func lintExample(t *testing.T, id, src string) []diag.Finding {
 	dir := t.TempDir()
 	if ruleByID(id).Meta().Scope == ScopeDockerfile {
@@ -27,16 +28,18 @@ func lintExample(t *testing.T, id, src string) []diag.Finding {
 			t.Fatal(err)
 		}
 		fs, _ := lintDockerfile(t, path)
-		return slices.DeleteFunc(fs, func(f diag.Finding) bool { return f.Rule != id })
-	}
-	if err := os.Mkdir(filepath.Join(dir, "app"), 0o755); err != nil {
-		t.Fatal(err)
+		return fs
 	}
 	path := filepath.Join(dir, "compose.yaml")
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	fs, _ := lintFile(t, path)
+	return fs
+}
+
+// only keeps the findings of rule id.
+func only(fs []diag.Finding, id string) []diag.Finding {
 	return slices.DeleteFunc(fs, func(f diag.Finding) bool { return f.Rule != id })
 }
 
@@ -75,7 +78,7 @@ func TestRulesDocumented(t *testing.T) {
 			continue // its output is ShellCheck's
 		}
 		var b strings.Builder
-		for _, f := range lintExample(t, id, m[1]) {
+		for _, f := range only(lintExample(t, id, m[1]), id) {
 			b.WriteString(f.String() + "\n")
 		}
 		got := b.String()
@@ -90,6 +93,7 @@ func TestRulesDocumented(t *testing.T) {
 			}
 		}
 		if m[3] != "" {
+			// Clean under every rule, not only its own: a reader copies it.
 			if fs := lintExample(t, id, m[3]); len(fs) > 0 {
 				t.Errorf("section %s: the good example has findings: %v", id, fs)
 			}

@@ -23,3 +23,9 @@ func nearest(s string, candidates []string, maxDist int) (string, bool) {
 	}
 	return best, bestD <= maxDist
 }
+
+// Nearest returns the candidate closest to s, as the rules suggest one; the
+// command line uses it for misspelt commands and flags.
+func Nearest(s string, candidates []string, maxDist int) (string, bool) {
+	return nearest(s, candidates, maxDist)
+}

@@ -43,10 +43,15 @@ func (r *DuplicateService) VisitFile(p *Pass, d *compose.Document) {
 		case dupes.Extend:
 			how = fmt.Sprintf("move them into the anchor &%s they already merge", g.Anchor)
 		}
+		// refactor folds only what makes the file shorter (refactor.Rewrite).
+		tool := "`composure refactor` does it"
+		if g.LinesSaved <= 0 {
+			tool = "an anchor would not shorten the file, so `composure refactor` leaves them"
+		}
 		first := g.Members[0]
 		p.Report(diag.Finding{Severity: p.meta.Severity, Span: NodeSpan(first.Doc, first.Key), Related: rel,
-			Message: fmt.Sprintf("services %s share %d identical keys (%s): %s; `composure refactor` does it",
-				quoteList(g.Services), len(g.Shared), strings.Join(g.Shared, ", "), how)})
+			Message: fmt.Sprintf("services %s share %d identical keys (%s): %s; %s",
+				quoteList(g.Services), len(g.Shared), strings.Join(g.Shared, ", "), how, tool)})
 	}
 }
 

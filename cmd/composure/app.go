@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"runtime/debug"
 	"strings"
 
@@ -63,13 +64,35 @@ func (a *app) run(cliApp *cli.App, args []string) (code int) {
 			code = exitFailure
 		}
 	}()
-	err := cliApp.Run(interspersed(cliApp, args))
+	prog, words := "composure", []string(nil)
+	if len(args) > 0 {
+		prog, words = args[0], args[1:]
+	}
+	if len(words) > 0 && words[0] == completeCommand {
+		a.complete(cliApp, words[1:]).write(a.stdout)
+		return exitOK
+	}
+	cl, err := readCommandLine(cliApp, words, false)
+	switch {
+	case err != nil:
+	case cl.help && cl.cmd != nil:
+		err = a.printCommandHelp(cl.cmd)
+	case cl.help:
+		err = a.printAppHelp(cliApp)
+	default:
+		err = cliApp.Run(cl.words(prog))
+	}
 	if err == nil {
 		return exitOK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) && ee.err == nil {
 		return ee.code
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(stderr, ue.Error())
+		return exitUsage
 	}
 	var list compose.ErrorList
 	if errors.As(err, &list) {
@@ -89,49 +112,74 @@ func (a *app) run(cliApp *cli.App, args []string) (code int) {
 
 func (a *app) newCLI() *cli.App {
 	return &cli.App{
-		Name:                 "composure",
-		Usage:                "see, diff, lint and refactor Docker Compose projects kept in several files",
-		Version:              version(),
-		Reader:               a.stdin,
-		Writer:               a.stdout,
-		ErrWriter:            a.stderr,
-		EnableBashCompletion: true,
+		Name:      "composure",
+		Usage:     "see, diff, lint and refactor Docker Compose projects kept in several files",
+		Reader:    a.stdin,
+		Writer:    a.stdout,
+		ErrWriter: a.stderr,
 		// -f a,b.yml is one file name, as in docker compose
 		DisableSliceFlagSeparator: true,
-		Flags:                     projectFlags(),
-		HideHelpCommand:           true,
+		Flags:                     append(projectFlags(), versionFlag),
+		// composure prints help and version itself (help.go): urfave/cli's
+		// go through package globals and print "(default: false)" noise.
+		HideHelp:        true,
+		HideHelpCommand: true,
+		HideVersion:     true,
 		// urfave/cli's default handler calls os.Exit through package globals;
 		// run decides the status instead.
 		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return withCode(exitUsage, err)
+		OnUsageError:   a.onUsageError(""),
+		Commands:       a.commands(),
+		// Reached without a command: readCommandLine refused unknown ones.
+		Action: func(c *cli.Context) error {
+			if c.Bool("version") {
+				_, err := fmt.Fprintf(a.stdout, "composure version %s\n", version())
+				return err
+			}
+			return a.printAppHelp(c.App)
 		},
-		Commands: a.commands(),
-		// urfave/cli's default completion reads os.Args; this one reads
-		// the context, so it also works in-process.
-		BashComplete: a.completeCommands,
 	}
 }
 
 // commands lists the subcommands; each lives in cmd_<name>.go. Commands
-// that load a project take the project flags after their name too; those
-// that take environment names complete them in the shell.
+// that load a project take the project flags after their name too.
 func (a *app) commands() []*cli.Command {
-	envArgs := func(c *cli.Command) *cli.Command {
-		c.BashComplete = a.completeEnvs
-		return withProjectFlags(c)
-	}
-	rules := a.rulesCommand()
-	rules.BashComplete = a.completeRules
-	return []*cli.Command{
+	cmds := []*cli.Command{
 		withProjectFlags(a.envsCommand()),
-		envArgs(a.configCommand()),
-		envArgs(a.diffCommand()),
-		envArgs(a.lintCommand()),
+		withProjectFlags(a.configCommand()),
+		withProjectFlags(a.diffCommand()),
+		withProjectFlags(a.lintCommand()),
 		withProjectFlags(a.refactorCommand()),
-		rules,
+		a.rulesCommand(),
 		withProjectFlags(a.initCommand()),
 		a.completionCommand(),
+		a.helpCommand(),
+	}
+	for _, c := range cmds {
+		c.HideHelp, c.HideHelpCommand = true, true
+		c.OnUsageError = a.onUsageError(c.Name)
+	}
+	return cmds
+}
+
+// flagErrorRE reads the errors of Go's flag package that reach urfave/cli's
+// OnUsageError once readCommandLine has refused unknown flags: a value the
+// flag cannot take.
+var flagErrorRE = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-(\S+): (.*)$`)
+
+// onUsageError turns urfave/cli's usage errors into one line naming the
+// flag as it is typed, instead of the whole help.
+func (a *app) onUsageError(cmd string) cli.OnUsageErrorFunc {
+	return func(_ *cli.Context, err error, _ bool) error {
+		msg := err.Error()
+		if m := flagErrorRE.FindStringSubmatch(msg); m != nil {
+			reason := m[3]
+			if reason == "parse error" {
+				reason = "not a valid value"
+			}
+			msg = fmt.Sprintf("invalid value %q for %s: %s", m[1], dashed(m[2]), reason)
+		}
+		return &usageError{cmd, msg + " " + helpHint(cmd)}
 	}
 }
 

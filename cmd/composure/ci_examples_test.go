@@ -22,7 +22,6 @@ func TestCIExamples(t *testing.T) {
 	}
 	files = append(files, "../../.pre-commit-hooks.yaml")
 	cliApp := (&app{stdout: new(strings.Builder), stderr: new(strings.Builder), getenv: func(string) string { return "" }}).newCLI()
-	invocation := regexp.MustCompile(`composure((?: +(?:"[^"]*"|[^ |>&;]+))*)`)
 	checked := 0
 	for _, f := range files {
 		src, err := os.ReadFile(f)
@@ -39,7 +38,7 @@ func TestCIExamples(t *testing.T) {
 			if strings.HasPrefix(s, "#") || strings.Contains(s, "go install") || strings.Contains(s, "github.com/composure-dev") {
 				continue
 			}
-			for _, m := range invocation.FindAllStringSubmatch(s, -1) {
+			for _, m := range invocationRE.FindAllStringSubmatch(s, -1) {
 				args := strings.Fields(m[1])
 				if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "--check" {
 					continue
@@ -57,6 +56,11 @@ func TestCIExamples(t *testing.T) {
 	}
 }
 
+// invocationRE finds a composure command line in a script.
+var invocationRE = regexp.MustCompile(`composure((?: +(?:"[^"]*"|[^ |>&;]+))*)`)
+
+// checkInvocation checks a composure command line (args after
+// "composure") against the CLI: the command exists, and each flag.
 func checkInvocation(t *testing.T, cliApp *cli.App, file string, args []string) {
 	t.Helper()
 	var cmd *cli.Command

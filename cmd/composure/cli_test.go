@@ -17,11 +17,30 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 func TestMain(m *testing.M) {
+	if os.Getenv(asCLIEnv) == "1" {
+		// The test binary standing in for composure (asCLI).
+		os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	}
 	// compose-go warns through logrus' global logger (obsolete `version`,
 	// unset variables); docker compose shows those on stderr, tests don't
 	// need them.
 	logrus.SetOutput(io.Discard)
 	os.Exit(m.Run())
+}
+
+// asCLIEnv makes the test binary run as composure itself, for tests that
+// need a composure program: shell completion scripts call it.
+const asCLIEnv = "COMPOSURE_TEST_AS_CLI"
+
+// asCLI returns the path of a program that runs composure (this test
+// binary, with asCLIEnv set in the environment env returns).
+func asCLI(t *testing.T) (bin string, env []string) {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return self, append(os.Environ(), asCLIEnv+"=1")
 }
 
 // repoRoot is the directory holding go.mod.

@@ -2,17 +2,27 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"regexp"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/lint"
 )
 
-// completionCommand prints a shell completion script. Every script asks
-// composure itself for candidates (urfave/cli's --generate-bash-completion
-// protocol), so environment names come from the project in the current
-// directory and rule IDs from the binary: nothing goes stale.
+// Shell completion reads the description help prints from: the commands,
+// their flags, the placeholders of flag values and arguments (`--rule
+// RULE`, `[ENV...]`) and the choices of choice flags. Every script asks
+// composure itself (`composure __complete WORD... CURRENT`), so environment
+// names come from the project the line names and rule IDs from the binary:
+// nothing goes stale.
+
+// completeCommand is the hidden command the scripts run.
+const completeCommand = "__complete"
+
+// completionCommand prints a shell completion script.
 func (a *app) completionCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "completion",
@@ -36,99 +46,249 @@ func (a *app) completionCommand() *cli.Command {
 	}
 }
 
-// completeEnvs is the BashComplete of commands taking environment names:
-// flags after a dash, else the project's environments (discovered from the
-// flags given so far, never loaded).
-func (a *app) completeEnvs(c *cli.Context) {
-	if completingFlag(c) {
-		printFlags(a, c)
-		return
+// candidates are what completion offers: words, and the shell's own file
+// or directory names.
+type candidates struct {
+	words       []string
+	files, dirs bool
+}
+
+// write prints the candidates as the scripts read them: a first line
+// saying whether file or directory names complete too ("files", "dirs" or
+// "words"), then one word per line.
+func (c candidates) write(w io.Writer) {
+	kind := "words"
+	switch {
+	case c.files: // file names include directories
+		kind = "files"
+	case c.dirs:
+		kind = "dirs"
 	}
-	p, err := a.project(c)
-	if err != nil {
-		return
-	}
-	for _, e := range p.Envs {
-		fmt.Fprintln(a.stdout, e.Name)
+	fmt.Fprintln(w, kind)
+	for _, s := range c.words {
+		fmt.Fprintln(w, s)
 	}
 }
 
-// completeCommands is the app's BashComplete: the commands, or the global
-// flags after a dash.
-func (a *app) completeCommands(c *cli.Context) {
-	if completingFlag(c) {
-		printFlagNames(a, c.App.Flags)
-		return
+// valueCompleters says what each placeholder of a flag value or an argument
+// completes to; a test holds every placeholder the commands use to this
+// table. Choice flags complete to their choices whatever their
+// placeholder; lowercase words in an argument usage (bash|zsh|fish) are
+// themselves the candidates.
+var valueCompleters = map[string]func(a *app, cliApp *cli.App, cl commandLine) candidates{
+	"ENV":        (*app).envCandidates,
+	"RULE":       func(*app, *cli.App, commandLine) candidates { return candidates{words: lint.IDs()} },
+	"COMMAND":    func(_ *app, cliApp *cli.App, _ commandLine) candidates { return commandCandidates(cliApp) },
+	"FILE":       func(*app, *cli.App, commandLine) candidates { return candidates{files: true} },
+	"DOCKERFILE": func(*app, *cli.App, commandLine) candidates { return candidates{files: true} },
+	"DIR":        func(*app, *cli.App, commandLine) candidates { return candidates{dirs: true} },
+	// Free values: nothing to offer.
+	"NAME": nil, "N": nil, "REV": nil, "PROFILE": nil, "SERVICE": nil,
+}
+
+// complete answers `composure __complete WORD... CURRENT`: words are the
+// words before the cursor, the last one the word being completed.
+func (a *app) complete(cliApp *cli.App, words []string) candidates {
+	cur := ""
+	if len(words) > 0 {
+		cur, words = words[len(words)-1], words[:len(words)-1]
 	}
-	for _, cmd := range c.App.Commands {
-		if !cmd.Hidden {
-			fmt.Fprintln(a.stdout, cmd.Name)
+	cl, _ := readCommandLine(cliApp, words, true)
+	if cl.pending != nil {
+		return a.flagValues(cliApp, cl, cl.pending)
+	}
+	flags := cliApp.Flags
+	if cl.cmd != nil {
+		flags = cl.cmd.Flags
+	} else if cl.name != "" {
+		return candidates{} // an unknown command
+	}
+	flags = append([]cli.Flag{helpFlag}, flags...)
+	if !cl.dashdash && strings.HasPrefix(cur, "-") {
+		if name, _, ok := strings.Cut(cur, "="); ok {
+			// --format=j: the values, written whole.
+			f := lookupFlag(flags, strings.TrimLeft(name, "-"))
+			if f == nil || !takesValue(f) {
+				return candidates{}
+			}
+			c := a.flagValues(cliApp, cl, f)
+			for i, w := range c.words {
+				c.words[i] = name + "=" + w
+			}
+			return c
 		}
-	}
-}
-
-// completeRules is the BashComplete of `composure rules`: the rule IDs.
-func (a *app) completeRules(c *cli.Context) {
-	for _, r := range lint.Rules() {
-		fmt.Fprintln(a.stdout, r.Meta().ID)
-	}
-}
-
-// completingFlag reports whether the word being completed starts with a dash.
-func completingFlag(c *cli.Context) bool {
-	args := c.Args().Slice()
-	return len(args) > 0 && strings.HasPrefix(args[len(args)-1], "-")
-}
-
-func printFlags(a *app, c *cli.Context) { printFlagNames(a, c.Command.Flags) }
-
-func printFlagNames(a *app, flags []cli.Flag) {
-	for _, f := range flags {
-		for _, n := range f.Names() {
-			if len(n) == 1 {
-				fmt.Fprintln(a.stdout, "-"+n)
-			} else {
-				fmt.Fprintln(a.stdout, "--"+n)
+		var c candidates
+		for _, f := range flags {
+			if isHidden(f) {
+				continue
+			}
+			long, short := flagNames(f)
+			c.words = append(c.words, "--"+long)
+			if short != "" {
+				c.words = append(c.words, "-"+short)
 			}
 		}
+		return c
 	}
+	if cl.cmd == nil {
+		return commandCandidates(cliApp)
+	}
+	return a.argCandidates(cliApp, cl)
 }
 
+// flagValues completes the value of flag f.
+func (a *app) flagValues(cliApp *cli.App, cl commandLine, f cli.Flag) candidates {
+	if cf, ok := f.(*choiceFlag); ok {
+		return candidates{words: append([]string(nil), cf.choices...)}
+	}
+	if fn := valueCompleters[placeholder(f)]; fn != nil {
+		return fn(a, cliApp, cl)
+	}
+	return candidates{}
+}
+
+// argWordRE finds the placeholders (ENV) and literal words (bash) of an
+// argument usage.
+var argWordRE = regexp.MustCompile(`[A-Za-z][A-Za-z0-9_-]*`)
+
+// argCandidates completes an argument of cl's command from its argument
+// usage: `[ENV...] [DOCKERFILE...] | DIR...` offers the environments and
+// file names.
+func (a *app) argCandidates(cliApp *cli.App, cl commandLine) candidates {
+	var out candidates
+	seen := map[string]bool{}
+	for _, w := range argWordRE.FindAllString(cl.cmd.ArgsUsage, -1) {
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		if strings.ToLower(w) == w {
+			out.words = append(out.words, w)
+			continue
+		}
+		fn := valueCompleters[w]
+		if fn == nil {
+			continue
+		}
+		c := fn(a, cliApp, cl)
+		out.words = append(out.words, c.words...)
+		out.files = out.files || c.files
+		out.dirs = out.dirs || c.dirs
+	}
+	return out
+}
+
+func commandCandidates(cliApp *cli.App) candidates {
+	var c candidates
+	for _, cmd := range cliApp.Commands {
+		if !cmd.Hidden {
+			c.words = append(c.words, cmd.Name)
+		}
+	}
+	return c
+}
+
+// envCandidates are the environments of the project the line's flags name
+// (-C, -f...), discovered and never loaded.
+func (a *app) envCandidates(_ *cli.App, cl commandLine) candidates {
+	p, err := a.projectOfLine(cl)
+	if err != nil {
+		return candidates{}
+	}
+	var c candidates
+	for _, e := range p.Envs {
+		// A name starting with '-' (compose.-x.yaml) reads as a flag
+		// unless it follows "--".
+		if !strings.HasPrefix(e.Name, "-") || cl.dashdash {
+			c.words = append(c.words, e.Name)
+		}
+	}
+	return c
+}
+
+// projectOfLine discovers the project that cl's flags describe, reading
+// them with urfave/cli as a real run would: the command's action is
+// replaced by one that only discovers.
+func (a *app) projectOfLine(cl commandLine) (*envs.Project, error) {
+	quiet := *a
+	quiet.stdout, quiet.stderr = io.Discard, io.Discard
+	cliApp := quiet.newCLI()
+	var p *envs.Project
+	err := fmt.Errorf("no command")
+	discover := func(c *cli.Context) error {
+		p, err = quiet.project(c)
+		return nil
+	}
+	cliApp.Action = discover
+	for _, c := range cliApp.Commands {
+		c.Action = discover
+	}
+	line := commandLine{appFlags: cl.appFlags, cmd: cl.cmd, name: cl.name, flags: cl.flags}
+	if rerr := cliApp.Run(line.words("composure")); rerr != nil {
+		return nil, rerr
+	}
+	return p, err
+}
+
+// completionScripts ask `composure __complete` for the candidates of the
+// word under the cursor, given the words before it.
 var completionScripts = map[string]string{
 	"bash": `# bash completion for composure: source <(composure completion bash)
 _composure() {
-  local cur words
-  cur="${COMP_WORDS[COMP_CWORD]}"
-  words=("${COMP_WORDS[@]:1:COMP_CWORD-1}")
-  if [[ "$cur" == -* ]]; then
-    words+=("$cur")
+  local i w cur prefix= words=() out=()
+  # Join what bash splits at '=' back into one word: --format=json.
+  for ((i = 1; i <= COMP_CWORD; i++)); do
+    w=${COMP_WORDS[i]}
+    if ((${#words[@]} > 0)) && [[ $w == = || ${COMP_WORDS[i-1]} == = ]] && [[ ${words[-1]} == -* ]]; then
+      words[-1]+=$w
+    else
+      words+=("$w")
+    fi
+  done
+  cur=${words[-1]}
+  [[ $cur == -*=* ]] && prefix=${cur%%=*}=
+  local IFS=$'\n'
+  out=($(composure __complete "${words[@]}" 2>/dev/null))
+  COMPREPLY=()
+  for w in "${out[@]:1}"; do
+    [[ $w == "$cur"* ]] && COMPREPLY+=("$w")
+  done
+  case ${out[0]} in
+    files) COMPREPLY+=($(compgen -P "$prefix" -f -- "${cur#"$prefix"}")) ;;
+    dirs) COMPREPLY+=($(compgen -P "$prefix" -d -- "${cur#"$prefix"}")) ;;
+  esac
+  if [[ -n $prefix && ${COMP_WORDS[COMP_CWORD]} != "$cur" ]]; then
+    # bash split the word at '=': it replaces only what follows.
+    COMPREPLY=("${COMPREPLY[@]#"$prefix"}")
   fi
-  COMPREPLY=($(compgen -W "$(composure "${words[@]}" --generate-bash-completion 2>/dev/null)" -- "$cur"))
 }
-complete -o default -F _composure composure
+complete -F _composure composure
 `,
 	"zsh": `#compdef composure
 # zsh completion for composure: source <(composure completion zsh)
 _composure() {
-  local -a opts
-  local cur=${words[CURRENT]}
-  local -a args=(${words[2,CURRENT-1]})
-  if [[ "$cur" == -* ]]; then
-    args+=("$cur")
-  fi
-  opts=("${(@f)$(composure ${args[@]} --generate-bash-completion 2>/dev/null)}")
-  _describe 'values' opts
+  local -a out cands
+  out=("${(@f)$(composure __complete "${(@)words[2,CURRENT]}" 2>/dev/null)}")
+  cands=("${(@)out[2,-1]}")
+  compadd -- "${(@)cands}"
+  case $out[1] in
+    files) _files ;;
+    dirs) _files -/ ;;
+  esac
 }
 compdef _composure composure
 `,
 	"fish": `# fish completion for composure: composure completion fish | source
 function __composure_complete
-    set -l args (commandline -opc)[2..-1]
-    set -l cur (commandline -ct)
-    if string match -q -- '-*' $cur
-        set args $args $cur
+    set -l words (commandline -opc)[2..-1] (commandline -ct)
+    set -l out (composure __complete $words 2>/dev/null)
+    printf '%s\n' $out[2..-1]
+    switch "$out[1]"
+        case files
+            __fish_complete_path (commandline -ct)
+        case dirs
+            __fish_complete_directories (commandline -ct)
     end
-    composure $args --generate-bash-completion 2>/dev/null
 end
 complete -c composure -f -a '(__composure_complete)'
 `,

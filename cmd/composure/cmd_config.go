@@ -44,7 +44,7 @@ var listFlags = []struct{ name, usage string }{
 
 func (a *app) configCommand() *cli.Command {
 	flags := []cli.Flag{
-		&cli.StringFlag{Name: "format", Value: "yaml", Usage: "output `FORMAT`: yaml or json"},
+		choice(&cli.StringFlag{Name: "format", Value: "yaml", Usage: "output `FORMAT`"}, "yaml", "json"),
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (atomically) instead of stdout"},
 		&cli.BoolFlag{Name: "no-interpolate", Usage: "don't interpolate environment variables"},
 		&cli.BoolFlag{Name: "no-normalize", Usage: "don't normalize the compose model"},

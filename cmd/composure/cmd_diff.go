@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,7 +24,7 @@ type diffOptions struct {
 	exitCode bool
 	rev      string
 	all      bool
-	noColor  bool
+	color    bool
 }
 
 var diffFormats = []string{"text", "json", "markdown", "github"}
@@ -34,17 +33,16 @@ func (a *app) diffCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "diff",
 		Usage:     "show what differs between two environments, or one environment at two git revisions",
-		ArgsUsage: "[A B | ENV --rev REV[..REV2] | --all]",
+		ArgsUsage: "[ENV [ENV]]",
 		Description: "composure diff A B               environment A against B (e.g. default prod)\n" +
+			"composure diff ENV               default against ENV\n" +
 			"composure diff ENV --rev REV     ENV as of git revision REV against the working tree\n" +
 			"composure diff ENV --rev R1..R2  ENV at revision R1 against revision R2\n" +
 			"composure diff [--all]           each environment against default\n\n" +
 			"Paths name list items by identity, not position:\n" +
-			"services.web.ports[127.0.0.1:8080:80/tcp] (see docs/diff.md).",
+			"services.web.ports[127.0.0.1:8080:80/tcp] (" + docsURL + "docs/diff.md).",
 		Flags: diffFlags(),
 		Action: func(c *cli.Context) error {
-			// Flags after the names (`diff prod --rev main`) are moved
-			// before them by interspersed, in run.
 			args := c.Args().Slice()
 			o := diffOptions{
 				format:   c.String("format"),
@@ -52,10 +50,13 @@ func (a *app) diffCommand() *cli.Command {
 				exitCode: c.Bool("exit-code"),
 				rev:      c.String("rev"),
 				all:      c.Bool("all"),
-				noColor:  c.Bool("no-color"),
+			}
+			var err error
+			if o.color, err = a.useColor(c); err != nil {
+				return err
 			}
 			if !slicesContains(diffFormats, o.format) {
-				return withCode(exitUsage, fmt.Errorf("unknown format %q: use text, json, markdown or github", o.format))
+				return withCode(exitUsage, fmt.Errorf("unknown format %q: use %s", o.format, orList(diffFormats)))
 			}
 			if len(args) == 0 && o.rev == "" {
 				// Plain `composure diff`: every environment against default.
@@ -66,8 +67,11 @@ func (a *app) diffCommand() *cli.Command {
 				return withCode(exitUsage, errors.New("--all compares every environment with default: give no environment names and no --rev"))
 			case o.rev != "" && len(args) > 1:
 				return withCode(exitUsage, fmt.Errorf("--rev compares one environment at two revisions: give one environment name, got %d", len(args)))
-			case !o.all && o.rev == "" && len(args) != 2:
-				return withCode(exitUsage, fmt.Errorf("diff needs two environment names (e.g. `composure diff default prod`), one with --rev, or none to compare each with default; got %d", len(args)))
+			case len(args) > 2:
+				return withCode(exitUsage, fmt.Errorf("diff compares two environments (e.g. `composure diff default prod`), one with default or with itself at --rev, or each with default; got %d names", len(args)))
+			case !o.all && o.rev == "" && len(args) == 1:
+				// `composure diff prod`: what prod changes from default.
+				args = []string{envs.DefaultEnv, args[0]}
 			}
 			p, err := a.project(c)
 			if err != nil {
@@ -120,14 +124,13 @@ func (a *app) diffCommand() *cli.Command {
 
 // diffFlags are the flags of diff; withProjectFlags adds the project flags.
 func diffFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: text, json, markdown (a pull-request comment) or github (a job summary)"},
+	return append([]cli.Flag{
+		choice(&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT` (markdown for a pull-request comment, github for a job summary)"}, diffFormats...),
 		&cli.BoolFlag{Name: "redact", Usage: "print values of secret-looking variables, args, labels and secrets, and passwords in URLs, as ***"},
 		&cli.BoolFlag{Name: "exit-code", Usage: "exit with status 1 when there are differences"},
-		&cli.StringFlag{Name: "rev", Usage: "compare ENV as of git revision `REV` (or REV1..REV2) instead of two environments"},
+		&cli.StringFlag{Name: "rev", Usage: "compare ENV as of git revision `REV` (or REV1..REV2) instead of two environments; runs git"},
 		&cli.BoolFlag{Name: "all", Usage: "compare each environment with default"},
-		&cli.BoolFlag{Name: "no-color", Usage: "no colours in text output (also: NO_COLOR set)"},
-	}
+	}, colorFlags()...)
 }
 
 // writeDiff renders the reports in the chosen format.
@@ -141,21 +144,9 @@ func (a *app) writeDiff(reports []envdiff.Report, o diffOptions) error {
 	case "github":
 		w = envdiff.GitHubReport{Reports: reports}
 	default:
-		color := !o.noColor && a.getenv("NO_COLOR") == "" && isTerminal(a.stdout)
-		w = envdiff.TextReport{Reports: reports, Color: color}
+		w = envdiff.TextReport{Reports: reports, Color: o.color}
 	}
 	return w.WriteReport(a.stdout)
-}
-
-// isTerminal reports whether w is a character device (a terminal), without
-// a dependency for one check.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // diffEnvs compares two environments of the working tree.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,8 +120,8 @@ func TestDiffRev(t *testing.T) {
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {
 		t.Errorf("temporary files left behind: %v", left)
 	}
-	if st, err := git(t.Context(), repo, "status", "--porcelain"); err != nil || st != "M shop/compose.prod.yaml" {
-		t.Errorf("git status after diff --rev: %q, %v", st, err)
+	if st := gitStatus(t, repo); st != "M shop/compose.prod.yaml" {
+		t.Errorf("git status after diff --rev: %q", st)
 	}
 }
 
@@ -158,6 +159,49 @@ func TestDiffJSONIssueExample(t *testing.T) {
 	want := `{"from":"default","to":"prod","changes":[{"path":"services.web.environment.PRODUCTION","kind":"added","from":null,"to":"true","from_origin":null,"to_origin":"docker-compose.prod.yml:6:19"}]}`
 	if compact.String() != want {
 		t.Errorf("got  %s\nwant %s", compact.String(), want)
+	}
+}
+
+// TestDiffRevAsCommitted: --rev reads the revision as committed, whatever
+// .gitattributes say, and include, extends and env_file above the project
+// directory resolve. Through `git archive`, export-ignore hid the overlay,
+// export-subst rewrote the env file, and ../ named a temporary path that
+// did not exist.
+func TestDiffRevAsCommitted(t *testing.T) {
+	repo := gitRepo(t, map[string]string{
+		".gitattributes":           "deploy/compose.prod.yaml export-ignore\ncommon/web.env export-subst\n",
+		"deploy/compose.yaml":      "include:\n  - ../common/db.yaml\nservices:\n  web:\n    extends: {file: ../common/base.yaml, service: base}\n    env_file: ../common/web.env\n",
+		"deploy/compose.prod.yaml": "services:\n  web:\n    restart: always\n",
+		"common/db.yaml":           "services:\n  db:\n    image: postgres:16.4\n",
+		"common/base.yaml":         "services:\n  base:\n    image: shop:1.0\n",
+		"common/web.env":           "BUILT=$Format:%H$\n",
+	}, map[string]string{
+		"deploy/compose.prod.yaml": "services:\n  web:\n    restart: unless-stopped\n",
+		"common/base.yaml":         "services:\n  base:\n    image: shop:1.1\n",
+	})
+	t.Setenv("TMPDIR", t.TempDir())
+	var stdout, stderr bytes.Buffer
+	code := runEnviron([]string{"composure", "-C", filepath.Join(repo, "deploy"), "diff", "prod", "--rev", "HEAD~1", "--format", "json"},
+		strings.NewReader(""), &stdout, &stderr, []string{"PATH=" + os.Getenv("PATH")})
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var r struct {
+		Changes []struct {
+			Path     string `json:"path"`
+			From, To any
+		} `json:"changes"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range r.Changes {
+		got = append(got, fmt.Sprintf("%s: %v -> %v", c.Path, c.From, c.To))
+	}
+	want := []string{"services.web.image: shop:1.0 -> shop:1.1", "services.web.restart: always -> unless-stopped"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 

@@ -13,11 +13,10 @@ import (
 
 func (a *app) envsCommand() *cli.Command {
 	return &cli.Command{
-		Name:      "envs",
-		Usage:     "list the project's environments and their files in load order",
-		ArgsUsage: " ",
+		Name:  "envs",
+		Usage: "list the project's environments and their files in load order",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table or json"},
+			choice(&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`"}, "table", "json"),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

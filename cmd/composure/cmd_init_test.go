@@ -56,37 +56,6 @@ func TestInit(t *testing.T) {
 	}
 }
 
-func TestCompletion(t *testing.T) {
-	for _, sh := range []string{"bash", "zsh", "fish"} {
-		code, stdout, _ := runCLI(t, nil, "completion", sh)
-		if code != 0 || !strings.Contains(stdout, "--generate-bash-completion") {
-			t.Errorf("completion %s: exit %d\n%s", sh, code, stdout)
-		}
-	}
-	if code, _, _ := runCLI(t, nil, "completion", "powershell"); code != exitUsage {
-		t.Errorf("completion powershell: exit %d, want 2", code)
-	}
-	dir := copyExample(t, "blog")
-	tests := []struct {
-		args []string
-		want []string
-	}{
-		{[]string{"-C", dir, "config", "--generate-bash-completion"}, []string{"default", "admin", "prod"}},
-		{[]string{"-C", dir, "diff", "default", "--generate-bash-completion"}, []string{"default", "admin", "prod"}},
-		{[]string{"rules", "--generate-bash-completion"}, []string{"restart-policy", "depends-on-healthcheck"}},
-		{[]string{"--generate-bash-completion"}, []string{"config", "diff", "lint", "refactor", "envs"}},
-	}
-	for _, tt := range tests {
-		code, stdout, stderr := runCLI(t, nil, tt.args...)
-		lines := strings.Fields(stdout)
-		for _, w := range tt.want {
-			if !slices.Contains(lines, w) {
-				t.Errorf("%v: %q missing from %q (exit %d, %s)", tt.args, w, lines, code, stderr)
-			}
-		}
-	}
-}
-
 // copyExample copies examples/NAME into a temporary directory.
 func copyExample(t *testing.T, name string) string {
 	t.Helper()

@@ -14,30 +14,30 @@ import (
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/lint"
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 )
 
 func (a *app) lintCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "lint",
 		Usage:     "check compose files and every environment they make up",
-		ArgsUsage: "[ENV...] [path/to/Dockerfile...] | DIR...",
+		ArgsUsage: "[ENV...] [DOCKERFILE...] | DIR...",
 		Description: "Lints each compose file as written and the effective config of each environment (default: all),\n" +
 			"reporting where each offending value was set, and the Dockerfile of every local build. Dockerfiles named\n" +
 			"as arguments are linted too (alone, with no compose file needed, when no ENV is named).\n" +
 			"Given project directories instead of environments, lints them all (--jobs at once) in one report.\n" +
-			"composure executes nothing, unless --shellcheck asks for ShellCheck on RUN scripts. See `composure rules` for the rules.",
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`: " + strings.Join(diag.Formats(), ", ")},
-			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding has this `SEVERITY` or higher: error, warning, info"},
-			&cli.StringSliceFlag{Name: "rule", Usage: "run only this rule `ID` (repeatable)"},
+			"composure runs no program, unless --shellcheck asks for ShellCheck on RUN scripts.\n" +
+			"`composure rules` lists the rules; each is documented in " + docsURL + "docs/rules.md",
+		Flags: append([]cli.Flag{
+			choice(&cli.StringFlag{Name: "format", Value: "text", Usage: "output `FORMAT`"}, diag.Formats()...),
+			choice(&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding has this `SEVERITY` or a higher one"}, severities...),
+			&cli.StringSliceFlag{Name: "rule", Usage: "run only this rule (repeatable): `RULE` is an ID that composure rules lists"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only the findings at or above --fail-on, and nothing when there are none"},
 			&cli.BoolFlag{Name: "strict", Usage: "also load every environment through compose-go as docker compose config does, and report what it rejects (slower)"},
 			&cli.BoolFlag{Name: "fix", Usage: "apply the safe fixes to the files"},
 			&cli.BoolFlag{Name: "diff", Usage: "with --fix: print the changes as a unified diff, write nothing"},
-			&cli.BoolFlag{Name: "no-color", Usage: "no colours in text output (NO_COLOR also works)"},
-			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "with several project DIRs: lint at most `N` at once (default: the number of CPUs)"},
-			&cli.BoolFlag{Name: "shellcheck", Usage: "run shellcheck (from PATH) on the RUN scripts of Dockerfiles; by default composure executes nothing"},
-		},
+			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "with several project directories: lint at most `N` at once", DefaultText: "the number of CPUs"},
+			&cli.BoolFlag{Name: "shellcheck", Usage: "run shellcheck (from PATH) on the RUN scripts of Dockerfiles"},
+		}, colorFlags()...),
 		Action: a.lint,
 	}
 }
@@ -48,6 +48,7 @@ func (a *app) lint(c *cli.Context) error {
 		return withCode(exitUsage, fmt.Errorf("--fail-on: %w", err))
 	}
 	format := c.String("format")
+	// gitlab: the name GitLab's documentation gives the codequality report
 	if !slices.Contains(diag.Formats(), format) && format != "gitlab" {
 		return withCode(exitUsage, fmt.Errorf("--format: unknown format %q: use one of %s", format, strings.Join(diag.Formats(), ", ")))
 	}
@@ -85,14 +86,25 @@ func (a *app) lint(c *cli.Context) error {
 	diag.Sort(fs)
 
 	if c.Bool("fix") {
-		return a.fix(c, proj, fs)
+		return a.fix(c, proj, fs, lr, format, failOn)
 	}
+	return a.report(c, proj, fs, format, failOn)
+}
+
+// report prints the findings of proj and decides the exit status: 2 when
+// something could not be loaded, else 1 when a finding is at or above
+// failOn.
+func (a *app) report(c *cli.Context, proj *lintProject, fs []diag.Finding, format string, failOn diag.Severity) error {
 	docs := map[string]*compose.Document{}
 	for _, d := range proj.files {
 		docs[d.Name] = d
 	}
+	color, err := a.useColor(c)
+	if err != nil {
+		return err
+	}
 	opts := diag.PrintOptions{
-		Color: a.color(c),
+		Color: color,
 		Sources: func(name string) []byte {
 			if df := proj.dockerfileNamed(name); df != nil {
 				return df.Src
@@ -102,11 +114,17 @@ func (a *app) lint(c *cli.Context) error {
 		Rules: ruleInfos(format),
 		Tool:  "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
 	}
-	if err := diag.Print(a.stdout, format, fs, opts); err != nil {
+	if err := diag.Print(a.stdout, format, shownFindings(c, fs, failOn), opts); err != nil {
 		return withCode(exitFailure, err)
 	}
+	return lintStatus(len(proj.loadErrors) > 0, fs, failOn)
+}
+
+// lintStatus is lint's exit status: 2 when something could not be loaded,
+// else 1 when a finding is at or above failOn, else 0.
+func lintStatus(loadFailed bool, fs []diag.Finding, failOn diag.Severity) error {
 	switch {
-	case len(proj.loadErrors) > 0:
+	case loadFailed:
 		return silentExit(exitUsage)
 	case slices.ContainsFunc(fs, func(f diag.Finding) bool { return f.Severity >= failOn }):
 		return silentExit(exitFindings)
@@ -114,14 +132,16 @@ func (a *app) lint(c *cli.Context) error {
 	return nil
 }
 
-// color decides on ANSI colours: only on a terminal, never with NO_COLOR set
-// (https://no-color.org) or --no-color.
-func (a *app) color(c *cli.Context) bool {
-	if c.Bool("no-color") || a.getenv("NO_COLOR") != "" || a.getenv("TERM") == "dumb" {
-		return false
+// severities are the values of --fail-on, highest first.
+var severities = []string{"error", "warning", "info"}
+
+// shownFindings are the findings lint prints: all, or with --quiet those
+// at or above failOn, the ones that decide the exit status.
+func shownFindings(c *cli.Context, fs []diag.Finding, failOn diag.Severity) []diag.Finding {
+	if !c.Bool("quiet") {
+		return fs
 	}
-	f, ok := a.stdout.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	return slices.DeleteFunc(slices.Clone(fs), func(f diag.Finding) bool { return f.Severity < failOn })
 }
 
 func sourceOf(docs map[string]*compose.Document, dir, name string) []byte {
@@ -151,8 +171,12 @@ func ruleInfos(format string) []diag.RuleInfo {
 }
 
 // fix applies the fixes of fs to the files (or prints them as a diff), one
-// fix per finding; a file whose result would not parse is left alone.
-func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
+// fix per finding; a file whose result would not parse is left alone. Then
+// it reports what is left as lint does: with --diff, the findings no fix
+// covers decide the exit status; otherwise the project is linted again
+// and the findings that remain are printed and decide it. A project that
+// did not load before exits 2 after its fixes too.
+func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding, lr *lintRules, format string, failOn diag.Severity) error {
 	byFile := map[string][]diag.TextEdit{}
 	var names []string
 	n := 0
@@ -174,26 +198,28 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
 		docs[d.Name] = d
 	}
 	failed := false
+	unfixed := map[string]bool{} // files whose fixes were not applied
 	for _, name := range names {
 		if df := proj.dockerfileNamed(name); df != nil {
 			if !a.fixDockerfile(c, df, byFile[name]) {
-				failed = true
+				failed, unfixed[name] = true, true
 			}
 			continue
 		}
 		d := docs[name]
 		if d == nil || d.Path == "" {
+			unfixed[name] = true
 			continue
 		}
 		out, err := diag.Apply(d.Src, byFile[name])
 		if err != nil {
 			fmt.Fprintf(a.stderr, "composure: %s: fixes overlap, not applied: %v\n", name, err)
-			failed = true
+			failed, unfixed[name] = true, true
 			continue
 		}
 		if _, err := compose.Parse(name, out); err != nil {
 			fmt.Fprintf(a.stderr, "composure: %s: the fixed file would not load (%v); not written\n", name, err)
-			failed = true
+			failed, unfixed[name] = true, true
 			continue
 		}
 		if c.Bool("diff") {
@@ -204,16 +230,36 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
 			return err
 		}
 	}
-	if !c.Bool("diff") {
-		fmt.Fprintf(a.stderr, "composure: applied %d %s to %d %s\n", n, plural(n, "fix", "fixes"), len(names), plural(len(names), "file", "files"))
-		// Reload every environment: the fixed project must still load.
-		if len(names) > 0 {
-			p2, err := loadLintTargets(proj.opts, proj.envNames, proj.dockerfileArgs, proj.strict, nil)
-			if err != nil || len(p2.loadErrors) > 0 {
-				fmt.Fprintf(a.stderr, "composure: the project no longer loads after fixing: %v\n", errOr(err, p2))
-				return silentExit(exitFailure)
-			}
+	loadFailed := len(proj.loadErrors) > 0
+	if c.Bool("diff") {
+		left := slices.DeleteFunc(slices.Clone(fs), func(f diag.Finding) bool {
+			return f.Fix != nil && !slices.ContainsFunc(f.Fix.Edits, func(e diag.TextEdit) bool { return unfixed[e.File] })
+		})
+		if failed {
+			return silentExit(exitFailure)
 		}
+		return lintStatus(loadFailed, left, failOn)
+	}
+	fmt.Fprintf(a.stderr, "composure: applied %d %s to %d %s\n", n, plural(n, "fix", "fixes"), len(names), plural(len(names), "file", "files"))
+	if len(names) == 0 {
+		return a.report(c, proj, fs, format, failOn) // nothing changed: nothing to lint again
+	}
+	// Lint every environment again: the fixed project must still load, and
+	// what remains is the report.
+	p2, err := loadLintTargets(proj.opts, proj.envNames, proj.dockerfileArgs, proj.strict, lr)
+	switch {
+	case err != nil && loadFailed:
+		return withCode(exitUsage, err)
+	case err != nil || !loadFailed && len(p2.loadErrors) > 0:
+		// It loaded before: the fixes broke it, composure's own failure.
+		fmt.Fprintf(a.stderr, "composure: the project no longer loads after fixing: %v\n", errOr(err, p2))
+		return silentExit(exitFailure)
+	}
+	left := p2.findings(lr)
+	left = append(left, p2.loadErrors...)
+	diag.Sort(left)
+	if err := a.report(c, p2, left, format, failOn); err != nil && !failed {
+		return err
 	}
 	if failed {
 		return silentExit(exitFailure)

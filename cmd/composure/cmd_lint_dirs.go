@@ -94,14 +94,18 @@ func (a *app) lintDirs(c *cli.Context, dirs, only []string, format string, failO
 		all = append(all, r.findings...)
 	}
 	diag.Sort(all)
+	color, err := a.useColor(c)
+	if err != nil {
+		return err
+	}
 	opts := diag.PrintOptions{
-		Color:   a.color(c),
+		Color:   color,
 		Sources: func(name string) []byte { return sourceOf(docs, "", name) },
 		Rules:   ruleInfos(format),
 		Tool:    "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
 	}
 	var out bytes.Buffer
-	if err := diag.Print(&out, format, all, opts); err != nil {
+	if err := diag.Print(&out, format, shownFindings(c, all, failOn), opts); err != nil {
 		return withCode(exitFailure, err)
 	}
 	if _, err := a.stdout.Write(out.Bytes()); err != nil {

@@ -117,6 +117,47 @@ func TestLintFix(t *testing.T) {
 	}
 }
 
+// TestLintFixExitStatus: after --fix, the exit status says what is left,
+// as lint's does: findings the fixes did not remove (exit 1, printed), a
+// file that does not load (exit 2). --fix used to exit 0 with errors left,
+// and 3 ("composure itself failed") when another file did not load.
+func TestLintFixExitStatus(t *testing.T) {
+	typo := "services:\n  web:\n    image: nginx:1.27.2\n    restart: unless-stoped\n"
+	fixed := "services:\n  web:\n    image: nginx:1.27.2\n    restart: unless-stopped\n"
+	missing := typo + "    env_file: missing.env\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+		args  []string
+		code  int
+		out   string // in stdout
+		after string // compose.yaml afterwards ("": unchanged)
+	}{
+		{"all fixed", map[string]string{"compose.yaml": typo}, nil, exitOK, "", fixed},
+		{"an error no fix removes", map[string]string{"compose.yaml": missing}, nil, exitFindings, "[missing-file]", fixed + "    env_file: missing.env\n"},
+		{"an error no fix removes, --diff", map[string]string{"compose.yaml": missing}, []string{"--diff"}, exitFindings, "+    restart: unless-stopped", ""},
+		{"below --fail-on", map[string]string{"compose.yaml": missing}, []string{"--fail-on", "error", "--rule", "restart-policy"}, exitOK, "", fixed + "    env_file: missing.env\n"},
+		{"a file that does not load", map[string]string{"compose.yaml": typo, "compose.override.yaml": "services:\n  web:\n    image: [nginx\n"}, nil, exitUsage, "[load-error]", fixed},
+		{"a file that does not load, --diff", map[string]string{"compose.yaml": typo, "compose.override.yaml": "services:\n  web:\n    image: [nginx\n"}, []string{"--diff"}, exitUsage, "+    restart: unless-stopped", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, tt.files)
+			code, out, errs := runCLI(t, nil, append([]string{"lint", "-C", dir, "--fix"}, tt.args...)...)
+			if code != tt.code || !strings.Contains(out, tt.out) {
+				t.Errorf("exit %d, want %d; stdout lacks %q?\n%s%s", code, tt.code, tt.out, out, errs)
+			}
+			want := tt.after
+			if want == "" {
+				want = tt.files["compose.yaml"]
+			}
+			if b, _ := os.ReadFile(filepath.Join(dir, "compose.yaml")); string(b) != want {
+				t.Errorf("compose.yaml:\n%s\nwant:\n%s", b, want)
+			}
+		})
+	}
+}
+
 func TestRulesCommand(t *testing.T) {
 	code, out, _ := runCLI(t, nil, "rules")
 	if code != 0 || !strings.Contains(out, "depends-on-healthcheck") || !strings.Contains(out, "unquoted-port") {
@@ -128,5 +169,43 @@ func TestRulesCommand(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, nil, "rules", "nope"); code != 2 {
 		t.Errorf("unknown rule: exit %d, want 2", code)
+	}
+}
+
+// TestColor: --color decides, else FORCE_COLOR (0 and false turn colour
+// off), else NO_COLOR, else a terminal that is not TERM=dumb; the tests'
+// stdout is no terminal. lint and diff decide the same way.
+func TestColor(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"compose.yaml": flawedCompose, "compose.prod.yaml": "services:\n  web:\n    restart: always\n"})
+	tests := []struct {
+		args  []string
+		env   map[string]string
+		color bool
+	}{
+		{nil, nil, false},
+		{[]string{"--color", "always"}, nil, true},
+		{[]string{"--color=always"}, map[string]string{"NO_COLOR": "1"}, true},
+		{[]string{"--color", "never"}, map[string]string{"FORCE_COLOR": "1"}, false},
+		{[]string{"--no-color"}, map[string]string{"FORCE_COLOR": "1"}, false},
+		{nil, map[string]string{"FORCE_COLOR": "1"}, true},
+		{nil, map[string]string{"FORCE_COLOR": "1", "NO_COLOR": "1"}, true},
+		{nil, map[string]string{"FORCE_COLOR": "0"}, false},
+		{nil, map[string]string{"FORCE_COLOR": "false"}, false},
+		{[]string{"--color", "auto"}, map[string]string{"NO_COLOR": "1"}, false},
+	}
+	for _, tt := range tests {
+		for _, cmd := range [][]string{{"lint"}, {"diff", "prod"}} {
+			args := append(append([]string{"-C", dir}, cmd...), tt.args...)
+			code, out, errs := runCLI(t, tt.env, args...)
+			if code > exitFindings {
+				t.Fatalf("%v: exit %d: %s", args, code, errs)
+			}
+			if got := strings.Contains(out, "\x1b["); got != tt.color {
+				t.Errorf("%v %v: colour %v, want %v", args, tt.env, got, tt.color)
+			}
+		}
+	}
+	if code, _, errs := runCLI(t, nil, "-C", dir, "lint", "--color", "sometimes"); code != exitUsage || !strings.Contains(errs, "auto, always or never") {
+		t.Errorf("--color sometimes: exit %d, %s", code, errs)
 	}
 }

@@ -22,19 +22,19 @@ import (
 func (a *app) refactorCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "refactor",
-		Usage:     "fold duplicated service blocks into YAML anchors (best practice 9), proving the effective config is unchanged",
+		Usage:     "fold duplicated service blocks into YAML anchors, proving the effective config is unchanged",
 		ArgsUsage: "[FILE...]",
 		Description: "Refactors the given files, else every file of the project's environments (global -C, -f).\n" +
 			"Without --write, prints a unified diff and writes nothing. Each rewrite is proved first: every\n" +
 			"environment that includes the file is loaded before and after, as `composure config` loads it,\n" +
-			"and must come out identical.",
+			"and must come out identical. Why anchors: " + docsURL + "docs/practices.md#practice-9",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "write the refactored files (atomically, file mode kept)"},
 			&cli.BoolFlag{Name: "check", Usage: "exit 1 when a refactor is possible, write nothing (for CI)"},
-			&cli.StringFlag{Name: "format", Value: "diff", Usage: "output: `diff` or json (the groups)"},
-			&cli.IntFlag{Name: "min-shared", Value: dupes.DefaultMinShared, Usage: "entries services must share to be grouped"},
-			&cli.StringFlag{Name: "name", Usage: "anchor `NAME` (default: the services' common name prefix, else default-app)"},
-			&cli.StringFlag{Name: "style", Value: string(refactor.StyleExtension), Usage: "where shared entries go: extension (x-NAME block) or first-service"},
+			choice(&cli.StringFlag{Name: "format", Value: "diff", Usage: "output `FORMAT`, a unified diff or the groups as JSON"}, "diff", "json"),
+			&cli.IntFlag{Name: "min-shared", Value: dupes.DefaultMinShared, Usage: "services must share at least `N` top-level entries to be grouped"},
+			&cli.StringFlag{Name: "name", Usage: "anchor `NAME`", DefaultText: "the services' common name prefix, else default-app"},
+			choice(&cli.StringFlag{Name: "style", Value: string(refactor.StyleExtension), Usage: "`STYLE` of the anchor, an x-NAME block or the group's first service"}, string(refactor.StyleExtension), string(refactor.StyleFirstService)),
 		},
 		Action: a.refactor,
 	}
@@ -169,7 +169,9 @@ func (a *app) refactor(c *cli.Context) error {
 			switch {
 			case c.Bool("write"):
 				if err := writeAtomic(d.Path, r.After); err != nil {
-					return withCode(exitFailure, fmt.Errorf("writing %s: %w", name, err))
+					// The user's to fix (a read-only file or directory):
+					// exit 2, as lint --fix does.
+					return err
 				}
 				rf.Written = true
 				fmt.Fprintf(a.stderr, "composure: wrote %s: %d group(s), %d lines saved\n", name, len(r.Changes), rf.LinesSaved)

@@ -41,6 +41,24 @@ func writeProject(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// TestRefactorWriteReadOnly: a file refactor cannot replace is the user's
+// to fix: exit 2 with the chmod to run, as lint --fix does (it exited 3,
+// "composure itself failed").
+func TestRefactorWriteReadOnly(t *testing.T) {
+	dir := writeProject(t, map[string]string{"compose.yaml": workersYAML})
+	path := filepath.Join(dir, "compose.yaml")
+	if err := os.Chmod(path, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runCLI(t, nil, "-C", dir, "refactor", "--write")
+	if code != exitUsage || !strings.Contains(errs, "chmod u+w") || strings.Count(errs, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q; want 2 and one line saying what to do", code, errs)
+	}
+	if got, _ := os.ReadFile(path); string(got) != workersYAML {
+		t.Error("the read-only file changed")
+	}
+}
+
 func TestRefactorDiffWritesNothing(t *testing.T) {
 	dir := writeProject(t, map[string]string{"compose.yaml": workersYAML})
 	code, out, errs := runCLI(t, nil, "-C", dir, "refactor")

@@ -12,7 +12,7 @@ func (a *app) rulesCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "rules",
 		Usage:     "list the lint rules, or print the documentation of one",
-		ArgsUsage: "[ID]",
+		ArgsUsage: "[RULE]",
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
 				return withCode(exitUsage, fmt.Errorf("rules takes at most one rule ID"))

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Exit statuses, the same for every subcommand.
@@ -12,6 +13,29 @@ const (
 	exitUsage    = 2 // bad usage or input that cannot be loaded
 	exitFailure  = 3 // composure itself failed
 )
+
+// exitStatuses say what each status means, for every command: help prints
+// them, and README.md, docs/ci.md, docs/rules.md, docs/refactor.md and
+// docs/diff.md hold the same table (TestExitStatusTables).
+var exitStatuses = []struct {
+	code    int
+	meaning string
+}{
+	{exitOK, "success: no lint finding at or above `--fail-on`, no difference (`diff --exit-code`), nothing to refactor (`refactor --check`)"},
+	{exitFindings, "lint findings at or above `--fail-on` (default `error`; after `--fix`, those left), differences with `diff --exit-code`, a refactor is possible with `refactor --check`"},
+	{exitUsage, "usage error, or input that cannot be read, loaded or written: one line `file:line:col: message` says what to do (lint prints it as a `load-error` finding, in the chosen format)"},
+	{exitFailure, "composure itself failed: a rewrite `refactor` could not prove, fixes that broke a project that loaded, or an internal error (a short report, never a stack trace); please report it"},
+}
+
+// exitStatusTable is exitStatuses as the Markdown table the docs show.
+func exitStatusTable() string {
+	var b strings.Builder
+	b.WriteString("| exit | meaning |\n|---|---|\n")
+	for _, s := range exitStatuses {
+		fmt.Fprintf(&b, "| %d | %s |\n", s.code, s.meaning)
+	}
+	return b.String()
+}
 
 // exitError carries an exit status up to run; the message (if any) has been
 // printed already or is printed by run.

@@ -10,12 +10,29 @@ import (
 // compose, they come before the command: `composure -f a.yml config`.
 func projectFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "project-directory", Aliases: []string{"C"}, Usage: "project `DIR` (default: the current directory)"},
+		&cli.StringFlag{Name: "project-directory", Aliases: []string{"C"}, Usage: "project `DIR`", DefaultText: "the current directory"},
 		&cli.StringSliceFlag{Name: "file", Aliases: []string{"f"}, Usage: "compose `FILE` to load, repeatable: the files form the only environment, as with docker compose -f"},
-		&cli.StringFlag{Name: "project-name", Aliases: []string{"p"}, Usage: "project `NAME` (default: COMPOSE_PROJECT_NAME, `name:` or the directory name)"},
+		&cli.StringFlag{Name: "project-name", Aliases: []string{"p"}, Usage: "project `NAME`", DefaultText: "COMPOSE_PROJECT_NAME, name: in the files, or the directory's name"},
 		&cli.StringSliceFlag{Name: "env-file", Usage: "env `FILE` for interpolation instead of .env, repeatable"},
-		&cli.StringSliceFlag{Name: "profile", Usage: "enable `PROFILE`, repeatable (default: COMPOSE_PROFILES)"},
+		&cli.StringSliceFlag{Name: "profile", Usage: "enable `PROFILE`, repeatable", DefaultText: "COMPOSE_PROFILES"},
 	}
+}
+
+// versionFlag is the app's --version; composure handles it (urfave/cli's
+// own prints through a package global).
+var versionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version"}
+
+// choiceFlag is a string flag whose value is one of choices: help lists
+// them after the usage, shell completion offers them. The command checks
+// the value, with the same list.
+type choiceFlag struct {
+	*cli.StringFlag
+	choices []string
+}
+
+// choice makes a choiceFlag.
+func choice(f *cli.StringFlag, choices ...string) *choiceFlag {
+	return &choiceFlag{StringFlag: f, choices: choices}
 }
 
 // projectOptions reads the project flags wherever they were given: before

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -263,10 +265,20 @@ func runHostile(args []string) hostileRun {
 }
 
 func TestHostileCLI(t *testing.T) {
+	statuses := map[string]string{} // case -> "config 2, envs 0, ..."
 	for _, c := range hostileCases() {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
 			layout(t, dir, c)
+			var names []string
+			codes := map[string][]string{}
+			defer func() {
+				var parts []string
+				for _, n := range names {
+					parts = append(parts, n+" "+strings.Join(codes[n], "/"))
+				}
+				statuses[c.name] = strings.Join(parts, ", ")
+			}()
 			for _, cmdline := range hostileCommands {
 				name := commandName(cmdline)
 				if !hasCommand(name) {
@@ -283,8 +295,71 @@ func TestHostileCLI(t *testing.T) {
 				t.Logf("hostile-cli: %-36s %-9s exit %d %8.1f ms wall %8.1f ms CPU %8.1f MB allocated", c.name, name, r.code,
 					float64(r.wall.Microseconds())/1000, float64(r.cpu.Microseconds())/1000, float64(r.alloc)/(1<<20))
 				checkHostileRun(t, name, c, r, dir)
+				if !slices.Contains(names, name) {
+					names = append(names, name)
+				}
+				if code := strconv.Itoa(r.code); !slices.Contains(codes[name], code) {
+					codes[name] = append(codes[name], code)
+				}
 			}
 		})
+	}
+	if !t.Failed() && !testing.Short() {
+		checkReliabilityStatuses(t, statuses)
+	}
+}
+
+// checkReliabilityStatuses holds the "exit status by command" column of
+// docs/reliability.md's CLI table to what TestHostileCLI saw (several
+// statuses of one command, one per way of naming the project, as 0/1);
+// -update rewrites the column. The times beside it are measurements of a
+// day, not checked.
+func checkReliabilityStatuses(t *testing.T, statuses map[string]string) {
+	path := filepath.Join(repoRoot(t), "docs", "reliability.md")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	in, seen, changed := false, map[string]bool{}, false
+	for i, l := range lines {
+		if strings.HasPrefix(l, "| input | exit status by command |") {
+			in = true
+			continue
+		}
+		if !in || strings.HasPrefix(l, "|---") {
+			continue
+		}
+		if !strings.HasPrefix(l, "| ") {
+			break
+		}
+		cells := strings.Split(l, " | ")
+		name := strings.TrimPrefix(cells[0], "| ")
+		want, ok := statuses[name]
+		if !ok {
+			t.Errorf("docs/reliability.md: row %q is no case of TestHostileCLI", name)
+			continue
+		}
+		seen[name] = true
+		if cells[1] != want {
+			if *update {
+				cells[1] = want
+				lines[i] = strings.Join(cells, " | ")
+				changed = true
+				continue
+			}
+			t.Errorf("docs/reliability.md: %s: exit statuses %q, the tests see %q (go test ./cmd/composure -run 'TestHostileCLI$' -update)", name, cells[1], want)
+		}
+	}
+	for name := range statuses {
+		if !seen[name] {
+			t.Errorf("docs/reliability.md: no row for %q in the CLI table", name)
+		}
+	}
+	if changed {
+		if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
