@@ -133,8 +133,7 @@ func (ip *interpolator) substitute(s string, at *val) (string, error) {
 	}
 	var invalid *template.InvalidTemplateError
 	if errors.As(err, &invalid) {
-		// docker compose's words, on one line
-		return "", fmt.Errorf("invalid interpolation format for %s. You may need to escape any $ with another $. %s", ip.dotted(), invalid.Template)
+		return "", &invalidTemplate{path: ip.dotted(), fragment: invalidFragment(s)}
 	}
 	return "", fmt.Errorf("error while interpolating %s: %w", ip.dotted(), err)
 }
@@ -144,11 +143,46 @@ func (ip *interpolator) fail(x *val, err error) {
 	if x.at != nil && x.at.loc.IsValid() {
 		e.Location = x.at.loc
 		var missing *template.MissingRequiredError
-		if errors.As(err, &missing) {
+		var invalid *invalidTemplate
+		switch {
+		case errors.As(err, &missing):
 			e.Location = ip.variableAt(x, missing.Variable)
+		case errors.As(err, &invalid):
+			if loc, ok := ip.doc.Find(x.at.loc, invalid.fragment, 1<<16); ok {
+				e.Location = loc
+			}
 		}
 	}
 	ip.errs = append(ip.errs, pathErr{path: slices.Clone(ip.path), err: e})
+}
+
+// invalidTemplate is a value with a `$` that starts no variable. docker
+// compose prints the whole value after its message; composure, which
+// places the error, quotes the offending part, so that the message stays
+// one line whatever the value.
+type invalidTemplate struct {
+	path     string
+	fragment string // from the offending `$` to the end of its line
+}
+
+func (e *invalidTemplate) Error() string {
+	return fmt.Sprintf("invalid interpolation format for %s. You may need to escape any $ with another $. %q", e.path, e.fragment)
+}
+
+// invalidFragment is the part of s, from the first `$` that starts no
+// variable to the end of its line.
+func invalidFragment(s string) string {
+	invalid := template.DefaultPattern.SubexpIndex("invalid")
+	for _, m := range template.DefaultPattern.FindAllStringSubmatchIndex(s, -1) {
+		if invalid >= 0 && m[2*invalid] >= 0 {
+			rest := s[m[0]:]
+			if i := strings.IndexByte(rest, '\n'); i >= 0 {
+				rest = rest[:i]
+			}
+			return rest
+		}
+	}
+	return s
 }
 
 // variableAt is where variable name is used in the text of value x: its
