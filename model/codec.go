@@ -39,8 +39,7 @@ type codec struct {
 	kind reflect.Kind
 	elem *codec // pointers, slices and maps: their element
 
-	// opMethod, opMethodPtr: what the method would panic on, and what to
-	// do after it.
+	// opMethod: what the method would panic on, and what to do after it.
 	guard func(any) string
 	tidy  func(unsafe.Pointer)
 
@@ -114,8 +113,7 @@ func build(t reflect.Type, pending map[reflect.Type]*codec) *codec {
 		return c
 	case t.Kind() == reflect.Pointer && t.Implements(decoderType):
 		c.op = opMethodPtr
-		c.elem = build(t.Elem(), pending)
-		c.guard = guards[t.Elem()]
+		c.elem = build(t.Elem(), pending) // an opMethod, with the guard and tidy of its type
 		return c
 	}
 	switch t.Kind() {
@@ -185,6 +183,8 @@ func buildStruct(c *codec, pending map[reflect.Type]*codec) {
 		for i := range l.t.NumField() {
 			f := l.t.Field(i)
 			if f.Anonymous && f.Type.Kind() == reflect.Struct {
+				// Even an unexported one: reflect lets its exported
+				// fields be set, and mapstructure sets them.
 				queue = append(queue, level{f.Type, l.offset + f.Offset})
 				continue
 			}

@@ -58,7 +58,10 @@ type unlisted struct {
 	Any    any             `yaml:"any"`
 	Mode   string          `yaml:"mode"`
 	MODE   string          // a twin of Mode: same key but for case
+	hidden                 // unexported, squashed all the same
 }
+
+type hidden struct{ Secret string }
 
 type label string
 
@@ -69,7 +72,7 @@ func TestUnlistedTypes(t *testing.T) {
 		`{named: {a: 1, b: -2}, small: [1, 2, 300], bytes: [1, 255], deep: [[a], [b, c]], ratio: "0.5", switch: "off"}`,
 		`{inner: {a: 3}, ptr: {named: {c: 4}, ptr: {ratio: 2}}, any: {x-a: [1]}}`,
 		`{array: [1, 2]}`,
-		`{mode: a}`,
+		`{mode: a, secret: s}`,
 		`{MODE: a}`,
 		`{Mode: a}`,
 		`{array: [1, 2, 3]}`,
