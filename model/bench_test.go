@@ -19,8 +19,11 @@ import (
 //	go test ./model -run '^$' -bench . -benchmem
 
 func BenchmarkDecode(b *testing.B) {
-	for _, n := range genSizes() {
+	for _, n := range genSizes {
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			if why := skipSize(n); why != "" {
+				b.Skip(why)
+			}
 			g := generated(b, n, "default")
 			name, _ := g.model["name"].(string)
 			b.ReportAllocs()
@@ -39,8 +42,11 @@ func BenchmarkDecode(b *testing.B) {
 // and its hooks), on the same model once ModelToProject's processExtensions
 // has rewritten it: the part of ModelToProject Decode replaces.
 func BenchmarkTransform(b *testing.B) {
-	for _, n := range genSizes() {
+	for _, n := range genSizes {
 		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			if why := skipSize(n); why != "" {
+				b.Skip(why)
+			}
 			g := generated(b, n, "default")
 			name, _ := g.model["name"].(string)
 			processed := deepCopy(g.model).(map[string]any)
