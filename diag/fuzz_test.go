@@ -4,27 +4,9 @@ import (
 	"bytes"
 	"strings"
 	"testing"
-	"unicode/utf8"
-)
 
-// terminalSafe reports the first character of out that could drive a
-// terminal: a control character but TAB and LF, DEL, a C1 control, a byte
-// that is not UTF-8, a bidirectional control or a line separator.
-func terminalSafe(out []byte) (rune, int, bool) {
-	for i := 0; i < len(out); {
-		r, size := utf8.DecodeRune(out[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			return rune(out[i]), i, false
-		case r == '\t' || r == '\n':
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f,
-			r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x2028, r == 0x2029:
-			return r, i, false
-		}
-		i += size
-	}
-	return 0, 0, true
-}
+	"github.com/composure-dev/composure/internal/termsafe"
+)
 
 // FuzzPrintText: whatever a compose file or Dockerfile holds (the finding's
 // message quoting a value, the file and environment names, the source line
@@ -46,8 +28,8 @@ func FuzzPrintText(f *testing.F) {
 			if err := Print(&b, format, fs, o); err != nil {
 				t.Fatal(err)
 			}
-			if r, i, ok := terminalSafe(b.Bytes()); !ok {
-				t.Fatalf("%s output holds %U at byte %d:\n%q", format, r, i, b.String())
+			if i := termsafe.Unsafe(b.Bytes()); i >= 0 || bytes.Contains(b.Bytes(), []byte("\r")) {
+				t.Fatalf("%s output holds a control character at byte %d:\n%q", format, i, b.String())
 			}
 			want := "warning: "
 			if format == "github" {

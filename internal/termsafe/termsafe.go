@@ -168,3 +168,30 @@ func Width(r rune, invalid bool) int {
 	}
 	return 1
 }
+
+// Unsafe returns the index of the first character of out that Text would
+// escape (a control character but TAB, LF and CR LF, DEL, a C1 control, a
+// byte that is not UTF-8, a bidirectional control or a line separator), or
+// -1. The tests of every text output hold the output to it.
+func Unsafe(out []byte) int {
+	for i := 0; i < len(out); {
+		c := out[i]
+		if c >= 0x20 && c < 0x7f || c == '\t' || c == '\n' {
+			i++
+			continue
+		}
+		if c < 0x80 {
+			if c == '\r' && i+1 < len(out) && out[i+1] == '\n' {
+				i += 2
+				continue
+			}
+			return i
+		}
+		r, size := utf8.DecodeRune(out[i:])
+		if r == utf8.RuneError && size <= 1 || unsafeRune(r) {
+			return i
+		}
+		i += size
+	}
+	return -1
+}

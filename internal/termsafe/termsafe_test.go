@@ -1,6 +1,7 @@
 package termsafe
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -84,6 +85,9 @@ func FuzzLine(f *testing.F) {
 		line, text := Line(s), Text(s)
 		checkOutput(t, s, line, false)
 		checkOutput(t, s, text, true)
+		if i := Unsafe([]byte(text)); i >= 0 || strings.ContainsAny(line, "\n\r") || Unsafe([]byte(s)) < 0 != (Text(s) == s) {
+			t.Fatalf("Unsafe disagrees with Text on %q: %d", s, i)
+		}
 		if Safe(s) != (line == s) {
 			t.Fatalf("Safe(%q) = %v but Line = %q", s, Safe(s), line)
 		}
