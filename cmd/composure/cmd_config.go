@@ -16,6 +16,7 @@ import (
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/internal/jsonindent"
+	"github.com/composure-dev/composure/internal/termsafe"
 	"github.com/composure-dev/composure/merge"
 	"github.com/composure-dev/composure/redact"
 )
@@ -172,7 +173,11 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 		if o.format == "json" {
 			return merge.AnnotateJSON(out, describe)
 		}
-		return merge.AnnotateYAML(out, describe)
+		// The comments name files: escaped, as the YAML encoder escapes
+		// the values.
+		return merge.AnnotateYAML(out, func(path string) (string, bool) {
+			return termsafe.Line(l.Merged.Describe(path)), true
+		})
 	}
 	return out, err
 }
@@ -316,7 +321,9 @@ func renderList(l *envs.Loaded, o configOptions) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	for _, s := range lines {
-		buf.WriteString(s)
+		// One name per line, as the files spell it: escaped so that it
+		// stays one line and cannot drive the terminal.
+		buf.WriteString(termsafe.Line(s))
 		buf.WriteByte('\n')
 	}
 	return buf.Bytes(), nil
@@ -387,7 +394,7 @@ func renderVariables(vars map[string]template.Variable, format string) ([]byte, 
 		fmt.Fprintln(tw, "NAME\tREQUIRED\tDEFAULT VALUE\tALTERNATE VALUE")
 		for _, n := range names {
 			v := vars[n]
-			fmt.Fprintf(tw, "%s\t%t\t%s\t%s\n", n, v.Required, v.DefaultValue, v.PresenceValue)
+			fmt.Fprintf(tw, "%s\t%t\t%s\t%s\n", termsafe.Line(n), v.Required, termsafe.Line(v.DefaultValue), termsafe.Line(v.PresenceValue))
 		}
 		if err := tw.Flush(); err != nil {
 			return nil, err
