@@ -15,6 +15,7 @@ import (
 	"github.com/composure-dev/composure/diag"
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/internal/parallel"
+	"github.com/composure-dev/composure/internal/termsafe"
 	"github.com/composure-dev/composure/lint"
 )
 
@@ -81,7 +82,7 @@ func (a *app) lintDirs(c *cli.Context, dirs, only []string, format string, failO
 			panic(r.panicked)
 		}
 		if r.err != nil {
-			fmt.Fprintf(a.stderr, "composure: %s: %v\n", dirs[i], r.err)
+			fmt.Fprintf(a.stderr, "composure: %s: %s\n", termsafe.Line(dirs[i]), termsafe.Text(r.err.Error()))
 			failed = true
 			continue
 		}
