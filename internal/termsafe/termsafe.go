@@ -45,7 +45,11 @@ func Text(s string) string { return escape(s, true) }
 func Safe(s string) bool { return clean(s, false) }
 
 // clean reports whether escape would return s unchanged.
-func clean(s string, lines bool) bool {
+func clean(s string, lines bool) bool { return firstUnsafe(s, lines) < 0 }
+
+// firstUnsafe returns the index of the first byte of s that escape would
+// change, or -1.
+func firstUnsafe(s string, lines bool) int {
 	for i := 0; i < len(s); {
 		b := s[i]
 		if b >= 0x20 && b < 0x7f || b == '\t' || lines && b == '\n' {
@@ -57,15 +61,15 @@ func clean(s string, lines bool) bool {
 				i += 2
 				continue
 			}
-			return false
+			return i
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size <= 1 || unsafeRune(r) {
-			return false
+			return i
 		}
 		i += size
 	}
-	return true
+	return -1
 }
 
 // unsafeRune reports whether r, a valid non-ASCII rune, is escaped.
@@ -173,25 +177,4 @@ func Width(r rune, invalid bool) int {
 // escape (a control character but TAB, LF and CR LF, DEL, a C1 control, a
 // byte that is not UTF-8, a bidirectional control or a line separator), or
 // -1. The tests of every text output hold the output to it.
-func Unsafe(out []byte) int {
-	for i := 0; i < len(out); {
-		c := out[i]
-		if c >= 0x20 && c < 0x7f || c == '\t' || c == '\n' {
-			i++
-			continue
-		}
-		if c < 0x80 {
-			if c == '\r' && i+1 < len(out) && out[i+1] == '\n' {
-				i += 2
-				continue
-			}
-			return i
-		}
-		r, size := utf8.DecodeRune(out[i:])
-		if r == utf8.RuneError && size <= 1 || unsafeRune(r) {
-			return i
-		}
-		i += size
-	}
-	return -1
-}
+func Unsafe(out []byte) int { return firstUnsafe(string(out), true) }
