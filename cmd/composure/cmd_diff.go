@@ -95,13 +95,9 @@ func (a *app) diffCommand() *cli.Command {
 				return err
 			}
 			if o.redact {
-				var extra []string
-				if p.Config != nil {
-					extra = p.Config.Redact
-				}
-				hide := envdiff.RedactWith(redact.New(extra...))
+				pol := projectPolicy(p)
 				for i := range reports {
-					reports[i] = reports[i].Redact(hide)
+					reports[i] = reports[i].Redact(pol)
 				}
 			}
 			if err := a.writeDiff(reports, o); err != nil {
@@ -332,6 +328,8 @@ func loadSide(ctx context.Context, p *envs.Project, env *envs.Environment, cache
 	// the merge cannot place is still compared, without file:line.
 	if m, err := merge.Merge(l.Docs); err == nil {
 		s.Origin = envdiff.MergeOrigins(m, filePrefix)
+		// --redact traces values to the secret variables written there.
+		s.Sources = redact.MergeSources(m, l.Docs, l.Environment)
 	}
 	return s, nil
 }
