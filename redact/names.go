@@ -45,6 +45,7 @@ var attributeWords = map[string]bool{
 	"ENCODING": true, "ENCRYPTION": true, "HASHER": true, "SCHEME": true, "PATTERN": true, "REGEX": true,
 	"RULE": true, "VALIDATION": true, "VALIDATOR": true, "LEVEL": true, "EXTENSION": true, "EXT": true,
 	"TEMPLATE": true, "CMD": true, "COMMAND": true, "SCRIPT": true, "AUTHENTICATION": true, "LABEL": true,
+	"SERVICE": true, "REALM": true,
 }
 
 // publicKeyWords make the KEY that follows them a name, not a secret:
@@ -52,7 +53,7 @@ var attributeWords = map[string]bool{
 // is meant to be read), CACHE_KEY, ROUTING_KEY, PARTITION_KEY.
 var publicKeyWords = map[string]bool{
 	"PUBLIC": true, "PUB": true, "PUBLISHABLE": true, "SITE": true, "CACHE": true, "SORT": true, "PARTITION": true,
-	"ROUTING": true, "PRIMARY": true, "FOREIGN": true, "LOCK": true, "IDEMPOTENCY": true, "OBJECT": true,
+	"ROUTING": true, "FOREIGN": true, "LOCK": true, "IDEMPOTENCY": true, "OBJECT": true,
 	"SHORTCUT": true, "HOT": true, "DEDUP": true, "SHARD": true, "RANGE": true, "INDEX": true, "GROUP": true,
 	"MESSAGE": true, "EVENT": true, "STREAM": true, "TOPIC": true, "QUEUE": true, "LOOKUP": true, "MAP": true,
 }
@@ -196,18 +197,37 @@ func isReference(v string) bool {
 }
 
 // exempt reports whether value, given to something called name, holds no
-// secret even though the name is secret: nothing, a switch (true, yes, or
-// 0 and 1 for a flag name), a variable reference, or the path of a mounted
-// secret file.
+// secret even though the name is secret: nothing (null), a switch (true,
+// yes, or 0 and 1 for a flag name), a variable reference, or the path of a
+// file (the mounted secret /run/secrets/db_password, a certificate bundle).
 func exempt(info nameInfo, value string) bool {
 	v := strings.TrimSpace(value)
 	switch {
-	case v == "", isBoolWord(v), isReference(v):
+	case v == "", isBoolWord(v), isReference(v), isNullWord(v):
 		return true
 	case info.flag && (v == "0" || v == "1"):
 		return true
-	case strings.HasPrefix(v, "/run/secrets/"):
+	case isPath(v):
 		return true
 	}
 	return false
+}
+
+// isNullWord reports whether v says "no value" (JSON's null in a config's
+// content, YAML's ~).
+func isNullWord(v string) bool {
+	switch strings.ToLower(v) {
+	case "null", "nil", "none", "~":
+		return true
+	}
+	return false
+}
+
+// isPath reports whether v is a file path: absolute, or relative from .,
+// .. or ~, with no white space.
+func isPath(v string) bool {
+	if !(strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../") || strings.HasPrefix(v, "~/")) {
+		return false
+	}
+	return len(v) > 1 && strings.IndexAny(v, " \t\n") < 0
 }

@@ -195,8 +195,8 @@ func TestArgs(t *testing.T) {
 
 func TestContent(t *testing.T) {
 	p := New()
-	in := "[db]\nhost = db\npassword = s3cret\n\"api_key\": \"abc\",\nuser: app\nsecret: ''\ntoken: ${TOKEN}\n"
-	want := "[db]\nhost = db\npassword = ***\n\"api_key\": \"***\",\nuser: app\nsecret: ''\ntoken: ${TOKEN}\n"
+	in := "[db]\nhost = db\npassword = s3cret\n\"api_key\": \"abc\",\nuser: app\nsecret: ''\ntoken: ${TOKEN}\n  \"password\": null,\n"
+	want := "[db]\nhost = db\npassword = ***\n\"api_key\": \"***\",\nuser: app\nsecret: ''\ntoken: ${TOKEN}\n  \"password\": null,\n"
 	if got := Hide(in, p.Content(in)); got != want {
 		t.Errorf("Content:\n got %q\nwant %q", got, want)
 	}

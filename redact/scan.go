@@ -167,7 +167,7 @@ func (p *Policy) lineSecret(out []Secret, s string, start, end int) []Secret {
 		vs, ve = vs+1, ve-1
 	}
 	if info := p.name(name); info.secret && ve > vs && !exempt(info, line[vs:ve]) {
-		out = append(out, Secret{Start: start + vs, End: start + ve, What: "the value of " + name})
+		out = append(out, Secret{Start: start + vs, End: start + ve, What: "a " + name + " value"})
 	}
 	return out
 }
@@ -332,7 +332,7 @@ func (p *Policy) pairSecrets(out []Secret, s string) []Secret {
 			}
 			if name != "" && ve > vs {
 				if info.secret && !exempt(info, s[vs:ve]) {
-					out = append(out, Secret{Start: vs, End: ve, What: "the value of " + name})
+					out = append(out, Secret{Start: vs, End: ve, What: "a " + name + "= value"})
 				}
 			}
 		}
