@@ -98,8 +98,10 @@ type Pass struct {
 	meta     Meta
 	override *diag.Severity
 	options  map[string]any
-	env      *Env
-	run      *runner
+	// redact is Config.Redact.
+	redact []string
+	env    *Env
+	run    *runner
 	// out collects the findings of this rule; each rule runs on its own
 	// goroutine with its own slice.
 	out *[]diag.Finding
@@ -154,6 +156,9 @@ func (p *Pass) Reportf(d *compose.Document, n *yaml.Node, format string, args ..
 type Config struct {
 	Severity map[string]string
 	Options  map[string]map[string]any
+	// Redact holds composure.yaml's `redact:` name fragments: secret for
+	// --redact, so secret for hardcoded-secret too.
+	Redact []string
 }
 
 // Validate checks rule IDs and severities against rules.
@@ -297,6 +302,7 @@ func Start(in Input) *Running {
 				}
 			}
 			p.options = in.Config.Options[m.ID]
+			p.redact = in.Config.Redact
 		}
 		if !enabled {
 			continue

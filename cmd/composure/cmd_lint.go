@@ -280,6 +280,7 @@ func loadLintProject(po envs.Options, envNames []string, strict bool, rules *lin
 	var running *lint.Running
 	if rules != nil {
 		lo.Parsed = func(lp *lint.Project) {
+			withRedact(lp)
 			running = lint.Start(lint.Input{Files: lp.Files, Config: lp.Config, Rules: rules.rules, Only: rules.only})
 		}
 	}
@@ -287,12 +288,21 @@ func loadLintProject(po envs.Options, envNames []string, strict bool, rules *lin
 	if err != nil {
 		return nil, err
 	}
+	withRedact(lp)
 	p := &lintProject{dir: lp.Dir, opts: po, strict: strict, explicit: po.Files, envNames: envNames,
 		files: lp.Files, envs: lp.Envs, loadErrors: lp.LoadErrors, config: lp.Config, running: running}
 	if lp.Project.Config != nil {
 		p.configName = lp.Project.Config.Doc.Name
 	}
 	return p, nil
+}
+
+// withRedact gives the lint configuration composure.yaml's `redact:` names,
+// which hardcoded-secret treats as secret as --redact does.
+func withRedact(lp *lint.Project) {
+	if lp.Config != nil && lp.Project != nil && lp.Project.Config != nil {
+		lp.Config.Redact = lp.Project.Config.Redact
+	}
 }
 
 // loadConfigOnly reads composure.yaml in dir, when only Dockerfiles are
