@@ -102,9 +102,11 @@ func (s *mergeSources) Vars() []Var {
 	return out
 }
 
-// From reports whether the value at path was written as a scalar that
-// references the variable name.
-func (s *mergeSources) From(path []string, name string) bool {
+// From returns the variables the scalar written at path's origin
+// references. A path merge.Result.Describe calls a default (a value
+// normalization added or copied, such as a service's environment in its
+// hooks) or whose file is not among docs is unknown.
+func (s *mergeSources) From(path []string) ([]string, bool) {
 	var b strings.Builder
 	for i, k := range path {
 		if i > 0 {
@@ -113,9 +115,13 @@ func (s *mergeSources) From(path []string, name string) bool {
 		// merge.Result's paths write a dot inside a key as 👻
 		b.WriteString(strings.ReplaceAll(k, ".", "👻"))
 	}
-	o, ok := s.m.Origin(b.String())
+	p := b.String()
+	if s.m.Describe(p) == "default" {
+		return nil, false
+	}
+	o, ok := s.m.Origin(p)
 	if !ok || o.Default || !o.IsValid() {
-		return false
+		return nil, false
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -130,14 +136,16 @@ func (s *mergeSources) From(path []string, name string) bool {
 		}
 		s.byFile[o.File] = idx
 	}
+	if idx == nil {
+		return nil, false // a file of include or extends
+	}
 	n := idx[o.Pos]
 	if n == nil {
-		return false
+		return nil, true
 	}
+	var names []string
 	for _, v := range s.templateVars(n.Value) {
-		if v.Name == name {
-			return true
-		}
+		names = append(names, v.Name)
 	}
-	return false
+	return names, true
 }

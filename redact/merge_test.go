@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/composure-dev/composure/compose"
@@ -40,21 +41,22 @@ services:
 		}
 	}
 	tests := []struct {
-		path []string
-		name string
-		want bool
+		path  []string
+		names string
+		known bool
 	}{
 		{[]string{"services", "db", "environment", "ROOT"}, "DB_ROOT_PASSWORD", true},
 		{[]string{"services", "db", "environment", "DEF"}, "UNSET_SECRET", true},
 		{[]string{"services", "db", "image"}, "TAG", true},
-		{[]string{"services", "db", "image"}, "DB_ROOT_PASSWORD", false},
 		{[]string{"services", "db", "ports", "0", "published"}, "PORT_SECRET", true},
-		{[]string{"services", "db", "environment", "ROOT"}, "TAG", false},
-		{[]string{"services", "nope"}, "TAG", false},
+		{[]string{"services", "db", "ports", "0", "target"}, "PORT_SECRET", true},
+		{[]string{"services", "db", "networks", "default"}, "", false}, // normalization adds it
+		{[]string{"services", "db", "environment", "COPIED"}, "", false},
 	}
 	for _, tt := range tests {
-		if got := src.From(tt.path, tt.name); got != tt.want {
-			t.Errorf("From(%q, %s) = %v, want %v", tt.path, tt.name, got, tt.want)
+		names, known := src.From(tt.path)
+		if got := strings.Join(names, ","); got != tt.names || known != tt.known {
+			t.Errorf("From(%q) = %q, %v, want %q, %v", tt.path, got, known, tt.names, tt.known)
 		}
 	}
 }

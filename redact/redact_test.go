@@ -211,8 +211,11 @@ func (fakeSources) Vars() []Var {
 	return []Var{{Name: "DB_ROOT_PASSWORD", Value: "hunter22"}, {Name: "TAG", Value: "hunter22"}}
 }
 
-func (fakeSources) From(path []string, name string) bool {
-	return len(path) > 0 && path[len(path)-1] == "interp" && name == "DB_ROOT_PASSWORD"
+func (fakeSources) From(path []string) ([]string, bool) {
+	if len(path) > 0 && path[len(path)-1] == "interp" {
+		return []string{"DB_ROOT_PASSWORD"}, true
+	}
+	return nil, true
 }
 
 // TestValue walks model values in their Go shape, as diff holds them,

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -21,10 +22,12 @@ type Var struct {
 type Sources interface {
 	// Vars returns the variables the files reference, with their texts.
 	Vars() []Var
-	// From reports whether the value at path of the printed config (keys,
-	// list items by index) was written with a reference to the variable
-	// name.
-	From(path []string, name string) bool
+	// From returns the variables the value at path of the printed config
+	// (keys, list items by index) was written with, and whether where it
+	// was written is known at all: a value the loader cannot place (one
+	// normalization copied or added, one from a file it did not read) is
+	// hidden whenever it holds the text of a secret variable.
+	From(path []string) (names []string, known bool)
 }
 
 // secretVars returns the variables of src with secret names and a text
@@ -40,10 +43,20 @@ func (p *Policy) secretVars(src Sources) []Var {
 }
 
 // interpolated adds to secrets every occurrence in s, the value at path, of
-// the text of a secret variable its written form referenced.
+// the text of a secret variable its written form referenced (or, when where
+// it was written is unknown, of any secret variable).
 func (p *Policy) interpolated(secrets []Secret, vars []Var, src Sources, path []string, s string) []Secret {
+	var names []string
+	asked, known := false, false
 	for _, v := range vars {
-		if !strings.Contains(s, v.Value) || !src.From(path, v.Name) {
+		if !strings.Contains(s, v.Value) {
+			continue
+		}
+		if !asked {
+			names, known = src.From(path)
+			asked = true
+		}
+		if known && !slices.Contains(names, v.Name) {
 			continue
 		}
 		for from := 0; ; {
