@@ -36,7 +36,7 @@ func lintExample(t *testing.T, id, src string) []diag.Finding {
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fs, _ := lintFile(t, path)
+	fs, _ := lintFileRule(t, path, id)
 	return slices.DeleteFunc(fs, func(f diag.Finding) bool { return f.Rule != id })
 }
 

@@ -67,6 +67,9 @@ type Meta struct {
 	Practice int
 	// Optional rules are off unless configured.
 	Optional bool
+	// Group names the group of the rule (GroupSecurity), "" for none:
+	// --enable, --disable and composure.yaml's rules: take group names.
+	Group string
 }
 
 // URL is the rule's documentation.
@@ -287,7 +290,8 @@ func Start(in Input) *Running {
 		if m.Scope&ScopeEnv != 0 && !in.noMemo {
 			p.memo = &serviceMemo{m: map[memoKey]memoEntry{}}
 		}
-		enabled := !m.Optional
+		// An optional rule named by --rule runs: the user asked for it.
+		enabled := !m.Optional || slices.Contains(in.Only, m.ID)
 		if in.Config != nil {
 			if s, ok := in.Config.Severity[m.ID]; ok {
 				switch s {
