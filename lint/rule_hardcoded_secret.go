@@ -27,7 +27,7 @@ var _ Rule = (*HardcodedSecret)(nil)
 // NewHardcodedSecret returns the hardcoded-secret rule.
 func NewHardcodedSecret() *HardcodedSecret {
 	return &HardcodedSecret{RuleBase{Meta{ID: "hardcoded-secret", Summary: "secrets written literally: secret-looking variables, URL passwords, password options, tokens",
-		Severity: diag.Warning, Scope: ScopeFile}}}
+		Severity: diag.Warning, Scope: ScopeFile, Group: GroupSecurity}}}
 }
 
 // policy is the redaction policy, with the name fragments of the
