@@ -17,7 +17,7 @@ import (
 // variables, build args and labels with secret names (DB_PASS, API_KEY), the
 // secret parts of any of their values (a URL's password, Password= of a
 // connection string, a token), secret options in commands (--password x,
-// mysql's -px), and the content of secrets and configs. Password hashes
+// mysql's -px), and secret keys in the content of configs. Password hashes
 // (htpasswd in a Traefik label) are how passwords are meant to be stored:
 // --redact hides them, this rule does not report them.
 type HardcodedSecret struct{ RuleBase }
@@ -184,8 +184,8 @@ func (c *secretCheck) command(service string, e compose.Entry, what string) {
 }
 
 // VisitFile checks the services of d (environment, build args, labels,
-// command, entrypoint, healthcheck test) and its top-level secrets and
-// configs with inline content.
+// command, entrypoint, healthcheck test) and its configs with inline
+// content.
 func (r *HardcodedSecret) VisitFile(p *Pass, d *compose.Document) {
 	c := &secretCheck{p: p, d: d, pol: r.policy(p)}
 	for _, s := range fileServices(d) {
@@ -211,25 +211,23 @@ func (r *HardcodedSecret) VisitFile(p *Pass, d *compose.Document) {
 			}
 		}
 	}
-	for _, section := range []string{"secrets", "configs"} {
-		top, ok := getEntry(d, d.Root, section)
-		if !ok || compose.Deref(top.Value).Kind != yaml.MappingNode {
+	// Configs with inline content (compose has no inline secrets: the
+	// schema refuses secrets.*.content).
+	top, ok := getEntry(d, d.Root, "configs")
+	if !ok || compose.Deref(top.Value).Kind != yaml.MappingNode {
+		return
+	}
+	es, err := d.Entries(compose.Deref(top.Value), d.ExpansionBudget())
+	if err != nil {
+		return
+	}
+	for _, x := range es {
+		e, ok := getEntry(d, x.Value, "content")
+		if !ok || !isScalar(e.Value) || strings.Contains(e.Value.Value, "$") {
 			continue
 		}
-		es, err := d.Entries(compose.Deref(top.Value), d.ExpansionBudget())
-		if err != nil {
-			continue
-		}
-		for _, x := range es {
-			e, ok := getEntry(d, x.Value, "content")
-			if !ok || !isScalar(e.Value) || strings.Contains(e.Value.Value, "$") {
-				continue
-			}
-			if section == "secrets" {
-				c.report(e.Value, e, fmt.Sprintf("secret %q has its content written in the compose file: keep it in a file out of version control (file: ./%s.txt), or take it from a variable (environment:)", x.Key.Value, x.Key.Value))
-			} else if s, ok := literalSecret(e.Value.Value, c.pol.Content(e.Value.Value)); ok {
-				c.report(e.Value, e, fmt.Sprintf("config %q holds %s written literally in its content: write ${VAR} in its place (the content is interpolated), or mount the file from outside version control", x.Key.Value, s.What))
-			}
+		if s, ok := literalSecret(e.Value.Value, c.pol.Content(e.Value.Value)); ok {
+			c.report(e.Value, e, fmt.Sprintf("config %q holds %s written literally in its content: write ${VAR} in its place (the content is interpolated), or mount the file from outside version control", x.Key.Value, s.What))
 		}
 	}
 }
