@@ -29,6 +29,9 @@ type mergeSources struct {
 	docs []*compose.Document
 	env  map[string]string
 
+	varsOnce sync.Once
+	allVars  []Var
+
 	mu sync.Mutex
 	// byFile indexes, per file, its scalars that reference a variable by
 	// position, built on first use.
@@ -78,8 +81,13 @@ func eachTemplate(d *compose.Document, f func(n *yaml.Node)) {
 
 // Vars returns every variable the files reference, with the text its
 // references put into the config: its value, or the reference's default
-// when it is unset or empty.
+// when it is unset or empty. Computed once (a diff asks for every change).
 func (s *mergeSources) Vars() []Var {
+	s.varsOnce.Do(func() { s.allVars = s.collectVars() })
+	return s.allVars
+}
+
+func (s *mergeSources) collectVars() []Var {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	seen := map[Var]bool{}
