@@ -222,7 +222,7 @@ func urlSecrets(out []Secret, s string) []Secret {
 		}
 		info := rest[:userEnd]
 		base := from
-		if c := strings.IndexByte(info, ':'); c >= 0 {
+		if c := userColon(info); c >= 0 {
 			user, pw := info[:c], info[c+1:]
 			if strings.ContainsAny(user, "/?#") || pw == "" || isReference(pw) || portThenPath(pw) {
 				continue
@@ -233,6 +233,25 @@ func urlSecrets(out []Secret, s string) []Secret {
 		}
 		from = base + userEnd
 	}
+}
+
+// userColon returns the index of the colon that ends the user of a URL's
+// userinfo, or -1: the first colon outside a variable reference
+// (${USER:-app} is a user with a default, not a user and a password).
+func userColon(info string) int {
+	depth := 0
+	for i := 0; i < len(info); i++ {
+		switch {
+		case info[i] == '$' && i+1 < len(info) && info[i+1] == '{':
+			depth++
+			i++
+		case info[i] == '}' && depth > 0:
+			depth--
+		case info[i] == ':' && depth == 0:
+			return i
+		}
+	}
+	return -1
 }
 
 // hostFollows reports whether s starts with a host (and port) followed by
