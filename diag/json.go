@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/composure-dev/composure/internal/jsonindent"
+	"github.com/composure-dev/composure/internal/termsafe"
 )
 
 type jsonReport struct {
@@ -97,8 +98,11 @@ func PrintGitHub(w io.Writer, fs []Finding) error {
 		if len(f.Envs) > 0 {
 			msg += " (environments: " + strings.Join(f.Envs, ", ") + ")"
 		}
+		// The runner prints these lines in the job log, which a terminal
+		// or the log viewer renders: control characters are escaped first
+		// (line breaks stay, as %0A).
 		if _, err := fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s\n", kind,
-			ghProp(f.Span.File), f.Span.Start.Line, f.Span.Start.Col, end.Line, end.Col, ghProp(f.Rule), ghData(msg)); err != nil {
+			ghProp(termsafe.Line(f.Span.File)), f.Span.Start.Line, f.Span.Start.Col, end.Line, end.Col, ghProp(termsafe.Line(f.Rule)), ghData(termsafe.Text(msg))); err != nil {
 			return err
 		}
 	}

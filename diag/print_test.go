@@ -15,6 +15,10 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 var src = map[string][]byte{
 	"compose.yaml": []byte("services:\n  wébapp:\n    image: nginx:latest\n    restart: unless-stoped\n\tports: [\"80:80\"]\n"),
+	// A Dockerfile may hold raw control characters, a compose file the
+	// characters YAML allows (bidirectional overrides); the finding quotes
+	// a value decoded from "\e]0;TITLE\a\e[2J".
+	"evil\x1b[2J/Dockerfile": []byte("FROM alpine\nRUN echo \x1b]0;TITLE\x07 \u202e && apt-get install curl\n"),
 }
 
 func sample() []Finding {
@@ -30,6 +34,10 @@ func sample() []Finding {
 			Envs:    []string{"default"}},
 		{Rule: "unquoted-port", Severity: Info, Message: "a message with, commas: and 100%\nnewline",
 			Span: Span{File: "compose.yaml", Start: Pos{5, 9}, End: Pos{5, 16}}},
+		{Rule: "image-tag", Severity: Warning, Message: "image \"evil\x1b]0;TITLE\a\x1b[2J\" is tagged latest\r\nforged.yaml:1:1: error: a line of its own [x]",
+			Span:    Span{File: "evil\x1b[2J/Dockerfile", Start: Pos{2, 26}, End: Pos{2, 33}},
+			Related: []Related{{Span: Span{File: "evil\x1b[2J/Dockerfile", Start: Pos{1, 1}}, Message: "from \u009b2J"}},
+			Envs:    []string{"prod\x07"}, Fix: &Fix{Message: "pin \x1b[31m"}},
 	}
 }
 

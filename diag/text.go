@@ -9,27 +9,33 @@ import (
 	"unicode/utf8"
 
 	"github.com/fatih/color"
+
+	"github.com/composure-dev/composure/internal/termsafe"
 )
 
 // PrintText writes each finding as `file:line:col: severity: message [rule]`,
 // then the source line with a caret under the span (`^~~~`), related
 // locations and the environments it holds in, like actionlint's PrettyPrint.
+// Everything that comes from the user's files (file and environment names,
+// messages quoting values, the source line) is printed through termsafe.Line:
+// a compose file cannot drive the reader's terminal, nor start a line of its
+// own that would pass for a finding.
 func PrintText(w io.Writer, fs []Finding, o PrintOptions) error {
 	bw := bufio.NewWriter(w)
 	st := newStyles(o.Color)
 	lines := &lineCache{src: o.Sources, files: map[string][][]byte{}}
 	for _, f := range fs {
-		fmt.Fprintf(bw, "%s: %s: %s %s\n", st.pos.Sprint(f.Span.String()), st.sev(f.Severity).Sprint(f.Severity.String()),
-			st.msg.Sprint(f.Message), st.rule.Sprint("["+f.Rule+"]"))
+		fmt.Fprintf(bw, "%s: %s: %s %s\n", st.pos.Sprint(termsafe.Line(f.Span.String())), st.sev(f.Severity).Sprint(f.Severity.String()),
+			st.msg.Sprint(termsafe.Line(f.Message)), st.rule.Sprint("["+termsafe.Line(f.Rule)+"]"))
 		writeSnippet(bw, f.Span, lines, st)
 		for _, r := range f.Related {
-			fmt.Fprintf(bw, "  %s: note: %s\n", st.pos.Sprint(r.Span.String()), r.Message)
+			fmt.Fprintf(bw, "  %s: note: %s\n", st.pos.Sprint(termsafe.Line(r.Span.String())), termsafe.Line(r.Message))
 		}
 		if len(f.Envs) > 0 {
-			fmt.Fprintf(bw, "  environments: %s\n", strings.Join(f.Envs, ", "))
+			fmt.Fprintf(bw, "  environments: %s\n", termsafe.Line(strings.Join(f.Envs, ", ")))
 		}
 		if f.Fix != nil {
-			fmt.Fprintf(bw, "  fix: %s\n", f.Fix.Message)
+			fmt.Fprintf(bw, "  fix: %s\n", termsafe.Line(f.Fix.Message))
 		}
 	}
 	if len(fs) > 0 {
@@ -50,7 +56,9 @@ func plural(n int, word string) string {
 // writeSnippet prints the line of sp.Start and marks the span on it: a caret
 // at the start column, tildes to the end column (or to the end of the line
 // when the span continues on later lines). Columns count characters, and a
-// tab in the prefix is copied so the caret lines up.
+// tab in the prefix is copied so the caret lines up. The line is printed
+// through termsafe.Line, and the marks measure it as printed: a character
+// shown as an escape (\x1b) is as wide as its escape.
 func writeSnippet(w io.Writer, sp Span, lc *lineCache, st styles) {
 	if sp.Start.Line < 1 {
 		return
@@ -71,22 +79,29 @@ func writeSnippet(w io.Writer, sp Span, lc *lineCache, st styles) {
 	if endCol <= startCol {
 		endCol = startCol + 1
 	}
+	// pad reaches the start column; width counts the printed columns from
+	// there to the end column (one past the end of the line counts one).
 	var pad strings.Builder
-	i := 1
-	for _, r := range line {
-		if i >= startCol {
-			break
+	width := 0
+	col := 1
+	for i := 0; i < len(line) && col < endCol; col++ {
+		r, size := utf8.DecodeRuneInString(line[i:])
+		wd := termsafe.Width(r, r == utf8.RuneError && size <= 1)
+		i += size
+		if col >= startCol {
+			width += wd
+			continue
 		}
 		if r == '\t' {
 			pad.WriteByte('\t')
 		} else {
-			pad.WriteByte(' ')
+			pad.WriteString(strings.Repeat(" ", wd))
 		}
-		i++
 	}
+	width += endCol - col // the columns past the end of the line
 	gutter := fmt.Sprintf("%5d | ", sp.Start.Line)
-	fmt.Fprintf(w, "%s%s\n", st.gutter.Sprint(gutter), line)
-	mark := "^" + strings.Repeat("~", endCol-startCol-1)
+	fmt.Fprintf(w, "%s%s\n", st.gutter.Sprint(gutter), termsafe.Line(line))
+	mark := "^" + strings.Repeat("~", max(width-1, 0))
 	fmt.Fprintf(w, "%s%s%s\n", st.gutter.Sprint(strings.Repeat(" ", len(gutter)-2)+"| "), pad.String(), st.caret.Sprint(mark))
 }
 

@@ -16,7 +16,7 @@ import (
 func Compare(from, to Side) Report {
 	a, b := &canon{model: from.Model}, &canon{model: to.Model}
 	cl := expandNamed(a, b, treeDiff(a, b))
-	r := Report{From: from.Name, To: to.Name, Changes: make([]Change, 0, len(cl))}
+	r := Report{From: from.Name, To: to.Name, Changes: make([]Change, 0, len(cl)), fromSrc: from.Sources, toSrc: to.Sources}
 	for _, ch := range cl {
 		c := Change{Path: a.path(b, ch.Path)}
 		switch ch.Type {
@@ -28,10 +28,10 @@ func Compare(from, to Side) Report {
 			c.Kind = Changed
 		}
 		if c.Kind != Added {
-			c.From, c.FromOrigin = from.lookup(a, ch.Path)
+			c.From, c.FromOrigin, c.fromAt = from.lookup(a, ch.Path)
 		}
 		if c.Kind != Removed {
-			c.To, c.ToOrigin = to.lookup(b, ch.Path)
+			c.To, c.ToOrigin, c.toAt = to.lookup(b, ch.Path)
 		}
 		r.Changes = append(r.Changes, c)
 	}
@@ -251,6 +251,38 @@ func expandNamed(a, b *canon, cl r3diff.Changelog) r3diff.Changelog {
 	return out
 }
 
+// namedAt reports whether the values under path are named values: a
+// mapping (or KEY=VALUE list) of environment variables, labels, build args,
+// annotations or sysctls of a service, its build or deploy section, or of a
+// network, volume, secret or config. A change of the whole mapping is
+// reported name by name (expandNamed).
+func namedAt(path []string) bool {
+	n := len(path)
+	if n < 3 {
+		return false
+	}
+	switch path[n-1] {
+	case "environment", "labels", "args", "annotations", "sysctls", "driver_opts":
+	default:
+		return false
+	}
+	switch {
+	case path[0] == "services" && n == 3:
+		return path[2] != "args"
+	case path[0] == "services" && n == 4:
+		return (path[2] == "build" && (path[3] == "args" || path[3] == "labels")) ||
+			(path[2] == "deploy" && path[3] == "labels")
+	case path[0] == "services" && n == 5:
+		// Hooks: services.*.post_start.<item>.environment (the item is an
+		// index in the model, an identity in a Path).
+		hook := path[2] == "post_start" || path[2] == "pre_stop" || path[2] == "pre_start"
+		return hook && (path[4] == "environment" || path[4] == "labels")
+	case n == 3 && (path[0] == "networks" || path[0] == "volumes" || path[0] == "secrets" || path[0] == "configs"):
+		return path[2] == "labels" || path[2] == "driver_opts"
+	}
+	return false
+}
+
 // r3labsDiff runs r3labs/diff on two canonical values and puts prefix in
 // front of the paths it returns.
 func r3labsDiff(prefix []string, a, b any) r3diff.Changelog {
@@ -326,16 +358,17 @@ func (c *canon) path(other *canon, segs []string) Path {
 	return p
 }
 
-// lookup finds the value shown for a canonical path and where it was set.
-func (s Side) lookup(c *canon, segs []string) (any, *compose.Location) {
+// lookup finds the value shown for a canonical path, where it was set and
+// its path in the model.
+func (s Side) lookup(c *canon, segs []string) (any, *compose.Location, []string) {
 	v, raw, _ := c.find(segs)
 	if s.Origin == nil {
-		return v, nil
+		return v, nil, raw
 	}
 	if loc, ok := s.Origin(OriginPath(raw)); ok {
-		return v, &loc
+		return v, &loc, raw
 	}
-	return v, nil
+	return v, nil, raw
 }
 
 // find walks the model along a canonical path. It returns the value there

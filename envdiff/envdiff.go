@@ -16,12 +16,11 @@
 package envdiff
 
 import (
-	"encoding/json"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/redact"
 )
 
 // Side is one of the two configurations Compare looks at.
@@ -35,6 +34,10 @@ type Side struct {
 	// The path is built by OriginPath: keys joined by dots, list items by
 	// their index in Model (services.web.ports.0).
 	Origin func(path string) (compose.Location, bool)
+	// Sources, if not nil, tells which values of Model variables were
+	// interpolated into (paths as Origin's, split at the dots), for
+	// Report.Redact.
+	Sources redact.Sources
 }
 
 // Kind says how one setting changed.
@@ -119,6 +122,9 @@ type Change struct {
 	From, To any
 	// FromOrigin and ToOrigin say where each side was set, when known.
 	FromOrigin, ToOrigin *compose.Location
+	// fromAt and toAt are the paths of From and To in their side's model
+	// (list items by index), for Redact.
+	fromAt, toAt []string
 }
 
 // Report is the result of Compare: the changes that turn From into To,
@@ -126,6 +132,8 @@ type Change struct {
 type Report struct {
 	From, To string
 	Changes  []Change
+	// fromSrc and toSrc are the sides' Sources, for Redact.
+	fromSrc, toSrc redact.Sources
 }
 
 // Empty reports whether the two sides are the same.
@@ -146,55 +154,9 @@ func (r Report) Counts() (added, removed, changed int) {
 	return
 }
 
-// Redact returns a copy of r in which every From and To value has been
-// passed through redact along with its path; it is how --redact hides
-// secrets without the renderers knowing about them. A list item named by
-// its content (a hook in a set, written as JSON in the path) is passed
-// through redact too, since its name shows its values. The changes of r are
-// not modified.
-func (r Report) Redact(redact func(p Path, v any) any) Report {
-	out := Report{From: r.From, To: r.To, Changes: make([]Change, len(r.Changes))}
-	for i, c := range r.Changes {
-		c.Path = redactPath(c.Path, redact)
-		if c.From != nil {
-			c.From = redact(c.Path, c.From)
-		}
-		if c.To != nil {
-			c.To = redact(c.Path, c.To)
-		}
-		out.Changes[i] = c
-	}
-	return out
-}
-
-// redactPath redacts the items of p named by their JSON content.
-func redactPath(p Path, redact func(p Path, v any) any) Path {
-	var out Path
-	for i, e := range p {
-		if !e.Item || !strings.HasPrefix(e.Key, "{") {
-			continue
-		}
-		var v any
-		if json.Unmarshal([]byte(e.Key), &v) != nil {
-			continue
-		}
-		if out == nil {
-			out = slices.Clone(p)
-		}
-		b, err := json.Marshal(redact(p[:i+1], v))
-		if err == nil {
-			out[i].Key = string(b)
-		}
-	}
-	if out == nil {
-		return p
-	}
-	return out
-}
-
 // Filter returns the changes of r for which keep returns true.
 func (r Report) Filter(keep func(Change) bool) Report {
-	out := Report{From: r.From, To: r.To}
+	out := Report{From: r.From, To: r.To, fromSrc: r.fromSrc, toSrc: r.toSrc}
 	for _, c := range r.Changes {
 		if keep(c) {
 			out.Changes = append(out.Changes, c)

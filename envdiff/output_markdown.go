@@ -3,6 +3,8 @@ package envdiff
 import (
 	"io"
 	"strings"
+
+	"github.com/composure-dev/composure/internal/termsafe"
 )
 
 // MarkdownReport prints reports as a pull-request comment (GitHub
@@ -90,8 +92,11 @@ func mdValue(present bool, v any, origin string) string {
 
 // mdCode wraps s in a code span long enough not to be closed by the
 // backticks s holds (CommonMark), padding with spaces when s starts or
-// ends with a backtick.
+// ends with a backtick. Control characters are escaped (termsafe.Line):
+// the comment may be read in a terminal, and a line break would end the
+// table row.
 func mdCode(s string) string {
+	s = termsafe.Line(s)
 	longest, run := 0, 0
 	for _, r := range s {
 		if r == '`' {
@@ -116,8 +121,9 @@ func mdCell(s string) string {
 	return strings.ReplaceAll(s, "\n", "<br>")
 }
 
+// htmlEscape escapes text for HTML, control characters as termsafe.Line does.
 func htmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(termsafe.Line(s))
 }
 
 func capitalize(s string) string {

@@ -5,11 +5,14 @@ import (
 	"strings"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/internal/termsafe"
 )
 
 // TextReport prints reports for a terminal: a headline per report, then
 // the changes grouped by service, each with its path and kind, the value
-// on each side (- from, + to) and where that side was set.
+// on each side (- from, + to) and where that side was set. Names, paths,
+// values and origins come from the user's files: they are printed through
+// termsafe.Line, so none can drive the terminal.
 type TextReport struct {
 	Reports []Report
 	// Color adds ANSI colours; the caller decides (a terminal, NO_COLOR
@@ -47,9 +50,9 @@ func (t TextReport) WriteReport(w io.Writer) error {
 }
 
 func (t TextReport) write(ew *errWriter, r Report) {
-	ew.print(t.paint(ansiBold, r.From+" → "+r.To), ": ", countsText(r), "\n")
+	ew.print(t.paint(ansiBold, termsafe.Line(r.From)+" → "+termsafe.Line(r.To)), ": ", countsText(r), "\n")
 	for _, g := range groups(r) {
-		ew.print("\n", t.paint(ansiCyan, g.title()), "\n")
+		ew.print("\n", t.paint(ansiCyan, termsafe.Line(g.title())), "\n")
 		for _, c := range g.changes {
 			kind := c.Kind
 			code := ansiYellow
@@ -59,7 +62,7 @@ func (t TextReport) write(ew *errWriter, r Report) {
 			case Removed:
 				code = ansiRed
 			}
-			ew.print("  ", t.paint(code, padRight(string(kind), 8)), c.Path.String(), "\n")
+			ew.print("  ", t.paint(code, padRight(string(kind), 8)), termsafe.Line(c.Path.String()), "\n")
 			if kind != Added {
 				t.side(ew, "-", ansiRed, c.From, c.FromOrigin)
 			}
@@ -75,13 +78,13 @@ func (t TextReport) write(ew *errWriter, r Report) {
 func (t TextReport) side(ew *errWriter, mark, code string, v any, origin *compose.Location) {
 	at := ""
 	if o := originText(origin); o != "" {
-		at = t.paint(ansiDim, "("+o+")")
+		at = t.paint(ansiDim, "("+termsafe.Line(o)+")")
 	}
 	if s, ok := scalarText(v); ok {
 		if at != "" {
 			at = "  " + at
 		}
-		ew.print(t.paint(code, "    "+mark+" "+s), at, "\n")
+		ew.print(t.paint(code, "    "+mark+" "+termsafe.Line(s)), at, "\n")
 		return
 	}
 	if at != "" {
@@ -89,7 +92,7 @@ func (t TextReport) side(ew *errWriter, mark, code string, v any, origin *compos
 	}
 	ew.print(t.paint(code, "    "+mark), at, "\n")
 	for _, l := range yamlLines(v) {
-		ew.print(t.paint(code, "    "+mark+" "+l), "\n")
+		ew.print(t.paint(code, "    "+mark+" "+termsafe.Line(l)), "\n")
 	}
 }
 

@@ -1,101 +1,87 @@
 package envdiff
 
-import "strings"
+import (
+	"encoding/json"
+	"slices"
+	"strings"
 
-// Masker is what RedactWith needs of a redaction policy;
-// *redact.Redactor satisfies it. Value returns value as it may be shown for
-// a variable, arg or label called name ("" for other strings).
-type Masker interface {
-	Value(name, value string) string
-}
+	"github.com/composure-dev/composure/redact"
+)
 
-// mask replaces values that are hidden whatever their name.
-const mask = "***"
-
-// RedactWith returns a function for Report.Redact that hides what `config
-// --redact` hides: values of secret-looking environment variables, build
-// args and labels, the content of top-level secrets, and passwords in URLs
-// anywhere. It looks into whole values too (a service added, an
-// environment replaced), so nothing escapes through a coarser change.
-func RedactWith(m Masker) func(p Path, v any) any {
-	return func(p Path, v any) any {
-		keys := make([]string, len(p))
-		for i, e := range p {
-			keys[i] = e.Key
+// Redact returns a copy of r in which every From and To value has been
+// passed through the redaction policy along with its path in its side's
+// model (and that side's Sources, which tell what secret variables were
+// interpolated into): it is how --redact hides secrets without the
+// renderers knowing about them. A list item named by its content (a hook
+// in a set, written as JSON in the path) is redacted too, since its name
+// shows its values. The changes of r are not modified.
+func (r Report) Redact(p *redact.Policy) Report {
+	out := Report{From: r.From, To: r.To, Changes: make([]Change, len(r.Changes)), fromSrc: r.fromSrc, toSrc: r.toSrc}
+	for i, c := range r.Changes {
+		keys := c.Path.keys()
+		c.Path = redactPath(c.Path, p)
+		if c.From != nil {
+			c.From = p.Value(orKeys(c.fromAt, keys), c.From, r.fromSrc)
 		}
-		return redactValue(m, keys, v)
-	}
-}
-
-// namedAt reports whether the values under path are named values: a
-// mapping (or KEY=VALUE list) of environment variables, labels, build args,
-// annotations or sysctls of a service, its build or deploy section, or of a
-// network, volume, secret or config. Redaction looks at their names, and a
-// change of the whole mapping is reported name by name.
-func namedAt(path []string) bool {
-	n := len(path)
-	if n < 3 {
-		return false
-	}
-	switch path[n-1] {
-	case "environment", "labels", "args", "annotations", "sysctls", "driver_opts":
-	default:
-		return false
-	}
-	switch {
-	case path[0] == "services" && n == 3:
-		return path[2] != "args"
-	case path[0] == "services" && n == 4:
-		return (path[2] == "build" && (path[3] == "args" || path[3] == "labels")) ||
-			(path[2] == "deploy" && path[3] == "labels")
-	case path[0] == "services" && n == 5:
-		// Hooks: services.*.post_start.<item>.environment (the item is an
-		// index in the model, an identity in a Path).
-		hook := path[2] == "post_start" || path[2] == "pre_stop" || path[2] == "pre_start"
-		return hook && (path[4] == "environment" || path[4] == "labels")
-	case n == 3 && (path[0] == "networks" || path[0] == "volumes" || path[0] == "secrets" || path[0] == "configs"):
-		return path[2] == "labels" || path[2] == "driver_opts"
-	}
-	return false
-}
-
-// secretContent reports whether path is a secret's content.
-func secretContent(path []string) bool {
-	return len(path) == 3 && path[0] == "secrets" && path[2] == "content"
-}
-
-func redactValue(m Masker, path []string, v any) any {
-	if secretContent(path) && v != nil {
-		return mask
-	}
-	switch v := v.(type) {
-	case string:
-		name := ""
-		if len(path) > 0 && namedAt(path[:len(path)-1]) {
-			name = path[len(path)-1]
+		if c.To != nil {
+			c.To = p.Value(orKeys(c.toAt, keys), c.To, r.toSrc)
 		}
-		return m.Value(name, v)
-	case map[string]any:
-		out := make(map[string]any, len(v))
-		for k, e := range v {
-			out[k] = redactValue(m, append(path[:len(path):len(path)], k), e)
+		out.Changes[i] = c
+	}
+	return out
+}
+
+// keys are the elements of p as a model path: keys, and list items by
+// their identity where the model has an index (the policy reads paths by
+// their keys).
+func (p Path) keys() []string {
+	out := make([]string, len(p))
+	for i, e := range p {
+		out[i] = e.Key
+	}
+	return out
+}
+
+// orKeys is the model path of a value when Compare found it, else the
+// change's path.
+func orKeys(at, keys []string) []string {
+	if len(at) == len(keys) {
+		return at
+	}
+	return keys
+}
+
+// redactPath redacts the items of p named by their content: JSON (a hook
+// in a set) through the policy as a value, other identities as text.
+func redactPath(p Path, pol *redact.Policy) Path {
+	var out Path
+	for i, e := range p {
+		if !e.Item {
+			continue
 		}
-		return out
-	case []any:
-		out := make([]any, len(v))
-		for i, e := range v {
-			if s, ok := e.(string); ok && namedAt(path) {
-				// KEY=VALUE spelling.
-				if k, val, ok := strings.Cut(s, "="); ok {
-					out[i] = k + "=" + m.Value(k, val)
-					continue
+		key := e.Key
+		if strings.HasPrefix(key, "{") {
+			var v any
+			if json.Unmarshal([]byte(key), &v) == nil {
+				if b, err := json.Marshal(pol.Value(p[:i+1].keys(), v, nil)); err == nil {
+					key = string(b)
 				}
 			}
-			out[i] = redactValue(m, append(path[:len(path):len(path)], "[]"), e)
+		} else {
+			key = redact.Hide(key, pol.Text(key))
 		}
-		return out
+		if key == e.Key {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(p)
+		}
+		out[i].Key = key
 	}
-	return v
+	if out == nil {
+		return p
+	}
+	return out
 }
 
 // RewriteStrings returns model with every occurrence of old in its strings

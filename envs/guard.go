@@ -58,7 +58,7 @@ func (p *Project) checkReferences(docs []*compose.Document, cache *compose.Cache
 	seen := map[string]bool{}
 	var walk func(d *compose.Document, dir string, depth int) error
 	resolve := func(dir, s string) string {
-		if v, err := template.Substitute(s, environment.Resolve); err == nil {
+		if v, err := template.SubstituteWithOptions(s, environment.Resolve, template.WithoutLogging); err == nil {
 			s = v
 		}
 		if !filepath.IsAbs(s) {

@@ -34,7 +34,8 @@ func lintExample(t *testing.T, id, src string) []diag.Finding {
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	fs, _ := lintFile(t, path)
+	// the rule itself is on even when optional; every other rule as by default
+	fs, _ := lintFileRule(t, path, id)
 	return fs
 }
 

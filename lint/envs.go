@@ -45,16 +45,18 @@ func FromLoaded(p *envs.Project, l *envs.Loaded) *Env {
 }
 
 // ConfigFromSettings reads the `rules:` section of composure.yaml: each rule
-// ID maps to a severity ("error", "warning", "info"), "off", "on" (enable an
-// optional rule), or a mapping with an optional `severity` and the rule's
-// options:
+// ID (or group name, for every rule of the group) maps to a severity
+// ("error", "warning", "info"), "off", "on" (enable an optional rule), or a
+// mapping with an optional `severity` and the rule's options:
 //
 //	rules:
+//	  security: on
 //	  image-tag: off
 //	  restart-policy: warning
 //	  duplicate-service: {severity: warning, min-shared: 3}
 //
-// Unknown rule IDs and severities are errors at their position.
+// A rule's own setting wins over its group's. Unknown rule IDs and
+// severities are errors at their position.
 func ConfigFromSettings(settings []envs.RuleSetting, d *compose.Document, rules []Rule) (*Config, error) {
 	c := &Config{Severity: map[string]string{}, Options: map[string]map[string]any{}}
 	ids := make([]string, 0, len(rules))
@@ -64,9 +66,30 @@ func ConfigFromSettings(settings []envs.RuleSetting, d *compose.Document, rules 
 	errAt := func(loc compose.Location, format string, args ...any) error {
 		return &compose.Error{Location: loc, Msg: fmt.Sprintf(format, args...)}
 	}
+	// Groups first, so that a rule's own setting, wherever it is written,
+	// overrides its group's.
+	for _, s := range settings {
+		members, isGroup := expand(s.ID, rules)
+		if !isGroup || slices.Contains(ids, s.ID) {
+			continue
+		}
+		v := compose.Deref(s.Value)
+		if v == nil || v.Kind != yaml.ScalarNode {
+			return nil, errAt(s.Loc, "group %q: give a severity (error, warning, info), off or on; options belong to each rule", s.ID)
+		}
+		if err := checkSeverity(v.Value); err != nil {
+			return nil, errAt(s.Loc, "group %q: %v", s.ID, err)
+		}
+		for _, id := range members {
+			c.Severity[id] = v.Value
+		}
+	}
 	for _, s := range settings {
 		if !slices.Contains(ids, s.ID) {
-			return nil, errAt(s.Loc, "unknown rule %q%s (`composure rules` lists them)", s.ID, suggest(s.ID, ids))
+			if _, isGroup := expand(s.ID, rules); isGroup {
+				continue
+			}
+			return nil, errAt(s.Loc, "unknown rule %q%s (`composure rules` lists them)", s.ID, suggest(s.ID, append(slices.Clone(ids), Groups()...)))
 		}
 		v := compose.Deref(s.Value)
 		switch {

@@ -67,6 +67,9 @@ type Meta struct {
 	Practice int
 	// Optional rules are off unless configured.
 	Optional bool
+	// Group names the group of the rule (GroupSecurity), "" for none:
+	// --enable, --disable and composure.yaml's rules: take group names.
+	Group string
 }
 
 // URL is the rule's documentation.
@@ -98,8 +101,10 @@ type Pass struct {
 	meta     Meta
 	override *diag.Severity
 	options  map[string]any
-	env      *Env
-	run      *runner
+	// redact is Config.Redact.
+	redact []string
+	env    *Env
+	run    *runner
 	// out collects the findings of this rule; each rule runs on its own
 	// goroutine with its own slice.
 	out *[]diag.Finding
@@ -154,6 +159,9 @@ func (p *Pass) Reportf(d *compose.Document, n *yaml.Node, format string, args ..
 type Config struct {
 	Severity map[string]string
 	Options  map[string]map[string]any
+	// Redact holds composure.yaml's `redact:` name fragments: secret for
+	// --redact, so secret for hardcoded-secret too.
+	Redact []string
 }
 
 // Validate checks rule IDs and severities against rules.
@@ -282,7 +290,8 @@ func Start(in Input) *Running {
 		if m.Scope&ScopeEnv != 0 && !in.noMemo {
 			p.memo = &serviceMemo{m: map[memoKey]memoEntry{}}
 		}
-		enabled := !m.Optional
+		// An optional rule named by --rule runs: the user asked for it.
+		enabled := !m.Optional || slices.Contains(in.Only, m.ID)
 		if in.Config != nil {
 			if s, ok := in.Config.Severity[m.ID]; ok {
 				switch s {
@@ -297,6 +306,7 @@ func Start(in Input) *Running {
 				}
 			}
 			p.options = in.Config.Options[m.ID]
+			p.redact = in.Config.Redact
 		}
 		if !enabled {
 			continue

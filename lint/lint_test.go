@@ -21,6 +21,17 @@ var update = flag.Bool("update", false, "rewrite golden files")
 // "default", with variables from <case>.env next to it.
 func lintFile(t testing.TB, path string) ([]diag.Finding, *compose.Document) {
 	t.Helper()
+	return lintFileConfig(t, path, nil)
+}
+
+// lintFileRule is lintFile with rule id turned on, optional or not.
+func lintFileRule(t testing.TB, path, id string) ([]diag.Finding, *compose.Document) {
+	t.Helper()
+	return lintFileConfig(t, path, &Config{Severity: map[string]string{id: "on"}})
+}
+
+func lintFileConfig(t testing.TB, path string, cfg *Config) ([]diag.Finding, *compose.Document) {
+	t.Helper()
 	src, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +53,7 @@ func lintFile(t testing.TB, path string) ([]diag.Finding, *compose.Document) {
 	}
 	lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
 	env := FileEnv("default", filepath.Dir(d.Path), d, lookup)
-	return Run(Input{Files: []*compose.Document{d}, Envs: []*Env{env}}), d
+	return Run(Input{Files: []*compose.Document{d}, Envs: []*Env{env}, Config: cfg}), d
 }
 
 func render(fs []diag.Finding) string {
@@ -77,7 +88,7 @@ func TestGolden(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(id+"/"+strings.TrimSuffix(filepath.Base(c), ".yaml"), func(t *testing.T) {
-				fs, _ := lintFile(t, c)
+				fs, _ := lintFileRule(t, c, id)
 				// Only this rule's findings matter in its directory.
 				fs = slices.DeleteFunc(fs, func(f diag.Finding) bool { return f.Rule != id })
 				got := render(fs)

@@ -6,99 +6,228 @@ import (
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
+	"github.com/composure-dev/composure/redact"
 	"gopkg.in/yaml.v3"
 )
 
-// HardcodedSecret reports environment variables whose names look secret
-// (PASSWORD, TOKEN, ...) with a literal value in the compose file: the value
-// lands in version control and in every `docker compose config` output.
+// HardcodedSecret reports secrets written literally in a compose file: the
+// value lands in version control and in every `docker compose config`
+// output. What is a secret is the redact policy's decision, the one
+// `--redact` hides by (docs/redaction.md): the values of environment
+// variables, build args and labels with secret names (DB_PASS, API_KEY), the
+// secret parts of any of their values (a URL's password, Password= of a
+// connection string, a token), secret options in commands (--password x,
+// mysql's -px), and secret keys in the content of configs. Password hashes
+// (htpasswd in a Traefik label) are how passwords are meant to be stored:
+// --redact hides them, this rule does not report them.
 type HardcodedSecret struct{ RuleBase }
 
 var _ Rule = (*HardcodedSecret)(nil)
 
 // NewHardcodedSecret returns the hardcoded-secret rule.
 func NewHardcodedSecret() *HardcodedSecret {
-	return &HardcodedSecret{RuleBase{Meta{ID: "hardcoded-secret", Summary: "secret-looking environment variables with literal values",
-		Severity: diag.Warning, Scope: ScopeFile}}}
+	return &HardcodedSecret{RuleBase{Meta{ID: "hardcoded-secret", Summary: "secrets written literally: secret-looking variables, URL passwords, password options, tokens",
+		Severity: diag.Warning, Scope: ScopeFile, Group: GroupSecurity}}}
 }
 
-// secretNames are the default name fragments (option "patterns" replaces
-// them), matched case-insensitively.
-var secretNames = []string{"PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "CREDENTIAL", "ACCESS_KEY"}
-
-func (r *HardcodedSecret) patterns(p *Pass) []string {
-	v, ok := p.Option("patterns")
-	if !ok {
-		return secretNames
-	}
-	var out []string
+// policy is the redaction policy, with the name fragments of the
+// `patterns` option and of composure.yaml's `redact:`.
+func (r *HardcodedSecret) policy(p *Pass) *redact.Policy {
+	v, _ := p.Option("patterns")
+	extra := append([]string(nil), p.redact...)
 	for _, x := range asSlice(v) {
 		if s, ok := x.(string); ok {
-			out = append(out, strings.ToUpper(s))
+			extra = append(extra, s)
 		}
 	}
-	return out
+	return redact.New(extra...)
 }
 
-func looksSecret(name string, pats []string) bool {
-	u := strings.ToUpper(name)
-	if strings.HasSuffix(u, "_FILE") || strings.HasSuffix(u, "_PATH") {
-		return false // a path to a secret file, the recommended way
-	}
-	for _, p := range pats {
-		if strings.Contains(u, p) {
-			return true
+// literalSecret returns the first secret of secrets written as a literal in
+// value (not through a variable) and not a password hash.
+func literalSecret(value string, secrets []redact.Secret) (redact.Secret, bool) {
+	for _, s := range secrets {
+		if !s.Hash && !strings.Contains(value[s.Start:s.End], "$") {
+			return s, true
 		}
 	}
-	return false
+	return redact.Secret{}, false
 }
 
-// literal reports whether v is a hardcoded value rather than a reference.
-func literal(v string) bool {
-	v = strings.TrimSpace(v)
-	return v != "" && !strings.Contains(v, "$") && !strings.HasPrefix(v, "/run/secrets/")
+// secretCheck reports the nodes of one document. A value inside an anchor
+// merged into several services is reported at the anchor by each, and the
+// findings merge into one listing the alias sites (Postprocess).
+type secretCheck struct {
+	p   *Pass
+	d   *compose.Document
+	pol *redact.Policy
 }
 
-// VisitFile checks the environment of every service of d.
-func (r *HardcodedSecret) VisitFile(p *Pass, d *compose.Document) {
-	pats := r.patterns(p)
-	seen := map[*yaml.Node]bool{}
-	report := func(n *yaml.Node, name string, e compose.Entry) {
-		if seen[n] {
+func (c *secretCheck) report(n *yaml.Node, e compose.Entry, msg string) {
+	c.p.Report(withVia(c.d, diag.Finding{Severity: c.p.meta.Severity, Span: NodeSpan(c.d, n), Message: msg}, e))
+}
+
+// howTo is what to do with a secret found in a variable called name.
+func howTo(name string) string {
+	return fmt.Sprintf("pass it as ${%s} from an untracked .env file, or use secrets:", varName(name))
+}
+
+// varName turns a label or arg name into a variable name:
+// com.example.api-key is COM_EXAMPLE_API_KEY.
+func varName(name string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_':
+			return r
+		}
+		return '_'
+	}, name)
+}
+
+// named checks a mapping or KEY=VALUE list of named values (what says
+// where they are: "environment variable", "build arg", "label").
+func (c *secretCheck) named(e compose.Entry, what string) {
+	n := compose.Deref(e.Value)
+	switch n.Kind {
+	case yaml.MappingNode:
+		es, err := c.d.Entries(n, c.d.ExpansionBudget())
+		if err != nil {
 			return
 		}
-		seen[n] = true
-		p.Report(withVia(d, diag.Finding{Severity: p.meta.Severity, Span: NodeSpan(d, n),
-			Message: fmt.Sprintf("%s has a literal value in the compose file: pass it as ${%s} from an untracked .env file, or use secrets:", name, name)}, e))
-	}
-	for _, s := range fileServices(d) {
-		ee, ok := getEntry(d, s.Value, "environment")
-		if !ok {
-			continue
-		}
-		env := ee.Value
-		switch env.Kind {
-		case yaml.MappingNode:
-			es, err := d.Entries(env, d.ExpansionBudget())
-			if err != nil {
+		for _, x := range es {
+			if !isScalar(x.Value) || x.Value.ShortTag() != "!!str" && x.Value.ShortTag() != "!!int" {
 				continue
 			}
-			for _, e := range es {
-				if isScalar(e.Value) && looksSecret(e.Key.Value, pats) && literal(e.Value.Value) {
-					report(e.Value, e.Key.Value, e)
-				}
+			c.value(x.Value, x, x.Key.Value, x.Value.Value, what)
+		}
+	case yaml.SequenceNode:
+		for _, it := range n.Content {
+			it = compose.Deref(it)
+			if !isScalar(it) {
+				continue
 			}
-		case yaml.SequenceNode:
-			for _, it := range env.Content {
-				it = compose.Deref(it)
-				if !isScalar(it) {
-					continue
-				}
-				k, v, ok := strings.Cut(it.Value, "=")
-				if ok && looksSecret(k, pats) && literal(v) {
-					report(it, k, ee)
-				}
+			name, value, ok := strings.Cut(it.Value, "=")
+			if !ok {
+				continue
 			}
+			c.value(it, e, name, value, what)
+		}
+	}
+}
+
+// value checks the value of the variable, arg or label called name,
+// written at n.
+func (c *secretCheck) value(n *yaml.Node, e compose.Entry, name, value, what string) {
+	if c.pol.SecretValue(name, value) {
+		if !strings.Contains(value, "$") {
+			c.report(n, e, fmt.Sprintf("%s has a literal value in the compose file: %s", name, howTo(name)))
+		}
+		return
+	}
+	if s, ok := literalSecret(value, c.pol.Text(value)); ok {
+		c.report(n, e, fmt.Sprintf("%s %s holds %s written literally: %s", what, name, s.What, howTo(suggestName(name, value, s))))
+	}
+}
+
+// suggestName is a variable name for the secret part of a value: the
+// value's own name when the secret is all of it, else a name for the part
+// (DATABASE_URL's password is DATABASE_PASSWORD).
+func suggestName(name, value string, s redact.Secret) string {
+	if s.Start == 0 && s.End == len(value) {
+		return name
+	}
+	base := varName(name)
+	for _, suffix := range []string{"_URL", "_URI", "_DSN", "_STRING", "_URLS"} {
+		base = strings.TrimSuffix(base, suffix)
+	}
+	what := strings.ToLower(s.What)
+	switch {
+	case strings.Contains(what, "password") || strings.Contains(what, "pwd"):
+		return base + "_PASSWORD"
+	case strings.Contains(what, "token"):
+		return base + "_TOKEN"
+	}
+	return base + "_SECRET"
+}
+
+// command checks a command, entrypoint or healthcheck test: a list of
+// arguments or a shell string.
+func (c *secretCheck) command(service string, e compose.Entry, what string) {
+	n := compose.Deref(e.Value)
+	var items []*yaml.Node
+	switch {
+	case isScalar(n):
+		items = []*yaml.Node{n}
+	case n.Kind == yaml.SequenceNode:
+		for _, it := range n.Content {
+			it = compose.Deref(it)
+			if !isScalar(it) {
+				return
+			}
+			items = append(items, it)
+		}
+	default:
+		return
+	}
+	args := make([]string, len(items))
+	for i, it := range items {
+		args[i] = it.Value
+	}
+	for i, secrets := range c.pol.Args(args) {
+		if s, ok := literalSecret(args[i], secrets); ok {
+			c.report(items[i], e, fmt.Sprintf("the %s of service %q passes %s literally: read it from a variable of the container's environment ($$VAR) or from a secret file", what, service, s.What))
+			return
+		}
+	}
+}
+
+// VisitFile checks the services of d (environment, build args, labels,
+// command, entrypoint, healthcheck test) and its configs with inline
+// content.
+func (r *HardcodedSecret) VisitFile(p *Pass, d *compose.Document) {
+	c := &secretCheck{p: p, d: d, pol: r.policy(p)}
+	for _, s := range fileServices(d) {
+		if e, ok := getEntry(d, s.Value, "environment"); ok {
+			c.named(e, "environment variable")
+		}
+		if b, ok := getEntry(d, s.Value, "build"); ok {
+			if e, ok := getEntry(d, b.Value, "args"); ok {
+				c.named(e, "build arg")
+			}
+		}
+		if e, ok := getEntry(d, s.Value, "labels"); ok {
+			c.named(e, "label")
+		}
+		for _, key := range []string{"command", "entrypoint"} {
+			if e, ok := getEntry(d, s.Value, key); ok {
+				c.command(s.Name, e, key)
+			}
+		}
+		if h, ok := getEntry(d, s.Value, "healthcheck"); ok {
+			if e, ok := getEntry(d, h.Value, "test"); ok {
+				c.command(s.Name, e, "healthcheck test")
+			}
+		}
+	}
+	// Configs with inline content (compose has no inline secrets: the
+	// schema refuses secrets.*.content).
+	top, ok := getEntry(d, d.Root, "configs")
+	if !ok || compose.Deref(top.Value).Kind != yaml.MappingNode {
+		return
+	}
+	es, err := d.Entries(compose.Deref(top.Value), d.ExpansionBudget())
+	if err != nil {
+		return
+	}
+	for _, x := range es {
+		e, ok := getEntry(d, x.Value, "content")
+		if !ok || !isScalar(e.Value) || strings.Contains(e.Value.Value, "$") {
+			continue
+		}
+		if s, ok := literalSecret(e.Value.Value, c.pol.Content(e.Value.Value)); ok {
+			c.report(e.Value, e, fmt.Sprintf("config %q holds %s written literally in its content: write ${VAR} in its place (the content is interpolated), or mount the file from outside version control", x.Key.Value, s.What))
 		}
 	}
 }

@@ -17,7 +17,7 @@ var _ Rule = (*Privileged)(nil)
 // NewPrivileged returns the privileged rule.
 func NewPrivileged() *Privileged {
 	return &Privileged{RuleBase{Meta{ID: "privileged", Summary: "services running privileged or as root",
-		Severity: diag.Warning, Scope: ScopeEnv, Practice: 6}}}
+		Severity: diag.Warning, Scope: ScopeEnv, Practice: 6, Group: GroupSecurity}}}
 }
 
 // VisitEnv checks every active service of e.

@@ -14,6 +14,9 @@ type mount struct {
 	source   string // "" for an anonymous volume (TARGET alone)
 	bind     bool   // source is a host path (., /, ~, a drive, a pipe)
 	readOnly bool   // the last of ro and rw in MODE
+	// propagation is the bind propagation MODE names (shared, rslave...),
+	// "" for the default.
+	propagation string
 }
 
 // parseMount reads spec as compose.ParseVolume does; ok is false where that
@@ -40,6 +43,8 @@ func parseMount(spec string) (mount, bool) {
 					m.readOnly = true
 				case "rw":
 					m.readOnly = false
+				case "shared", "rshared", "slave", "rslave", "private", "rprivate":
+					m.propagation = o
 				}
 			}
 			return m, true
@@ -49,5 +54,9 @@ func parseMount(spec string) (mount, bool) {
 	if err != nil {
 		return mount{}, false
 	}
-	return mount{source: v.Source, bind: v.Type == types.VolumeTypeBind, readOnly: v.ReadOnly}, true
+	m := mount{source: v.Source, bind: v.Type == types.VolumeTypeBind, readOnly: v.ReadOnly}
+	if v.Bind != nil {
+		m.propagation = v.Bind.Propagation
+	}
+	return m, true
 }

@@ -15,7 +15,8 @@ func TestParseMountLikeComposeGo(t *testing.T) {
 		"./src:/app", "../x:/y:ro", "~/x:/y", "~:/y", "/var/run/docker.sock:/var/run/docker.sock:ro",
 		"//var/run/docker.sock:/s", "c:/data:/d", `C:\data:/d`, `\\.\pipe\docker_engine:/p`, "d:/data",
 		"a:b", "a::b", "data:", ":/d", "data:/d:", "data:/d:ro:x", "${VOL:-data}:/d", "${HOME}/x:/y:ro",
-		"é:/d", "données:/d", "x-y_z.1:/d:nocopy", "data:/d:rshared,ro",
+		"é:/d", "données:/d", "x-y_z.1:/d:nocopy", "data:/d:rshared,ro", "/mnt:/mnt:rshared", "/mnt:/mnt:ro,shared",
+		"./x:/x:rslave", "/a:/b:z,private",
 	} {
 		want, err := format.ParseVolume(spec)
 		got, ok := parseMount(spec)
@@ -27,6 +28,9 @@ func TestParseMountLikeComposeGo(t *testing.T) {
 			continue
 		}
 		w := mount{source: want.Source, bind: want.Type == types.VolumeTypeBind, readOnly: want.ReadOnly}
+		if want.Bind != nil {
+			w.propagation = want.Bind.Propagation
+		}
 		if got != w {
 			t.Errorf("parseMount(%q) = %+v, ParseVolume says %+v", spec, got, w)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/internal/termsafe"
 )
 
 // app holds the streams of one run; commands take it instead of globals so
@@ -60,7 +61,7 @@ func (a *app) run(cliApp *cli.App, args []string) (code int) {
 				cmdline = strings.Join(args[1:], " ")
 			}
 			fmt.Fprintf(stderr, "composure %s: internal error in %q: %s\nplease report it with the command and the files that caused it\n",
-				version(), cmdline, first)
+				version(), cmdline, termsafe.Line(first))
 			code = exitFailure
 		}
 	}()
@@ -103,10 +104,12 @@ func (a *app) run(cliApp *cli.App, args []string) (code int) {
 	var ce *compose.Error
 	if errors.As(err, &ce) {
 		// already the one-line `file:line:col: message` users act on
-		fmt.Fprintln(stderr, ce.Error())
+		fmt.Fprintln(stderr, termsafe.Text(ce.Error()))
 		return exitCode(err)
 	}
-	fmt.Fprintf(stderr, "composure: %v\n", err)
+	// Messages relay compose-go's and the YAML parser's, which quote the
+	// files: no character of theirs may drive the terminal.
+	fmt.Fprintf(stderr, "composure: %s\n", termsafe.Text(err.Error()))
 	return exitCode(err)
 }
 

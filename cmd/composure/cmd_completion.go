@@ -76,8 +76,12 @@ func (c candidates) write(w io.Writer) {
 // placeholder; lowercase words in an argument usage (bash|zsh|fish) are
 // themselves the candidates.
 var valueCompleters = map[string]func(a *app, cliApp *cli.App, cl commandLine) candidates{
-	"ENV":        (*app).envCandidates,
-	"RULE":       func(*app, *cli.App, commandLine) candidates { return candidates{words: lint.IDs()} },
+	"ENV":  (*app).envCandidates,
+	"RULE": func(*app, *cli.App, commandLine) candidates { return candidates{words: lint.IDs()} },
+	// --enable and --disable take a rule or a group of rules
+	"ID": func(*app, *cli.App, commandLine) candidates {
+		return candidates{words: append(lint.IDs(), lint.Groups()...)}
+	},
 	"COMMAND":    func(_ *app, cliApp *cli.App, _ commandLine) candidates { return commandCandidates(cliApp) },
 	"FILE":       func(*app, *cli.App, commandLine) candidates { return candidates{files: true} },
 	"DOCKERFILE": func(*app, *cli.App, commandLine) candidates { return candidates{files: true} },

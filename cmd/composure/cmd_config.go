@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -16,6 +15,7 @@ import (
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/internal/jsonindent"
+	"github.com/composure-dev/composure/internal/termsafe"
 	"github.com/composure-dev/composure/merge"
 	"github.com/composure-dev/composure/redact"
 )
@@ -25,6 +25,7 @@ type configOptions struct {
 	format string // yaml or json
 	output string // -o FILE; "" is stdout
 	redact bool
+	policy *redact.Policy // with redact
 	load   envs.LoadOptions
 	list   string // services, images, volumes, profiles or variables; "" prints the config
 	// origin adds where each value was set: a trailing `# file:line:col`
@@ -52,7 +53,7 @@ func (a *app) configCommand() *cli.Command {
 		&cli.BoolFlag{Name: "no-consistency", Usage: "don't check model consistency"},
 		&cli.BoolFlag{Name: "no-env-resolution", Usage: "don't resolve service env files"},
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "only check that the environment loads; print nothing"},
-		&cli.BoolFlag{Name: "redact", Usage: "print values of secret-looking variables, args, labels and secrets, and passwords in URLs, as ***"},
+		&cli.BoolFlag{Name: "redact", Usage: "print secrets as ***: values of secret-looking names, passwords in URLs and connection strings, secret options, tokens, keys, and values interpolated from secret variables (docs/redaction.md)"},
 		&cli.BoolFlag{Name: "origin", Usage: "say where each value was set: a \"# file:line:col\" comment after each value (YAML), an \"x-origins\" object (JSON); \"# default\" for what docker compose adds"},
 	}
 	for _, l := range listFlags {
@@ -104,6 +105,9 @@ func (a *app) configCommand() *cli.Command {
 			env, err := p.Env(name)
 			if err != nil {
 				return withCode(exitUsage, err)
+			}
+			if o.redact {
+				o.policy = projectPolicy(p)
 			}
 			out, err := a.renderConfig(c, p, env, o)
 			if err != nil {
@@ -157,23 +161,29 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 		return nil, fmt.Errorf("cannot print the config of environment %q: %w", env.Name, err)
 	}
 	if o.redact {
-		var extra []string
-		if p.Config != nil {
-			extra = p.Config.Redact
+		// Interpolated values are traced to the variables written in
+		// their place; with --no-interpolate the printed text is the
+		// written one.
+		var src redact.Sources
+		if !o.load.NoInterpolate && l.Merged != nil {
+			src = redact.MergeSources(l.Merged, l.Docs, l.Environment)
 		}
-		out, err = redactOutput(out, o.format, redact.New(extra...))
+		out, err = o.policy.Printed(out, o.format == "json", src)
 		if err != nil {
 			return nil, err
 		}
 	}
 	if o.origin {
-		// After redaction, which re-encodes the document: the comments are
-		// added to the final text.
+		// After redaction: the comments are added to the final text.
 		describe := func(path string) (string, bool) { return l.Merged.Describe(path), true }
 		if o.format == "json" {
 			return merge.AnnotateJSON(out, describe)
 		}
-		return merge.AnnotateYAML(out, describe)
+		// The comments name files: escaped, as the YAML encoder escapes
+		// the values.
+		return merge.AnnotateYAML(out, func(path string) (string, bool) {
+			return termsafe.Line(l.Merged.Describe(path)), true
+		})
 	}
 	return out, err
 }
@@ -193,88 +203,13 @@ func formatModel(model map[string]any, format string) ([]byte, error) {
 	return buf.Bytes(), enc.Close()
 }
 
-// redactOutput masks secrets in a printed config, keeping its key order.
-func redactOutput(out []byte, format string, r *redact.Redactor) ([]byte, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(out, &doc); err != nil {
-		return nil, fmt.Errorf("redacting the output: %w", err)
+// projectPolicy is the redaction policy of a project: the built-in one,
+// with the name fragments of composure.yaml's `redact:`.
+func projectPolicy(p *envs.Project) *redact.Policy {
+	if p.Config != nil {
+		return redact.New(p.Config.Redact...)
 	}
-	r.Node(&doc)
-	if format == "json" {
-		var buf bytes.Buffer
-		if len(doc.Content) > 0 {
-			if err := writeJSONNode(&buf, doc.Content[0], ""); err != nil {
-				return nil, err
-			}
-		}
-		buf.WriteByte('\n')
-		return buf.Bytes(), nil
-	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(&doc); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), enc.Close()
-}
-
-// writeJSONNode prints a node tree parsed from JSON back as JSON, indented
-// like json.MarshalIndent, keys in their order.
-func writeJSONNode(buf *bytes.Buffer, n *yaml.Node, indent string) error {
-	inner := indent + "  "
-	switch n.Kind {
-	case yaml.MappingNode:
-		if len(n.Content) == 0 {
-			buf.WriteString("{}")
-			return nil
-		}
-		buf.WriteString("{\n")
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, _ := json.Marshal(n.Content[i].Value)
-			buf.WriteString(inner)
-			buf.Write(k)
-			buf.WriteString(": ")
-			if err := writeJSONNode(buf, n.Content[i+1], inner); err != nil {
-				return err
-			}
-			if i+2 < len(n.Content) {
-				buf.WriteByte(',')
-			}
-			buf.WriteByte('\n')
-		}
-		buf.WriteString(indent + "}")
-	case yaml.SequenceNode:
-		if len(n.Content) == 0 {
-			buf.WriteString("[]")
-			return nil
-		}
-		buf.WriteString("[\n")
-		for i, c := range n.Content {
-			buf.WriteString(inner)
-			if err := writeJSONNode(buf, c, inner); err != nil {
-				return err
-			}
-			if i+1 < len(n.Content) {
-				buf.WriteByte(',')
-			}
-			buf.WriteByte('\n')
-		}
-		buf.WriteString(indent + "]")
-	case yaml.ScalarNode:
-		if n.ShortTag() == "!!str" || n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-			s, err := json.Marshal(n.Value)
-			if err != nil {
-				return err
-			}
-			buf.Write(s)
-		} else {
-			buf.WriteString(n.Value)
-		}
-	default:
-		return fmt.Errorf("unexpected node in JSON output")
-	}
-	return nil
+	return redact.New()
 }
 
 func renderList(l *envs.Loaded, o configOptions) ([]byte, error) {
@@ -313,11 +248,17 @@ func renderList(l *envs.Loaded, o configOptions) ([]byte, error) {
 		}
 		sort.Strings(lines)
 	case "variables":
-		return renderVariables(template.ExtractVariables(l.Model, template.DefaultPattern), o.format)
+		vars := template.ExtractVariables(l.Model, template.DefaultPattern)
+		if o.redact {
+			vars = redactVariables(vars, o.policy)
+		}
+		return renderVariables(vars, o.format)
 	}
 	var buf bytes.Buffer
 	for _, s := range lines {
-		buf.WriteString(s)
+		// One name per line, as the files spell it: escaped so that it
+		// stays one line and cannot drive the terminal.
+		buf.WriteString(termsafe.Line(s))
 		buf.WriteByte('\n')
 	}
 	return buf.Bytes(), nil
@@ -362,6 +303,19 @@ func dependencyOrder(p *types.Project) []string {
 	return out
 }
 
+// redactVariables hides the defaults and alternate values of the variables
+// that hold secrets: all of them for a secret name (${DB_PASSWORD:-changeme}),
+// the secret parts of any other (${DATABASE_URL:-postgres://u:pw@db/x}).
+func redactVariables(vars map[string]template.Variable, p *redact.Policy) map[string]template.Variable {
+	out := make(map[string]template.Variable, len(vars))
+	for n, v := range vars {
+		v.DefaultValue = redact.Hide(v.DefaultValue, p.Named(n, v.DefaultValue))
+		v.PresenceValue = redact.Hide(v.PresenceValue, p.Named(n, v.PresenceValue))
+		out[n] = v
+	}
+	return out
+}
+
 func renderVariables(vars map[string]template.Variable, format string) ([]byte, error) {
 	names := make([]string, 0, len(vars))
 	for n := range vars {
@@ -388,7 +342,7 @@ func renderVariables(vars map[string]template.Variable, format string) ([]byte, 
 		fmt.Fprintln(tw, "NAME\tREQUIRED\tDEFAULT VALUE\tALTERNATE VALUE")
 		for _, n := range names {
 			v := vars[n]
-			fmt.Fprintf(tw, "%s\t%t\t%s\t%s\n", n, v.Required, v.DefaultValue, v.PresenceValue)
+			fmt.Fprintf(tw, "%s\t%t\t%s\t%s\n", termsafe.Line(n), v.Required, termsafe.Line(v.DefaultValue), termsafe.Line(v.PresenceValue))
 		}
 		if err := tw.Flush(); err != nil {
 			return nil, err

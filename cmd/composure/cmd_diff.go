@@ -98,13 +98,9 @@ func (a *app) diffCommand() *cli.Command {
 				return err
 			}
 			if o.redact {
-				var extra []string
-				if p.Config != nil {
-					extra = p.Config.Redact
-				}
-				hide := envdiff.RedactWith(redact.New(extra...))
+				pol := projectPolicy(p)
 				for i := range reports {
-					reports[i] = reports[i].Redact(hide)
+					reports[i] = reports[i].Redact(pol)
 				}
 			}
 			if err := a.writeDiff(reports, o); err != nil {
@@ -316,7 +312,13 @@ func loadSide(ctx context.Context, p *envs.Project, env *envs.Environment, cache
 	if err != nil {
 		return envdiff.Side{}, err
 	}
-	return envdiff.Side{Name: label, Model: l.Model, Origin: envdiff.MergeOrigins(l.Merged, filePrefix)}, nil
+	return envdiff.Side{
+		Name:   label,
+		Model:  l.Model,
+		Origin: envdiff.MergeOrigins(l.Merged, filePrefix),
+		// --redact traces values to the secret variables written there.
+		Sources: redact.MergeSources(l.Merged, l.Docs, l.Environment),
+	}, nil
 }
 
 func slicesContains(s []string, v string) bool {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/internal/jsonindent"
+	"github.com/composure-dev/composure/internal/termsafe"
 )
 
 func (a *app) envsCommand() *cli.Command {
@@ -65,6 +66,8 @@ func (a *app) printEnvsJSON(p *envs.Project) error {
 	return err
 }
 
+// printEnvsTable prints the environments as a table; names come from file
+// names and composure.yaml, so they go through termsafe.Line.
 func (a *app) printEnvsTable(p *envs.Project) error {
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tFILES\tPROFILES")
@@ -73,7 +76,7 @@ func (a *app) printEnvsTable(p *envs.Project) error {
 		if profiles == "" {
 			profiles = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", e.Name, strings.Join(e.Files, " "), profiles)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", termsafe.Line(e.Name), termsafe.Line(strings.Join(e.Files, " ")), termsafe.Line(profiles))
 	}
 	return tw.Flush()
 }

@@ -113,8 +113,8 @@ func initConfig(p *envs.Project, rules []lint.Rule) []byte {
 		}
 		fmt.Fprintf(&b, "  %s: %s # %s\n", m.ID, sev, m.Summary)
 	}
-	b.WriteString("\n# Names (case-insensitive substrings) whose values --redact prints as ***, on top\n")
-	b.WriteString("# of the built-in PASSWORD, PASSWD, SECRET, TOKEN, KEY, CREDENTIAL and PRIVATE.\n")
+	b.WriteString("\n# Names (case-insensitive substrings) whose values --redact prints as *** and\n")
+	b.WriteString("# hardcoded-secret reports, on top of the built-in policy (docs/redaction.md).\n")
 	b.WriteString("redact: []\n")
 	return b.Bytes()
 }

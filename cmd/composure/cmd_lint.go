@@ -32,6 +32,8 @@ func (a *app) lintCommand() *cli.Command {
 			choice(&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a finding has this `SEVERITY` or a higher one"}, severities...),
 			&cli.StringSliceFlag{Name: "rule", Usage: "run only this rule (repeatable): `RULE` is an ID that composure rules lists"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only the findings at or above --fail-on, and nothing when there are none"},
+			&cli.StringSliceFlag{Name: "enable", Usage: "turn on the optional rule `ID`, or every rule of a group: security (repeatable; over composure.yaml's rules:)"},
+			&cli.StringSliceFlag{Name: "disable", Usage: "turn off the rule `ID`, or every rule of a group (repeatable; after --enable)"},
 			&cli.BoolFlag{Name: "strict", Usage: "also load every environment through compose-go as docker compose config does, and report what it rejects (slower)"},
 			&cli.BoolFlag{Name: "fix", Usage: "apply the safe fixes to the files"},
 			&cli.BoolFlag{Name: "diff", Usage: "with --fix: print the changes as a unified diff, write nothing"},
@@ -61,16 +63,23 @@ func (a *app) lint(c *cli.Context) error {
 			return withCode(exitUsage, fmt.Errorf("--rule: unknown rule %q: `composure rules` lists them", id))
 		}
 	}
+	enable, disable := c.StringSlice("enable"), c.StringSlice("disable")
+	if err := lint.CheckNames("--enable", enable); err != nil {
+		return withCode(exitUsage, err)
+	}
+	if err := lint.CheckNames("--disable", disable); err != nil {
+		return withCode(exitUsage, err)
+	}
 	dirs, err := projectDirArgs(c.Args().Slice())
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
 	if dirs != nil {
-		return a.lintDirs(c, dirs, only, format, failOn)
+		return a.lintDirs(c, dirs, &lintRules{only: only, enable: enable, disable: disable}, format, failOn)
 	}
 	envArgs, dfArgs := splitDockerfileArgs(c.Args().Slice())
 	po := a.projectOptions(c)
-	lr := &lintRules{rules: lint.Rules(), only: only}
+	lr := &lintRules{rules: lint.Rules(), only: only, enable: enable, disable: disable}
 	if c.Bool("shellcheck") {
 		a.useShellcheck(lr.rules)
 	}
@@ -308,14 +317,30 @@ func (p *lintProject) findings(rules *lintRules) []diag.Finding {
 	if p.running != nil {
 		return p.running.Finish(p.envs, p.dockerfiles)
 	}
+	p.config = rules.configure(p.config)
 	return lint.Run(lint.Input{Files: p.files, Envs: p.envs, Dockerfiles: p.dockerfiles, Rules: rules.rules, Config: p.config, Only: rules.only})
 }
 
 // lintRules are the rules a lint run uses: rules (nil: lint.Rules()),
-// restricted to the IDs in only when it is not empty.
+// restricted to the IDs in only when it is not empty, with the rules and
+// groups of --enable turned on and those of --disable off.
 type lintRules struct {
-	rules []lint.Rule
-	only  []string
+	rules           []lint.Rule
+	only            []string
+	enable, disable []string
+}
+
+// configure applies --enable and --disable to the configuration of
+// composure.yaml (nil without one).
+func (r *lintRules) configure(c *lint.Config) *lint.Config {
+	if r == nil {
+		return c
+	}
+	rules := r.rules
+	if rules == nil {
+		rules = lint.Rules()
+	}
+	return c.Switch(r.enable, r.disable, rules)
 }
 
 // loadLintProject loads the project and the environments named in
@@ -326,6 +351,8 @@ func loadLintProject(po envs.Options, envNames []string, strict bool, rules *lin
 	var running *lint.Running
 	if rules != nil {
 		lo.Parsed = func(lp *lint.Project) {
+			withRedact(lp)
+			lp.Config = rules.configure(lp.Config)
 			running = lint.Start(lint.Input{Files: lp.Files, Config: lp.Config, Rules: rules.rules, Only: rules.only})
 		}
 	}
@@ -333,12 +360,24 @@ func loadLintProject(po envs.Options, envNames []string, strict bool, rules *lin
 	if err != nil {
 		return nil, err
 	}
+	withRedact(lp)
+	if running == nil {
+		lp.Config = rules.configure(lp.Config)
+	}
 	p := &lintProject{dir: lp.Dir, opts: po, strict: strict, explicit: po.Files, envNames: envNames,
 		files: lp.Files, envs: lp.Envs, loadErrors: lp.LoadErrors, config: lp.Config, running: running}
 	if lp.Project.Config != nil {
 		p.configName = lp.Project.Config.Doc.Name
 	}
 	return p, nil
+}
+
+// withRedact gives the lint configuration composure.yaml's `redact:` names,
+// which hardcoded-secret treats as secret as --redact does.
+func withRedact(lp *lint.Project) {
+	if lp.Config != nil && lp.Project != nil && lp.Project.Config != nil {
+		lp.Config.Redact = lp.Project.Config.Redact
+	}
 }
 
 // loadConfigOnly reads composure.yaml in dir, when only Dockerfiles are

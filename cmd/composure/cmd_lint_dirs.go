@@ -15,6 +15,7 @@ import (
 	"github.com/composure-dev/composure/diag"
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/internal/parallel"
+	"github.com/composure-dev/composure/internal/termsafe"
 	"github.com/composure-dev/composure/lint"
 )
 
@@ -50,7 +51,7 @@ type lintedDir struct {
 // lintDirs lints several projects, at most --jobs at once, and prints one
 // report: findings are named DIR/FILE and sorted, so the output does not
 // depend on which project finished first.
-func (a *app) lintDirs(c *cli.Context, dirs, only []string, format string, failOn diag.Severity) error {
+func (a *app) lintDirs(c *cli.Context, dirs []string, lr *lintRules, format string, failOn diag.Severity) error {
 	if c.Bool("fix") || len(c.StringSlice("file")) > 0 || c.IsSet("project-directory") {
 		return withCode(exitUsage, errors.New("with several project directories, --fix, -f and -C do not apply: run them per project"))
 	}
@@ -68,7 +69,7 @@ func (a *app) lintDirs(c *cli.Context, dirs, only []string, format string, failO
 					results[i].panicked = r
 				}
 			}()
-			results[i] = a.lintOneDir(dir, only, c.Bool("strict"))
+			results[i] = a.lintOneDir(dir, lr, c.Bool("strict"))
 		}
 	}
 	parallel.Run(jobs, tasks)
@@ -81,7 +82,7 @@ func (a *app) lintDirs(c *cli.Context, dirs, only []string, format string, failO
 			panic(r.panicked)
 		}
 		if r.err != nil {
-			fmt.Fprintf(a.stderr, "composure: %s: %v\n", dirs[i], r.err)
+			fmt.Fprintf(a.stderr, "composure: %s: %s\n", termsafe.Line(dirs[i]), termsafe.Text(r.err.Error()))
 			failed = true
 			continue
 		}
@@ -121,12 +122,12 @@ func (a *app) lintDirs(c *cli.Context, dirs, only []string, format string, failO
 }
 
 // lintOneDir lints the project in dir, naming its files DIR/FILE.
-func (a *app) lintOneDir(dir string, only []string, strict bool) lintedDir {
+func (a *app) lintOneDir(dir string, shared *lintRules, strict bool) lintedDir {
 	po := envs.Options{Dir: dir, Getenv: a.getenv}
 	if a.environ != nil {
 		po.Environ = a.environ()
 	}
-	lr := &lintRules{only: only}
+	lr := &lintRules{only: shared.only, enable: shared.enable, disable: shared.disable}
 	proj, err := loadLintTargets(po, nil, nil, strict, lr)
 	if err != nil {
 		return lintedDir{err: err}

@@ -16,6 +16,7 @@ import (
 	"github.com/composure-dev/composure/dupes"
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/internal/jsonindent"
+	"github.com/composure-dev/composure/internal/termsafe"
 	"github.com/composure-dev/composure/refactor"
 )
 
@@ -143,10 +144,10 @@ func (a *app) refactor(c *cli.Context) error {
 					// a bad include): the user's input, so exit 2 with the
 					// place to fix first.
 					refusedInput = true
-					fmt.Fprintf(a.stderr, "%v (refusing to refactor %s: nothing proves the rewrite)\n", ce, name)
+					fmt.Fprintf(a.stderr, "%s (refusing to refactor %s: nothing proves the rewrite)\n", termsafe.Text(ce.Error()), termsafe.Line(name))
 				} else {
 					refused = true
-					fmt.Fprintf(a.stderr, "composure: %v\n", err)
+					fmt.Fprintf(a.stderr, "composure: %s\n", termsafe.Text(err.Error()))
 				}
 				out = append(out, rf)
 				continue
@@ -178,7 +179,7 @@ func (a *app) refactor(c *cli.Context) error {
 			case c.Bool("check"):
 				if format == "diff" {
 					for _, g := range rf.Groups {
-						fmt.Fprintf(a.stdout, "%s: %s share %s: fold into &%s (%d lines saved)\n", name, strings.Join(g.Services, ", "), strings.Join(g.Shared, ", "), g.Anchor, g.LinesSaved)
+						fmt.Fprintf(a.stdout, "%s: %s share %s: fold into &%s (%d lines saved)\n", termsafe.Line(name), termsafe.Line(strings.Join(g.Services, ", ")), termsafe.Line(strings.Join(g.Shared, ", ")), termsafe.Line(g.Anchor), g.LinesSaved)
 					}
 				}
 			case format == "diff":

@@ -59,6 +59,8 @@ func descriptionCases(t *testing.T, envNames []string) (cases []completionCase, 
 		switch placeholder(f) {
 		case "RULE":
 			return candidates{words: lint.IDs()}
+		case "ID":
+			return candidates{words: append(lint.IDs(), lint.Groups()...)}
 		case "FILE":
 			return candidates{files: true}
 		case "DIR":
