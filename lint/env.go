@@ -329,7 +329,7 @@ func buildIndex(d *compose.Document) *docIndex {
 			walk(c, nil, nil)
 		}
 	}
-	for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
+	for _, root := range docRoots(d) {
 		if root != nil {
 			walk(root, nil, nil)
 		}

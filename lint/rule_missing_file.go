@@ -53,7 +53,11 @@ func (r *MissingFile) VisitFile(p *Pass, d *compose.Document) {
 			p.Report(diag.Finding{Severity: p.meta.Severity, Span: NodeSpan(d, n), Message: fmt.Sprintf("%s %q does not exist", what, v)})
 		}
 	}
-	if inc := get(d, d.Root, "include"); inc != nil && inc.Kind == yaml.SequenceNode {
+	for _, root := range docRoots(d) {
+		inc := get(d, root, "include")
+		if inc == nil || inc.Kind != yaml.SequenceNode {
+			continue
+		}
 		for _, it := range inc.Content {
 			it = compose.Deref(it)
 			switch it.Kind {

@@ -124,7 +124,7 @@ func (r *UndefinedVariable) VisitEnv(p *Pass, e *Env) {
 				walk(c)
 			}
 		}
-		for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
+		for _, root := range docRoots(d) {
 			walk(root)
 		}
 		if key != "" {
