@@ -33,6 +33,8 @@ type Env struct {
 	Dir string
 	// Docs are the environment's files in load order.
 	Docs []*compose.Document
+	// Reached are the files Docs include or extend, in the order met.
+	Reached []*Reached
 	// Model is the whole effective config before profiles are applied, in
 	// compose-go's shape (map[string]any), not interpolated; may be nil.
 	Model map[string]any
@@ -111,10 +113,15 @@ func (e *Env) servicesInOrder() []string {
 	for i, d := range e.Docs {
 		fileIdx[d.Name] = i
 	}
+	for i, r := range e.Reached {
+		if _, ok := fileIdx[r.Name]; !ok {
+			fileIdx[r.Name] = len(e.Docs) + i
+		}
+	}
 	type key struct{ f, line, col int }
 	keys := make(map[string]key, len(names))
 	for _, n := range names {
-		k := key{len(e.Docs), 0, 0}
+		k := key{len(e.Docs) + len(e.Reached), 0, 0}
 		if o, ok := e.Origin("services." + n); ok {
 			if i, ok := fileIdx[o.File]; ok {
 				k = key{i, o.Line, o.Col}
@@ -141,14 +148,45 @@ func (e *Env) Service(name string) map[string]any {
 	return m
 }
 
-// Doc returns the environment's document called name.
+// Doc returns the environment's document called name: one of its files,
+// or a file they include or extend (by the name origins give it, or its
+// own).
 func (e *Env) Doc(name string) *compose.Document {
 	for _, d := range e.Docs {
 		if d.Name == name {
 			return d
 		}
 	}
+	for _, r := range e.Reached {
+		if r.Name == name || r.Doc.Name == name {
+			return r.Doc
+		}
+	}
 	return nil
+}
+
+// docsByName maps every name a finding may give a file of files and envs
+// to its document: the files' own names, and the names the environments'
+// origins give the files they reach.
+func docsByName(files []*compose.Document, envs []*Env) map[string]*compose.Document {
+	docs := make(map[string]*compose.Document, len(files))
+	for _, d := range files {
+		docs[d.Name] = d
+	}
+	for _, e := range envs {
+		for _, d := range e.Docs {
+			docs[d.Name] = d
+		}
+		for _, r := range e.Reached {
+			if _, ok := docs[r.Name]; !ok {
+				docs[r.Name] = r.Doc
+			}
+			if _, ok := docs[r.Doc.Name]; !ok {
+				docs[r.Doc.Name] = r.Doc
+			}
+		}
+	}
+	return docs
 }
 
 // Interpolate substitutes variables in s with the environment's values and

@@ -362,16 +362,7 @@ func (run *Running) Finish(envs []*Env, dockerfiles []*Dockerfile) []diag.Findin
 	for _, fs := range run.results {
 		all = append(all, fs...)
 	}
-	docs := map[string]*compose.Document{}
-	for _, d := range run.in.Files {
-		docs[d.Name] = d
-	}
-	for _, e := range envs {
-		for _, d := range e.Docs {
-			docs[d.Name] = d
-		}
-	}
-	return Postprocess(all, docs)
+	return Postprocess(all, docsByName(run.in.Files, envs))
 }
 
 // Postprocess drops findings silenced by `# composure-ignore` comments,
