@@ -130,6 +130,9 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 			loadable = append(loadable, env)
 		}
 	}
+	reached, more, reachErrs := reachedFiles(proj, loadable, cache, po)
+	p.Files = append(p.Files, more...)
+	loadErrs = append(loadErrs, reachErrs...)
 	if lo.Parsed != nil {
 		lo.Parsed(p)
 	}
@@ -148,11 +151,14 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 			f.Envs = []string{env.Name}
 			loadErrs = append(loadErrs, f)
 			if e := mergedOnly(proj, env, cache); e != nil {
+				e.Reached = reached[env]
 				p.Envs = append(p.Envs, e)
 			}
 			continue
 		}
-		p.Envs = append(p.Envs, FromLoaded(proj, l))
+		e := FromLoaded(proj, l)
+		e.Reached = reached[env]
+		p.Envs = append(p.Envs, e)
 	}
 	// Environments with the same first file (the base file, the largest)
 	// merge it once.
@@ -182,6 +188,7 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 			loadErrs = append(loadErrs, f)
 			continue
 		}
+		s.e.Reached = reached[s.env]
 		p.Envs = append(p.Envs, s.e)
 	}
 	// one finding for an error several environments share
