@@ -154,9 +154,6 @@ func DiscoverDockerfiles(envs []*Env) ([]*Dockerfile, []diag.Finding) {
 	failed := map[string]bool{}
 	for _, e := range envs {
 		for _, name := range e.ServiceNames() {
-			if e.Disabled[name] {
-				continue
-			}
 			svc := e.Service(name)
 			use := BuildUse{Env: e, Service: name}
 			if b, ok := svc["build"].(map[string]any); ok {
@@ -312,7 +309,19 @@ func runDockerfileRule(rule Rule, p *Pass, dfs []*Dockerfile) {
 func (df *Dockerfile) decorate(fs []diag.Finding) []diag.Finding {
 	var envs []string
 	var rel []diag.Related
+	// Built only by services of a profile: the findings say which.
+	var profiles []string
+	gated := true
 	for _, u := range df.Uses {
+		g := u.Env.gate(u.Service)
+		if g == nil {
+			gated = false
+		}
+		for _, p := range g {
+			if !slices.Contains(profiles, p) {
+				profiles = append(profiles, p)
+			}
+		}
 		if u.Env.Name != "" && !slices.Contains(envs, u.Env.Name) {
 			envs = append(envs, u.Env.Name)
 		}
@@ -341,6 +350,9 @@ func (df *Dockerfile) decorate(fs []diag.Finding) []diag.Finding {
 		}
 		f.Envs = slices.Clone(envs)
 		f.Related = append(f.Related, rel...)
+		if gated && len(profiles) > 0 {
+			f.Message += formatProfileNote([][]string{profiles})
+		}
 		out = append(out, f)
 	}
 	return out

@@ -414,6 +414,7 @@ func Postprocess(fs []diag.Finding, docs map[string]*compose.Document) []diag.Fi
 		f.Envs = slices.Clone(f.Envs)
 		res = append(res, f)
 	}
+	res = dropProfileCopies(res)
 	diag.Sort(res)
 	return res
 }

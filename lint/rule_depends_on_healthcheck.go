@@ -220,9 +220,6 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 	// many services depend on may build from a Dockerfile, read to find it.
 	hcOf := map[string]hcState{}
 	for _, name := range e.ServiceNames() {
-		if e.Disabled[name] {
-			continue
-		}
 		svc := e.Service(name)
 		deps := dependencies(e, svc["depends_on"])
 		if len(deps) == 0 {
@@ -240,7 +237,7 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 			switch {
 			case !defined:
 				key = append(key, '?')
-			case e.Disabled[dep.name]:
+			case e.leftOut(name, dep.name):
 				key = append(key, '!')
 			default:
 				hc, ok := hcOf[dep.name]
@@ -283,7 +280,7 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 		if withFix {
 			fix = r.fix(e, doc, node, dep.name, all)
 		}
-		p.Report(diag.Finding{Severity: sev, Span: sp, Related: rel, Message: msg(who, sfx), Fix: fix})
+		p.ReportServices(diag.Finding{Severity: sev, Span: sp, Related: rel, Message: msg(who, sfx), Fix: fix}, name)
 	}
 	_, defined := e.Services[dep.name]
 	if !defined {
@@ -292,10 +289,10 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 		}, false)
 		return
 	}
-	if e.Disabled[dep.name] {
+	if e.leftOut(name, dep.name) {
 		if dep.required {
 			report(diag.Error, func(who, sfx string) string {
-				return fmt.Sprintf("%s depend%s on %q, which the active profiles leave out: enable its profile, or mark the dependency required: false", who, sfx, dep.name)
+				return fmt.Sprintf("%s depend%s on %q, which runs only with profile %s: enable it too, or mark the dependency required: false", who, sfx, dep.name, strings.Join(quoted(e.serviceProfiles(dep.name)), " or "))
 			}, false)
 		}
 		return

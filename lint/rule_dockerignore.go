@@ -23,9 +23,6 @@ func NewDockerignore() *Dockerignore {
 // VisitEnv checks the build context of every service of e.
 func (r *Dockerignore) VisitEnv(p *Pass, e *Env) {
 	for _, name := range e.ServiceNames() {
-		if e.Disabled[name] {
-			continue
-		}
 		svc := e.Service(name)
 		ctx, df, ok := buildPaths(e, svc)
 		if !ok || !exists(ctx) {
@@ -58,7 +55,7 @@ func (r *Dockerignore) VisitEnv(p *Pass, e *Env) {
 		if err != nil {
 			rctx = ctx
 		}
-		p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
-			Message: fmt.Sprintf("build context %q of service %q has no .dockerignore: everything in it (.git, caches, secrets) is sent to the builder; add one", rctx, name)})
+		p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
+			Message: fmt.Sprintf("build context %q of service %q has no .dockerignore: everything in it (.git, caches, secrets) is sent to the builder; add one", rctx, name)}, name)
 	}
 }

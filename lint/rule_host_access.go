@@ -115,7 +115,7 @@ func shortVolume(spec string) (src string, readOnly, ok bool) {
 	return m.source, m.readOnly, true
 }
 
-// VisitEnv checks every service the active profiles enable. A service's
+// VisitEnv checks every service, of every profile. A service's
 // findings depend only on its config and the variables, so Pass.Service
 // could replay them in the environments that share it; but the check is a
 // few map lookups and no allocation, cheaper than the memo's bookkeeping:
@@ -124,9 +124,7 @@ func shortVolume(spec string) (src string, readOnly, ok bool) {
 // (100 KB, the run's own) without.
 func (r *HostAccess) VisitEnv(p *Pass, e *Env) {
 	for _, name := range e.ServiceNames() {
-		if !e.Disabled[name] {
-			r.check(p, e, name, e.Service(name))
-		}
+		r.check(p, e, name, e.Service(name))
 	}
 }
 
@@ -148,7 +146,7 @@ func (r *HostAccess) check(p *Pass, e *Env, name string, svc map[string]any) {
 		if len(rel) > 0 {
 			who, sfx = "the services merging this block", ""
 		}
-		p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: msg(who, sfx)})
+		p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: msg(who, sfx)}, name)
 	}
 	for _, ns := range hostNamespaces {
 		if v, ok := e.Str(svc[ns.key]); ok && v == "host" {

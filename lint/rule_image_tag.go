@@ -89,6 +89,6 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 		if !ok {
 			continue
 		}
-		p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: msg})
+		p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: msg}, name)
 	}
 }
