@@ -209,6 +209,13 @@ func (r *PortConflict) VisitEnv(p *Pass, e *Env) {
 			if prev.service == b.service && prev.path == b.path || !prev.p.overlaps(b.p) || reported[b.path] {
 				continue
 			}
+			if prev.service == b.service && prev.p == b.p {
+				// The same mapping written twice (in two files, short and
+				// long syntax, with or without /tcp, with variables):
+				// docker compose keeps one (EnforceUnicity after the
+				// canonical long form).
+				continue
+			}
 			if !e.RunTogether(prev.service, b.service) {
 				continue
 			}
