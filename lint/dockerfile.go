@@ -200,7 +200,7 @@ func dockerfileOf(e *Env, name string, svc map[string]any) (string, func() (*Doc
 	if ok {
 		if v, has := b["dockerfile_inline"]; has {
 			src, ok := e.Str(v)
-			o, found := e.Origin("services." + name + ".build.dockerfile_inline")
+			o, found := e.Origin(svcPath(name, "build", "dockerfile_inline"))
 			if !ok || !found || !o.IsValid() {
 				return "", nil
 			}
@@ -325,11 +325,11 @@ func (df *Dockerfile) decorate(fs []diag.Finding) []diag.Finding {
 		if u.Env.Name != "" && !slices.Contains(envs, u.Env.Name) {
 			envs = append(envs, u.Env.Name)
 		}
-		path := "services." + u.Service + ".build"
+		path := svcPath(u.Service, "build")
 		if b, ok := u.Env.Service(u.Service)["build"].(map[string]any); ok {
 			for _, sub := range []string{"dockerfile_inline", "dockerfile", "context"} {
 				if _, has := b[sub]; has {
-					path += "." + sub
+					path = svcPath(u.Service, "build", sub)
 					break
 				}
 			}

@@ -122,7 +122,7 @@ func (e *Env) servicesInOrder() []string {
 	keys := make(map[string]key, len(names))
 	for _, n := range names {
 		k := key{len(e.Docs) + len(e.Reached), 0, 0}
-		if o, ok := e.Origin("services." + n); ok {
+		if o, ok := e.Origin(svcPath(n)); ok {
 			if i, ok := fileIdx[o.File]; ok {
 				k = key{i, o.Line, o.Col}
 			}
@@ -269,6 +269,26 @@ func (e *Env) Abs(p string) string {
 		return p
 	}
 	return filepath.Join(e.Dir, p)
+}
+
+// configPath builds the dotted path of the effective config that Origin,
+// Span and KeySpan read, from its keys: a dot inside a key (a service
+// called wazuh1.indexer) is written "👻", as merge.Result and compose-go's
+// tree.Path write it.
+func configPath(keys ...string) string {
+	var b strings.Builder
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(strings.ReplaceAll(k, ".", "👻"))
+	}
+	return b.String()
+}
+
+// svcPath is configPath under services.name.
+func svcPath(name string, keys ...string) string {
+	return configPath(append([]string{"services", name}, keys...)...)
 }
 
 // Span returns where the value at path was set, with its end, and the alias
@@ -515,6 +535,9 @@ func (ix *entryIndex) get(d *compose.Document, m *yaml.Node, key string) (compos
 // crossed on the way.
 func docOrigin(d *compose.Document, path string, ix *entryIndex) (Origin, bool) {
 	parts := strings.Split(path, ".")
+	for i, p := range parts {
+		parts[i] = strings.ReplaceAll(p, "👻", ".")
+	}
 	for len(parts) > 0 {
 		n, key, via, ok := lookupVia(d, parts, ix)
 		if ok {

@@ -30,7 +30,7 @@ func (r *ContainerNameConflict) VisitEnv(p *Pass, e *Env) {
 		if !ok || cn == "" {
 			continue
 		}
-		path := "services." + name + ".container_name"
+		path := svcPath(name, "container_name")
 		sp, rel, ok := e.Span(path)
 		if !ok {
 			continue
@@ -40,7 +40,7 @@ func (r *ContainerNameConflict) VisitEnv(p *Pass, e *Env) {
 			if !e.RunTogether(other, name) {
 				continue
 			}
-			osp, _, _ := e.Span("services." + other + ".container_name")
+			osp, _, _ := e.Span(svcPath(other, "container_name"))
 			rel = append(rel, diag.Related{Span: osp, Message: fmt.Sprintf("service %q uses it here", other)})
 			p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
 				Message: fmt.Sprintf("container name %q is used by services %q and %q: the second container cannot be created; rename one", cn, other, name)}, other, name)

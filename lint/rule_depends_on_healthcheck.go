@@ -331,7 +331,7 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 // where finds the depends_on entry for dep in the file that set it: the
 // list item or the mapping key.
 func (r *DependsOnHealthcheck) where(e *Env, svc, dep string) (diag.Span, []diag.Related, *yaml.Node, *compose.Document) {
-	sp, rel, ok := e.Span("services." + svc + ".depends_on." + dep)
+	sp, rel, ok := e.Span(svcPath(svc, "depends_on", dep))
 	if !ok {
 		return diag.Span{}, nil, nil, nil
 	}
@@ -339,7 +339,7 @@ func (r *DependsOnHealthcheck) where(e *Env, svc, dep string) (diag.Span, []diag
 	if d == nil || e.run == nil {
 		return sp, rel, nil, nil
 	}
-	o, _ := e.Origin("services." + svc + ".depends_on")
+	o, _ := e.Origin(svcPath(svc, "depends_on"))
 	if o.File != sp.File {
 		return sp, rel, nil, nil
 	}

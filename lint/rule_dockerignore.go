@@ -41,10 +41,10 @@ func (r *Dockerignore) VisitEnv(p *Pass, e *Env) {
 				continue
 			}
 		}
-		path := "services." + name + ".build"
+		path := svcPath(name, "build")
 		if _, isMap := svc["build"].(map[string]any); isMap {
 			if _, has := svc["build"].(map[string]any)["context"]; has {
-				path += ".context"
+				path = svcPath(name, "build", "context")
 			}
 		}
 		sp, rel, ok := e.Span(path)

@@ -134,7 +134,7 @@ func (r *HostAccess) check(p *Pass, e *Env, name string, svc map[string]any) {
 	// Inside an anchor merged by several services, one finding at the
 	// anchor stands for all of them: its message names none.
 	report := func(key string, i int, sub string, msg func(who, sfx string) string) {
-		at := "services." + name + "." + key
+		at := svcPath(name, key)
 		if i >= 0 {
 			at += "." + strconv.Itoa(i) + sub
 		}

@@ -85,7 +85,7 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 		default:
 			continue
 		}
-		sp, rel, ok := e.Span("services." + name + ".image")
+		sp, rel, ok := e.Span(svcPath(name, "image"))
 		if !ok {
 			continue
 		}

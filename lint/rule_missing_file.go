@@ -106,7 +106,7 @@ func (r *MissingFile) VisitEnv(p *Pass, e *Env) {
 	for _, name := range e.ServiceNames() {
 		svc := e.Service(name)
 		p.Service(name, svc, "", func() {
-			pre := "services." + name
+			pre := svcPath(name)
 			switch ef := svc["env_file"].(type) {
 			case string:
 				check(name, pre+".env_file", ef, "env file", e.Dir)

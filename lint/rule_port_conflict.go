@@ -167,7 +167,7 @@ func (r *PortConflict) VisitEnv(p *Pass, e *Env) {
 	var all []binding
 	for _, name := range e.ServicesInOrder() {
 		for i, it := range asSlice(e.Service(name)["ports"]) {
-			path := fmt.Sprintf("services.%s.ports.%d", name, i)
+			path := svcPath(name, "ports", strconv.Itoa(i))
 			var ps []published
 			var spec string
 			var err error
@@ -180,7 +180,7 @@ func (r *PortConflict) VisitEnv(p *Pass, e *Env) {
 				proto, _ := e.Str(x["protocol"])
 				ip, _ := e.Str(x["host_ip"])
 				spec = pub
-				path += ".published"
+				path = svcPath(name, "ports", strconv.Itoa(i), "published")
 				target, _ := e.Str(x["target"])
 				ps, err = longPort(ip, pub, target, proto)
 			default:

@@ -25,7 +25,7 @@ func (r *Privileged) VisitEnv(p *Pass, e *Env) {
 	for _, name := range e.ServiceNames() {
 		svc := e.Service(name)
 		if v, ok := e.Str(svc["privileged"]); ok && v == "true" {
-			if sp, rel, ok := e.Span("services." + name + ".privileged"); ok {
+			if sp, rel, ok := e.Span(svcPath(name, "privileged")); ok {
 				p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
 					Message: fmt.Sprintf("service %q runs privileged: it gets every capability and the host's devices; grant only what it needs with cap_add and devices", name)}, name)
 			}
@@ -33,7 +33,7 @@ func (r *Privileged) VisitEnv(p *Pass, e *Env) {
 		if u, ok := e.Str(svc["user"]); ok {
 			user, _, _ := strings.Cut(u, ":")
 			if user == "root" || user == "0" {
-				if sp, rel, ok := e.Span("services." + name + ".user"); ok {
+				if sp, rel, ok := e.Span(svcPath(name, "user")); ok {
 					p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
 						Message: fmt.Sprintf("service %q runs as root (user %q): run it as an unprivileged user created in the image", name, u)}, name)
 				}

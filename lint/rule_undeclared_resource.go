@@ -83,7 +83,7 @@ func (r *UndeclaredResource) VisitEnv(p *Pass, e *Env) {
 			if c.used[i][name] {
 				continue
 			}
-			if sp, rel, ok := e.KeySpan(k + "." + name); ok {
+			if sp, rel, ok := e.KeySpan(configPath(k, name)); ok {
 				p.Report(diag.Finding{Severity: diag.Info, Span: sp, Related: rel,
 					Message: fmt.Sprintf("%s %q is declared and no service of the environment uses it: docker compose does not create it (but with up --all-resources); remove it if it is a leftover, or correct the name the services use", strings.TrimSuffix(k, "s"), name)})
 			}
@@ -115,12 +115,13 @@ func (c *resourceCheck) use(i int, ref, what, field string, j int, key, suffix s
 	if !c.check || (i == kindNetwork && ref == "default") {
 		return
 	}
-	path := "services." + c.name + "." + field
+	// field may be a path itself (build.secrets); key is a name
+	path := svcPath(c.name) + "." + field
 	if j >= 0 {
 		path += "." + strconv.Itoa(j)
 	}
 	if key != "" {
-		path += "." + key
+		path += "." + configPath(key)
 	}
 	if sp, rel, ok := c.e.Span(path + suffix); ok {
 		c.p.ReportServices(diag.Finding{Severity: c.p.meta.Severity, Span: sp, Related: rel,
