@@ -157,8 +157,8 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding) error {
 	var names []string
 	n := 0
 	for _, f := range fs {
-		if f.Fix == nil {
-			continue
+		if f.Fix == nil || f.Fix.Manual {
+			continue // a manual fix changes how the project runs: shown, not applied
 		}
 		n++
 		for _, e := range f.Fix.Edits {
