@@ -259,31 +259,8 @@ func dockerfileOf(e *Env, name string, svc map[string]any) (string, func() (*Doc
 // FROM, as BuildKit inherits it. depends-on-healthcheck counts it as a
 // healthcheck.
 func DockerfileHealthcheck(e *Env, svc map[string]any) bool {
-	var target string
-	var src []byte
-	if b, ok := svc["build"].(map[string]any); ok {
-		target, _ = e.Str(b["target"])
-		if v, has := b["dockerfile_inline"]; has {
-			s, _ := e.Str(v)
-			src = []byte(s)
-		}
-	}
-	if src == nil {
-		ctx, file, ok := buildPaths(e, svc)
-		if !ok || file == "" {
-			return false
-		}
-		if !filepath.IsAbs(file) {
-			file = filepath.Join(ctx, file)
-		}
-		b, err := compose.ReadBounded(file)
-		if err != nil {
-			return false
-		}
-		src = b
-	}
-	f, err := dockerfile.Parse("Dockerfile", src)
-	if err != nil {
+	f, _, target := localDockerfile(e, svc)
+	if f == nil {
 		return false
 	}
 	hc := f.Healthcheck(target)

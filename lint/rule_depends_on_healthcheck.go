@@ -28,86 +28,6 @@ func NewDependsOnHealthcheck() *DependsOnHealthcheck {
 		Severity: diag.Warning, Scope: ScopeEnv, Fixable: true, Practice: 14}}, waitRE: map[string][]*regexp.Regexp{}}
 }
 
-// waiters are the commands that wait for a host:port or a service before
-// starting the real process. Each is a pattern; %s stands for the
-// dependency's name (regexp-quoted).
-var waiters = []string{
-	`wait-for-it(\.sh)?\b[^;&|]*\b%s\b`,    // wait-for-it.sh db:5432 -- cmd
-	`wait-for(\.sh)?\b[^;&|]*\b%s\b`,       // wait-for db:5432 -- cmd (eficode/wait-for)
-	`dockerize\b[^;&|]*-wait[= ]\S*\b%s\b`, // dockerize -wait tcp://db:5432
-	`wait4x\b[^;&|]*\b%s\b`,                // wait4x tcp db:5432
-	`pg_isready\b[^;&|]*-h\s*%s\b`,         // until pg_isready -h db
-	`mysqladmin\b[^;&|]*-h\s*%s\b`,         // mysqladmin ping -h db
-	`\bnc\b[^;&|]*-z[^;&|]*\b%s\b`,         // nc -z db 5432
-	`redis-cli\b[^;&|]*-h\s*%s\b`,          // redis-cli -h redis ping
-	`curl\b[^;&|]*https?://%s\b`,           // until curl http://api:8080/health
-	`/dev/tcp/%s/`,                         // bash </dev/tcp/db/5432
-	`wait_for\w*\b[^;&|]*\b%s\b`,           // shell functions named wait_for...
-}
-
-// waits reports whether text (entrypoint + command + WAIT_HOSTS) waits for
-// dep. The patterns for each dependency are compiled once per run.
-func (r *DependsOnHealthcheck) waits(text, dep string) bool {
-	if !strings.Contains(text, dep) {
-		return false
-	}
-	res, ok := r.waitRE[dep]
-	if !ok {
-		q := regexp.QuoteMeta(dep)
-		for _, w := range waiters {
-			res = append(res, regexp.MustCompile(fmt.Sprintf(w, q)))
-		}
-		r.waitRE[dep] = res
-	}
-	for _, re := range res {
-		if re.MatchString(text) {
-			return true
-		}
-	}
-	return false
-}
-
-// waiterText joins what a service runs before its main process and the
-// docker-compose-wait variables (WAIT_HOSTS=db:5432).
-func waiterText(e *Env, svc map[string]any) string {
-	var b strings.Builder
-	for _, k := range []string{"entrypoint", "command"} {
-		switch v := svc[k].(type) {
-		case string:
-			s, _ := e.Interpolate(v)
-			b.WriteString(s + "\n")
-		case []any:
-			for _, x := range v {
-				if s, ok := e.Str(x); ok {
-					b.WriteString(s + " ")
-				}
-			}
-			b.WriteString("\n")
-		}
-	}
-	env := svc["environment"]
-	add := func(k string, v any) {
-		if k == "WAIT_HOSTS" || k == "WAIT_PATHS" {
-			s, _ := e.Str(v)
-			b.WriteString("wait-for " + strings.ReplaceAll(s, ",", " ") + "\n")
-		}
-	}
-	switch x := env.(type) {
-	case map[string]any:
-		for _, k := range sortedKeys(x) {
-			add(k, x[k])
-		}
-	case []any:
-		for _, it := range x {
-			if s, ok := it.(string); ok {
-				k, v, _ := strings.Cut(s, "=")
-				add(k, v)
-			}
-		}
-	}
-	return b.String()
-}
-
 type hcState int
 
 const (
@@ -187,10 +107,14 @@ func isRemote(s string) bool {
 type dependency struct {
 	name      string
 	condition string // "" for the short syntax
-	required  bool
+	// explicit is set when a file writes the condition (docker compose
+	// gives the short syntax service_started).
+	explicit bool
+	required bool
 }
 
-func dependencies(e *Env, v any) []dependency {
+// dependencies reads the depends_on v of service name.
+func dependencies(e *Env, name string, v any) []dependency {
 	var out []dependency
 	switch x := v.(type) {
 	case []any:
@@ -203,7 +127,13 @@ func dependencies(e *Env, v any) []dependency {
 		for _, k := range sortedKeys(x) {
 			d := dependency{name: k, required: true}
 			if m, ok := x[k].(map[string]any); ok {
-				d.condition, _ = e.Str(m["condition"])
+				var has bool
+				d.condition, has = e.Str(m["condition"])
+				if has {
+					// merge gives a short list's entries a condition whose
+					// origin is no file (Origin answers no)
+					_, d.explicit = e.Origin(svcPath(name, "depends_on", k, "condition"))
+				}
 				if r, ok := e.Str(m["required"]); ok && r == "false" {
 					d.required = false
 				}
@@ -221,7 +151,7 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 	hcOf := map[string]hcState{}
 	for _, name := range e.ServiceNames() {
 		svc := e.Service(name)
-		deps := dependencies(e, svc["depends_on"])
+		deps := dependencies(e, name, svc["depends_on"])
 		if len(deps) == 0 {
 			continue
 		}
@@ -248,13 +178,20 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 				}
 				hcs[i] = hc
 				key = append(key, byte('0'+hc))
+				// what tells whether the service waits for it
+				tsvc, _ := target.(map[string]any)
+				img, _ := e.Str(tsvc["image"])
+				key = append(key, img...)
+				if clusterHealth(e, tsvc) {
+					key = append(key, 'c')
+				}
 			}
 			key = append(key, 0)
 		}
 		p.Service(name, svc, string(key), func() {
 			text := waiterText(e, svc)
 			for i, dep := range deps {
-				r.check(p, e, name, text, dep, hcs[i], deps)
+				r.check(p, e, name, text, dep, hcs[i])
 			}
 		})
 	}
@@ -262,7 +199,7 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 
 // check reports dependency dep of service name; hc is the healthcheck of
 // the dependency when it is defined and enabled.
-func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dependency, hc hcState, all []dependency) {
+func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dependency, hc hcState) {
 	// Where the dependency is written is found only for a finding (most
 	// dependencies have none): nothing is reported where it is unknown.
 	// Inside an anchor merged by several services, one finding at the anchor
@@ -278,7 +215,7 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 		}
 		var fix *diag.Fix
 		if withFix {
-			fix = r.fix(e, doc, node, dep.name, all)
+			fix = r.fix(e, name, doc, node, dep.name)
 		}
 		p.ReportServices(diag.Finding{Severity: sev, Span: sp, Related: rel, Message: msg(who, sfx), Fix: fix}, name)
 	}
@@ -300,6 +237,13 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 	switch dep.condition {
 	case "service_completed_successfully":
 		return
+	case "service_started":
+		if dep.explicit {
+			// Written out: the author chose not to wait for health (a
+			// cluster whose nodes turn healthy only once every node
+			// runs would never start otherwise).
+			return
+		}
 	case "service_healthy":
 		switch hc {
 		case hcDisabled:
@@ -313,7 +257,14 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 		}
 		return
 	}
-	if r.waits(text, dep.name) {
+	depSvc, _ := e.Services[dep.name].(map[string]any)
+	if waitsFor(text, dep.name, depSvc, e, r.waitRE) {
+		return
+	}
+	if hc == hcDefined && clusterHealth(e, depSvc) && mentions(text, dep.name) {
+		// dep turns healthy once the cluster forms, and this service
+		// talks to it at start (creates or joins the cluster): waiting
+		// for dep's health could wait forever.
 		return
 	}
 	switch hc {
@@ -368,15 +319,15 @@ func (r *DependsOnHealthcheck) where(e *Env, svc, dep string) (diag.Span, []diag
 	return sp, rel, nil, nil
 }
 
-// fix rewrites a short depends_on list to the long form (service_healthy
-// for dependencies with a healthcheck, service_started for the others, so
-// nothing else changes), or a long-form condition to service_healthy.
-func (r *DependsOnHealthcheck) fix(e *Env, d *compose.Document, n *yaml.Node, dep string, all []dependency) *diag.Fix {
+// fix rewrites the short depends_on list n of service name to the long form
+// (service_healthy for the dependencies with a healthcheck, service_started
+// for the others, so nothing else changes). It is a manual fix, never
+// applied by --fix: waiting for a dependency's health changes when the
+// service starts, and deadlocks where the dependency turns healthy only
+// once the service runs (the nodes of a cluster the service forms).
+func (r *DependsOnHealthcheck) fix(e *Env, name string, d *compose.Document, n *yaml.Node, dep string) *diag.Fix {
 	if d == nil || n == nil {
 		return nil
-	}
-	if n.Kind == yaml.ScalarNode {
-		return replaceScalar(d, n, "service_healthy", fmt.Sprintf("wait for %q to be healthy", dep))
 	}
 	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 || n.Anchor != "" {
 		return nil
@@ -389,7 +340,7 @@ func (r *DependsOnHealthcheck) fix(e *Env, d *compose.Document, n *yaml.Node, de
 		names = append(names, it.Value)
 	}
 	cond := func(dn string) string {
-		if t, ok := e.Services[dn].(map[string]any); ok && !e.Disabled[dn] {
+		if t, ok := e.Services[dn].(map[string]any); ok && !e.leftOut(name, dn) {
 			if hc := healthcheck(e, t); hc == hcDefined || hc == hcImage {
 				return "service_healthy"
 			}
@@ -425,5 +376,6 @@ func (r *DependsOnHealthcheck) fix(e *Env, d *compose.Document, n *yaml.Node, de
 		}
 		text = strings.Join(lines, "\n")
 	}
-	return &diag.Fix{Message: "use the long depends_on syntax with condition: service_healthy", Edits: []diag.TextEdit{edit(d, start, end, text)}}
+	return &diag.Fix{Manual: true, Edits: []diag.TextEdit{edit(d, start, end, text)},
+		Message: fmt.Sprintf("by hand, not by --fix (check first that %q turns healthy without %q): the long depends_on syntax with condition: service_healthy", dep, name)}
 }
