@@ -31,7 +31,7 @@ services:
     image: example/web:1.0
     restart: unless-stoped
     ports:
-      - 8080:80
+      - 2222:22
 `
 
 func TestLintExitCodes(t *testing.T) {
@@ -98,7 +98,7 @@ func TestLintJSON(t *testing.T) {
 func TestLintFix(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"compose.yaml": flawedCompose})
 	code, out, _ := runCLI(t, nil, "lint", "-C", dir, "--fix", "--diff")
-	if code != 0 || !strings.Contains(out, "+    restart: unless-stopped") || !strings.Contains(out, `+      - "8080:80"`) {
+	if code != 0 || !strings.Contains(out, "+    restart: unless-stopped") || !strings.Contains(out, `+      - "2222:22"`) {
 		t.Fatalf("exit %d, diff:\n%s", code, out)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "compose.yaml")); string(b) != flawedCompose {
@@ -108,7 +108,7 @@ func TestLintFix(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	want := "services:\n  web:\n    image: example/web:1.0\n    restart: unless-stopped\n    ports:\n      - \"8080:80\"\n"
+	want := "services:\n  web:\n    image: example/web:1.0\n    restart: unless-stopped\n    ports:\n      - \"2222:22\"\n"
 	if b, _ := os.ReadFile(filepath.Join(dir, "compose.yaml")); string(b) != want {
 		t.Errorf("fixed file:\n%s\nwant:\n%s", b, want)
 	}
