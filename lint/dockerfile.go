@@ -346,12 +346,9 @@ func (df *Dockerfile) silenced(f diag.Finding) bool {
 		lines = append(lines, is[i].Start.Line-1)
 	}
 	for _, l := range lines {
-		m := ignoreRE.FindStringSubmatch(df.LineText(l))
-		if m == nil {
-			continue
-		}
-		for _, id := range strings.Split(m[1], ",") {
-			if id = strings.TrimSpace(id); id == f.Rule || id == "all" {
+		ids, _, _ := ignoreComment(df.LineText(l))
+		for _, id := range ids {
+			if silencedBy(id.id, f.Rule) {
 				return true
 			}
 		}

@@ -27,6 +27,7 @@ func Rules() []Rule {
 		NewHostAccess(),
 		NewHardcodedSecret(),
 		NewEnvDuplicate(),
+		NewIgnoreComment(),
 		NewLoadError(),
 		NewDockerfileFromPinned(),
 		NewDockerfileUnpinnedDependencies(),
