@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -22,6 +23,28 @@ type app struct {
 	// environ lists the process environment (os.Environ form) that
 	// interpolation sees; nil means only what getenv answers by name.
 	environ func() []string
+	// completing is set while the shell asks for completions: nothing but
+	// the candidates is printed.
+	completing bool
+	// warned holds the warnings printed, each once per run (lint DIR...
+	// discovers projects in parallel).
+	warnMu sync.Mutex
+	warned map[string]bool
+}
+
+// warn prints a warning on stderr, once per run (discovery may run twice:
+// --fix reloads the project).
+func (a *app) warn(msg string) {
+	a.warnMu.Lock()
+	defer a.warnMu.Unlock()
+	if a.completing || a.warned[msg] {
+		return
+	}
+	if a.warned == nil {
+		a.warned = map[string]bool{}
+	}
+	a.warned[msg] = true
+	fmt.Fprintf(a.stderr, "composure: warning: %s\n", msg)
 }
 
 // run is the whole CLI as a function: it returns the exit status instead of
@@ -63,6 +86,7 @@ func (a *app) run(cliApp *cli.App, args []string) (code int) {
 			code = exitFailure
 		}
 	}()
+	a.completing = len(args) > 0 && args[len(args)-1] == "--generate-bash-completion"
 	err := cliApp.Run(interspersed(cliApp, args))
 	if err == nil {
 		return exitOK

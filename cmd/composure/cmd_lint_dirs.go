@@ -118,7 +118,7 @@ func (a *app) lintDirs(c *cli.Context, dirs, only []string, format string, failO
 
 // lintOneDir lints the project in dir, naming its files DIR/FILE.
 func (a *app) lintOneDir(dir string, only []string, strict bool) lintedDir {
-	po := envs.Options{Dir: dir, Getenv: a.getenv}
+	po := envs.Options{Dir: dir, Getenv: a.getenv, Warn: func(m string) { a.warn(dir + ": " + m) }}
 	if a.environ != nil {
 		po.Environ = a.environ()
 	}
