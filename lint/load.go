@@ -79,7 +79,10 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 			selected = append(selected, e)
 		}
 	}
-	cache := compose.NewCache()
+	cache := proj.Parsed // the files discovery read
+	if cache == nil {
+		cache = compose.NewCache()
+	}
 	// Parse every file first, on every CPU; the loop below then finds them
 	// in the cache (and reports their errors in order).
 	var parse []func()
