@@ -165,10 +165,10 @@ func (e *Env) Doc(name string) *compose.Document {
 	return nil
 }
 
-// docsByName maps every name a finding may give a file of files and envs
+// DocsByName maps every name a finding may give a file of files and envs
 // to its document: the files' own names, and the names the environments'
 // origins give the files they reach.
-func docsByName(files []*compose.Document, envs []*Env) map[string]*compose.Document {
+func DocsByName(files []*compose.Document, envs []*Env) map[string]*compose.Document {
 	docs := make(map[string]*compose.Document, len(files))
 	for _, d := range files {
 		docs[d.Name] = d
