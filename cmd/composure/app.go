@@ -34,17 +34,21 @@ type app struct {
 
 // warn prints a warning on stderr, once per run (discovery may run twice:
 // --fix reloads the project).
-func (a *app) warn(msg string) {
+func (a *app) warn(msg string) { a.once("composure: warning: " + msg) }
+
+// once prints line on stderr, unless it was printed before in this run or
+// the shell is asking for completions.
+func (a *app) once(line string) {
 	a.warnMu.Lock()
 	defer a.warnMu.Unlock()
-	if a.completing || a.warned[msg] {
+	if a.completing || a.warned[line] {
 		return
 	}
 	if a.warned == nil {
 		a.warned = map[string]bool{}
 	}
-	a.warned[msg] = true
-	fmt.Fprintf(a.stderr, "composure: warning: %s\n", msg)
+	a.warned[line] = true
+	fmt.Fprintln(a.stderr, line)
 }
 
 // run is the whole CLI as a function: it returns the exit status instead of
