@@ -33,19 +33,32 @@ func standalone(d *compose.Document, baseName string, base func() *compose.Docum
 	if bytes.Contains(d.Src, []byte("!reset")) || bytes.Contains(d.Src, []byte("!override")) {
 		return false, fmt.Sprintf("overlay of %s: it uses !reset or !override, which change another file", baseName)
 	}
-	top := decodeTop(d)
-	services, _ := top["services"].(map[string]any)
+	// Each service is decoded when it is checked: an overlay shows itself
+	// at its first service, most often, and a large one is not decoded.
+	services := entries(d, "services")
 	if len(services) == 0 {
 		return false, fmt.Sprintf("overlay of %s: it defines no service", baseName)
 	}
-	declared := func(kind, name string) bool {
-		m, _ := top[kind].(map[string]any)
-		_, ok := m[name]
-		return ok
+	all := map[string]any{}
+	for _, e := range services {
+		all[e.Key.Value] = true
 	}
-	for _, name := range sortedNames(services) {
-		svc, _ := services[name].(map[string]any)
-		if why := needsBase(name, svc, services, declared); why != "" {
+	declared := func(kind, name string) bool {
+		for _, e := range entries(d, kind) {
+			if e.Key.Value == name {
+				return true
+			}
+		}
+		return false
+	}
+	budget := d.ExpansionBudget()
+	for _, e := range services {
+		v, err := d.Decode(e.Value, budget)
+		if err != nil {
+			return false, fmt.Sprintf("overlay of %s", baseName)
+		}
+		svc, _ := v.(map[string]any)
+		if why := needsBase(e.Key.Value, svc, all, declared); why != "" {
 			return false, fmt.Sprintf("overlay of %s: %s", baseName, why)
 		}
 	}
@@ -54,23 +67,22 @@ func standalone(d *compose.Document, baseName string, base func() *compose.Docum
 	if b == nil {
 		return true, "standalone: " + complete
 	}
-	bt := decodeTop(b)
-	if n, ok := top["name"].(string); ok && n != "" && !strings.Contains(n, "$") {
-		if bn, _ := bt["name"].(string); bn != n {
-			return true, fmt.Sprintf("standalone: project %q of its own; %s", n, complete)
-		}
+	if n := scalar(d, "name"); n != "" && !strings.Contains(n, "$") && scalar(b, "name") != n {
+		return true, fmt.Sprintf("standalone: project %q of its own; %s", n, complete)
 	}
-	bs, _ := bt["services"].(map[string]any)
+	baseServices := map[string]compose.Entry{}
+	for _, e := range entries(b, "services") {
+		baseServices[e.Key.Value] = e
+	}
 	var shared []string
 	covered, total := 0, 0
-	for _, name := range sortedNames(services) {
-		bsvc, ok := bs[name].(map[string]any)
+	for _, e := range services {
+		be, ok := baseServices[e.Key.Value]
 		if !ok {
 			continue
 		}
-		shared = append(shared, name)
-		svc, _ := services[name].(map[string]any)
-		c, t := coverage(svc, bsvc)
+		shared = append(shared, e.Key.Value)
+		c, t := coverage(keys(d, e.Value), keys(b, be.Value))
 		covered += c
 		total += t
 	}
@@ -83,9 +95,52 @@ func standalone(d *compose.Document, baseName string, base func() *compose.Docum
 	return false, fmt.Sprintf("overlay of %s: it changes services of %s (%s)", baseName, baseName, strings.Join(shared, ", "))
 }
 
+// entries returns the entries of top-level section key of every document
+// of d, in order (merge keys applied).
+func entries(d *compose.Document, key string) []compose.Entry {
+	var out []compose.Entry
+	for _, root := range docRoots(d) {
+		e, ok := d.Get(root, key)
+		if !ok {
+			continue
+		}
+		es, err := d.Entries(e.Value, d.ExpansionBudget())
+		if err == nil {
+			out = append(out, es...)
+		}
+	}
+	return out
+}
+
+// scalar returns the top-level scalar key of d ("" when absent).
+func scalar(d *compose.Document, key string) string {
+	for _, root := range docRoots(d) {
+		if e, ok := d.Get(root, key); ok && e.Value.Kind == yaml.ScalarNode {
+			return e.Value.Value
+		}
+	}
+	return ""
+}
+
+// keys returns the keys of mapping m of d (merge keys applied).
+func keys(d *compose.Document, m *yaml.Node) []string {
+	if m == nil || compose.Deref(m).Kind != yaml.MappingNode {
+		return nil
+	}
+	es, err := d.Entries(m, d.ExpansionBudget())
+	if err != nil {
+		return nil
+	}
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.Key.Value
+	}
+	return out
+}
+
 // coverage counts the keys base sets for a service that svc sets too, out
 // of those base sets; an image and a build both say what to run.
-func coverage(svc, base map[string]any) (covered, total int) {
+func coverage(svc, base []string) (covered, total int) {
 	key := func(k string) string {
 		if k == "image" || k == "build" {
 			return "image"
@@ -93,11 +148,11 @@ func coverage(svc, base map[string]any) (covered, total int) {
 		return k
 	}
 	has := map[string]bool{}
-	for k := range svc {
+	for _, k := range svc {
 		has[key(k)] = true
 	}
 	seen := map[string]bool{}
-	for k := range base {
+	for _, k := range base {
 		k = key(k)
 		if seen[k] {
 			continue
@@ -109,31 +164,6 @@ func coverage(svc, base map[string]any) (covered, total int) {
 		}
 	}
 	return covered, total
-}
-
-// decodeTop decodes every document of d into one top-level mapping (later
-// documents' sections added to earlier ones); nil when it does not decode.
-func decodeTop(d *compose.Document) map[string]any {
-	top := map[string]any{}
-	for _, root := range docRoots(d) {
-		v, err := d.Decode(root, d.ExpansionBudget())
-		if err != nil {
-			return nil
-		}
-		m, _ := v.(map[string]any)
-		for k, x := range m {
-			if old, ok := top[k].(map[string]any); ok {
-				if nm, ok := x.(map[string]any); ok {
-					for kk, xx := range nm {
-						old[kk] = xx
-					}
-					continue
-				}
-			}
-			top[k] = x
-		}
-	}
-	return top
 }
 
 // needsBase explains what service name (config svc) of a file whose
@@ -280,15 +310,6 @@ func asList(v any) []string {
 		}
 	}
 	return out
-}
-
-func sortedNames(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }
 
 // docRoots returns the top-level mapping of every YAML document of d.

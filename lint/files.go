@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -84,7 +85,7 @@ func reachedFiles(proj *envs.Project, envList []*envs.Environment, cache *compos
 // another file: most do not, and their services need not be walked.
 func mentionsOtherFiles(docs []*compose.Document) bool {
 	for _, d := range docs {
-		if strings.Contains(string(d.Src), "include") || strings.Contains(string(d.Src), "extends") {
+		if bytes.Contains(d.Src, []byte("include")) || bytes.Contains(d.Src, []byte("extends")) {
 			return true
 		}
 	}

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/composure-dev/composure/compose"
@@ -55,7 +56,7 @@ func ignoreComment(line string) (ids []ignoredID, at int, ok bool) {
 // offending value or sit above it.
 func parseIgnores(d *compose.Document) ignores {
 	ig := ignores{}
-	if !strings.Contains(string(d.Src), ignoreMarker) {
+	if !bytes.Contains(d.Src, []byte(ignoreMarker)) {
 		return ig
 	}
 	for n := 1; n <= d.Lines(); n++ {

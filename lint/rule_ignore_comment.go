@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -28,7 +29,7 @@ func NewIgnoreComment() *IgnoreComment {
 
 // VisitFile checks the ignore comments of d.
 func (r *IgnoreComment) VisitFile(p *Pass, d *compose.Document) {
-	if !strings.Contains(string(d.Src), ignoreMarker) {
+	if !bytes.Contains(d.Src, []byte(ignoreMarker)) {
 		return
 	}
 	for n := 1; n <= d.Lines(); n++ {
@@ -39,7 +40,7 @@ func (r *IgnoreComment) VisitFile(p *Pass, d *compose.Document) {
 // VisitDockerfile checks the ignore comments of a Dockerfile (an inline one
 // is checked in its compose file).
 func (r *IgnoreComment) VisitDockerfile(p *Pass, df *Dockerfile) {
-	if df.Inline() || !strings.Contains(string(df.Src), ignoreMarker) {
+	if df.Inline() || !bytes.Contains(df.Src, []byte(ignoreMarker)) {
 		return
 	}
 	for n := 1; n <= df.Lines(); n++ {

@@ -114,11 +114,13 @@ func imageBase(ref string) string {
 // `wait-for-it "$DB_HOST:5432"` with DB_HOST=db waits for db.
 func waiterText(e *Env, svc map[string]any) string {
 	var b strings.Builder
-	words := func(v any) []string {
+	// each of entrypoint and command as written (a shell script keeps its
+	// lines) and as words
+	text := func(v any) (string, []string) {
 		switch x := v.(type) {
 		case string:
 			s, _ := e.Interpolate(x)
-			return strings.Fields(s)
+			return s, strings.Fields(s)
 		case []any:
 			var out []string
 			for _, it := range x {
@@ -126,22 +128,23 @@ func waiterText(e *Env, svc map[string]any) string {
 					out = append(out, s)
 				}
 			}
-			return out
+			return strings.Join(out, " "), out
 		}
-		return nil
+		return "", nil
 	}
 	entrypoint, hasEntrypoint := svc["entrypoint"]
 	command, hasCommand := svc["command"]
-	run := [][]string{words(entrypoint), words(command)}
+	epText, epArgv := text(entrypoint)
+	cmdText, cmdArgv := text(command)
 	if df, ctx, target := localDockerfile(e, svc); df != nil {
 		ep, cmd := imageCommand(df, target)
 		if !hasEntrypoint {
-			run[0] = ep
+			epText, epArgv = strings.Join(ep, " "), ep
 			if !hasCommand {
-				run[1] = cmd
+				cmdText, cmdArgv = strings.Join(cmd, " "), cmd
 			}
 		}
-		for _, argv := range run {
+		for _, argv := range [][]string{epArgv, cmdArgv} {
 			for _, script := range scriptsOf(argv) {
 				if src := contextFile(df, target, ctx, script); src != "" {
 					b.WriteString(src + "\n")
@@ -149,43 +152,35 @@ func waiterText(e *Env, svc map[string]any) string {
 			}
 		}
 	}
-	for _, argv := range run {
-		b.WriteString(strings.Join(argv, " ") + "\n")
-	}
-	env := serviceEnv(e, svc)
+	b.WriteString(epText + "\n" + cmdText + "\n")
 	for _, k := range []string{"WAIT_HOSTS", "WAIT_PATHS"} {
-		if v, ok := env[k]; ok {
+		if v, ok := serviceVar(e, svc, k); ok {
 			b.WriteString("wait-for " + strings.ReplaceAll(v, ",", " ") + "\n")
 		}
 	}
-	text := b.String()
-	if strings.Contains(text, "$") && len(env) > 0 {
-		text += expandEnv(text, env)
+	out := b.String()
+	if strings.Contains(out, "$") {
+		out += expandEnv(out, func(k string) (string, bool) { return serviceVar(e, svc, k) })
 	}
-	return text
+	return out
 }
 
-// serviceEnv is the environment svc sets, interpolated (KEY: value and
-// KEY=value forms).
-func serviceEnv(e *Env, svc map[string]any) map[string]string {
-	out := map[string]string{}
+// serviceVar returns variable k of the environment svc sets, interpolated
+// (KEY: value and KEY=value forms).
+func serviceVar(e *Env, svc map[string]any, k string) (string, bool) {
 	switch x := svc["environment"].(type) {
 	case map[string]any:
-		for k, v := range x {
-			if s, ok := e.Str(v); ok {
-				out[k] = s
-			}
+		if v, ok := x[k]; ok {
+			return e.Str(v)
 		}
 	case []any:
 		for _, it := range x {
-			if s, ok := e.Str(it); ok {
-				if k, v, ok := strings.Cut(s, "="); ok {
-					out[k] = v
-				}
+			if s, ok := it.(string); ok && strings.HasPrefix(s, k+"=") {
+				return e.Str(s[len(k)+1:])
 			}
 		}
 	}
-	return out
+	return "", false
 }
 
 // shellVarRE finds $NAME, ${NAME} and ${NAME:-default} in a script.
@@ -193,11 +188,11 @@ var shellVarRE = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=]([^}]*
 
 // expandEnv replaces the variables of text that env sets (or that have a
 // default) with their values.
-func expandEnv(text string, env map[string]string) string {
+func expandEnv(text string, env func(string) (string, bool)) string {
 	return shellVarRE.ReplaceAllStringFunc(text, func(m string) string {
 		sm := shellVarRE.FindStringSubmatch(m)
 		name := sm[1] + sm[3]
-		if v, ok := env[name]; ok {
+		if v, ok := env(name); ok {
 			return v
 		}
 		if sm[1] != "" && sm[2] != "" {
