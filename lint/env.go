@@ -276,19 +276,29 @@ func (e *Env) Abs(p string) string {
 // called wazuh1.indexer) is written "👻", as merge.Result and compose-go's
 // tree.Path write it.
 func configPath(keys ...string) string {
+	n := len(keys)
+	for _, k := range keys {
+		n += len(k) + 3*strings.Count(k, ".") // "👻" is 4 bytes
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for i, k := range keys {
 		if i > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(strings.ReplaceAll(k, ".", "👻"))
+		if strings.Contains(k, ".") {
+			k = strings.ReplaceAll(k, ".", "👻")
+		}
+		b.WriteString(k)
 	}
 	return b.String()
 }
 
 // svcPath is configPath under services.name.
 func svcPath(name string, keys ...string) string {
-	return configPath(append([]string{"services", name}, keys...)...)
+	all := make([]string, 0, 4)
+	all = append(all, "services", name)
+	return configPath(append(all, keys...)...)
 }
 
 // Span returns where the value at path was set, with its end, and the alias

@@ -127,11 +127,10 @@ func dependencies(e *Env, name string, v any) []dependency {
 		for _, k := range sortedKeys(x) {
 			d := dependency{name: k, required: true}
 			if m, ok := x[k].(map[string]any); ok {
-				var has bool
-				d.condition, has = e.Str(m["condition"])
-				if has {
-					// merge gives a short list's entries a condition whose
-					// origin is no file (Origin answers no)
+				d.condition, _ = e.Str(m["condition"])
+				if d.condition == "service_started" {
+					// merge gives a short list's entries this condition,
+					// with no file as its origin (Origin answers no)
 					_, d.explicit = e.Origin(svcPath(name, "depends_on", k, "condition"))
 				}
 				if r, ok := e.Str(m["required"]); ok && r == "false" {
@@ -149,6 +148,7 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 	// The healthcheck of each dependency, once per environment: a database
 	// many services depend on may build from a Dockerfile, read to find it.
 	hcOf := map[string]hcState{}
+	clusterOf := map[string]bool{}
 	for _, name := range e.ServiceNames() {
 		svc := e.Service(name)
 		deps := dependencies(e, name, svc["depends_on"])
@@ -158,7 +158,7 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 		// The findings depend on the service and on the state of each
 		// dependency: defined or not, left out by the profiles or not,
 		// and its healthcheck.
-		var key []byte
+		key := make([]byte, 0, 32*len(deps))
 		hcs := make([]hcState, len(deps))
 		for i, dep := range deps {
 			key = append(key, dep.name...)
@@ -180,18 +180,35 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 				key = append(key, byte('0'+hc))
 				// what tells whether the service waits for it
 				tsvc, _ := target.(map[string]any)
-				img, _ := e.Str(tsvc["image"])
-				key = append(key, img...)
-				if clusterHealth(e, tsvc) {
-					key = append(key, 'c')
+				if img, ok := tsvc["image"].(string); ok {
+					key = append(key, img...)
+				}
+				if hc == hcDefined {
+					c, ok := clusterOf[dep.name]
+					if !ok {
+						c = clusterHealth(tsvc)
+						clusterOf[dep.name] = c
+					}
+					if c {
+						key = append(key, 'c')
+					}
 				}
 			}
 			key = append(key, 0)
 		}
 		p.Service(name, svc, string(key), func() {
-			text := waiterText(e, svc)
+			// what the service runs first, read only for a dependency
+			// it may wait for
+			var text *string
+			waiter := func() string {
+				if text == nil {
+					t := waiterText(e, svc)
+					text = &t
+				}
+				return *text
+			}
 			for i, dep := range deps {
-				r.check(p, e, name, text, dep, hcs[i])
+				r.check(p, e, name, waiter, dep, hcs[i])
 			}
 		})
 	}
@@ -199,7 +216,7 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 
 // check reports dependency dep of service name; hc is the healthcheck of
 // the dependency when it is defined and enabled.
-func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dependency, hc hcState) {
+func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func() string, dep dependency, hc hcState) {
 	// Where the dependency is written is found only for a finding (most
 	// dependencies have none): nothing is reported where it is unknown.
 	// Inside an anchor merged by several services, one finding at the anchor
@@ -258,10 +275,11 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 		return
 	}
 	depSvc, _ := e.Services[dep.name].(map[string]any)
+	text := waiter()
 	if waitsFor(text, dep.name, depSvc, e, r.waitRE) {
 		return
 	}
-	if hc == hcDefined && clusterHealth(e, depSvc) && mentions(text, dep.name) {
+	if hc == hcDefined && clusterHealth(depSvc) && mentions(text, dep.name) {
 		// dep turns healthy once the cluster forms, and this service
 		// talks to it at start (creates or joins the cluster): waiting
 		// for dep's health could wait forever.

@@ -159,7 +159,7 @@ func waiterText(e *Env, svc map[string]any) string {
 		}
 	}
 	out := b.String()
-	if strings.Contains(out, "$") {
+	if _, vars := svc["environment"]; vars && strings.Contains(out, "$") {
 		out += expandEnv(out, func(k string) (string, bool) { return serviceVar(e, svc, k) })
 	}
 	return out
@@ -397,23 +397,23 @@ func copiedFrom(sd instructions.SourcesAndDest, workdir, script string) string {
 // of a cluster (redis-cli cluster info, _cluster/health): such a service
 // turns healthy only once the cluster forms, which may take the services
 // that depend on it.
-func clusterHealth(e *Env, svc map[string]any) bool {
+func clusterHealth(svc map[string]any) bool {
 	hc, ok := svc["healthcheck"].(map[string]any)
 	if !ok {
 		return false
 	}
-	var test string
+	cluster := func(s string) bool { return strings.Contains(s, "cluster") || strings.Contains(s, "CLUSTER") }
 	switch t := hc["test"].(type) {
 	case string:
-		test = t
+		return cluster(t)
 	case []any:
 		for _, x := range t {
-			if s, ok := e.Str(x); ok {
-				test += s + " "
+			if s, ok := x.(string); ok && cluster(s) {
+				return true
 			}
 		}
 	}
-	return strings.Contains(strings.ToLower(test), "cluster")
+	return false
 }
 
 // mentions reports whether text names host as a word (db, db:5432).
