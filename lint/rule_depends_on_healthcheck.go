@@ -105,7 +105,10 @@ func isRemote(s string) bool {
 
 // dependency is one entry of a service's depends_on.
 type dependency struct {
-	name      string
+	name string
+	// key is the entry as written, variables not replaced: where it is
+	// found in the files.
+	key       string
 	condition string // "" for the short syntax
 	// explicit is set when a file writes the condition (docker compose
 	// gives the short syntax service_started).
@@ -120,12 +123,20 @@ func dependencies(e *Env, name string, v any) []dependency {
 	case []any:
 		for _, it := range x {
 			if s, ok := e.Str(it); ok {
-				out = append(out, dependency{name: s, required: true})
+				raw, _ := it.(string)
+				out = append(out, dependency{name: s, key: raw, required: true})
 			}
 		}
 	case map[string]any:
+		// merge turns a short list into this mapping without replacing
+		// the variables of its keys (- ${DB_HOST:-db}); docker compose
+		// replaces them first
 		for _, k := range sortedKeys(x) {
-			d := dependency{name: k, required: true}
+			n, ok := e.Interpolate(k)
+			if !ok {
+				n = k
+			}
+			d := dependency{name: n, key: k, required: true}
 			if m, ok := x[k].(map[string]any); ok {
 				d.condition, _ = e.Str(m["condition"])
 				if d.condition == "service_started" {
@@ -222,7 +233,7 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 	// Inside an anchor merged by several services, one finding at the anchor
 	// stands for all of them (the alias sites are the related locations).
 	report := func(sev diag.Severity, msg func(who, sfx string) string, withFix bool) {
-		sp, rel, node, doc := r.where(e, name, dep.name)
+		sp, rel, node, doc := r.where(e, name, dep.key)
 		if sp.File == "" {
 			return
 		}
@@ -275,6 +286,17 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 		return
 	}
 	depSvc, _ := e.Services[dep.name].(map[string]any)
+	if isProxy(e, e.Service(name)) {
+		// A reverse proxy needs its upstreams to exist, not to be ready:
+		// it answers 502 until they are.
+		return
+	}
+	if hc == hcNone && !backingService(e, dep.name, depSvc) {
+		// An application started after another (a worker after the
+		// API, a frontend after its backend) is ordered, not waiting:
+		// it reaches the other when it needs it, and retries.
+		return
+	}
 	text := waiter()
 	if waitsFor(text, dep.name, depSvc, e, r.waitRE) {
 		return
@@ -352,7 +374,8 @@ func (r *DependsOnHealthcheck) fix(e *Env, name string, d *compose.Document, n *
 	}
 	var names []string
 	for _, it := range n.Content {
-		if it.Kind != yaml.ScalarNode {
+		if it.Kind != yaml.ScalarNode || strings.Contains(it.Value, "$") {
+			// a mapping key is not interpolated: - ${DB_HOST} cannot be one
 			return nil
 		}
 		names = append(names, it.Value)

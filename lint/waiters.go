@@ -6,6 +6,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -434,4 +435,37 @@ func mentions(text, host string) bool {
 
 func hostChar(c byte) bool {
 	return c == '-' || c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// proxyImages are reverse proxies: they forward to services that may come
+// up later.
+var proxyImages = []string{"nginx", "nginx-unprivileged", "openresty", "traefik", "caddy", "haproxy", "envoy", "httpd", "apache", "varnish"}
+
+// isProxy reports whether service svc runs a reverse proxy image.
+func isProxy(e *Env, svc map[string]any) bool {
+	img, ok := e.Str(svc["image"])
+	return ok && slices.Contains(proxyImages, strings.ToLower(imageBase(img)))
+}
+
+// backingWords name the services an application needs ready before it
+// starts: databases, caches, brokers, search and object stores.
+var backingWords = []string{"db", "database", "postgres", "postgis", "pg", "mysql", "mariadb", "mongo", "timescale", "cockroach",
+	"mssql", "sqlserver", "oracle", "clickhouse", "cassandra", "scylla", "neo4j", "influx", "couch", "redis", "valkey", "keydb",
+	"dragonfly", "memcache", "rabbit", "kafka", "zookeeper", "nats", "pulsar", "activemq", "mosquitto", "emqx", "elastic",
+	"opensearch", "search", "indexer", "solr", "typesense", "minio", "localstack", "etcd", "consul", "vault", "ldap", "keycloak"}
+
+// backingService reports whether dependency name (config svc) is one an
+// application needs ready: its image, or its name when it builds, names a
+// database, a cache, a broker, a search or object store.
+func backingService(e *Env, name string, svc map[string]any) bool {
+	what := strings.ToLower(name)
+	if img, ok := e.Str(svc["image"]); ok && img != "" {
+		what = strings.ToLower(imageBase(img))
+	}
+	for _, w := range backingWords {
+		if strings.Contains(what, w) {
+			return true
+		}
+	}
+	return false
 }
