@@ -391,6 +391,7 @@ func Postprocess(fs []diag.Finding, docs map[string]*compose.Document) []diag.Fi
 	}
 	merged := make(map[key]int, len(out))
 	res := make([]diag.Finding, 0, len(out))
+	grown := map[int]bool{} // findings whose related locations merged others
 	for _, f := range out {
 		k := key{f.Rule, f.Message, f.Span}
 		if i, ok := merged[k]; ok {
@@ -403,6 +404,7 @@ func Postprocess(fs []diag.Finding, docs map[string]*compose.Document) []diag.Fi
 			for _, rel := range f.Related {
 				if !slices.ContainsFunc(g.Related, func(x diag.Related) bool { return x.Span == rel.Span && x.Message == rel.Message }) {
 					g.Related = append(g.Related, rel)
+					grown[i] = true
 				}
 			}
 			if f.Severity > g.Severity {
@@ -413,6 +415,13 @@ func Postprocess(fs []diag.Finding, docs map[string]*compose.Document) []diag.Fi
 		merged[k] = len(res)
 		f.Envs = slices.Clone(f.Envs)
 		res = append(res, f)
+	}
+	// Related locations merged from several findings (the alias sites of
+	// an anchor, met service by service) read in file order.
+	for i := range grown {
+		slices.SortStableFunc(res[i].Related, func(a, b diag.Related) int {
+			return diag.Compare(diag.Finding{Span: a.Span}, diag.Finding{Span: b.Span})
+		})
 	}
 	res = dropProfileCopies(res)
 	diag.Sort(res)
