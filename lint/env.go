@@ -500,13 +500,7 @@ func FileEnv(name, dir string, d *compose.Document, lookup func(string) (string,
 				if s, ok := m["services"].(map[string]any); ok {
 					e.Services = s
 				}
-				// With no profile active, docker compose leaves out every
-				// service that lists profiles.
-				for name, svc := range e.Services {
-					if ps, ok := asMap(svc)["profiles"].([]any); ok && len(ps) > 0 {
-						e.Disabled[name] = true
-					}
-				}
+				applyProfiles(e, activeProfiles(nil, lookup))
 			}
 		}
 	}

@@ -18,6 +18,46 @@ import (
 // profile-only copy of a finding that also holds without one (an anchor
 // merged by a gated and an ungated service).
 
+// activeProfiles returns the profiles an environment enables: its own,
+// else COMPOSE_PROFILES split on commas as docker compose splits it
+// (cli.WithDefaultProfiles), so that unset it enables the one profile ""
+// (dify lists "" among a service's profiles to have it run by default).
+func activeProfiles(own []string, lookup func(string) (string, bool)) []string {
+	if len(own) > 0 {
+		return own
+	}
+	var v string
+	if lookup != nil {
+		v, _ = lookup("COMPOSE_PROFILES")
+	}
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		out = append(out, strings.TrimSpace(p))
+	}
+	return out
+}
+
+// applyProfiles marks the services of e whose profiles none of active
+// enables, as compose-go's WithProfiles does ("*" enables all).
+func applyProfiles(e *Env, active []string) {
+	all := slices.Contains(active, "*")
+	for name, svc := range e.Services {
+		ps, _ := asMap(svc)["profiles"].([]any)
+		if len(ps) == 0 || all {
+			continue
+		}
+		on := false
+		for _, x := range ps {
+			if s, ok := x.(string); ok && slices.Contains(active, s) {
+				on = true
+			}
+		}
+		if !on {
+			e.Disabled[name] = true
+		}
+	}
+}
+
 // serviceProfiles returns the profiles of service name (nil: none, it
 // always runs).
 func (e *Env) serviceProfiles(name string) []string {
