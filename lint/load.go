@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -221,39 +220,8 @@ func fastEnv(proj *envs.Project, env *envs.Environment, cache *compose.Cache, po
 	e := FromLoaded(proj, &envs.Loaded{Env: env, Docs: docs, Merged: r})
 	e.Lookup = variables(proj.Dir, env.EnvFiles, po)
 	e.VarsKey = "files:" + strings.Join(env.EnvFiles, "\x00")
-	profiles := env.Profiles
-	if len(profiles) == 0 {
-		if v, ok := e.Lookup("COMPOSE_PROFILES"); ok {
-			for _, p := range strings.Split(v, ",") {
-				if p = strings.TrimSpace(p); p != "" {
-					profiles = append(profiles, p)
-				}
-			}
-		}
-	}
-	disableByProfiles(e, profiles)
+	applyProfiles(e, activeProfiles(env.Profiles, e.Lookup))
 	return e, nil
-}
-
-// disableByProfiles marks the services whose profiles none of the active
-// ones enables, as compose-go's WithProfiles does ("*" enables all).
-func disableByProfiles(e *Env, active []string) {
-	all := slices.Contains(active, "*")
-	for name, svc := range e.Services {
-		ps, _ := asMap(svc)["profiles"].([]any)
-		if len(ps) == 0 || all {
-			continue
-		}
-		on := false
-		for _, x := range ps {
-			if s, ok := x.(string); ok && slices.Contains(active, s) {
-				on = true
-			}
-		}
-		if !on {
-			e.Disabled[name] = true
-		}
-	}
 }
 
 // variables returns the lookup docker compose interpolates with: the
@@ -338,6 +306,6 @@ func mergedOnly(proj *envs.Project, env *envs.Environment, cache *compose.Cache)
 	e.Lookup = func(string) (string, bool) { return "", false }
 	e.VarsUnknown = true
 	// compose-go did not say which services the profiles leave out
-	disableByProfiles(e, env.Profiles)
+	applyProfiles(e, activeProfiles(env.Profiles, nil))
 	return e
 }
