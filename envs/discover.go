@@ -311,6 +311,14 @@ func (p *Project) addSiblings(base string, adhoc func(string, []string) *Environ
 			var alone bool
 			if alone, why = standalone(d, baseName, loadBase); alone {
 				files = []string{s.path}
+				// its own override, named as docker compose names the
+				// base's: docker-compose.test.yml and
+				// docker-compose.test.override.yml (netbox-docker)
+				stem := strings.TrimSuffix(s.path, filepath.Ext(s.path))
+				if ov := firstExisting(filepath.Dir(stem), []string{filepath.Base(stem) + ".override.yml", filepath.Base(stem) + ".override.yaml"}); ov != "" {
+					files = append(files, ov)
+					why += "; with its override " + p.Rel(ov)
+				}
 			}
 		}
 		e := adhoc(s.name, files)

@@ -67,6 +67,8 @@ func TestDiscover(t *testing.T) {
 			want: "only: compose.yaml\n"},
 		{name: "-f list is the only environment", dir: "siblings", files: []string{"compose.yaml", "compose.prod.yaml"},
 			want: "default: compose.yaml compose.prod.yaml\n"},
+		{name: "a standalone sibling with its own override", dir: "standalone-with-override",
+			want: "default: docker-compose.yml\ntest: docker-compose.test.yml docker-compose.test.override.yml\n"},
 		{name: "a sibling complete on its own is its own environment", dir: "standalone-sibling",
 			want: "default: docker-compose.yml\ndev: docker-compose.dev.yml\nmonitoring: docker-compose.yml docker-compose.monitoring.yml\nprod: docker-compose.yml docker-compose.prod.yml\n"},
 	}
