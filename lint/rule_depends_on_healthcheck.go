@@ -37,6 +37,23 @@ const (
 	hcImage // no test in compose, but the local Dockerfile has HEALTHCHECK
 )
 
+// healthcheckUnknown reports whether a service with no healthcheck in
+// compose may still have one from its image: a third-party image pulled
+// from a registry (mailcow/unbound declares a HEALTHCHECK) cannot be read.
+// An official image (postgres, redis: none declares one) or a local build
+// (its Dockerfile was read) is known.
+func healthcheckUnknown(e *Env, svc map[string]any) bool {
+	if _, builds := svc["build"]; builds {
+		return false
+	}
+	img, ok := e.Str(svc["image"])
+	if !ok || img == "" {
+		return false
+	}
+	repo := parseImageRef(img).repo
+	return strings.Contains(repo, "/")
+}
+
 // healthcheck tells whether service svc has a healthcheck.
 func healthcheck(e *Env, svc map[string]any) hcState {
 	if hc, ok := svc["healthcheck"].(map[string]any); ok {
@@ -279,14 +296,16 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 				return fmt.Sprintf("%s wait%s for %q to be healthy, but %q disables its healthcheck: it never becomes healthy", who, sfx, dep.name, dep.name)
 			}, false)
 		case hcNone:
-			report(diag.Warning, func(who, sfx string) string {
-				return fmt.Sprintf("%s wait%s for %q to be healthy, but %q defines no healthcheck: add one (unless its image declares a HEALTHCHECK)", who, sfx, dep.name, dep.name)
-			}, false)
+			if depSvc, _ := e.Services[dep.name].(map[string]any); !healthcheckUnknown(e, depSvc) {
+				report(diag.Warning, func(who, sfx string) string {
+					return fmt.Sprintf("%s wait%s for %q to be healthy, but %q defines no healthcheck: add one", who, sfx, dep.name, dep.name)
+				}, false)
+			}
 		}
 		return
 	}
 	depSvc, _ := e.Services[dep.name].(map[string]any)
-	if isProxy(e, e.Service(name)) {
+	if isProxy(e, name, e.Service(name)) {
 		// A reverse proxy needs its upstreams to exist, not to be ready:
 		// it answers 502 until they are.
 		return

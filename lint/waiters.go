@@ -441,10 +441,14 @@ func hostChar(c byte) bool {
 // up later.
 var proxyImages = []string{"nginx", "nginx-unprivileged", "openresty", "traefik", "caddy", "haproxy", "envoy", "httpd", "apache", "varnish"}
 
-// isProxy reports whether service svc runs a reverse proxy image.
-func isProxy(e *Env, svc map[string]any) bool {
-	img, ok := e.Str(svc["image"])
-	return ok && slices.Contains(proxyImages, strings.ToLower(imageBase(img)))
+// isProxy reports whether service name (config svc) runs a reverse proxy:
+// its image, or its name when it builds one (nginx-proxy, plane-proxy).
+func isProxy(e *Env, name string, svc map[string]any) bool {
+	if img, ok := e.Str(svc["image"]); ok && img != "" {
+		return slices.Contains(proxyImages, strings.ToLower(imageBase(img)))
+	}
+	n := strings.ToLower(name)
+	return slices.ContainsFunc([]string{"proxy", "nginx", "traefik", "caddy", "haproxy", "envoy"}, func(p string) bool { return strings.Contains(n, p) })
 }
 
 // backingWords name the services an application needs ready before it
