@@ -19,6 +19,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/dotenv"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/internal/parallel"
 )
 
 // DefaultEnv is the name of the environment plain `docker compose` loads.
@@ -85,6 +86,11 @@ type Options struct {
 	// Warn, when set, receives what docker compose would warn about while
 	// discovering (two spellings of one file side by side), once each.
 	Warn func(msg string)
+	// Cache, when set, is where discovery parses the files it reads (it
+	// becomes Project.Parsed); the caller means to parse the project
+	// through it next, so discovery also starts parsing the base file
+	// while it reads the siblings.
+	Cache *compose.Cache
 }
 
 // environ builds the process environment mapping.
@@ -241,7 +247,7 @@ func Discover(opts Options) (*Project, error) {
 	e.Why = why
 	p.Envs = append(p.Envs, e)
 	if base != "" {
-		p.addSiblings(base, adhoc, opts.Warn)
+		p.addSiblings(base, adhoc, opts)
 	}
 	return p, nil
 }
@@ -283,12 +289,16 @@ func (p *Project) warnSpellings(warn func(string), dir string) {
 
 // addSiblings adds an environment for each sibling <stem>.NAME.yml of base:
 // base + sibling for an overlay, the sibling alone for a standalone file.
-func (p *Project) addSiblings(base string, adhoc func(string, []string) *Environment, warn func(string)) {
+func (p *Project) addSiblings(base string, adhoc func(string, []string) *Environment, opts Options) {
+	warn := opts.Warn
 	sibs := siblings(base)
 	if len(sibs) == 0 {
 		return
 	}
-	p.Parsed = compose.NewCache()
+	p.Parsed = opts.Cache
+	if p.Parsed == nil {
+		p.Parsed = compose.NewCache()
+	}
 	baseName := p.Rel(base)
 	loadBase := func() *compose.Document {
 		d, err := p.Parsed.Load(base, baseName)
@@ -297,6 +307,16 @@ func (p *Project) addSiblings(base string, adhoc func(string, []string) *Environ
 		}
 		return d
 	}
+	if opts.Cache != nil {
+		// the caller parses the base file next: start now, on another CPU
+		go loadBase()
+	}
+	// the siblings parse at once, each on a CPU
+	tasks := make([]func(), len(sibs))
+	for i, s := range sibs {
+		tasks[i] = func() { _, _ = p.Parsed.Load(s.path, p.Rel(s.path)) }
+	}
+	parallel.Run(0, tasks)
 	for _, s := range sibs {
 		if warn != nil && len(s.others) > 0 {
 			var all []string
