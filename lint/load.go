@@ -57,6 +57,9 @@ type LoadOptions struct {
 }
 
 func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOptions) (*Project, error) {
+	if po.Cache == nil {
+		po.Cache = compose.NewCache() // discovery parses into it, and so does the loading
+	}
 	proj, err := envs.Discover(po)
 	if err != nil {
 		return nil, err
@@ -78,10 +81,7 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 			selected = append(selected, e)
 		}
 	}
-	cache := proj.Parsed // the files discovery read
-	if cache == nil {
-		cache = compose.NewCache()
-	}
+	cache := po.Cache
 	// Parse every file first, on every CPU; the loop below then finds them
 	// in the cache (and reports their errors in order).
 	var parse []func()
