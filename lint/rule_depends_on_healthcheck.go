@@ -127,10 +127,7 @@ type dependency struct {
 	// found in the files.
 	key       string
 	condition string // "" for the short syntax
-	// explicit is set when a file writes the condition (docker compose
-	// gives the short syntax service_started).
-	explicit bool
-	required bool
+	required  bool
 }
 
 // dependencies reads the depends_on v of service name.
@@ -156,11 +153,6 @@ func dependencies(e *Env, name string, v any) []dependency {
 			d := dependency{name: n, key: k, required: true}
 			if m, ok := x[k].(map[string]any); ok {
 				d.condition, _ = e.Str(m["condition"])
-				if d.condition == "service_started" {
-					// merge gives a short list's entries this condition,
-					// with no file as its origin (Origin answers no)
-					_, d.explicit = e.Origin(svcPath(name, "depends_on", k, "condition"))
-				}
 				if r, ok := e.Str(m["required"]); ok && r == "false" {
 					d.required = false
 				}
@@ -282,13 +274,6 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 	switch dep.condition {
 	case "service_completed_successfully":
 		return
-	case "service_started":
-		if dep.explicit {
-			// Written out: the author chose not to wait for health (a
-			// cluster whose nodes turn healthy only once every node
-			// runs would never start otherwise).
-			return
-		}
 	case "service_healthy":
 		switch hc {
 		case hcDisabled:
@@ -325,6 +310,16 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 		// talks to it at start (creates or joins the cluster): waiting
 		// for dep's health could wait forever.
 		return
+	}
+	if dep.condition == "service_started" {
+		// merge gives a short list's entries this condition, with no file
+		// as its origin (Origin answers no). Written out, it is the
+		// author's choice not to wait for health (a cluster whose nodes
+		// turn healthy only once every node runs would never start
+		// otherwise). Looked up last: only a finding needs it.
+		if _, explicit := e.Origin(svcPath(name, "depends_on", dep.key, "condition")); explicit {
+			return
+		}
 	}
 	switch hc {
 	case hcDefined, hcImage:
