@@ -195,19 +195,7 @@ func needsBase(name string, svc map[string]any, all map[string]any, declared fun
 			return why
 		}
 	}
-	var refs []string
-	switch x := svc["depends_on"].(type) {
-	case []any:
-		for _, it := range x {
-			if s, ok := it.(string); ok {
-				refs = append(refs, s)
-			}
-		}
-	case map[string]any:
-		for k := range x {
-			refs = append(refs, k)
-		}
-	}
+	refs := names(svc["depends_on"])
 	for _, it := range asList(svc["links"]) {
 		s, _, _ := strings.Cut(it, ":")
 		refs = append(refs, s)
@@ -235,21 +223,7 @@ func needsBase(name string, svc map[string]any, all map[string]any, declared fun
 		}
 		return fmt.Sprintf("service %q uses %s %q, which the file does not declare", name, what, ref)
 	}
-	var nets []string
-	switch x := svc["networks"].(type) {
-	case []any:
-		for _, it := range x {
-			if s, ok := it.(string); ok {
-				nets = append(nets, s)
-			}
-		}
-	case map[string]any:
-		for k := range x {
-			nets = append(nets, k)
-		}
-	}
-	slices.Sort(nets)
-	for _, n := range nets {
+	for _, n := range names(svc["networks"]) {
 		if n == "default" {
 			continue
 		}
@@ -299,6 +273,22 @@ func namedVolume(s string) bool {
 		return false
 	}
 	return !(len(s) >= 2 && s[1] == ':') // a Windows drive
+}
+
+// names reads what a list of names or a mapping keyed by name names
+// (depends_on, networks), sorted.
+func names(v any) []string {
+	var out []string
+	switch x := v.(type) {
+	case []any:
+		out = asList(x)
+	case map[string]any:
+		for k := range x {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func asList(v any) []string {

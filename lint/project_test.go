@@ -23,6 +23,12 @@ func lintProjectDir(t testing.TB, dir string) []diag.Finding {
 	if err != nil {
 		return []diag.Finding{ErrorFinding(err, "")}
 	}
+	return lintLoaded(lp)
+}
+
+// lintLoaded runs every rule on a loaded project and the Dockerfiles its
+// environments build, with the load errors, sorted: what the CLI reports.
+func lintLoaded(lp *Project) []diag.Finding {
 	dfs, errs := DiscoverDockerfiles(lp.Envs)
 	fs := Run(Input{Files: lp.Files, Envs: lp.Envs, Dockerfiles: dfs, Config: lp.Config})
 	fs = append(fs, errs...)
@@ -58,20 +64,7 @@ func TestGoldenProjects(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := renderEnvs(lintProjectDir(t, abs))
-			golden := filepath.Join(dir, "want.out")
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./lint -update)", err)
-			}
-			if got != string(want) {
-				t.Errorf("findings differ from %s\n--- got\n%s--- want\n%s", golden, got, want)
-			}
+			golden(t, filepath.Join(dir, "want.out"), got)
 			if strings.HasPrefix(filepath.Base(dir), "good") && got != "" {
 				t.Errorf("good case has findings:\n%s", got)
 			}
