@@ -130,3 +130,16 @@ func TestRulesCommand(t *testing.T) {
 		t.Errorf("unknown rule: exit %d, want 2", code)
 	}
 }
+
+// TestDiscoveryWarningOnce: two spellings of the base file side by side
+// are told once, as docker compose tells them, even when --fix loads the
+// project again.
+func TestDiscoveryWarningOnce(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"compose.yaml": flawedCompose, "docker-compose.yml": cleanCompose})
+	for _, args := range [][]string{{"lint"}, {"lint", "--fix"}, {"envs"}} {
+		_, _, errOut := runCLI(t, nil, append([]string{"-C", dir}, args...)...)
+		if n := strings.Count(errOut, `composure: warning: "compose.yaml", "docker-compose.yml" side by side`); n != 1 {
+			t.Errorf("%v: the warning is printed %d times, want once:\n%s", args, n, errOut)
+		}
+	}
+}
