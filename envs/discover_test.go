@@ -312,3 +312,19 @@ func TestDiscoverProjectDirectoryAndFile(t *testing.T) {
 		}
 	}
 }
+
+// TestStandaloneImagePin: a sibling that sets only the images of the base's
+// services pins them, whatever else the base sets (or not).
+func TestStandaloneImagePin(t *testing.T) {
+	base, err := compose.Parse("compose.yaml", []byte("services:\n  a:\n    image: x:1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := compose.Parse("compose.prod.yaml", []byte("services:\n  a:\n    image: x:3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alone, why := standalone(d, "compose.yaml", func() *compose.Document { return base }); alone {
+		t.Errorf("standalone (%s), want an overlay", why)
+	}
+}

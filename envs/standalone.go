@@ -26,9 +26,9 @@ import (
 // named volumes, secrets, configs); and when, besides, it shares no
 // service with the base, or names another project (`name:`), or redefines
 // the services it shares (on average, more than half of the keys the base
-// gives each). A complete file that only changes the image and a setting of a
-// few of the base's services is still an overlay (a prod file pinning
-// registry images).
+// gives each). A complete file that only changes the images of the base's
+// services, or an image and a setting of a few of them, is still an
+// overlay (a prod file pinning registry images).
 func standalone(d *compose.Document, baseName string, base func() *compose.Document) (bool, string) {
 	if bytes.Contains(d.Src, []byte("!reset")) || bytes.Contains(d.Src, []byte("!override")) {
 		return false, fmt.Sprintf("overlay of %s: it uses !reset or !override, which change another file", baseName)
@@ -76,18 +76,24 @@ func standalone(d *compose.Document, baseName string, base func() *compose.Docum
 	}
 	var shared []string
 	covered, total := 0, 0
+	imagesOnly := true // every shared service sets only what to run
 	for _, e := range services {
 		be, ok := baseServices[e.Key.Value]
 		if !ok {
 			continue
 		}
 		shared = append(shared, e.Key.Value)
-		c, t := coverage(keys(d, e.Value), keys(b, be.Value))
+		ks := keys(d, e.Value)
+		c, t := coverage(ks, keys(b, be.Value))
 		covered += c
 		total += t
+		imagesOnly = imagesOnly && !slices.ContainsFunc(ks, func(k string) bool { return k != "image" && k != "build" })
 	}
 	if len(shared) == 0 {
 		return true, fmt.Sprintf("standalone: no service of %s; %s", baseName, complete)
+	}
+	if imagesOnly {
+		return false, fmt.Sprintf("overlay of %s: it sets the images of services of %s (%s)", baseName, baseName, strings.Join(shared, ", "))
 	}
 	if 2*covered > total {
 		return true, fmt.Sprintf("standalone: it redefines the services it shares with %s (%s); %s", baseName, strings.Join(shared, ", "), complete)
