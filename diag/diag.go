@@ -88,11 +88,15 @@ type TextEdit struct {
 	NewText  string
 }
 
-// Fix is one safe change that resolves a finding: all its edits apply
-// together to the files as they were read.
+// Fix is one change that resolves a finding: all its edits apply together
+// to the files as they were read.
 type Fix struct {
 	Message string
 	Edits   []TextEdit
+	// Manual marks a change that alters how the project runs (when a
+	// container starts): it is shown, and offered to editors, but never
+	// applied by lint --fix, which applies only safe fixes.
+	Manual bool
 }
 
 // Finding is one problem found in a user's files. Findings are not errors:

@@ -40,6 +40,8 @@ type jsonRelated struct {
 type jsonFix struct {
 	Message string     `json:"message"`
 	Edits   []jsonEdit `json:"edits"`
+	// Manual: a suggestion lint --fix does not apply.
+	Manual bool `json:"manual"`
 }
 
 type jsonEdit struct {
@@ -76,7 +78,7 @@ func PrintJSON(w io.Writer, fs []Finding) error {
 			jf.Related = append(jf.Related, jsonRelated{File: rel.Span.File, Line: rel.Span.Start.Line, Column: rel.Span.Start.Col, Message: rel.Message})
 		}
 		if f.Fix != nil {
-			jx := &jsonFix{Message: f.Fix.Message, Edits: []jsonEdit{}}
+			jx := &jsonFix{Message: f.Fix.Message, Edits: []jsonEdit{}, Manual: f.Fix.Manual}
 			for _, e := range f.Fix.Edits {
 				jx.Edits = append(jx.Edits, jsonEdit{File: e.File, Line: e.StartPos.Line, Column: e.StartPos.Col,
 					EndLine: e.EndPos.Line, EndColumn: e.EndPos.Col, NewText: e.NewText})

@@ -20,6 +20,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/dotenv"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/internal/parallel"
 )
 
 // DefaultEnv is the name of the environment plain `docker compose` loads.
@@ -37,6 +38,10 @@ type Environment struct {
 	Profiles []string
 	// ProjectName overrides compose's own naming when set.
 	ProjectName string
+	// Why says why the environment has these files: docker compose's
+	// default, composure.yaml, -f, or, for a sibling of the base file,
+	// why it is an overlay of the base or a project of its own.
+	Why string
 }
 
 // Project is a directory with its environments.
@@ -49,16 +54,20 @@ type Project struct {
 	Envs []*Environment
 	// Config is the project's composure.yaml, or nil.
 	Config *Config
+	// Parsed holds the files discovery parsed (the base file's siblings,
+	// to tell overlays from standalone files): pass it to Docs and Load to
+	// parse each once. nil when none was.
+	Parsed *compose.Cache
 
 	environ map[string]string // the process environment
 	// getenv answers for variables environ may lack (Options.Getenv when
 	// Options.Environ is nil); nil when environ is complete.
 	getenv func(string) string
 
-	// Warn receives each warning once (the obsolete `version`, a variable
-	// used but not set, deprecated syntax), with where it was found. nil
-	// drops them.
-	Warn   func(at compose.Location, msg string)
+	// warnTo is Options.Warn; loads warn through it too (the obsolete
+	// `version`, a variable used but not set, deprecated syntax), each
+	// warning once per Project however many loads find it.
+	warnTo func(msg string)
 	warnMu sync.Mutex
 	warned map[string]bool
 }
@@ -82,6 +91,14 @@ type Options struct {
 	// docker compose hands all of it to interpolation; with only Getenv,
 	// composure asks it for every name the files mention.
 	Environ []string
+	// Warn, when set, receives what docker compose would warn about while
+	// discovering (two spellings of one file side by side), once each.
+	Warn func(msg string)
+	// Cache, when set, is where discovery parses the files it reads (it
+	// becomes Project.Parsed); the caller means to parse the project
+	// through it next, so discovery also starts parsing the base file
+	// while it reads the siblings.
+	Cache *compose.Cache
 }
 
 // environ builds the process environment mapping.
@@ -128,16 +145,21 @@ func Discover(opts Options) (*Project, error) {
 	dir := opts.Dir
 	switch {
 	case dir != "":
+		// -C DIR: the project directory; -f files stay relative to the
+		// working directory, as docker compose's --project-directory
+		// with -f (compose-go resolves them from it).
 		dir = absFrom(cwd, dir)
 	case len(files) > 0:
 		dir = filepath.Dir(files[0])
 	default:
-		dir = cwd
+		// run from a subdirectory: the project is the nearest directory
+		// up with a compose file or a composure.yaml
+		dir = projectRoot(cwd)
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, &compose.Error{Location: compose.Location{File: dir}, Msg: "project directory not found: check -C/--project-directory"}
 	}
-	p := &Project{Dir: dir, environ: opts.environ()}
+	p := &Project{Dir: dir, environ: opts.environ(), warnTo: opts.Warn}
 	if opts.Environ == nil {
 		p.getenv = opts.Getenv
 	}
@@ -156,12 +178,14 @@ func Discover(opts Options) (*Project, error) {
 		return &Environment{Name: name, Files: files, EnvFiles: envFiles, Profiles: opts.Profiles, ProjectName: opts.ProjectName}
 	}
 	if len(files) > 0 {
-		p.Envs = []*Environment{adhoc(DefaultEnv, files)}
+		e := adhoc(DefaultEnv, files)
+		e.Why = "the files given with -f"
+		p.Envs = []*Environment{e}
 		return p, nil
 	}
 	if p.Config != nil && len(p.Config.Environments) > 0 {
 		for _, ec := range p.Config.Environments {
-			e := &Environment{Name: ec.Name, Profiles: ec.Profiles, ProjectName: ec.ProjectName}
+			e := &Environment{Name: ec.Name, Profiles: ec.Profiles, ProjectName: ec.ProjectName, Why: "declared in " + p.Config.Doc.Name}
 			for _, f := range ec.Files {
 				e.Files = append(e.Files, absFrom(dir, f))
 			}
@@ -203,6 +227,7 @@ func Discover(opts Options) (*Project, error) {
 		p.Dir = baseDir
 	}
 	var def []string
+	why := ""
 	if cf, ok := env[consts.ComposeFilePath]; ok && cf != "" {
 		sep := env[consts.ComposePathSeparator]
 		if sep == "" {
@@ -216,19 +241,118 @@ func Discover(opts Options) (*Project, error) {
 			}
 			def = append(def, abs)
 		}
+		why = "the files of COMPOSE_FILE"
 	} else {
 		def = []string{base}
+		why = "what plain docker compose loads: the base file"
 		if ov := firstExisting(baseDir, cli.DefaultOverrideFileNames); ov != "" {
 			def = append(def, ov)
+			why = "what plain docker compose loads: the base file and its override"
 		}
+		p.warnSpellings(opts.Warn, baseDir)
 	}
-	p.Envs = append(p.Envs, adhoc(DefaultEnv, def))
+	e := adhoc(DefaultEnv, def)
+	e.Why = why
+	p.Envs = append(p.Envs, e)
 	if base != "" {
-		for _, s := range siblings(base) {
-			p.Envs = append(p.Envs, adhoc(s.name, []string{base, s.path}))
-		}
+		p.addSiblings(base, adhoc, opts)
 	}
 	return p, nil
+}
+
+// projectRoot returns the nearest of dir and its parents that holds a
+// compose file or a composure.yaml, or dir when none does.
+func projectRoot(dir string) string {
+	for d := dir; ; {
+		if findConfig(d) != "" || firstExisting(d, cli.DefaultFileNames) != "" {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
+}
+
+// warnSpellings warns, as docker compose does, when dir holds several of
+// the base file names, or several of the override file names: only the
+// first is read.
+func (p *Project) warnSpellings(warn func(string), dir string) {
+	if warn == nil {
+		return
+	}
+	for _, names := range [][]string{cli.DefaultFileNames, cli.DefaultOverrideFileNames} {
+		var found []string
+		for _, n := range names {
+			if st, err := os.Stat(filepath.Join(dir, n)); err == nil && !st.IsDir() {
+				found = append(found, p.Rel(filepath.Join(dir, n)))
+			}
+		}
+		if len(found) > 1 {
+			warn(fmt.Sprintf("%s side by side: docker compose reads %q and ignores the others; remove or rename the ones you do not mean", quoteList(found), found[0]))
+		}
+	}
+}
+
+// addSiblings adds an environment for each sibling <stem>.NAME.yml of base:
+// base + sibling for an overlay, the sibling alone for a standalone file.
+func (p *Project) addSiblings(base string, adhoc func(string, []string) *Environment, opts Options) {
+	warn := opts.Warn
+	sibs := siblings(base)
+	if len(sibs) == 0 {
+		return
+	}
+	p.Parsed = opts.Cache
+	if p.Parsed == nil {
+		p.Parsed = compose.NewCache()
+	}
+	baseName := p.Rel(base)
+	loadBase := func() *compose.Document {
+		d, err := p.Parsed.Load(base, baseName)
+		if err != nil {
+			return nil
+		}
+		return d
+	}
+	if opts.Cache != nil {
+		// the caller parses the base file next: start now, on another CPU
+		go loadBase()
+	}
+	// the siblings parse at once, each on a CPU
+	tasks := make([]func(), len(sibs))
+	for i, s := range sibs {
+		tasks[i] = func() { _, _ = p.Parsed.Load(s.path, p.Rel(s.path)) }
+	}
+	parallel.Run(0, tasks)
+	for _, s := range sibs {
+		if warn != nil && len(s.others) > 0 {
+			var all []string
+			for _, o := range append([]string{s.path}, s.others...) {
+				all = append(all, p.Rel(o))
+			}
+			warn(fmt.Sprintf("%s side by side: composure reads %q for environment %q and ignores the others; remove or rename the ones you do not mean", quoteList(all), all[0], s.name))
+		}
+		files := []string{base, s.path}
+		why := "overlay of " + baseName
+		if d, err := p.Parsed.Load(s.path, p.Rel(s.path)); err == nil {
+			var alone bool
+			if alone, why = standalone(d, baseName, loadBase); alone {
+				files = []string{s.path}
+				// its own override, named as docker compose names the
+				// base's: docker-compose.test.yml and
+				// docker-compose.test.override.yml (netbox-docker)
+				stem := strings.TrimSuffix(s.path, filepath.Ext(s.path))
+				if ov := firstExisting(filepath.Dir(stem), []string{filepath.Base(stem) + ".override.yml", filepath.Base(stem) + ".override.yaml"}); ov != "" {
+					files = append(files, ov)
+					why += "; with its override " + p.Rel(ov)
+				}
+			}
+		}
+		e := adhoc(s.name, files)
+		e.Why = why
+		p.Envs = append(p.Envs, e)
+	}
 }
 
 func boolCmp(a, b bool) int {
@@ -295,7 +419,12 @@ func brokenLink(dir string) error {
 	return nil
 }
 
-type sibling struct{ name, path string }
+// sibling is a file <stem>.NAME.yml of the base file; others are the same
+// NAME's other spellings (.yml beside .yaml), which composure does not read.
+type sibling struct {
+	name, path string
+	others     []string
+}
 
 // siblings finds the files <stem>.NAME.yml|yaml next to base (NAME without
 // dots, not "override", which the default environment already loads).
@@ -306,7 +435,7 @@ func siblings(base string) []sibling {
 	if err != nil {
 		return nil
 	}
-	seen := map[string]bool{}
+	byName := map[string]int{}
 	var out []sibling
 	for _, e := range ents { // ReadDir sorts by name: .yaml before .yml
 		n := e.Name()
@@ -321,11 +450,15 @@ func siblings(base string) []sibling {
 		if !ok {
 			continue
 		}
-		if name == "" || strings.Contains(name, ".") || name == "override" || name == DefaultEnv || seen[name] {
+		if name == "" || strings.Contains(name, ".") || name == "override" || name == DefaultEnv {
 			continue
 		}
-		seen[name] = true
-		out = append(out, sibling{name, filepath.Join(dir, n)})
+		if i, seen := byName[name]; seen {
+			out[i].others = append(out[i].others, filepath.Join(dir, n))
+			continue
+		}
+		byName[name] = len(out)
+		out = append(out, sibling{name: name, path: filepath.Join(dir, n)})
 	}
 	slices.SortFunc(out, func(a, b sibling) int { return strings.Compare(a.name, b.name) })
 	return out

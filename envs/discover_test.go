@@ -2,6 +2,7 @@ package envs
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,6 +67,10 @@ func TestDiscover(t *testing.T) {
 			want: "only: compose.yaml\n"},
 		{name: "-f list is the only environment", dir: "siblings", files: []string{"compose.yaml", "compose.prod.yaml"},
 			want: "default: compose.yaml compose.prod.yaml\n"},
+		{name: "a standalone sibling with its own override", dir: "standalone-with-override",
+			want: "default: docker-compose.yml\ntest: docker-compose.test.yml docker-compose.test.override.yml\n"},
+		{name: "a sibling complete on its own is its own environment", dir: "standalone-sibling",
+			want: "default: docker-compose.yml\ndev: docker-compose.dev.yml\nmonitoring: docker-compose.yml docker-compose.monitoring.yml\nprod: docker-compose.yml docker-compose.prod.yml\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,5 +149,182 @@ func TestRel(t *testing.T) {
 		if got := p.Rel(filepath.Clean(in)); got != want {
 			t.Errorf("Rel(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestDiscoverWhy: `composure envs` says why each environment has its files.
+func TestDiscoverWhy(t *testing.T) {
+	dir, _ := filepath.Abs(filepath.Join("testdata", "discover", "standalone-sibling"))
+	p, err := Discover(Options{Dir: dir, Environ: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range p.Envs {
+		got = append(got, e.Name+": "+e.Why)
+	}
+	want := []string{
+		"default: what plain docker compose loads: the base file",
+		"dev: standalone: it redefines the services it shares with docker-compose.yml (postgres); every service has an image or a build, and what they use is declared in the file",
+		`monitoring: overlay of docker-compose.yml: service "postgres-exporter" needs service "postgres", which the file does not define`,
+		"prod: overlay of docker-compose.yml: it changes services of docker-compose.yml (langfuse-web)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestStandalone holds the overlay / standalone decision on small siblings
+// of a base holding web (image, ports, environment).
+func TestStandalone(t *testing.T) {
+	base := "services:\n  web:\n    image: nginx:1.27\n    ports: ['8080:80']\n    environment: {A: 1}\nnetworks:\n  front:\n"
+	tests := []struct {
+		name, sibling string
+		alone         bool
+	}{
+		{"pins the image of a base service", "services:\n  web:\n    image: nginx:1.27.1\n", false},
+		{"redefines the base service", "services:\n  web:\n    image: nginx:1.27.1\n    ports: ['80:80']\n", true},
+		{"new services on their own", "services:\n  db:\n    image: postgres:16.4\n", true},
+		{"a service with no image", "services:\n  web:\n    ports: ['80:80']\n", false},
+		{"a network of the base", "services:\n  db:\n    image: postgres:16.4\n    networks: [front]\n", false},
+		{"its own network", "services:\n  db:\n    image: postgres:16.4\n    networks: [back]\nnetworks:\n  back:\n", true},
+		{"a named volume it does not declare", "services:\n  db:\n    image: postgres:16.4\n    volumes: ['data:/var/lib/postgresql/data']\n", false},
+		{"a bind mount", "services:\n  db:\n    image: postgres:16.4\n    volumes: ['./data:/var/lib/postgresql/data']\n", true},
+		{"a secret it does not declare", "services:\n  db:\n    image: postgres:16.4\n    secrets: [pw]\n", false},
+		{"network_mode of a base service", "services:\n  vpn:\n    image: example/vpn:1.0\n    network_mode: service:web\n", false},
+		{"extends a base service", "services:\n  worker:\n    extends: web\n", false},
+		{"extends another file", "services:\n  worker:\n    extends: {file: common.yml, service: app}\n", true},
+		{"its own project name", "name: other\nservices:\n  web:\n    image: nginx:1.27.1\n", true},
+		{"!reset", "services:\n  web:\n    image: nginx:1.27.1\n    ports: !reset []\n", false},
+		{"no services", "networks:\n  front:\n    driver: overlay\n", false},
+		{"comments only", "# nothing yet\n", false},
+	}
+	bd, err := compose.Parse("compose.yaml", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := compose.Parse("compose.x.yaml", []byte(tt.sibling))
+			if err != nil {
+				t.Fatal(err)
+			}
+			alone, why := standalone(d, "compose.yaml", func() *compose.Document { return bd })
+			if alone != tt.alone {
+				t.Errorf("standalone = %v (%s), want %v", alone, why, tt.alone)
+			}
+		})
+	}
+}
+
+// TestDiscoverWarnings: two spellings of one file side by side are told
+// once each, as docker compose tells them.
+func TestDiscoverWarnings(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"compose.yaml", "docker-compose.yml", "compose.override.yml", "compose.override.yaml", "compose.prod.yaml", "compose.prod.yml"} {
+		body := "services:\n  web:\n    image: nginx:1.27\n    ports: ['80:80']\n"
+		if strings.Contains(n, "prod") {
+			body = "services:\n  web:\n    image: nginx:1.27.1\n"
+		}
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	p, err := Discover(Options{Dir: dir, Environ: []string{}, Warn: func(m string) { got = append(got, m) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		`"compose.yaml", "docker-compose.yml" side by side: docker compose reads "compose.yaml" and ignores the others; remove or rename the ones you do not mean`,
+		`"compose.override.yml", "compose.override.yaml" side by side: docker compose reads "compose.override.yml" and ignores the others; remove or rename the ones you do not mean`,
+		`"compose.prod.yaml", "compose.prod.yml" side by side: composure reads "compose.prod.yaml" for environment "prod" and ignores the others; remove or rename the ones you do not mean`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if d := describe(p); d != "default: compose.yaml compose.override.yml\nprod: compose.yaml compose.prod.yaml\n" {
+		t.Errorf("environments:\n%s", d)
+	}
+}
+
+// TestDiscoverFromSubdirectory: run from a directory of the project,
+// composure finds the project up the tree, composure.yaml included.
+func TestDiscoverFromSubdirectory(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"compose.yaml":   "services:\n  web:\n    image: nginx:1.27\n",
+		"composure.yaml": "rules:\n  image-tag: off\n",
+		".env":           "TAG=1.27\n",
+	}
+	for n, body := range files {
+		if err := os.WriteFile(filepath.Join(root, n), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sub := filepath.Join(root, "src", "app")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(sub)
+	p, err := Discover(Options{Environ: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Dir != root {
+		t.Errorf("project directory %s, want %s", p.Dir, root)
+	}
+	if p.Config == nil || len(p.Config.Rules) != 1 {
+		t.Errorf("composure.yaml of the project not read: %+v", p.Config)
+	}
+	if got := describe(p); got != "default: compose.yaml\n" {
+		t.Errorf("environments:\n%s", got)
+	}
+}
+
+// TestDiscoverProjectDirectoryAndFile: -C DIR -f FILE is docker compose's
+// --project-directory DIR -f FILE: the file from the working directory,
+// the project (composure.yaml, .env, relative paths) in DIR.
+func TestDiscoverProjectDirectoryAndFile(t *testing.T) {
+	root := t.TempDir()
+	for n, body := range map[string]string{
+		"ci/compose.yaml": "services:\n  web:\n    image: nginx:1.27\n",
+		"composure.yaml":  "rules:\n  image-tag: off\n",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, n)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, n), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(root)
+	for _, tt := range []struct{ dir, file string }{{".", "ci/compose.yaml"}, {root, filepath.Join(root, "ci", "compose.yaml")}} {
+		p, err := Discover(Options{Dir: tt.dir, Files: []string{tt.file}, Environ: []string{}})
+		if err != nil {
+			t.Fatalf("-C %s -f %s: %v", tt.dir, tt.file, err)
+		}
+		if p.Dir != root || p.Config == nil {
+			t.Errorf("-C %s -f %s: project %s, config %v", tt.dir, tt.file, p.Dir, p.Config != nil)
+		}
+		if got := describe(p); got != "default: ci/compose.yaml\n" {
+			t.Errorf("-C %s -f %s: environments:\n%s", tt.dir, tt.file, got)
+		}
+	}
+}
+
+// TestStandaloneImagePin: a sibling that sets only the images of the base's
+// services pins them, whatever else the base sets (or not).
+func TestStandaloneImagePin(t *testing.T) {
+	base, err := compose.Parse("compose.yaml", []byte("services:\n  a:\n    image: x:1\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := compose.Parse("compose.prod.yaml", []byte("services:\n  a:\n    image: x:3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alone, why := standalone(d, "compose.yaml", func() *compose.Document { return base }); alone {
+		t.Errorf("standalone (%s), want an overlay", why)
 	}
 }

@@ -354,8 +354,9 @@ func (p *Project) warnVersion(docs []*compose.Document) {
 	}
 }
 
-// warn reports a warning once per Project: the same place and message
-// found by several loads (diff, lint, refactor's proof) are said once.
+// warn reports a warning at its place once per Project: the same place and
+// message found by several loads (diff, lint, refactor's proof) are said
+// once.
 func (p *Project) warn(at compose.Location, msg string) {
 	p.warnMu.Lock()
 	defer p.warnMu.Unlock()
@@ -367,8 +368,8 @@ func (p *Project) warn(at compose.Location, msg string) {
 		p.warned = map[string]bool{}
 	}
 	p.warned[key] = true
-	if p.Warn != nil {
-		p.Warn(at, msg)
+	if p.warnTo != nil {
+		p.warnTo(at.String() + ": " + msg)
 	}
 }
 

@@ -72,13 +72,8 @@ func lintCorpusProject(p *corpusProject) (fs []diag.Finding, nfiles int) {
 	if err != nil {
 		return []diag.Finding{ErrorFinding(err, "")}, 0
 	}
-	// The Dockerfiles of the local builds (the corpus has only dockerfile_inline ones).
-	dfs, dfErrs := DiscoverDockerfiles(lp.Envs)
-	fs = append(fs, dfErrs...)
-	fs = append(fs, Run(Input{Files: lp.Files, Envs: lp.Envs, Dockerfiles: dfs, Config: lp.Config})...)
-	fs = append(fs, lp.LoadErrors...)
-	diag.Sort(fs)
-	return fs, len(lp.Files)
+	// (the corpus has only dockerfile_inline Dockerfiles)
+	return lintLoaded(lp), len(lp.Files)
 }
 
 // TestCorpus lints every project of ../shared/corpus (no crash, no panic)

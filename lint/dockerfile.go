@@ -154,9 +154,6 @@ func DiscoverDockerfiles(envs []*Env) ([]*Dockerfile, []diag.Finding) {
 	failed := map[string]bool{}
 	for _, e := range envs {
 		for _, name := range e.ServiceNames() {
-			if e.Disabled[name] {
-				continue
-			}
 			svc := e.Service(name)
 			use := BuildUse{Env: e, Service: name}
 			if b, ok := svc["build"].(map[string]any); ok {
@@ -203,7 +200,7 @@ func dockerfileOf(e *Env, name string, svc map[string]any) (string, func() (*Doc
 	if ok {
 		if v, has := b["dockerfile_inline"]; has {
 			src, ok := e.Str(v)
-			o, found := e.Origin("services." + name + ".build.dockerfile_inline")
+			o, found := e.Origin(svcPath(name, "build", "dockerfile_inline"))
 			if !ok || !found || !o.IsValid() {
 				return "", nil
 			}
@@ -262,31 +259,8 @@ func dockerfileOf(e *Env, name string, svc map[string]any) (string, func() (*Doc
 // FROM, as BuildKit inherits it. depends-on-healthcheck counts it as a
 // healthcheck.
 func DockerfileHealthcheck(e *Env, svc map[string]any) bool {
-	var target string
-	var src []byte
-	if b, ok := svc["build"].(map[string]any); ok {
-		target, _ = e.Str(b["target"])
-		if v, has := b["dockerfile_inline"]; has {
-			s, _ := e.Str(v)
-			src = []byte(s)
-		}
-	}
-	if src == nil {
-		ctx, file, ok := buildPaths(e, svc)
-		if !ok || file == "" {
-			return false
-		}
-		if !filepath.IsAbs(file) {
-			file = filepath.Join(ctx, file)
-		}
-		b, err := compose.ReadBounded(file)
-		if err != nil {
-			return false
-		}
-		src = b
-	}
-	f, err := dockerfile.Parse("Dockerfile", src)
-	if err != nil {
+	f, _, target := localDockerfile(e, svc)
+	if f == nil {
 		return false
 	}
 	hc := f.Healthcheck(target)
@@ -312,15 +286,27 @@ func runDockerfileRule(rule Rule, p *Pass, dfs []*Dockerfile) {
 func (df *Dockerfile) decorate(fs []diag.Finding) []diag.Finding {
 	var envs []string
 	var rel []diag.Related
+	// Built only by services of a profile: the findings say which.
+	var profiles []string
+	gated := true
 	for _, u := range df.Uses {
+		g := u.Env.gate(u.Service)
+		if g == nil {
+			gated = false
+		}
+		for _, p := range g {
+			if !slices.Contains(profiles, p) {
+				profiles = append(profiles, p)
+			}
+		}
 		if u.Env.Name != "" && !slices.Contains(envs, u.Env.Name) {
 			envs = append(envs, u.Env.Name)
 		}
-		path := "services." + u.Service + ".build"
+		path := svcPath(u.Service, "build")
 		if b, ok := u.Env.Service(u.Service)["build"].(map[string]any); ok {
 			for _, sub := range []string{"dockerfile_inline", "dockerfile", "context"} {
 				if _, has := b[sub]; has {
-					path += "." + sub
+					path = svcPath(u.Service, "build", sub)
 					break
 				}
 			}
@@ -341,6 +327,9 @@ func (df *Dockerfile) decorate(fs []diag.Finding) []diag.Finding {
 		}
 		f.Envs = slices.Clone(envs)
 		f.Related = append(f.Related, rel...)
+		if gated && len(profiles) > 0 {
+			f.Message += formatProfileNote([][]string{profiles})
+		}
 		out = append(out, f)
 	}
 	return out
@@ -357,12 +346,9 @@ func (df *Dockerfile) silenced(f diag.Finding) bool {
 		lines = append(lines, is[i].Start.Line-1)
 	}
 	for _, l := range lines {
-		m := ignoreRE.FindStringSubmatch(df.LineText(l))
-		if m == nil {
-			continue
-		}
-		for _, id := range strings.Split(m[1], ",") {
-			if id = strings.TrimSpace(id); id == f.Rule || id == "all" {
+		ids, _, _ := ignoreComment(df.LineText(l))
+		for _, id := range ids {
+			if silencedBy(id.id, f.Rule) {
 				return true
 			}
 		}

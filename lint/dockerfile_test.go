@@ -338,6 +338,22 @@ func TestDockerfileIgnore(t *testing.T) {
 	}
 }
 
+// TestDockerfileIgnoreTypo: an ignore comment naming no rule silences
+// nothing, and says so at the ID.
+func TestDockerfileIgnoreTypo(t *testing.T) {
+	src := "# composure-ignore dockerfile-from-pined: a throwaway image\nFROM python:3.12.5-slim\nUSER app\n"
+	path := filepath.Join(t.TempDir(), "Dockerfile")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fs, _ := lintDockerfileWith(t, path, false)
+	got := render(slices.DeleteFunc(fs, func(f diag.Finding) bool { return f.Rule != "ignore-comment" }))
+	want := `Dockerfile:1:20: warning: composure-ignore names "dockerfile-from-pined", which is no rule, so it silences nothing: did you mean "dockerfile-from-pinned"? [ignore-comment] (to 1:41)` + "\n"
+	if got != want {
+		t.Errorf("got\n%swant\n%s", got, want)
+	}
+}
+
 // TestDiscoverDockerfiles checks which Dockerfiles a project's environments
 // build: each once, listing the environments, the services as related
 // locations, the build target they agree on; a compose `user:` on every

@@ -33,6 +33,8 @@ type Env struct {
 	Dir string
 	// Docs are the environment's files in load order.
 	Docs []*compose.Document
+	// Reached are the files Docs include or extend, in the order met.
+	Reached []*Reached
 	// Model is the whole effective config before profiles are applied, in
 	// compose-go's shape (map[string]any), not interpolated; may be nil.
 	Model map[string]any
@@ -111,11 +113,16 @@ func (e *Env) servicesInOrder() []string {
 	for i, d := range e.Docs {
 		fileIdx[d.Name] = i
 	}
+	for i, r := range e.Reached {
+		if _, ok := fileIdx[r.Name]; !ok {
+			fileIdx[r.Name] = len(e.Docs) + i
+		}
+	}
 	type key struct{ f, line, col int }
 	keys := make(map[string]key, len(names))
 	for _, n := range names {
-		k := key{len(e.Docs), 0, 0}
-		if o, ok := e.Origin("services." + n); ok {
+		k := key{len(e.Docs) + len(e.Reached), 0, 0}
+		if o, ok := e.Origin(svcPath(n)); ok {
 			if i, ok := fileIdx[o.File]; ok {
 				k = key{i, o.Line, o.Col}
 			}
@@ -141,14 +148,45 @@ func (e *Env) Service(name string) map[string]any {
 	return m
 }
 
-// Doc returns the environment's document called name.
+// Doc returns the environment's document called name: one of its files,
+// or a file they include or extend (by the name origins give it, or its
+// own).
 func (e *Env) Doc(name string) *compose.Document {
 	for _, d := range e.Docs {
 		if d.Name == name {
 			return d
 		}
 	}
+	for _, r := range e.Reached {
+		if r.Name == name || r.Doc.Name == name {
+			return r.Doc
+		}
+	}
 	return nil
+}
+
+// DocsByName maps every name a finding may give a file of files and envs
+// to its document: the files' own names, and the names the environments'
+// origins give the files they reach.
+func DocsByName(files []*compose.Document, envs []*Env) map[string]*compose.Document {
+	docs := make(map[string]*compose.Document, len(files))
+	for _, d := range files {
+		docs[d.Name] = d
+	}
+	for _, e := range envs {
+		for _, d := range e.Docs {
+			docs[d.Name] = d
+		}
+		for _, r := range e.Reached {
+			if _, ok := docs[r.Name]; !ok {
+				docs[r.Name] = r.Doc
+			}
+			if _, ok := docs[r.Doc.Name]; !ok {
+				docs[r.Doc.Name] = r.Doc
+			}
+		}
+	}
+	return docs
 }
 
 // Interpolate substitutes variables in s with the environment's values and
@@ -231,6 +269,36 @@ func (e *Env) Abs(p string) string {
 		return p
 	}
 	return filepath.Join(e.Dir, p)
+}
+
+// configPath builds the dotted path of the effective config that Origin,
+// Span and KeySpan read, from its keys: a dot inside a key (a service
+// called wazuh1.indexer) is written "👻", as merge.Result and compose-go's
+// tree.Path write it.
+func configPath(keys ...string) string {
+	n := len(keys)
+	for _, k := range keys {
+		n += len(k) + 3*strings.Count(k, ".") // "👻" is 4 bytes
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		if strings.Contains(k, ".") {
+			k = strings.ReplaceAll(k, ".", "👻")
+		}
+		b.WriteString(k)
+	}
+	return b.String()
+}
+
+// svcPath is configPath under services.name.
+func svcPath(name string, keys ...string) string {
+	all := make([]string, 0, 4)
+	all = append(all, "services", name)
+	return configPath(append(all, keys...)...)
 }
 
 // Span returns where the value at path was set, with its end, and the alias
@@ -329,7 +397,7 @@ func buildIndex(d *compose.Document) *docIndex {
 			walk(c, nil, nil)
 		}
 	}
-	for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
+	for _, root := range docRoots(d) {
 		if root != nil {
 			walk(root, nil, nil)
 		}
@@ -432,13 +500,7 @@ func FileEnv(name, dir string, d *compose.Document, lookup func(string) (string,
 				if s, ok := m["services"].(map[string]any); ok {
 					e.Services = s
 				}
-				// With no profile active, docker compose leaves out every
-				// service that lists profiles.
-				for name, svc := range e.Services {
-					if ps, ok := asMap(svc)["profiles"].([]any); ok && len(ps) > 0 {
-						e.Disabled[name] = true
-					}
-				}
+				applyProfiles(e, activeProfiles(nil, lookup))
 			}
 		}
 	}
@@ -477,6 +539,9 @@ func (ix *entryIndex) get(d *compose.Document, m *yaml.Node, key string) (compos
 // crossed on the way.
 func docOrigin(d *compose.Document, path string, ix *entryIndex) (Origin, bool) {
 	parts := strings.Split(path, ".")
+	for i, p := range parts {
+		parts[i] = strings.ReplaceAll(p, "👻", ".")
+	}
 	for len(parts) > 0 {
 		n, key, via, ok := lookupVia(d, parts, ix)
 		if ok {

@@ -372,16 +372,7 @@ func (run *Running) Finish(envs []*Env, dockerfiles []*Dockerfile) []diag.Findin
 	for _, fs := range run.results {
 		all = append(all, fs...)
 	}
-	docs := map[string]*compose.Document{}
-	for _, d := range run.in.Files {
-		docs[d.Name] = d
-	}
-	for _, e := range envs {
-		for _, d := range e.Docs {
-			docs[d.Name] = d
-		}
-	}
-	return Postprocess(all, docs)
+	return Postprocess(all, DocsByName(run.in.Files, envs))
 }
 
 // Postprocess drops findings silenced by `# composure-ignore` comments,
@@ -410,6 +401,7 @@ func Postprocess(fs []diag.Finding, docs map[string]*compose.Document) []diag.Fi
 	}
 	merged := make(map[key]int, len(out))
 	res := make([]diag.Finding, 0, len(out))
+	grown := map[int]bool{} // findings whose related locations merged others
 	for _, f := range out {
 		k := key{f.Rule, f.Message, f.Span}
 		if i, ok := merged[k]; ok {
@@ -422,6 +414,7 @@ func Postprocess(fs []diag.Finding, docs map[string]*compose.Document) []diag.Fi
 			for _, rel := range f.Related {
 				if !slices.ContainsFunc(g.Related, func(x diag.Related) bool { return x.Span == rel.Span && x.Message == rel.Message }) {
 					g.Related = append(g.Related, rel)
+					grown[i] = true
 				}
 			}
 			if f.Severity > g.Severity {
@@ -433,6 +426,14 @@ func Postprocess(fs []diag.Finding, docs map[string]*compose.Document) []diag.Fi
 		f.Envs = slices.Clone(f.Envs)
 		res = append(res, f)
 	}
+	// Related locations merged from several findings (the alias sites of
+	// an anchor, met service by service) read in file order.
+	for i := range grown {
+		slices.SortStableFunc(res[i].Related, func(a, b diag.Related) int {
+			return diag.Compare(diag.Finding{Span: a.Span}, diag.Finding{Span: b.Span})
+		})
+	}
+	res = dropProfileCopies(res)
 	diag.Sort(res)
 	return res
 }

@@ -67,7 +67,9 @@ func render(fs []diag.Finding) string {
 		for _, r := range f.Related {
 			b.WriteString("  " + r.Span.String() + ": " + r.Message + "\n")
 		}
-		if f.Fix != nil {
+		if f.Fix != nil && f.Fix.Manual {
+			b.WriteString("  suggestion: " + f.Fix.Message + "\n")
+		} else if f.Fix != nil {
 			b.WriteString("  fix: " + f.Fix.Message + "\n")
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -58,6 +57,9 @@ type LoadOptions struct {
 }
 
 func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOptions) (*Project, error) {
+	if po.Cache == nil {
+		po.Cache = compose.NewCache() // discovery parses into it, and so does the loading
+	}
 	proj, err := envs.Discover(po)
 	if err != nil {
 		return nil, err
@@ -79,7 +81,7 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 			selected = append(selected, e)
 		}
 	}
-	cache := compose.NewCache()
+	cache := po.Cache
 	// Parse every file first, on every CPU; the loop below then finds them
 	// in the cache (and reports their errors in order).
 	var parse []func()
@@ -130,6 +132,9 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 			loadable = append(loadable, env)
 		}
 	}
+	reached, more, reachErrs := reachedFiles(proj, loadable, cache, po)
+	p.Files = append(p.Files, more...)
+	loadErrs = append(loadErrs, reachErrs...)
 	if lo.Parsed != nil {
 		lo.Parsed(p)
 	}
@@ -148,11 +153,14 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 			f.Envs = []string{env.Name}
 			loadErrs = append(loadErrs, f)
 			if e := mergedOnly(proj, env, cache); e != nil {
+				e.Reached = reached[env]
 				p.Envs = append(p.Envs, e)
 			}
 			continue
 		}
-		p.Envs = append(p.Envs, FromLoaded(proj, l))
+		e := FromLoaded(proj, l)
+		e.Reached = reached[env]
+		p.Envs = append(p.Envs, e)
 	}
 	// Environments with the same first file (the base file, the largest)
 	// merge it once.
@@ -182,6 +190,7 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 			loadErrs = append(loadErrs, f)
 			continue
 		}
+		s.e.Reached = reached[s.env]
 		p.Envs = append(p.Envs, s.e)
 	}
 	// one finding for an error several environments share
@@ -211,39 +220,8 @@ func fastEnv(proj *envs.Project, env *envs.Environment, cache *compose.Cache, po
 	e := FromLoaded(proj, &envs.Loaded{Env: env, Docs: docs, Merged: r})
 	e.Lookup = variables(proj.Dir, env.EnvFiles, po)
 	e.VarsKey = "files:" + strings.Join(env.EnvFiles, "\x00")
-	profiles := env.Profiles
-	if len(profiles) == 0 {
-		if v, ok := e.Lookup("COMPOSE_PROFILES"); ok {
-			for _, p := range strings.Split(v, ",") {
-				if p = strings.TrimSpace(p); p != "" {
-					profiles = append(profiles, p)
-				}
-			}
-		}
-	}
-	disableByProfiles(e, profiles)
+	applyProfiles(e, activeProfiles(env.Profiles, e.Lookup))
 	return e, nil
-}
-
-// disableByProfiles marks the services whose profiles none of the active
-// ones enables, as compose-go's WithProfiles does ("*" enables all).
-func disableByProfiles(e *Env, active []string) {
-	all := slices.Contains(active, "*")
-	for name, svc := range e.Services {
-		ps, _ := asMap(svc)["profiles"].([]any)
-		if len(ps) == 0 || all {
-			continue
-		}
-		on := false
-		for _, x := range ps {
-			if s, ok := x.(string); ok && slices.Contains(active, s) {
-				on = true
-			}
-		}
-		if !on {
-			e.Disabled[name] = true
-		}
-	}
 }
 
 // variables returns the lookup docker compose interpolates with: the
@@ -328,6 +306,6 @@ func mergedOnly(proj *envs.Project, env *envs.Environment, cache *compose.Cache)
 	e.Lookup = func(string) (string, bool) { return "", false }
 	e.VarsUnknown = true
 	// compose-go did not say which services the profiles leave out
-	disableByProfiles(e, env.Profiles)
+	applyProfiles(e, activeProfiles(env.Profiles, nil))
 	return e
 }

@@ -3,6 +3,7 @@ package lint
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"unsafe"
 
 	"github.com/composure-dev/composure/diag"
@@ -44,6 +45,10 @@ func (p *Pass) Service(name string, svc map[string]any, key string, check func()
 	if p.memo == nil || e == nil || e.VarsKey == "" || svc == nil {
 		check()
 		return
+	}
+	// The findings say which profile the service needs, when it needs one.
+	if g := e.gate(name); g != nil {
+		key += "\x00" + strings.Join(g, "\x00")
 	}
 	k := memoKey{svc: reflect.ValueOf(svc).UnsafePointer(), name: name}
 	if ent, ok := p.memo.m[k]; ok && ent.vars == e.VarsKey && ent.dir == e.Dir && ent.key == key {

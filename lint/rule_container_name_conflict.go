@@ -19,31 +19,38 @@ func NewContainerNameConflict() *ContainerNameConflict {
 		Severity: diag.Error, Scope: ScopeEnv}}}
 }
 
-// VisitEnv checks the container names of e.
+// VisitEnv checks the container names of e, of the services of every
+// profile; two services gated by different profiles are alternatives, not
+// a conflict.
 func (r *ContainerNameConflict) VisitEnv(p *Pass, e *Env) {
-	first := map[string]string{}
+	users := map[string][]string{} // container name -> services, in order
 	for _, name := range e.ServicesInOrder() {
-		if e.Disabled[name] {
-			continue
-		}
 		svc := e.Service(name)
 		cn, ok := e.Str(svc["container_name"])
 		if !ok || cn == "" {
 			continue
 		}
-		path := "services." + name + ".container_name"
+		path := svcPath(name, "container_name")
 		sp, rel, ok := e.Span(path)
 		if !ok {
 			continue
 		}
-		if other, dup := first[cn]; dup {
-			osp, _, _ := e.Span("services." + other + ".container_name")
+		conflict := false
+		for _, other := range users[cn] {
+			if !e.RunTogether(other, name) {
+				continue
+			}
+			osp, _, _ := e.Span(svcPath(other, "container_name"))
 			rel = append(rel, diag.Related{Span: osp, Message: fmt.Sprintf("service %q uses it here", other)})
-			p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
-				Message: fmt.Sprintf("container name %q is used by services %q and %q: the second container cannot be created; rename one", cn, other, name)})
+			p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
+				Message: fmt.Sprintf("container name %q is used by services %q and %q: the second container cannot be created; rename one", cn, other, name)}, other, name)
+			conflict = true
+			break
+		}
+		users[cn] = append(users[cn], name)
+		if conflict {
 			continue
 		}
-		first[cn] = name
 		replicas := 1
 		if s, ok := e.Str(svc["scale"]); ok {
 			fmt.Sscan(s, &replicas)
@@ -52,8 +59,8 @@ func (r *ContainerNameConflict) VisitEnv(p *Pass, e *Env) {
 			fmt.Sscan(s, &replicas)
 		}
 		if replicas > 1 {
-			p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
-				Message: fmt.Sprintf("service %q has container_name %q and %d replicas: container names must be unique; remove container_name", name, cn, replicas)})
+			p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
+				Message: fmt.Sprintf("service %q has container_name %q and %d replicas: container names must be unique; remove container_name", name, cn, replicas)}, name)
 		}
 	}
 }

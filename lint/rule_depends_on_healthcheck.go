@@ -28,86 +28,6 @@ func NewDependsOnHealthcheck() *DependsOnHealthcheck {
 		Severity: diag.Warning, Scope: ScopeEnv, Fixable: true, Practice: 14}}, waitRE: map[string][]*regexp.Regexp{}}
 }
 
-// waiters are the commands that wait for a host:port or a service before
-// starting the real process. Each is a pattern; %s stands for the
-// dependency's name (regexp-quoted).
-var waiters = []string{
-	`wait-for-it(\.sh)?\b[^;&|]*\b%s\b`,    // wait-for-it.sh db:5432 -- cmd
-	`wait-for(\.sh)?\b[^;&|]*\b%s\b`,       // wait-for db:5432 -- cmd (eficode/wait-for)
-	`dockerize\b[^;&|]*-wait[= ]\S*\b%s\b`, // dockerize -wait tcp://db:5432
-	`wait4x\b[^;&|]*\b%s\b`,                // wait4x tcp db:5432
-	`pg_isready\b[^;&|]*-h\s*%s\b`,         // until pg_isready -h db
-	`mysqladmin\b[^;&|]*-h\s*%s\b`,         // mysqladmin ping -h db
-	`\bnc\b[^;&|]*-z[^;&|]*\b%s\b`,         // nc -z db 5432
-	`redis-cli\b[^;&|]*-h\s*%s\b`,          // redis-cli -h redis ping
-	`curl\b[^;&|]*https?://%s\b`,           // until curl http://api:8080/health
-	`/dev/tcp/%s/`,                         // bash </dev/tcp/db/5432
-	`wait_for\w*\b[^;&|]*\b%s\b`,           // shell functions named wait_for...
-}
-
-// waits reports whether text (entrypoint + command + WAIT_HOSTS) waits for
-// dep. The patterns for each dependency are compiled once per run.
-func (r *DependsOnHealthcheck) waits(text, dep string) bool {
-	if !strings.Contains(text, dep) {
-		return false
-	}
-	res, ok := r.waitRE[dep]
-	if !ok {
-		q := regexp.QuoteMeta(dep)
-		for _, w := range waiters {
-			res = append(res, regexp.MustCompile(fmt.Sprintf(w, q)))
-		}
-		r.waitRE[dep] = res
-	}
-	for _, re := range res {
-		if re.MatchString(text) {
-			return true
-		}
-	}
-	return false
-}
-
-// waiterText joins what a service runs before its main process and the
-// docker-compose-wait variables (WAIT_HOSTS=db:5432).
-func waiterText(e *Env, svc map[string]any) string {
-	var b strings.Builder
-	for _, k := range []string{"entrypoint", "command"} {
-		switch v := svc[k].(type) {
-		case string:
-			s, _ := e.Interpolate(v)
-			b.WriteString(s + "\n")
-		case []any:
-			for _, x := range v {
-				if s, ok := e.Str(x); ok {
-					b.WriteString(s + " ")
-				}
-			}
-			b.WriteString("\n")
-		}
-	}
-	env := svc["environment"]
-	add := func(k string, v any) {
-		if k == "WAIT_HOSTS" || k == "WAIT_PATHS" {
-			s, _ := e.Str(v)
-			b.WriteString("wait-for " + strings.ReplaceAll(s, ",", " ") + "\n")
-		}
-	}
-	switch x := env.(type) {
-	case map[string]any:
-		for _, k := range sortedKeys(x) {
-			add(k, x[k])
-		}
-	case []any:
-		for _, it := range x {
-			if s, ok := it.(string); ok {
-				k, v, _ := strings.Cut(s, "=")
-				add(k, v)
-			}
-		}
-	}
-	return b.String()
-}
-
 type hcState int
 
 const (
@@ -116,6 +36,23 @@ const (
 	hcDefined
 	hcImage // no test in compose, but the local Dockerfile has HEALTHCHECK
 )
+
+// healthcheckUnknown reports whether a service with no healthcheck in
+// compose may still have one from its image: a third-party image pulled
+// from a registry (mailcow/unbound declares a HEALTHCHECK) cannot be read.
+// An official image (postgres, redis: none declares one) or a local build
+// (its Dockerfile was read) is known.
+func healthcheckUnknown(e *Env, svc map[string]any) bool {
+	if _, builds := svc["build"]; builds {
+		return false
+	}
+	img, ok := e.Str(svc["image"])
+	if !ok || img == "" {
+		return false
+	}
+	repo := parseImageRef(img).repo
+	return strings.Contains(repo, "/")
+}
 
 // healthcheck tells whether service svc has a healthcheck.
 func healthcheck(e *Env, svc map[string]any) hcState {
@@ -185,23 +122,35 @@ func isRemote(s string) bool {
 
 // dependency is one entry of a service's depends_on.
 type dependency struct {
-	name      string
+	name string
+	// key is the entry as written, variables not replaced: where it is
+	// found in the files.
+	key       string
 	condition string // "" for the short syntax
 	required  bool
 }
 
-func dependencies(e *Env, v any) []dependency {
+// dependencies reads the depends_on v of service name.
+func dependencies(e *Env, name string, v any) []dependency {
 	var out []dependency
 	switch x := v.(type) {
 	case []any:
 		for _, it := range x {
 			if s, ok := e.Str(it); ok {
-				out = append(out, dependency{name: s, required: true})
+				raw, _ := it.(string)
+				out = append(out, dependency{name: s, key: raw, required: true})
 			}
 		}
 	case map[string]any:
+		// merge turns a short list into this mapping without replacing
+		// the variables of its keys (- ${DB_HOST:-db}); docker compose
+		// replaces them first
 		for _, k := range sortedKeys(x) {
-			d := dependency{name: k, required: true}
+			n, ok := e.Interpolate(k)
+			if !ok {
+				n = k
+			}
+			d := dependency{name: n, key: k, required: true}
 			if m, ok := x[k].(map[string]any); ok {
 				d.condition, _ = e.Str(m["condition"])
 				if r, ok := e.Str(m["required"]); ok && r == "false" {
@@ -219,19 +168,17 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 	// The healthcheck of each dependency, once per environment: a database
 	// many services depend on may build from a Dockerfile, read to find it.
 	hcOf := map[string]hcState{}
+	clusterOf := map[string]bool{}
 	for _, name := range e.ServiceNames() {
-		if e.Disabled[name] {
-			continue
-		}
 		svc := e.Service(name)
-		deps := dependencies(e, svc["depends_on"])
+		deps := dependencies(e, name, svc["depends_on"])
 		if len(deps) == 0 {
 			continue
 		}
 		// The findings depend on the service and on the state of each
 		// dependency: defined or not, left out by the profiles or not,
 		// and its healthcheck.
-		var key []byte
+		key := make([]byte, 0, 32*len(deps))
 		hcs := make([]hcState, len(deps))
 		for i, dep := range deps {
 			key = append(key, dep.name...)
@@ -240,7 +187,7 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 			switch {
 			case !defined:
 				key = append(key, '?')
-			case e.Disabled[dep.name]:
+			case e.leftOut(name, dep.name):
 				key = append(key, '!')
 			default:
 				hc, ok := hcOf[dep.name]
@@ -251,13 +198,37 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 				}
 				hcs[i] = hc
 				key = append(key, byte('0'+hc))
+				// what tells whether the service waits for it
+				tsvc, _ := target.(map[string]any)
+				if img, ok := tsvc["image"].(string); ok {
+					key = append(key, img...)
+				}
+				if hc == hcDefined {
+					c, ok := clusterOf[dep.name]
+					if !ok {
+						c = clusterHealth(tsvc)
+						clusterOf[dep.name] = c
+					}
+					if c {
+						key = append(key, 'c')
+					}
+				}
 			}
 			key = append(key, 0)
 		}
 		p.Service(name, svc, string(key), func() {
-			text := waiterText(e, svc)
+			// what the service runs first, read only for a dependency
+			// it may wait for
+			var text *string
+			waiter := func() string {
+				if text == nil {
+					t := waiterText(e, svc)
+					text = &t
+				}
+				return *text
+			}
 			for i, dep := range deps {
-				r.check(p, e, name, text, dep, hcs[i], deps)
+				r.check(p, e, name, waiter, dep, hcs[i])
 			}
 		})
 	}
@@ -265,13 +236,13 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 
 // check reports dependency dep of service name; hc is the healthcheck of
 // the dependency when it is defined and enabled.
-func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dependency, hc hcState, all []dependency) {
+func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func() string, dep dependency, hc hcState) {
 	// Where the dependency is written is found only for a finding (most
 	// dependencies have none): nothing is reported where it is unknown.
 	// Inside an anchor merged by several services, one finding at the anchor
 	// stands for all of them (the alias sites are the related locations).
 	report := func(sev diag.Severity, msg func(who, sfx string) string, withFix bool) {
-		sp, rel, node, doc := r.where(e, name, dep.name)
+		sp, rel, node, doc := r.where(e, name, dep.key)
 		if sp.File == "" {
 			return
 		}
@@ -281,9 +252,9 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 		}
 		var fix *diag.Fix
 		if withFix {
-			fix = r.fix(e, doc, node, dep.name, all)
+			fix = r.fix(e, name, doc, node, dep.name)
 		}
-		p.Report(diag.Finding{Severity: sev, Span: sp, Related: rel, Message: msg(who, sfx), Fix: fix})
+		p.ReportServices(diag.Finding{Severity: sev, Span: sp, Related: rel, Message: msg(who, sfx), Fix: fix}, name)
 	}
 	_, defined := e.Services[dep.name]
 	if !defined {
@@ -292,10 +263,10 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 		}, false)
 		return
 	}
-	if e.Disabled[dep.name] {
+	if e.leftOut(name, dep.name) {
 		if dep.required {
 			report(diag.Error, func(who, sfx string) string {
-				return fmt.Sprintf("%s depend%s on %q, which the active profiles leave out: enable its profile, or mark the dependency required: false", who, sfx, dep.name)
+				return fmt.Sprintf("%s depend%s on %q, which runs only with profile %s: enable it too, or mark the dependency required: false", who, sfx, dep.name, strings.Join(quoted(e.serviceProfiles(dep.name)), " or "))
 			}, false)
 		}
 		return
@@ -310,14 +281,45 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 				return fmt.Sprintf("%s wait%s for %q to be healthy, but %q disables its healthcheck: it never becomes healthy", who, sfx, dep.name, dep.name)
 			}, false)
 		case hcNone:
-			report(diag.Warning, func(who, sfx string) string {
-				return fmt.Sprintf("%s wait%s for %q to be healthy, but %q defines no healthcheck: add one (unless its image declares a HEALTHCHECK)", who, sfx, dep.name, dep.name)
-			}, false)
+			if depSvc, _ := e.Services[dep.name].(map[string]any); !healthcheckUnknown(e, depSvc) {
+				report(diag.Warning, func(who, sfx string) string {
+					return fmt.Sprintf("%s wait%s for %q to be healthy, but %q defines no healthcheck: add one", who, sfx, dep.name, dep.name)
+				}, false)
+			}
 		}
 		return
 	}
-	if r.waits(text, dep.name) {
+	depSvc, _ := e.Services[dep.name].(map[string]any)
+	if isProxy(e, name, e.Service(name)) {
+		// A reverse proxy needs its upstreams to exist, not to be ready:
+		// it answers 502 until they are.
 		return
+	}
+	if hc == hcNone && !backingService(e, dep.name, depSvc) {
+		// An application started after another (a worker after the
+		// API, a frontend after its backend) is ordered, not waiting:
+		// it reaches the other when it needs it, and retries.
+		return
+	}
+	text := waiter()
+	if waitsFor(text, dep.name, depSvc, e, r.waitRE) {
+		return
+	}
+	if hc == hcDefined && clusterHealth(depSvc) && mentions(text, dep.name) {
+		// dep turns healthy once the cluster forms, and this service
+		// talks to it at start (creates or joins the cluster): waiting
+		// for dep's health could wait forever.
+		return
+	}
+	if dep.condition == "service_started" {
+		// merge gives a short list's entries this condition, with no file
+		// as its origin (Origin answers no). Written out, it is the
+		// author's choice not to wait for health (a cluster whose nodes
+		// turn healthy only once every node runs would never start
+		// otherwise). Looked up last: only a finding needs it.
+		if _, explicit := e.Origin(svcPath(name, "depends_on", dep.key, "condition")); explicit {
+			return
+		}
 	}
 	switch hc {
 	case hcDefined, hcImage:
@@ -334,7 +336,7 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name, text string, dep dep
 // where finds the depends_on entry for dep in the file that set it: the
 // list item or the mapping key.
 func (r *DependsOnHealthcheck) where(e *Env, svc, dep string) (diag.Span, []diag.Related, *yaml.Node, *compose.Document) {
-	sp, rel, ok := e.Span("services." + svc + ".depends_on." + dep)
+	sp, rel, ok := e.Span(svcPath(svc, "depends_on", dep))
 	if !ok {
 		return diag.Span{}, nil, nil, nil
 	}
@@ -342,7 +344,7 @@ func (r *DependsOnHealthcheck) where(e *Env, svc, dep string) (diag.Span, []diag
 	if d == nil || e.run == nil {
 		return sp, rel, nil, nil
 	}
-	o, _ := e.Origin("services." + svc + ".depends_on")
+	o, _ := e.Origin(svcPath(svc, "depends_on"))
 	if o.File != sp.File {
 		return sp, rel, nil, nil
 	}
@@ -371,28 +373,29 @@ func (r *DependsOnHealthcheck) where(e *Env, svc, dep string) (diag.Span, []diag
 	return sp, rel, nil, nil
 }
 
-// fix rewrites a short depends_on list to the long form (service_healthy
-// for dependencies with a healthcheck, service_started for the others, so
-// nothing else changes), or a long-form condition to service_healthy.
-func (r *DependsOnHealthcheck) fix(e *Env, d *compose.Document, n *yaml.Node, dep string, all []dependency) *diag.Fix {
+// fix rewrites the short depends_on list n of service name to the long form
+// (service_healthy for the dependencies with a healthcheck, service_started
+// for the others, so nothing else changes). It is a manual fix, never
+// applied by --fix: waiting for a dependency's health changes when the
+// service starts, and deadlocks where the dependency turns healthy only
+// once the service runs (the nodes of a cluster the service forms).
+func (r *DependsOnHealthcheck) fix(e *Env, name string, d *compose.Document, n *yaml.Node, dep string) *diag.Fix {
 	if d == nil || n == nil {
 		return nil
-	}
-	if n.Kind == yaml.ScalarNode {
-		return replaceScalar(d, n, "service_healthy", fmt.Sprintf("wait for %q to be healthy", dep))
 	}
 	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 || n.Anchor != "" {
 		return nil
 	}
 	var names []string
 	for _, it := range n.Content {
-		if it.Kind != yaml.ScalarNode {
+		if it.Kind != yaml.ScalarNode || strings.Contains(it.Value, "$") {
+			// a mapping key is not interpolated: - ${DB_HOST} cannot be one
 			return nil
 		}
 		names = append(names, it.Value)
 	}
 	cond := func(dn string) string {
-		if t, ok := e.Services[dn].(map[string]any); ok && !e.Disabled[dn] {
+		if t, ok := e.Services[dn].(map[string]any); ok && !e.leftOut(name, dn) {
 			if hc := healthcheck(e, t); hc == hcDefined || hc == hcImage {
 				return "service_healthy"
 			}
@@ -428,5 +431,6 @@ func (r *DependsOnHealthcheck) fix(e *Env, d *compose.Document, n *yaml.Node, de
 		}
 		text = strings.Join(lines, "\n")
 	}
-	return &diag.Fix{Message: "use the long depends_on syntax with condition: service_healthy", Edits: []diag.TextEdit{edit(d, start, end, text)}}
+	return &diag.Fix{Manual: true, Edits: []diag.TextEdit{edit(d, start, end, text)},
+		Message: fmt.Sprintf("by hand, not by --fix (check first that %q turns healthy without %q): the long depends_on syntax with condition: service_healthy", dep, name)}
 }

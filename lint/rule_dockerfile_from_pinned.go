@@ -75,8 +75,14 @@ func unpinned(ref imageRef) string {
 	case "latest":
 		return "is tagged latest"
 	}
+	if latestWordRE.MatchString(ref.tag) {
+		return fmt.Sprintf("has the moving tag %q", ref.tag)
+	}
 	m := versionRE.FindStringSubmatch(ref.tag)
 	if m == nil {
+		if exactInsideRE.MatchString(ref.tag) {
+			return "" // node-24.14.0-chrome-145.0.7632.116, build-20240212
+		}
 		if base == "debian" || base == "ubuntu" {
 			for _, c := range distroCodenames {
 				if strings.HasPrefix(ref.tag, c) {
@@ -87,7 +93,11 @@ func unpinned(ref imageRef) string {
 		return fmt.Sprintf("has the moving tag %q", ref.tag)
 	}
 	switch {
-	case m[2] == "" && base != "debian" && base != "ubuntu" && !isDateTag(ref.tag):
+	case len(m[1]) >= 4:
+		// not a major version: a date (241121-oracular, 20240212) or a
+		// build number
+		return ""
+	case m[2] == "" && base != "debian" && base != "ubuntu":
 		return "names only a major version"
 	case m[3] == "" && patchVersioned[base]:
 		return "names no patch version"
@@ -95,7 +105,12 @@ func unpinned(ref imageRef) string {
 	return ""
 }
 
-func isDateTag(t string) bool { return len(t) >= 8 && versionRE.FindString(t) == t[:8] }
+// latestWordRE finds "latest" as a word of a tag (2022-latest).
+var latestWordRE = regexp.MustCompile(`(^|[^a-z])latest([^a-z]|$)`)
+
+// exactInsideRE finds an exact version inside a tag that starts otherwise:
+// a three-part version, or a date (YYMMDD, YYYYMMDD).
+var exactInsideRE = regexp.MustCompile(`(^|[^0-9.])\d+\.\d+\.\d+|(^|[^0-9])(\d{6}|\d{8})([^0-9]|$)`)
 
 // VisitDockerfile checks the FROM of every stage.
 func (r *DockerfileFromPinned) VisitDockerfile(p *Pass, df *Dockerfile) {

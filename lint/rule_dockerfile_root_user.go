@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/composure-dev/composure/diag"
@@ -13,8 +14,9 @@ import (
 // the stage the build produces (and the stages it is built from) has no
 // USER, or its last USER is root or 0. Base images known to run as an
 // unprivileged user (distroless :nonroot, *-unprivileged, bitnami,
-// chainguard) are fine, and so is a Dockerfile every service using it runs
-// with a non-root `user:` in the compose file.
+// chainguard), or that a RUN shows to (it runs sudo), are fine, and so is a
+// Dockerfile every service using it runs with a non-root `user:` in the
+// compose file.
 type DockerfileRootUser struct{ RuleBase }
 
 var _ DockerfileRule = (*DockerfileRootUser)(nil)
@@ -78,7 +80,7 @@ func (r *DockerfileRootUser) VisitDockerfile(p *Pass, df *Dockerfile) {
 		return
 	}
 	if last == nil {
-		if nonRootBase(root.Image) {
+		if nonRootBase(root.Image) || runsSudo(t) {
 			return
 		}
 		p.Report(diag.Finding{Severity: p.meta.Severity, Span: df.InstrSpan(t.From),
@@ -106,4 +108,21 @@ func composeSetsUser(df *Dockerfile) bool {
 		}
 	}
 	return true
+}
+
+// sudoRE finds sudo run as a command.
+var sudoRE = regexp.MustCompile(`(^|[;&|(]\s*|\s)sudo\s`)
+
+// runsSudo reports whether a RUN of stage t, or of the stages it is built
+// from, runs sudo: the build then runs as the unprivileged user its base
+// image sets (photoprism/develop), not as root.
+func runsSudo(t *dockerfile.Stage) bool {
+	for s := t; s != nil; s = s.Parent {
+		for _, ins := range s.Instructions {
+			if ins.Cmd == "run" && sudoRE.MatchString(ins.Args.S) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -23,9 +23,6 @@ func NewDockerignore() *Dockerignore {
 // VisitEnv checks the build context of every service of e.
 func (r *Dockerignore) VisitEnv(p *Pass, e *Env) {
 	for _, name := range e.ServiceNames() {
-		if e.Disabled[name] {
-			continue
-		}
 		svc := e.Service(name)
 		ctx, df, ok := buildPaths(e, svc)
 		if !ok || !exists(ctx) {
@@ -44,10 +41,10 @@ func (r *Dockerignore) VisitEnv(p *Pass, e *Env) {
 				continue
 			}
 		}
-		path := "services." + name + ".build"
+		path := svcPath(name, "build")
 		if _, isMap := svc["build"].(map[string]any); isMap {
 			if _, has := svc["build"].(map[string]any)["context"]; has {
-				path += ".context"
+				path = svcPath(name, "build", "context")
 			}
 		}
 		sp, rel, ok := e.Span(path)
@@ -58,7 +55,13 @@ func (r *Dockerignore) VisitEnv(p *Pass, e *Env) {
 		if err != nil {
 			rctx = ctx
 		}
-		p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
-			Message: fmt.Sprintf("build context %q of service %q has no .dockerignore: everything in it (.git, caches, secrets) is sent to the builder; add one", rctx, name)})
+		// Inside an anchor merged by several services, one finding at the
+		// anchor stands for all of them: its message names none.
+		who := fmt.Sprintf("service %q", name)
+		if len(rel) > 0 {
+			who = "the services merging this block"
+		}
+		p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
+			Message: fmt.Sprintf("build context %q of %s has no .dockerignore: everything in it (.git, caches, secrets) is sent to the builder; add one", rctx, who)}, name)
 	}
 }

@@ -56,10 +56,7 @@ func (r *DuplicateService) VisitFile(p *Pass, d *compose.Document) {
 }
 
 func quoteList(ss []string) string {
-	q := make([]string, len(ss))
-	for i, s := range ss {
-		q[i] = fmt.Sprintf("%q", s)
-	}
+	q := quoted(ss)
 	if len(q) == 2 {
 		return q[0] + " and " + q[1]
 	}

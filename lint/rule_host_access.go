@@ -176,7 +176,7 @@ func shortVolume(spec string) (src string, readOnly, ok bool) {
 	return m.source, m.readOnly, true
 }
 
-// VisitEnv checks every service the active profiles enable. A service's
+// VisitEnv checks every service, of every profile. A service's
 // findings depend only on its config and the variables, so Pass.Service
 // could replay them in the environments that share it; but the check is a
 // few map lookups and no allocation, cheaper than the memo's bookkeeping:
@@ -185,9 +185,7 @@ func shortVolume(spec string) (src string, readOnly, ok bool) {
 // (100 KB, the run's own) without.
 func (r *HostAccess) VisitEnv(p *Pass, e *Env) {
 	for _, name := range e.ServiceNames() {
-		if !e.Disabled[name] {
-			r.check(p, e, name, e.Service(name))
-		}
+		r.check(p, e, name, e.Service(name))
 	}
 }
 

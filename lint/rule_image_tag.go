@@ -85,10 +85,10 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 		default:
 			continue
 		}
-		sp, rel, ok := e.Span("services." + name + ".image")
+		sp, rel, ok := e.Span(svcPath(name, "image"))
 		if !ok {
 			continue
 		}
-		p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: msg})
+		p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: msg}, name)
 	}
 }

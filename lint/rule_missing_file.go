@@ -53,7 +53,11 @@ func (r *MissingFile) VisitFile(p *Pass, d *compose.Document) {
 			p.Report(diag.Finding{Severity: p.meta.Severity, Span: NodeSpan(d, n), Message: fmt.Sprintf("%s %q does not exist", what, v)})
 		}
 	}
-	if inc := get(d, d.Root, "include"); inc != nil && inc.Kind == yaml.SequenceNode {
+	for _, root := range docRoots(d) {
+		inc := get(d, root, "include")
+		if inc == nil || inc.Kind != yaml.SequenceNode {
+			continue
+		}
 		for _, it := range inc.Content {
 			it = compose.Deref(it)
 			switch it.Kind {
@@ -81,7 +85,9 @@ func (r *MissingFile) VisitFile(p *Pass, d *compose.Document) {
 
 // VisitEnv checks the paths of the effective config.
 func (r *MissingFile) VisitEnv(p *Pass, e *Env) {
-	check := func(path string, v any, what string, base string) {
+	// check reports the path at v (written at path) when it does not exist;
+	// svc is the service naming it ("" for a top-level declaration).
+	check := func(svc, path string, v any, what string, base string) {
 		s, ok := e.Str(v)
 		if !ok || s == "" || isRemote(s) {
 			return
@@ -94,19 +100,16 @@ func (r *MissingFile) VisitEnv(p *Pass, e *Env) {
 			return
 		}
 		if sp, rel, ok := e.Span(path); ok {
-			p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: fmt.Sprintf("%s %q does not exist", what, s)})
+			p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: fmt.Sprintf("%s %q does not exist", what, s)}, svc)
 		}
 	}
 	for _, name := range e.ServiceNames() {
-		if e.Disabled[name] {
-			continue
-		}
 		svc := e.Service(name)
 		p.Service(name, svc, "", func() {
-			pre := "services." + name
+			pre := svcPath(name)
 			switch ef := svc["env_file"].(type) {
 			case string:
-				check(pre+".env_file", ef, "env file", e.Dir)
+				check(name, pre+".env_file", ef, "env file", e.Dir)
 			case []any:
 				for i, it := range ef {
 					path := fmt.Sprintf("%s.env_file.%d", pre, i)
@@ -114,10 +117,10 @@ func (r *MissingFile) VisitEnv(p *Pass, e *Env) {
 						if req, ok := e.Str(m["required"]); ok && req == "false" {
 							continue
 						}
-						check(path+".path", m["path"], "env file", e.Dir)
+						check(name, path+".path", m["path"], "env file", e.Dir)
 						continue
 					}
-					check(path, it, "env file", e.Dir)
+					check(name, path, it, "env file", e.Dir)
 				}
 			}
 			if b, ok := svc["build"]; ok {
@@ -134,11 +137,11 @@ func (r *MissingFile) VisitEnv(p *Pass, e *Env) {
 					if m, isMap := b.(map[string]any); isMap {
 						raw = m["context"]
 					}
-					check(ctxPath, raw, "build context", e.Dir)
+					check(name, ctxPath, raw, "build context", e.Dir)
 					return
 				}
 				if df != "" {
-					check(pre+".build.dockerfile", df, "dockerfile", ctx)
+					check(name, pre+".build.dockerfile", df, "dockerfile", ctx)
 				}
 			}
 		})
@@ -147,7 +150,7 @@ func (r *MissingFile) VisitEnv(p *Pass, e *Env) {
 		top := asMap(e.Tree()[kind])
 		for _, name := range sortedKeys(top) {
 			if f, ok := asMap(top[name])["file"]; ok {
-				check(kind+"."+name+".file", f, strings.TrimSuffix(kind, "s")+" file", e.Dir)
+				check("", kind+"."+name+".file", f, strings.TrimSuffix(kind, "s")+" file", e.Dir)
 			}
 		}
 	}

@@ -21,11 +21,13 @@ func NewPortConflict() *PortConflict {
 		Severity: diag.Error, Scope: ScopeEnv}}}
 }
 
-// published is one host port a service binds.
+// published is one host port a service binds, and the container port it
+// forwards to.
 type published struct {
-	ip    string // "" for every address
-	port  int
-	proto string
+	ip     string // "" for every address
+	port   int
+	proto  string
+	target int
 }
 
 func (a published) overlaps(b published) bool {
@@ -118,7 +120,7 @@ func parseShortPort(s string) ([]published, error) {
 	}
 	var out []published
 	for p := hlo; p <= hhi && p != 0; p++ {
-		out = append(out, published{ip: wildcardIP(ip), port: p, proto: proto})
+		out = append(out, published{ip: wildcardIP(ip), port: p, proto: proto, target: clo + p - hlo})
 	}
 	return out, nil
 }
@@ -138,9 +140,17 @@ func longPort(ip, pub, target, proto string) ([]published, error) {
 	if hi > lo && !strings.Contains(target, "-") {
 		return nil, nil // a pool, as in the short syntax
 	}
+	tlo, _, err := parsePortRange(target)
+	if err != nil {
+		tlo = -1 // unknown: the same as no other mapping
+	}
 	var out []published
 	for port := lo; port <= hi && port != 0; port++ {
-		out = append(out, published{ip: wildcardIP(ip), port: port, proto: proto})
+		t := tlo
+		if t >= 0 && hi > lo {
+			t += port - lo
+		}
+		out = append(out, published{ip: wildcardIP(ip), port: port, proto: proto, target: t})
 	}
 	return out, nil
 }
@@ -152,15 +162,12 @@ type binding struct {
 	p       published
 }
 
-// VisitEnv checks the ports of every active service of e.
+// VisitEnv checks the ports of every service of e, of every profile.
 func (r *PortConflict) VisitEnv(p *Pass, e *Env) {
 	var all []binding
 	for _, name := range e.ServicesInOrder() {
-		if e.Disabled[name] {
-			continue
-		}
 		for i, it := range asSlice(e.Service(name)["ports"]) {
-			path := fmt.Sprintf("services.%s.ports.%d", name, i)
+			path := svcPath(name, "ports", strconv.Itoa(i))
 			var ps []published
 			var spec string
 			var err error
@@ -173,7 +180,7 @@ func (r *PortConflict) VisitEnv(p *Pass, e *Env) {
 				proto, _ := e.Str(x["protocol"])
 				ip, _ := e.Str(x["host_ip"])
 				spec = pub
-				path += ".published"
+				path = svcPath(name, "ports", strconv.Itoa(i), "published")
 				target, _ := e.Str(x["target"])
 				ps, err = longPort(ip, pub, target, proto)
 			default:
@@ -186,7 +193,7 @@ func (r *PortConflict) VisitEnv(p *Pass, e *Env) {
 			}
 			if err != nil {
 				if sp, rel, ok := e.Span(path); ok {
-					p.Report(diag.Finding{Severity: diag.Error, Span: sp, Related: rel, Message: fmt.Sprintf("invalid port %q: %v", spec, err)})
+					p.ReportServices(diag.Finding{Severity: diag.Error, Span: sp, Related: rel, Message: fmt.Sprintf("invalid port %q: %v", spec, err)}, name)
 				}
 				continue
 			}
@@ -202,18 +209,28 @@ func (r *PortConflict) VisitEnv(p *Pass, e *Env) {
 			if prev.service == b.service && prev.path == b.path || !prev.p.overlaps(b.p) || reported[b.path] {
 				continue
 			}
+			if prev.service == b.service && prev.p == b.p {
+				// The same mapping written twice (in two files, short and
+				// long syntax, with or without /tcp, with variables):
+				// docker compose keeps one (EnforceUnicity after the
+				// canonical long form).
+				continue
+			}
+			if !e.RunTogether(prev.service, b.service) {
+				continue
+			}
 			sp, rel, ok := e.Span(b.path)
 			if !ok {
 				continue
 			}
 			psp, _, _ := e.Span(prev.path)
 			rel = append(rel, diag.Related{Span: psp, Message: fmt.Sprintf("service %q publishes it here", prev.service)})
-			who := fmt.Sprintf("service %q", prev.service)
+			who, fails := fmt.Sprintf("service %q", prev.service), "the second container fails"
 			if prev.service == b.service {
-				who = "another entry of the same service"
+				who, fails = "another entry of the same service", "the container fails"
 			}
-			p.Report(diag.Finding{Severity: diag.Error, Span: sp, Related: rel,
-				Message: fmt.Sprintf("host port %d/%s of service %q is already published by %s: the second container fails to start; pick another host port", b.p.port, b.p.proto, b.service, who)})
+			p.ReportServices(diag.Finding{Severity: diag.Error, Span: sp, Related: rel,
+				Message: fmt.Sprintf("host port %d/%s of service %q is already published by %s: %s to start; pick another host port", b.p.port, b.p.proto, b.service, who, fails)}, prev.service, b.service)
 			reported[b.path] = true
 		}
 		byPort[b.p.port] = append(byPort[b.p.port], b)

@@ -20,25 +20,22 @@ func NewPrivileged() *Privileged {
 		Severity: diag.Warning, Scope: ScopeEnv, Practice: 6, Group: GroupSecurity}}}
 }
 
-// VisitEnv checks every active service of e.
+// VisitEnv checks every service of e, of every profile.
 func (r *Privileged) VisitEnv(p *Pass, e *Env) {
 	for _, name := range e.ServiceNames() {
-		if e.Disabled[name] {
-			continue
-		}
 		svc := e.Service(name)
 		if v, ok := e.Str(svc["privileged"]); ok && v == "true" {
-			if sp, rel, ok := e.Span("services." + name + ".privileged"); ok {
-				p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
-					Message: fmt.Sprintf("service %q runs privileged: it gets every capability and the host's devices; grant only what it needs with cap_add and devices", name)})
+			if sp, rel, ok := e.Span(svcPath(name, "privileged")); ok {
+				p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
+					Message: fmt.Sprintf("service %q runs privileged: it gets every capability and the host's devices; grant only what it needs with cap_add and devices", name)}, name)
 			}
 		}
 		if u, ok := e.Str(svc["user"]); ok {
 			user, _, _ := strings.Cut(u, ":")
 			if user == "root" || user == "0" {
-				if sp, rel, ok := e.Span("services." + name + ".user"); ok {
-					p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
-						Message: fmt.Sprintf("service %q runs as root (user %q): run it as an unprivileged user created in the image", name, u)})
+				if sp, rel, ok := e.Span(svcPath(name, "user")); ok {
+					p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
+						Message: fmt.Sprintf("service %q runs as root (user %q): run it as an unprivileged user created in the image", name, u)}, name)
 				}
 			}
 		}

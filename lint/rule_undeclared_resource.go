@@ -68,9 +68,9 @@ func (r *UndeclaredResource) VisitEnv(p *Pass, e *Env) {
 	// (in map order: findings are sorted once the rules are done)
 	for name, svc := range e.Services {
 		// compose-go checks only the services the profiles keep
-		// (WithProfiles comes before checkConsistency); the others still
-		// use what they name, in the environments that enable them.
-		c.name, c.check = name, !e.Disabled[name]
+		// (WithProfiles comes before checkConsistency): the others are
+		// checked too, their findings saying which profile they need.
+		c.name, c.check = name, true
 		c.service(asMap(svc))
 	}
 	// compose-go does not check jobs, but what they name is used.
@@ -83,7 +83,7 @@ func (r *UndeclaredResource) VisitEnv(p *Pass, e *Env) {
 			if c.used[i][name] {
 				continue
 			}
-			if sp, rel, ok := e.KeySpan(k + "." + name); ok {
+			if sp, rel, ok := e.KeySpan(configPath(k, name)); ok {
 				p.Report(diag.Finding{Severity: diag.Info, Span: sp, Related: rel,
 					Message: fmt.Sprintf("%s %q is declared and no service of the environment uses it: docker compose does not create it (but with up --all-resources); remove it if it is a leftover, or correct the name the services use", strings.TrimSuffix(k, "s"), name)})
 			}
@@ -115,16 +115,17 @@ func (c *resourceCheck) use(i int, ref, what, field string, j int, key, suffix s
 	if !c.check || (i == kindNetwork && ref == "default") {
 		return
 	}
-	path := "services." + c.name + "." + field
+	// field may be a path itself (build.secrets); key is a name
+	path := svcPath(c.name) + "." + field
 	if j >= 0 {
 		path += "." + strconv.Itoa(j)
 	}
 	if key != "" {
-		path += "." + key
+		path += "." + configPath(key)
 	}
 	if sp, rel, ok := c.e.Span(path + suffix); ok {
-		c.p.Report(diag.Finding{Severity: c.p.meta.Severity, Span: sp, Related: rel,
-			Message: fmt.Sprintf("service %q refers to undefined %s %q: docker compose refuses to load the project; %s", c.name, what, ref, declareHint(c.declared[i], resourceKinds[i], ref))})
+		c.p.ReportServices(diag.Finding{Severity: c.p.meta.Severity, Span: sp, Related: rel,
+			Message: fmt.Sprintf("service %q refers to undefined %s %q: docker compose refuses to load the project; %s", c.name, what, ref, declareHint(c.declared[i], resourceKinds[i], ref))}, c.name)
 	}
 }
 

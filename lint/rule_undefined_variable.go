@@ -80,7 +80,9 @@ func asMissing(err error, target **template.MissingRequiredError) bool {
 	return false
 }
 
-// VisitEnv checks every scalar of every file of e.
+// VisitEnv checks every scalar of every file of e: its own files with its
+// variables, the files they include with the included project's, and the
+// files they extend.
 func (r *UndefinedVariable) VisitEnv(p *Pass, e *Env) {
 	if e.VarsUnknown {
 		return
@@ -91,45 +93,54 @@ func (r *UndefinedVariable) VisitEnv(p *Pass, e *Env) {
 	}
 	r.missing = map[string][]missingVar{} // for this environment's lookup
 	for _, d := range e.Docs {
-		if d.Root == nil || !bytes.Contains(d.Src, []byte("$")) {
-			continue
-		}
-		key := ""
-		if e.VarsKey != "" {
-			key = d.Name + "\x00" + e.VarsKey
-			if fs, ok := r.seen[key]; ok {
-				for _, f := range fs {
-					p.Report(f)
-				}
-				continue
+		r.doc(p, e, d, lookup)
+	}
+	for _, rf := range e.Reached {
+		r.missing = map[string][]missingVar{} // an include may add variables
+		r.doc(p, e, rf.Doc, rf.Lookup)
+	}
+}
+
+// doc checks the scalars of d with lookup.
+func (r *UndefinedVariable) doc(p *Pass, e *Env, d *compose.Document, lookup func(string) (string, bool)) {
+	if d.Root == nil || !bytes.Contains(d.Src, []byte("$")) {
+		return
+	}
+	key := ""
+	if e.VarsKey != "" {
+		key = d.Name + "\x00" + e.VarsKey
+		if fs, ok := r.seen[key]; ok {
+			for _, f := range fs {
+				p.Report(f)
 			}
+			return
 		}
-		var found []diag.Finding
-		report := func(f diag.Finding) {
-			found = append(found, f)
-			p.Report(f)
-		}
-		var walk func(n *yaml.Node)
-		walk = func(n *yaml.Node) {
-			switch n.Kind {
-			case yaml.AliasNode:
-				return
-			case yaml.ScalarNode:
-				if strings.Contains(n.Value, "$") {
-					r.scalar(p, d, n, lookup, report)
-				}
-				return
+	}
+	var found []diag.Finding
+	report := func(f diag.Finding) {
+		found = append(found, f)
+		p.Report(f)
+	}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		switch n.Kind {
+		case yaml.AliasNode:
+			return
+		case yaml.ScalarNode:
+			if strings.Contains(n.Value, "$") {
+				r.scalar(p, d, n, lookup, report)
 			}
-			for _, c := range n.Content {
-				walk(c)
-			}
+			return
 		}
-		for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
-			walk(root)
+		for _, c := range n.Content {
+			walk(c)
 		}
-		if key != "" {
-			r.seen[key] = found
-		}
+	}
+	for _, root := range docRoots(d) {
+		walk(root)
+	}
+	if key != "" {
+		r.seen[key] = found
 	}
 }
 

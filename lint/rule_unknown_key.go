@@ -145,22 +145,23 @@ func (r *UnknownKey) schema() *object {
 func (r *UnknownKey) VisitFile(p *Pass, d *compose.Document) {
 	obj := r.schema()
 	seen := map[*yaml.Node]bool{}
-	r.v1Layout(p, d, obj, seen)
-	for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
+	for _, root := range docRoots(d) {
+		r.v1Layout(p, d, root, obj, seen)
 		r.mapping(p, d, root, obj, make(keyPath, 0, 16), seen)
 	}
 }
 
 // v1Layout reports a Compose file format v1 file (services at the top
-// level, no "services:" key) once, instead of one unknown key per service.
-func (r *UnknownKey) v1Layout(p *Pass, d *compose.Document, top *object, seen map[*yaml.Node]bool) {
-	if _, ok := d.Get(d.Root, "services"); ok {
+// level, no "services:" key) once per document, instead of one unknown key
+// per service.
+func (r *UnknownKey) v1Layout(p *Pass, d *compose.Document, root *yaml.Node, top *object, seen map[*yaml.Node]bool) {
+	if _, ok := d.Get(root, "services"); ok {
 		return
 	}
 	var keys []*yaml.Node
 	var names []string
-	for i := 0; i+1 < len(d.Root.Content); i += 2 {
-		k, v := d.Root.Content[i], compose.Deref(d.Root.Content[i+1])
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], compose.Deref(root.Content[i+1])
 		if _, known := top.props[k.Value]; known || strings.HasPrefix(k.Value, "x-") || v.Kind != yaml.MappingNode {
 			continue
 		}

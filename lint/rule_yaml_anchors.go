@@ -72,7 +72,7 @@ func (r *YAMLAnchors) VisitFile(p *Pass, d *compose.Document) {
 			walk(c)
 		}
 	}
-	for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
+	for _, root := range docRoots(d) {
 		walk(root)
 	}
 	for _, name := range order {
@@ -118,7 +118,7 @@ func (r *YAMLAnchors) VisitEnv(p *Pass, e *Env) {
 				walk(c)
 			}
 		}
-		for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
+		for _, root := range docRoots(d) {
 			walk(root)
 		}
 	}

@@ -36,6 +36,7 @@ func Rules() []Rule {
 		NewResourceLimits(),
 		NewLoggingDisabled(),
 		NewEnvDuplicate(),
+		NewIgnoreComment(),
 		NewLoadError(),
 		NewDockerfileFromPinned(),
 		NewDockerfileUnpinnedDependencies(),
@@ -76,22 +77,35 @@ type service struct {
 	Entry compose.Entry
 }
 
-// fileServices returns the services of d in file order (merge keys applied
-// to the `services` mapping itself).
+// fileServices returns the services of every YAML document of d, in file
+// order (merge keys applied to each `services` mapping itself): docker
+// compose merges the documents after a `---` in order, so each is checked
+// as written.
 func fileServices(d *compose.Document) []service {
-	e, ok := d.Get(d.Root, "services")
-	if !ok {
-		return nil
-	}
-	es, err := d.Entries(e.Value, d.ExpansionBudget())
-	if err != nil {
-		return nil
-	}
-	out := make([]service, 0, len(es))
-	for _, s := range es {
-		out = append(out, service{Name: s.Key.Value, Key: s.Key, Value: s.Value, Entry: s})
+	var out []service
+	for _, root := range docRoots(d) {
+		e, ok := d.Get(root, "services")
+		if !ok {
+			continue
+		}
+		es, err := d.Entries(e.Value, d.ExpansionBudget())
+		if err != nil {
+			continue
+		}
+		for _, s := range es {
+			out = append(out, service{Name: s.Key.Value, Key: s.Key, Value: s.Value, Entry: s})
+		}
 	}
 	return out
+}
+
+// docRoots returns the top-level mapping of every YAML document of d, in
+// order (none for a file with no document).
+func docRoots(d *compose.Document) []*yaml.Node {
+	if d.Root == nil {
+		return nil
+	}
+	return append([]*yaml.Node{d.Root}, d.Extra...)
 }
 
 // get returns the value of key in mapping m of d, or nil.

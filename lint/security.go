@@ -16,15 +16,13 @@ func hardening(id, summary string, sev diag.Severity, practice int) Meta {
 	return Meta{ID: id, Summary: summary, Severity: sev, Scope: ScopeEnv, Optional: true, Group: GroupSecurity, Practice: practice}
 }
 
-// eachActive calls check for every service of e the active profiles
-// enable, in written order, once per service config for the environments
-// that share it (Pass.Service): the findings of these rules depend on the
+// eachActive calls check for every service of e, of every profile as
+// every rule lints them (a finding behind a profile says which: reportAt),
+// in written order, once per service config for the environments that
+// share it (Pass.Service): the findings of these rules depend on the
 // service's config alone.
 func eachActive(p *Pass, e *Env, check func(name string, svc map[string]any)) {
 	for _, name := range e.ServicesInOrder() {
-		if e.Disabled[name] {
-			continue
-		}
 		svc := e.Service(name)
 		p.Service(name, svc, "", func() { check(name, svc) })
 	}
@@ -36,7 +34,7 @@ func eachActive(p *Pass, e *Env, check func(name string, svc map[string]any)) {
 // merging this block" (one finding at the anchor stands for all of them,
 // its aliases as related locations), and the verb's -s.
 func reportAt(p *Pass, e *Env, name, key string, index int, sub string, msg func(who, sfx string) string) {
-	at := "services." + name + "." + key
+	at := svcPath(name, strings.Split(key, ".")...)
 	if index >= 0 {
 		at += "." + strconv.Itoa(index) + sub
 	}
@@ -48,14 +46,14 @@ func reportAt(p *Pass, e *Env, name, key string, index int, sub string, msg func
 	if len(rel) > 0 {
 		who, sfx = "the services merging this block", ""
 	}
-	p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: msg(who, sfx)})
+	p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: msg(who, sfx)}, name)
 }
 
 // reportMissing reports what service name lacks at its name, where it is
 // first defined: a setting it does not have has no place of its own.
 func reportMissing(p *Pass, e *Env, name, msg string) {
-	if sp, rel, ok := e.KeySpan("services." + name); ok {
-		p.Report(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: msg})
+	if sp, rel, ok := e.KeySpan(svcPath(name)); ok {
+		p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: msg}, name)
 	}
 }
 

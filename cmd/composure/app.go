@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -24,6 +25,32 @@ type app struct {
 	// environ lists the process environment (os.Environ form) that
 	// interpolation sees; nil means only what getenv answers by name.
 	environ func() []string
+	// completing is set while the shell asks for completions: nothing but
+	// the candidates is printed.
+	completing bool
+	// warned holds the warnings printed, each once per run (lint DIR...
+	// discovers projects in parallel).
+	warnMu sync.Mutex
+	warned map[string]bool
+}
+
+// warn prints a warning on stderr, once per run (discovery may run twice:
+// --fix reloads the project).
+func (a *app) warn(msg string) { a.once("composure: warning: " + msg) }
+
+// once prints line on stderr, unless it was printed before in this run or
+// the shell is asking for completions.
+func (a *app) once(line string) {
+	a.warnMu.Lock()
+	defer a.warnMu.Unlock()
+	if a.completing || a.warned[line] {
+		return
+	}
+	if a.warned == nil {
+		a.warned = map[string]bool{}
+	}
+	a.warned[line] = true
+	fmt.Fprintln(a.stderr, termsafe.Line(line))
 }
 
 // run is the whole CLI as a function: it returns the exit status instead of
@@ -70,6 +97,7 @@ func (a *app) run(cliApp *cli.App, args []string) (code int) {
 		prog, words = args[0], args[1:]
 	}
 	if len(words) > 0 && words[0] == completeCommand {
+		a.completing = true // discovery warnings would land in the shell's candidates
 		a.complete(cliApp, words[1:]).write(a.stdout)
 		return exitOK
 	}

@@ -110,7 +110,7 @@ func TestCLI(t *testing.T) {
 			if code != wantExit {
 				t.Errorf("exit status %d, want %d\nstderr: %s", code, wantExit, stderr.String())
 			}
-			clean := strings.NewReplacer(dir, "$CASE", root, "$CLI").Replace
+			clean := strings.NewReplacer(dir, "$CASE", root, "$CLI", repoRoot(t), "$REPO").Replace
 			checkGolden(t, filepath.Join(dir, "stdout.golden"), clean(stdout.String()))
 			checkGolden(t, filepath.Join(dir, "stderr.golden"), clean(stderr.String()))
 		})

@@ -214,8 +214,7 @@ func (a *app) envCandidates(_ *cli.App, cl commandLine) candidates {
 // them with urfave/cli as a real run would: the command's action is
 // replaced by one that only discovers.
 func (a *app) projectOfLine(cl commandLine) (*envs.Project, error) {
-	quiet := *a
-	quiet.stdout, quiet.stderr = io.Discard, io.Discard
+	quiet := &app{stdin: a.stdin, stdout: io.Discard, stderr: io.Discard, getenv: a.getenv, environ: a.environ, completing: true}
 	cliApp := quiet.newCLI()
 	var p *envs.Project
 	err := fmt.Errorf("no command")

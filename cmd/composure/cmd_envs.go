@@ -15,7 +15,7 @@ import (
 func (a *app) envsCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "envs",
-		Usage: "list the project's environments and their files in load order",
+		Usage: "list the project's environments, their files in load order, and why each has them",
 		Flags: []cli.Flag{
 			choice(&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`"}, "table", "json"),
 		},
@@ -43,12 +43,14 @@ type envJSON struct {
 	Name     string   `json:"name"`
 	Files    []string `json:"files"`
 	Profiles []string `json:"profiles"`
+	// Why says why the environment has these files.
+	Why string `json:"why"`
 }
 
 func envListing(p *envs.Project) []envJSON {
 	out := make([]envJSON, 0, len(p.Envs))
 	for _, e := range p.Envs {
-		j := envJSON{Name: e.Name, Files: make([]string, len(e.Files)), Profiles: append([]string{}, e.Profiles...)}
+		j := envJSON{Name: e.Name, Files: make([]string, len(e.Files)), Profiles: append([]string{}, e.Profiles...), Why: e.Why}
 		for i, f := range e.Files {
 			j.Files[i] = p.Rel(f)
 		}
@@ -70,13 +72,13 @@ func (a *app) printEnvsJSON(p *envs.Project) error {
 // names and composure.yaml, so they go through termsafe.Line.
 func (a *app) printEnvsTable(p *envs.Project) error {
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tFILES\tPROFILES")
+	fmt.Fprintln(tw, "NAME\tFILES\tPROFILES\tWHY")
 	for _, e := range envListing(p) {
 		profiles := strings.Join(e.Profiles, ",")
 		if profiles == "" {
 			profiles = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", termsafe.Line(e.Name), termsafe.Line(strings.Join(e.Files, " ")), termsafe.Line(profiles))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", termsafe.Line(e.Name), termsafe.Line(strings.Join(e.Files, " ")), termsafe.Line(profiles), termsafe.Line(e.Why))
 	}
 	return tw.Flush()
 }

@@ -79,10 +79,7 @@ func (a *app) lint(c *cli.Context) error {
 	}
 	envArgs, dfArgs := splitDockerfileArgs(c.Args().Slice())
 	po := a.projectOptions(c)
-	lr := &lintRules{rules: lint.Rules(), only: only, enable: enable, disable: disable}
-	if c.Bool("shellcheck") {
-		a.useShellcheck(lr.rules)
-	}
+	lr := a.lintRules(c, only)
 	proj, err := loadLintTargets(po, envArgs, dfArgs, c.Bool("strict"), lr)
 	if err != nil {
 		return withCode(exitUsage, err)
@@ -97,17 +94,39 @@ func (a *app) lint(c *cli.Context) error {
 	if c.Bool("fix") {
 		return a.fix(c, proj, fs, lr, format, failOn)
 	}
-	return a.report(c, proj, fs, format, failOn)
+	if err := a.printFindings(c, proj, fs, format, failOn); err != nil {
+		return err
+	}
+	return lintExit(proj, fs, failOn)
 }
 
-// report prints the findings of proj and decides the exit status: 2 when
-// something could not be loaded, else 1 when a finding is at or above
-// failOn.
-func (a *app) report(c *cli.Context, proj *lintProject, fs []diag.Finding, format string, failOn diag.Severity) error {
-	docs := map[string]*compose.Document{}
-	for _, d := range proj.files {
-		docs[d.Name] = d
+// lintExit is lint's exit status: 2 when a file or environment does not
+// load, 1 when a finding reaches failOn.
+func lintExit(proj *lintProject, fs []diag.Finding, failOn diag.Severity) error {
+	switch {
+	case len(proj.loadErrors) > 0:
+		return silentExit(exitUsage)
+	case slices.ContainsFunc(fs, func(f diag.Finding) bool { return f.Severity >= failOn }):
+		return silentExit(exitFindings)
 	}
+	return nil
+}
+
+// printFindings prints fs in format (with --quiet, only those at or above
+// failOn), each file named as format wants it (see lint_paths.go), with the
+// source lines of the project's files.
+func (a *app) printFindings(c *cli.Context, proj *lintProject, fs []diag.Finding, format string, failOn diag.Severity) error {
+	base := pathBase(format, proj.dir)
+	original := map[string]string{} // printed name -> the finding's name
+	shown := renamed(fs, func(name string) string {
+		if name == "" {
+			return name
+		}
+		s := shownPath(proj.path(name), base)
+		original[s] = name
+		return s
+	})
+	docs := proj.docsByName()
 	color, err := a.useColor(c)
 	if err != nil {
 		return err
@@ -115,6 +134,9 @@ func (a *app) report(c *cli.Context, proj *lintProject, fs []diag.Finding, forma
 	opts := diag.PrintOptions{
 		Color: color,
 		Sources: func(name string) []byte {
+			if n, ok := original[name]; ok {
+				name = n
+			}
 			if df := proj.dockerfileNamed(name); df != nil {
 				return df.Src
 			}
@@ -123,20 +145,8 @@ func (a *app) report(c *cli.Context, proj *lintProject, fs []diag.Finding, forma
 		Rules: ruleInfos(format),
 		Tool:  "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
 	}
-	if err := diag.Print(a.stdout, format, shownFindings(c, fs, failOn), opts); err != nil {
+	if err := diag.Print(a.stdout, format, shownFindings(c, shown, failOn), opts); err != nil {
 		return withCode(exitFailure, err)
-	}
-	return lintStatus(len(proj.loadErrors) > 0, fs, failOn)
-}
-
-// lintStatus is lint's exit status: 2 when something could not be loaded,
-// else 1 when a finding is at or above failOn, else 0.
-func lintStatus(loadFailed bool, fs []diag.Finding, failOn diag.Severity) error {
-	switch {
-	case loadFailed:
-		return silentExit(exitUsage)
-	case slices.ContainsFunc(fs, func(f diag.Finding) bool { return f.Severity >= failOn }):
-		return silentExit(exitFindings)
 	}
 	return nil
 }
@@ -179,19 +189,19 @@ func ruleInfos(format string) []diag.RuleInfo {
 	return out
 }
 
-// fix applies the fixes of fs to the files (or prints them as a diff), one
-// fix per finding; a file whose result would not parse is left alone. Then
-// it reports what is left as lint does: with --diff, the findings no fix
-// covers decide the exit status; otherwise the project is linted again
-// and the findings that remain are printed and decide it. A project that
-// did not load before exits 2 after its fixes too.
+// fix applies the safe fixes of fs to the files (or prints them as a diff),
+// one fix per finding; a file whose result would not parse is left alone,
+// and so is every file outside the project directory (a Dockerfile built
+// from ../other is not the project's to change). Then it lints again and
+// prints what remains: the exit status is lint's, so a pre-commit hook
+// running --fix fails while a finding at --fail-on stays.
 func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding, lr *lintRules, format string, failOn diag.Severity) error {
 	byFile := map[string][]diag.TextEdit{}
 	var names []string
 	n := 0
 	for _, f := range fs {
-		if f.Fix == nil {
-			continue
+		if f.Fix == nil || f.Fix.Manual {
+			continue // a manual fix changes how the project runs: shown, not applied
 		}
 		n++
 		for _, e := range f.Fix.Edits {
@@ -202,16 +212,23 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding, lr *lint
 		}
 	}
 	slices.Sort(names)
-	docs := map[string]*compose.Document{}
-	for _, d := range proj.files {
-		docs[d.Name] = d
-	}
+	docs := proj.docsByName()
+	base := pathBase("text", proj.dir)
 	failed := false
+	written := 0
 	unfixed := map[string]bool{} // files whose fixes were not applied
 	for _, name := range names {
+		path := proj.path(name)
+		shown := shownPath(path, base)
+		if !within(path, proj.dir) {
+			fmt.Fprintf(a.stderr, "composure: %s: not fixed: it is outside the project directory %s\n", shown, shownPath(proj.dir, base))
+			continue
+		}
 		if df := proj.dockerfileNamed(name); df != nil {
-			if !a.fixDockerfile(c, df, byFile[name]) {
+			if !a.fixDockerfile(c, df, shown, byFile[name]) {
 				failed, unfixed[name] = true, true
+			} else {
+				written++
 			}
 			continue
 		}
@@ -222,65 +239,75 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding, lr *lint
 		}
 		out, err := diag.Apply(d.Src, byFile[name])
 		if err != nil {
-			fmt.Fprintf(a.stderr, "composure: %s: fixes overlap, not applied: %v\n", name, err)
+			fmt.Fprintf(a.stderr, "composure: %s: fixes overlap, not applied: %v\n", shown, err)
 			failed, unfixed[name] = true, true
 			continue
 		}
 		if _, err := compose.Parse(name, out); err != nil {
-			fmt.Fprintf(a.stderr, "composure: %s: the fixed file would not load (%v); not written\n", name, err)
+			fmt.Fprintf(a.stderr, "composure: %s: the fixed file would not load (%v); not written\n", shown, err)
 			failed, unfixed[name] = true, true
 			continue
 		}
 		if c.Bool("diff") {
-			fmt.Fprint(a.stdout, diag.Diff(name, d.Src, out))
+			fmt.Fprint(a.stdout, diag.Diff(shown, d.Src, out))
+			written++
 			continue
 		}
 		if err := writeAtomic(d.Path, out); err != nil {
 			return err
 		}
+		written++
 	}
 	loadFailed := len(proj.loadErrors) > 0
 	if c.Bool("diff") {
-		left := slices.DeleteFunc(slices.Clone(fs), func(f diag.Finding) bool {
-			return f.Fix != nil && !slices.ContainsFunc(f.Fix.Edits, func(e diag.TextEdit) bool { return unfixed[e.File] })
-		})
 		if failed {
 			return silentExit(exitFailure)
 		}
-		return lintStatus(loadFailed, left, failOn)
+		// what would remain: the findings no applied fix resolves
+		var remain []diag.Finding
+		for _, f := range fs {
+			if f.Fix == nil || f.Fix.Manual || len(f.Fix.Edits) == 0 || !within(proj.path(f.Fix.Edits[0].File), proj.dir) ||
+				slices.ContainsFunc(f.Fix.Edits, func(e diag.TextEdit) bool { return unfixed[e.File] }) {
+				remain = append(remain, f)
+			}
+		}
+		return lintExit(proj, remain, failOn)
 	}
-	fmt.Fprintf(a.stderr, "composure: applied %d %s to %d %s\n", n, plural(n, "fix", "fixes"), len(names), plural(len(names), "file", "files"))
-	if len(names) == 0 {
-		return a.report(c, proj, fs, format, failOn) // nothing changed: nothing to lint again
+	fmt.Fprintf(a.stderr, "composure: applied %d %s to %d %s\n", n, plural(n, "fix", "fixes"), written, plural(written, "file", "files"))
+	if written == 0 {
+		// nothing changed: nothing to lint again
+		if err := a.printFindings(c, proj, fs, format, failOn); err != nil {
+			return err
+		}
+		return lintExit(proj, fs, failOn)
 	}
-	// Lint every environment again: the fixed project must still load, and
-	// what remains is the report.
+	// Lint the fixed project again, with new rules (a rule keeps state for
+	// one run): it must still load, and what remains is printed and
+	// decides the exit status.
+	lr = a.lintRules(c, lr.only)
 	p2, err := loadLintTargets(proj.opts, proj.envNames, proj.dockerfileArgs, proj.strict, lr)
 	switch {
 	case err != nil && loadFailed:
 		return withCode(exitUsage, err)
-	case err != nil || !loadFailed && len(p2.loadErrors) > 0:
-		// It loaded before: the fixes broke it, composure's own failure.
-		fmt.Fprintf(a.stderr, "composure: the project no longer loads after fixing: %v\n", errOr(err, p2))
+	case err != nil:
+		fmt.Fprintf(a.stderr, "composure: the project no longer loads after fixing: %v\n", err)
 		return silentExit(exitFailure)
-	}
-	left := p2.findings(lr)
-	left = append(left, p2.loadErrors...)
-	diag.Sort(left)
-	if err := a.report(c, p2, left, format, failOn); err != nil && !failed {
-		return err
+	case !loadFailed && len(p2.loadErrors) > 0:
+		// It loaded before: the fixes broke it, composure's own failure.
+		fmt.Fprintf(a.stderr, "composure: the project no longer loads after fixing: %v\n", p2.loadErrors[0])
+		return silentExit(exitFailure)
 	}
 	if failed {
 		return silentExit(exitFailure)
 	}
-	return nil
-}
-
-func errOr(err error, p *lintProject) any {
-	if err != nil {
-		return err
+	remain := append(p2.findings(lr), p2.loadErrors...)
+	diag.Sort(remain)
+	if len(remain) > 0 {
+		if err := a.printFindings(c, p2, remain, format, failOn); err != nil {
+			return err
+		}
 	}
-	return p.loadErrors[0]
+	return lintExit(p2, remain, failOn)
 }
 
 func plural(n int, one, many string) string {
@@ -288,6 +315,28 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// docsByName maps every name a finding gives a compose file of p to it.
+func (p *lintProject) docsByName() map[string]*compose.Document {
+	if p.named == nil {
+		p.named = lint.DocsByName(p.files, p.envs)
+	}
+	return p.named
+}
+
+// path returns the absolute path of the file findings call name.
+func (p *lintProject) path(name string) string {
+	if filepath.IsAbs(name) {
+		return filepath.Clean(name)
+	}
+	if df := p.dockerfileNamed(name); df != nil && df.Path != "" {
+		return df.Path
+	}
+	if d := p.docsByName()[name]; d != nil && d.Path != "" {
+		return d.Path
+	}
+	return filepath.Join(p.dir, filepath.FromSlash(name))
 }
 
 // lintProject is what lint runs on.
@@ -309,6 +358,8 @@ type lintProject struct {
 	// running is the run the file rules started while the project loaded
 	// (nil: none started).
 	running *lint.Running
+	// named is docsByName, built on first use.
+	named map[string]*compose.Document
 }
 
 // findings runs rules on p, finishing the run started while it loaded if
@@ -341,6 +392,16 @@ func (r *lintRules) configure(c *lint.Config) *lint.Config {
 		rules = lint.Rules()
 	}
 	return c.Switch(r.enable, r.disable, rules)
+}
+
+// lintRules returns fresh rules for one run, restricted to only, with
+// ShellCheck when --shellcheck asks for it.
+func (a *app) lintRules(c *cli.Context, only []string) *lintRules {
+	lr := &lintRules{rules: lint.Rules(), only: only, enable: c.StringSlice("enable"), disable: c.StringSlice("disable")}
+	if c.Bool("shellcheck") {
+		a.useShellcheck(lr.rules)
+	}
+	return lr
 }
 
 // loadLintProject loads the project and the environments named in

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 
@@ -49,8 +48,9 @@ type lintedDir struct {
 }
 
 // lintDirs lints several projects, at most --jobs at once, and prints one
-// report: findings are named DIR/FILE and sorted, so the output does not
-// depend on which project finished first.
+// report: findings name their files as a single project's do (relative to
+// the current directory, DIR/FILE for a DIR given from it) and are sorted,
+// so the output does not depend on which project finished first.
 func (a *app) lintDirs(c *cli.Context, dirs []string, lr *lintRules, format string, failOn diag.Severity) error {
 	if c.Bool("fix") || len(c.StringSlice("file")) > 0 || c.IsSet("project-directory") {
 		return withCode(exitUsage, errors.New("with several project directories, --fix, -f and -C do not apply: run them per project"))
@@ -75,7 +75,7 @@ func (a *app) lintDirs(c *cli.Context, dirs []string, lr *lintRules, format stri
 	parallel.Run(jobs, tasks)
 
 	var all []diag.Finding
-	docs := map[string]*compose.Document{}
+	docs := map[string]*compose.Document{} // by absolute path
 	failed := false
 	for i, r := range results {
 		if r.panicked != nil {
@@ -89,19 +89,31 @@ func (a *app) lintDirs(c *cli.Context, dirs []string, lr *lintRules, format stri
 		if len(r.proj.loadErrors) > 0 {
 			failed = true
 		}
-		for _, d := range r.proj.files {
-			docs[prefixed(dirs[i], d.Name)] = d
+		for _, d := range r.proj.docsByName() {
+			if d.Path != "" {
+				docs[d.Path] = d
+			}
 		}
 		all = append(all, r.findings...)
 	}
-	diag.Sort(all)
+	cwd, _ := os.Getwd()
+	base := pathBase(format, cwd)
+	original := map[string]string{} // printed name -> absolute path
+	all = renamed(all, func(abs string) string {
+		if abs == "" {
+			return abs
+		}
+		s := shownPath(abs, base)
+		original[s] = abs
+		return s
+	})
 	color, err := a.useColor(c)
 	if err != nil {
 		return err
 	}
 	opts := diag.PrintOptions{
 		Color:   color,
-		Sources: func(name string) []byte { return sourceOf(docs, "", name) },
+		Sources: func(name string) []byte { return sourceOf(docs, "", original[name]) },
 		Rules:   ruleInfos(format),
 		Tool:    "composure", Version: version(), ToolURL: "https://github.com/composure-dev/composure",
 	}
@@ -121,9 +133,9 @@ func (a *app) lintDirs(c *cli.Context, dirs []string, lr *lintRules, format stri
 	return nil
 }
 
-// lintOneDir lints the project in dir, naming its files DIR/FILE.
+// lintOneDir lints the project in dir, naming its files by absolute path.
 func (a *app) lintOneDir(dir string, shared *lintRules, strict bool) lintedDir {
-	po := envs.Options{Dir: dir, Getenv: a.getenv}
+	po := envs.Options{Dir: dir, Getenv: a.getenv, Warn: func(m string) { a.warn(dir + ": " + m) }}
 	if a.environ != nil {
 		po.Environ = a.environ()
 	}
@@ -137,24 +149,14 @@ func (a *app) lintOneDir(dir string, shared *lintRules, strict bool) lintedDir {
 	}
 	fs := proj.findings(lr)
 	fs = append(fs, proj.loadErrors...)
-	for i := range fs {
-		f := &fs[i]
-		f.Span.File = prefixed(dir, f.Span.File)
-		if len(f.Related) > 0 {
-			f.Related = slices.Clone(f.Related)
-			for j := range f.Related {
-				f.Related[j].Span.File = prefixed(dir, f.Related[j].Span.File)
-			}
+	fs = renamed(fs, func(name string) string {
+		if name == "" {
+			return name
 		}
-		f.Fix = nil // not applied with several projects
+		return proj.path(name)
+	})
+	for i := range fs {
+		fs[i].Fix = nil // not applied with several projects
 	}
 	return lintedDir{proj: proj, findings: fs}
-}
-
-// prefixed names a project file as DIR/FILE, as the user gave DIR.
-func prefixed(dir, name string) string {
-	if name == "" || filepath.IsAbs(name) {
-		return name
-	}
-	return filepath.ToSlash(filepath.Join(dir, name))
 }

@@ -31,7 +31,7 @@ services:
     image: example/web:1.0
     restart: unless-stoped
     ports:
-      - 8080:80
+      - 2222:22
 `
 
 func TestLintExitCodes(t *testing.T) {
@@ -98,7 +98,7 @@ func TestLintJSON(t *testing.T) {
 func TestLintFix(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"compose.yaml": flawedCompose})
 	code, out, _ := runCLI(t, nil, "lint", "-C", dir, "--fix", "--diff")
-	if code != 0 || !strings.Contains(out, "+    restart: unless-stopped") || !strings.Contains(out, `+      - "8080:80"`) {
+	if code != 0 || !strings.Contains(out, "+    restart: unless-stopped") || !strings.Contains(out, `+      - "2222:22"`) {
 		t.Fatalf("exit %d, diff:\n%s", code, out)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "compose.yaml")); string(b) != flawedCompose {
@@ -108,7 +108,7 @@ func TestLintFix(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	want := "services:\n  web:\n    image: example/web:1.0\n    restart: unless-stopped\n    ports:\n      - \"8080:80\"\n"
+	want := "services:\n  web:\n    image: example/web:1.0\n    restart: unless-stopped\n    ports:\n      - \"2222:22\"\n"
 	if b, _ := os.ReadFile(filepath.Join(dir, "compose.yaml")); string(b) != want {
 		t.Errorf("fixed file:\n%s\nwant:\n%s", b, want)
 	}
@@ -207,5 +207,18 @@ func TestColor(t *testing.T) {
 	}
 	if code, _, errs := runCLI(t, nil, "-C", dir, "lint", "--color", "sometimes"); code != exitUsage || !strings.Contains(errs, "auto, always or never") {
 		t.Errorf("--color sometimes: exit %d, %s", code, errs)
+	}
+}
+
+// TestDiscoveryWarningOnce: two spellings of the base file side by side
+// are told once, as docker compose tells them, even when --fix loads the
+// project again.
+func TestDiscoveryWarningOnce(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"compose.yaml": flawedCompose, "docker-compose.yml": cleanCompose})
+	for _, args := range [][]string{{"lint"}, {"lint", "--fix"}, {"envs"}} {
+		_, _, errOut := runCLI(t, nil, append([]string{"-C", dir}, args...)...)
+		if n := strings.Count(errOut, `composure: warning: "compose.yaml", "docker-compose.yml" side by side`); n != 1 {
+			t.Errorf("%v: the warning is printed %d times, want once:\n%s", args, n, errOut)
+		}
 	}
 }

@@ -46,6 +46,7 @@ func (a *app) projectOptions(c *cli.Context) envs.Options {
 		EnvFiles:    lineageSlice(c, "env-file"),
 		Profiles:    lineageSlice(c, "profile"),
 		Getenv:      a.getenv,
+		Warn:        a.warn,
 	}
 	if a.environ != nil {
 		opts.Environ = a.environ()

@@ -133,28 +133,28 @@ func (a *app) useShellcheck(rules []lint.Rule) {
 			return
 		}
 	}
-	fmt.Fprintln(a.stderr, "composure: shellcheck is not on PATH: the shell checks of RUN scripts were skipped (install the shellcheck package to run them)")
+	a.once("composure: shellcheck is not on PATH: the shell checks of RUN scripts were skipped (install the shellcheck package to run them)")
 }
 
-// fixDockerfile applies edits to df (or prints the diff); false when the
-// fixes cannot be applied or the result would not parse.
-func (a *app) fixDockerfile(c *cli.Context, df *lint.Dockerfile, edits []diag.TextEdit) bool {
+// fixDockerfile applies edits to df, shown as shown (or prints the diff);
+// false when the fixes cannot be applied or the result would not parse.
+func (a *app) fixDockerfile(c *cli.Context, df *lint.Dockerfile, shown string, edits []diag.TextEdit) bool {
 	out, err := diag.Apply(df.Src, edits)
 	if err != nil {
-		fmt.Fprintf(a.stderr, "composure: %s: fixes overlap, not applied: %v\n", df.Name, err)
+		fmt.Fprintf(a.stderr, "composure: %s: fixes overlap, not applied: %v\n", shown, err)
 		return false
 	}
 	if _, err := dockerfile.Parse(df.Name, out); err != nil {
-		fmt.Fprintf(a.stderr, "composure: %s: the fixed Dockerfile would not parse (%v); not written\n", df.Name, err)
+		fmt.Fprintf(a.stderr, "composure: %s: the fixed Dockerfile would not parse (%v); not written\n", shown, err)
 		return false
 	}
 	if c.Bool("diff") {
-		fmt.Fprint(a.stdout, diag.Diff(df.Name, df.Src, out))
+		fmt.Fprint(a.stdout, diag.Diff(shown, df.Src, out))
 		return true
 	}
 	// As every write of a user's file: atomically, mode and owner kept (write.go).
 	if err := atomicfile.WriteFile(df.Path, out); err != nil {
-		fmt.Fprintf(a.stderr, "composure: writing %s: %v\n", df.Name, err)
+		fmt.Fprintf(a.stderr, "composure: writing %s: %v\n", shown, err)
 		return false
 	}
 	return true

@@ -183,7 +183,8 @@ func oracleSummary(t *testing.T, shared string, tally map[string]int) string {
 }
 
 // runOracle runs `composure config --format format` on one oracle row, as
-// the oracle was made: in the project directory, with the row's files.
+// the oracle was made: in the project directory, with the row's files. The
+// stderr it returns is the refusal, warnings left out.
 func runOracle(r oracleRow, shared, home, format string) (code int, stdout, stderr string) {
 	dir := filepath.Join(shared, "corpus", r.project)
 	args := []string{"composure", "-C", dir}
@@ -195,7 +196,15 @@ func runOracle(r oracleRow, shared, home, format string) (code int, stdout, stde
 	args = append(args, "config", "--format", format)
 	var out, errb bytes.Buffer
 	code = runEnviron(args, strings.NewReader(""), &out, &errb, oracleEnviron(dir, home))
-	return code, out.String(), errb.String()
+	// warnings (variables not set, two spellings of one file) come on
+	// lines of their own, as docker compose's do; the refusal is the rest
+	var refusal []string
+	for _, l := range strings.SplitAfter(errb.String(), "\n") {
+		if l != "" && !strings.HasPrefix(l, "composure: warning: ") {
+			refusal = append(refusal, l)
+		}
+	}
+	return code, out.String(), strings.Join(refusal, "")
 }
 
 // placeholders writes the machine's directories as the oracle does.

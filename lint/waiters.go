@@ -1,0 +1,475 @@
+package lint
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/dockerfile"
+)
+
+// A service waits for its dependency itself when what it runs first probes
+// the dependency: wait-for-it, dockerize, wait-for, wait4x, a shell loop
+// (`until pg_isready -h db; do sleep 1; done`), a management command
+// (`python manage.py wait_for_db`). depends-on-healthcheck looks for them in
+// the service's entrypoint and command, and in the entrypoint script its
+// Dockerfile names, read from the build context.
+
+// waiters are the patterns of a wait for one dependency; %s stands for the
+// dependency's name (regexp-quoted).
+var waiters = []string{
+	`wait-for-it(\.sh)?\b[^;&|]*\b%s\b`,    // wait-for-it.sh db:5432 -- cmd
+	`wait-for(\.sh)?\b[^;&|]*\b%s\b`,       // wait-for db:5432 -- cmd (eficode/wait-for)
+	`dockerize\b[^;&|]*-wait[= ]\S*\b%s\b`, // dockerize -wait tcp://db:5432
+	`wait4x\b[^;&|]*\b%s\b`,                // wait4x tcp db:5432
+	`pg_isready\b[^;&|]*-h\s*%s\b`,         // until pg_isready -h db
+	`mysqladmin\b[^;&|]*-h\s*%s\b`,         // mysqladmin ping -h db
+	`\bnc\b[^;&|]*-z[^;&|]*\b%s\b`,         // nc -z db 5432
+	`redis-cli\b[^;&|]*-h\s*%s\b`,          // redis-cli -h redis ping
+	`curl\b[^;&|]*https?://%s\b`,           // until curl http://api:8080/health
+	`/dev/tcp/%s/`,                         // bash </dev/tcp/db/5432
+	`wait_for\w*\b[^;&|]*\b%s\b`,           // shell functions named wait_for...
+	`\b(until|while)\b[^\n]*\b%s\b`,        // until <probe of db>; do sleep 1; done
+}
+
+// waitForRE finds management commands that wait for a kind of service
+// without naming it: `manage.py wait_for_db`, `bin/wait-for-postgres`.
+var waitForRE = regexp.MustCompile(`\bwait[_-]?for[_-]([a-z][a-z0-9]*)`)
+
+// databaseWords name database services (their name or image).
+var databaseWords = []string{"db", "database", "postgres", "postgis", "pg", "mysql", "mariadb", "mongo", "timescale", "cockroach", "mssql", "sqlserver", "oracle"}
+
+// waitsFor reports whether text (what a service runs first) waits for
+// dependency dep, whose config is depSvc. re holds the compiled patterns of
+// each dependency, filled on first use.
+func waitsFor(text, dep string, depSvc map[string]any, e *Env, re map[string][]*regexp.Regexp) bool {
+	lower := strings.ToLower(text)
+	for _, m := range waitForRE.FindAllStringSubmatch(lower, -1) {
+		if kindMatches(m[1], dep, depSvc, e) {
+			return true
+		}
+	}
+	if !strings.Contains(text, dep) {
+		return false
+	}
+	res, ok := re[dep]
+	if !ok {
+		q := regexp.QuoteMeta(dep)
+		for _, w := range waiters {
+			res = append(res, regexp.MustCompile(fmt.Sprintf(w, q)))
+		}
+		re[dep] = res
+	}
+	for _, r := range res {
+		if r.MatchString(text) {
+			return true
+		}
+	}
+	return false
+}
+
+// kindMatches reports whether a `wait_for_<kind>` command waits for dep:
+// kind names it (wait_for_redis, dep "redis" or "cache" running redis), or
+// kind is a database and so is dep.
+func kindMatches(kind, dep string, depSvc map[string]any, e *Env) bool {
+	switch kind {
+	case "it", "":
+		return false // wait-for-it names its host
+	}
+	img, _ := e.Str(depSvc["image"])
+	img = strings.ToLower(imageBase(img))
+	name := strings.ToLower(dep)
+	if strings.Contains(name, kind) || img != "" && strings.Contains(img, kind) {
+		return true
+	}
+	if kind != "db" && kind != "database" {
+		return false
+	}
+	for _, w := range databaseWords {
+		if strings.Contains(name, w) || strings.Contains(img, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// imageBase is the repository's last path element: postgres for
+// docker.io/library/postgres:16.
+func imageBase(ref string) string {
+	name, _, _ := splitImage(ref)
+	return name[strings.LastIndex(name, "/")+1:]
+}
+
+// waiterText is what service svc runs before its main process: its
+// entrypoint and command (its image's, when its Dockerfile is local and
+// compose sets none), the entrypoint script that Dockerfile copies from the
+// build context, and the docker-compose-wait variables (WAIT_HOSTS). Each
+// `$VAR` the service's environment sets is also read with its value, so
+// `wait-for-it "$DB_HOST:5432"` with DB_HOST=db waits for db.
+func waiterText(e *Env, svc map[string]any) string {
+	var b strings.Builder
+	// each of entrypoint and command as written (a shell script keeps its
+	// lines) and as words
+	text := func(v any) (string, []string) {
+		switch x := v.(type) {
+		case string:
+			s, _ := e.Interpolate(x)
+			return s, strings.Fields(s)
+		case []any:
+			var out []string
+			for _, it := range x {
+				if s, ok := e.Str(it); ok {
+					out = append(out, s)
+				}
+			}
+			return strings.Join(out, " "), out
+		}
+		return "", nil
+	}
+	entrypoint, hasEntrypoint := svc["entrypoint"]
+	command, hasCommand := svc["command"]
+	epText, epArgv := text(entrypoint)
+	cmdText, cmdArgv := text(command)
+	if df, ctx, target := localDockerfile(e, svc); df != nil {
+		ep, cmd := imageCommand(df, target)
+		if !hasEntrypoint {
+			epText, epArgv = strings.Join(ep, " "), ep
+			if !hasCommand {
+				cmdText, cmdArgv = strings.Join(cmd, " "), cmd
+			}
+		}
+		for _, argv := range [][]string{epArgv, cmdArgv} {
+			for _, script := range scriptsOf(argv) {
+				if src := contextFile(df, target, ctx, script); src != "" {
+					b.WriteString(src + "\n")
+				}
+			}
+		}
+	}
+	b.WriteString(epText + "\n" + cmdText + "\n")
+	for _, k := range []string{"WAIT_HOSTS", "WAIT_PATHS"} {
+		if v, ok := serviceVar(e, svc, k); ok {
+			b.WriteString("wait-for " + strings.ReplaceAll(v, ",", " ") + "\n")
+		}
+	}
+	out := b.String()
+	if _, vars := svc["environment"]; vars && strings.Contains(out, "$") {
+		out += expandEnv(out, func(k string) (string, bool) { return serviceVar(e, svc, k) })
+	}
+	return out
+}
+
+// serviceVar returns variable k of the environment svc sets, interpolated
+// (KEY: value and KEY=value forms).
+func serviceVar(e *Env, svc map[string]any, k string) (string, bool) {
+	switch x := svc["environment"].(type) {
+	case map[string]any:
+		if v, ok := x[k]; ok {
+			return e.Str(v)
+		}
+	case []any:
+		for _, it := range x {
+			if s, ok := it.(string); ok && strings.HasPrefix(s, k+"=") {
+				return e.Str(s[len(k)+1:])
+			}
+		}
+	}
+	return "", false
+}
+
+// shellVarRE finds $NAME, ${NAME} and ${NAME:-default} in a script.
+var shellVarRE = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-=]([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
+
+// expandEnv replaces the variables of text that env sets (or that have a
+// default) with their values.
+func expandEnv(text string, env func(string) (string, bool)) string {
+	return shellVarRE.ReplaceAllStringFunc(text, func(m string) string {
+		sm := shellVarRE.FindStringSubmatch(m)
+		name := sm[1] + sm[3]
+		if v, ok := env(name); ok {
+			return v
+		}
+		if sm[1] != "" && sm[2] != "" {
+			return sm[2]
+		}
+		return m
+	})
+}
+
+// localDockerfile parses the Dockerfile service svc builds from, when it is
+// local: the file (a dockerfile_inline too), the build context and target.
+func localDockerfile(e *Env, svc map[string]any) (*dockerfile.File, string, string) {
+	var target string
+	var src []byte
+	b, _ := svc["build"].(map[string]any)
+	if b != nil {
+		target, _ = e.Str(b["target"])
+		if v, has := b["dockerfile_inline"]; has {
+			s, _ := e.Str(v)
+			src = []byte(s)
+		}
+	}
+	ctx, file, ok := buildPaths(e, svc)
+	if src == nil {
+		if !ok || file == "" {
+			return nil, "", ""
+		}
+		if !filepath.IsAbs(file) {
+			file = filepath.Join(ctx, file)
+		}
+		data, err := compose.ReadBounded(file)
+		if err != nil {
+			return nil, "", ""
+		}
+		src = data
+	}
+	f, err := dockerfile.Parse("Dockerfile", src)
+	if err != nil {
+		return nil, "", ""
+	}
+	return f, ctx, target
+}
+
+// stageChain returns the stages the image built for target (the final
+// stage when "") is made of, from the target up to its first base.
+func stageChain(f *dockerfile.File, target string) []*dockerfile.Stage {
+	t := f.Final()
+	if target != "" {
+		if ts := f.Stage(target); ts != nil {
+			t = ts
+		}
+	}
+	var out []*dockerfile.Stage
+	for ; t != nil; t = t.Parent {
+		out = append(out, t)
+	}
+	return out
+}
+
+// imageCommand returns the ENTRYPOINT and CMD of the image built for target
+// (as argv; the shell form is split into words).
+func imageCommand(f *dockerfile.File, target string) (entrypoint, cmd []string) {
+	var epSet, cmdSet bool
+	for _, s := range stageChain(f, target) {
+		for i := len(s.Instructions) - 1; i >= 0; i-- {
+			switch c := s.Instructions[i].Command.(type) {
+			case *instructions.EntrypointCommand:
+				if !epSet {
+					entrypoint, epSet = argv(c.ShellDependantCmdLine), true
+				}
+			case *instructions.CmdCommand:
+				if !cmdSet {
+					cmd, cmdSet = argv(c.ShellDependantCmdLine), true
+				}
+			}
+		}
+	}
+	return entrypoint, cmd
+}
+
+func argv(c instructions.ShellDependantCmdLine) []string {
+	if c.PrependShell {
+		return strings.Fields(strings.Join(c.CmdLine, " "))
+	}
+	return c.CmdLine
+}
+
+// scriptsOf returns the words of argv that name a script the container
+// runs: a path, or a file name ending in .sh.
+func scriptsOf(argv []string) []string {
+	var out []string
+	for _, w := range argv {
+		w = strings.Trim(w, `"'`)
+		if strings.HasPrefix(w, "-") || strings.ContainsAny(w, "$=;&|<>") {
+			continue
+		}
+		if strings.Contains(w, "/") || strings.HasSuffix(w, ".sh") {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// maxScript bounds the size of an entrypoint script composure reads.
+const maxScript = 256 << 10
+
+// contextFile returns the text of the file of the build context that the
+// image built for target has at script (absolute, or relative to its
+// WORKDIR), as a COPY or ADD from the context put it there; "" when no
+// such copy is found or the file cannot be read.
+func contextFile(f *dockerfile.File, target, ctx, script string) string {
+	chain := stageChain(f, target)
+	// Instructions in build order, from the first base stage.
+	var ins []*dockerfile.Instruction
+	for i := len(chain) - 1; i >= 0; i-- {
+		ins = append(ins, chain[i].Instructions...)
+	}
+	workdir := "/"
+	var found string
+	for _, in := range ins {
+		switch c := in.Command.(type) {
+		case *instructions.WorkdirCommand:
+			workdir = path.Join(workdir, c.Path)
+			if path.IsAbs(c.Path) {
+				workdir = path.Clean(c.Path)
+			}
+		case *instructions.CopyCommand:
+			if c.From == "" {
+				if p := inContext(ctx, copiedFrom(c.SourcesAndDest, workdir, script)); p != "" {
+					found = p
+				}
+			}
+		case *instructions.AddCommand:
+			if p := inContext(ctx, copiedFrom(c.SourcesAndDest, workdir, script)); p != "" {
+				found = p
+			}
+		}
+	}
+	if found == "" {
+		return ""
+	}
+	src, err := compose.ReadBounded(found)
+	if err != nil || len(src) > maxScript {
+		return ""
+	}
+	return string(src)
+}
+
+// inContext returns the file of build context ctx at rel, "" when rel is
+// empty, leaves the context (BuildKit cannot copy it) or is no file.
+func inContext(ctx, rel string) string {
+	if rel == "" {
+		return ""
+	}
+	full := filepath.Join(ctx, filepath.FromSlash(rel))
+	r, err := filepath.Rel(ctx, full)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return ""
+	}
+	if st, err := os.Stat(full); err != nil || !st.Mode().IsRegular() {
+		return ""
+	}
+	return full
+}
+
+// copiedFrom returns the context path a copy puts at script in the image
+// (script relative to workdir when not absolute), or "". A file source
+// lands at dest (or in it, when dest is a directory); a directory source's
+// contents land in dest.
+func copiedFrom(sd instructions.SourcesAndDest, workdir, script string) string {
+	if !path.IsAbs(script) {
+		script = path.Join(workdir, script)
+	}
+	dest := sd.DestPath
+	dir := strings.HasSuffix(dest, "/") || len(sd.SourcePaths) > 1
+	if !path.IsAbs(dest) {
+		dest = path.Join(workdir, dest)
+	}
+	dest = path.Clean(dest)
+	var srcs []string
+	for _, s := range sd.SourcePaths {
+		if !strings.ContainsAny(s, "*?[") && !strings.Contains(s, "://") {
+			srcs = append(srcs, path.Clean(s))
+		}
+	}
+	// a file: COPY entrypoint.sh /entrypoint.sh, COPY entrypoint.sh /usr/local/bin/
+	for _, s := range srcs {
+		if !dir && script == dest || dir && script == path.Join(dest, path.Base(s)) {
+			return s
+		}
+	}
+	// a directory: COPY . /app, COPY bin /app/bin
+	for _, s := range srcs {
+		if strings.HasPrefix(script, dest+"/") {
+			return path.Join(s, strings.TrimPrefix(script, dest+"/"))
+		}
+	}
+	return ""
+}
+
+// clusterHealth reports whether service svc's healthcheck tests the state
+// of a cluster (redis-cli cluster info, _cluster/health): such a service
+// turns healthy only once the cluster forms, which may take the services
+// that depend on it.
+func clusterHealth(svc map[string]any) bool {
+	hc, ok := svc["healthcheck"].(map[string]any)
+	if !ok {
+		return false
+	}
+	cluster := func(s string) bool { return strings.Contains(s, "cluster") || strings.Contains(s, "CLUSTER") }
+	switch t := hc["test"].(type) {
+	case string:
+		return cluster(t)
+	case []any:
+		for _, x := range t {
+			if s, ok := x.(string); ok && cluster(s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mentions reports whether text names host as a word (db, db:5432).
+func mentions(text, host string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], host)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(host)
+		if (j == 0 || !hostChar(text[j-1])) && (end == len(text) || !hostChar(text[end])) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func hostChar(c byte) bool {
+	return c == '-' || c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// proxyImages are reverse proxies: they forward to services that may come
+// up later.
+var proxyImages = []string{"nginx", "nginx-unprivileged", "openresty", "traefik", "caddy", "haproxy", "envoy", "httpd", "apache", "varnish"}
+
+// isProxy reports whether service name (config svc) runs a reverse proxy:
+// its image, or its name when it builds one (nginx-proxy, plane-proxy).
+func isProxy(e *Env, name string, svc map[string]any) bool {
+	if img, ok := e.Str(svc["image"]); ok && img != "" {
+		return slices.Contains(proxyImages, strings.ToLower(imageBase(img)))
+	}
+	n := strings.ToLower(name)
+	return slices.ContainsFunc([]string{"proxy", "nginx", "traefik", "caddy", "haproxy", "envoy"}, func(p string) bool { return strings.Contains(n, p) })
+}
+
+// backingWords name the services an application needs ready before it
+// starts: databases, caches, brokers, search and object stores.
+var backingWords = []string{"db", "database", "postgres", "postgis", "pg", "mysql", "mariadb", "mongo", "timescale", "cockroach",
+	"mssql", "sqlserver", "oracle", "clickhouse", "cassandra", "scylla", "neo4j", "influx", "couch", "redis", "valkey", "keydb",
+	"dragonfly", "memcache", "rabbit", "kafka", "zookeeper", "nats", "pulsar", "activemq", "mosquitto", "emqx", "elastic",
+	"opensearch", "search", "indexer", "solr", "typesense", "minio", "localstack", "etcd", "consul", "vault", "ldap", "keycloak"}
+
+// backingService reports whether dependency name (config svc) is one an
+// application needs ready: its image, or its name when it builds, names a
+// database, a cache, a broker, a search or object store.
+func backingService(e *Env, name string, svc map[string]any) bool {
+	what := strings.ToLower(name)
+	if img, ok := e.Str(svc["image"]); ok && img != "" {
+		what = strings.ToLower(imageBase(img))
+	}
+	for _, w := range backingWords {
+		if strings.Contains(what, w) {
+			return true
+		}
+	}
+	return false
+}

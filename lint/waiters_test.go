@@ -1,0 +1,52 @@
+package lint
+
+import (
+	"testing"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+)
+
+func TestCopiedFrom(t *testing.T) {
+	tests := []struct {
+		name    string
+		srcs    []string
+		dest    string
+		workdir string
+		script  string
+		want    string
+	}{
+		{"file to file", []string{"docker-entrypoint.sh"}, "/docker-entrypoint.sh", "/", "/docker-entrypoint.sh", "docker-entrypoint.sh"},
+		{"file into a directory", []string{"scripts/entrypoint.sh"}, "/usr/local/bin/", "/", "/usr/local/bin/entrypoint.sh", "scripts/entrypoint.sh"},
+		{"several files into a directory", []string{"a.sh", "b.sh"}, "/bin", "/", "/bin/b.sh", "b.sh"},
+		{"the whole context, script relative to WORKDIR", []string{"."}, ".", "/code", "./bin/start.sh", "bin/start.sh"},
+		{"a directory", []string{"bin"}, "/app/bin", "/", "/app/bin/start.sh", "bin/start.sh"},
+		{"another file", []string{"docker-entrypoint.sh"}, "/docker-entrypoint.sh", "/", "/start.sh", ""},
+		{"a glob is not followed", []string{"*.sh"}, "/usr/local/bin/", "/", "/usr/local/bin/start.sh", ""},
+		{"a URL is not followed", []string{"https://example.com/start.sh"}, "/start.sh", "/", "/start.sh", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := copiedFrom(instructions.SourcesAndDest{SourcePaths: tt.srcs, DestPath: tt.dest}, tt.workdir, tt.script)
+			if got != tt.want {
+				t.Errorf("copiedFrom(%q -> %q, workdir %q, %q) = %q, want %q", tt.srcs, tt.dest, tt.workdir, tt.script, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMentions(t *testing.T) {
+	tests := []struct {
+		text, host string
+		want       bool
+	}{
+		{"redis-cli --cluster create redis-0:6379 redis-1:6379", "redis-1", true},
+		{"redis-cli --cluster create redis-10:6379", "redis-1", false},
+		{"connect to db.internal", "db", false},
+		{"wait db", "db", true},
+	}
+	for _, tt := range tests {
+		if got := mentions(tt.text, tt.host); got != tt.want {
+			t.Errorf("mentions(%q, %q) = %v, want %v", tt.text, tt.host, got, tt.want)
+		}
+	}
+}
