@@ -1,7 +1,6 @@
 package render
 
 import (
-	"bytes"
 	"encoding/base64"
 	"fmt"
 	"math"
@@ -44,7 +43,7 @@ func Encode(v any) (out []byte, err error) {
 	}()
 	e.any(v)
 	e.endDocument()
-	return bytes.Clone(e.buf), nil
+	return e.buf, nil
 }
 
 // encodeError carries an error out of the walk, through panic.
@@ -248,7 +247,7 @@ func (e *encoder) stringMap(v reflect.Value, m *mapPlan) {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(a, b int) int { return compareNatural(keys[a], keys[b]) })
+	slices.SortFunc(order, func(a, b int) int { return orderStrings(keys[a], keys[b]) })
 	for _, i := range order {
 		s := stringScalar(keys[i], e.flow)
 		e.key(&c, &s)
@@ -373,7 +372,7 @@ func (e *encoder) inlineMap(c *collection, m reflect.Value, info *structInfo) {
 	}
 	e.flow = false
 	keys := m.MapKeys()
-	slices.SortFunc(keys, func(a, b reflect.Value) int { return compareNatural(a.String(), b.String()) })
+	slices.SortFunc(keys, func(a, b reflect.Value) int { return orderStrings(a.String(), b.String()) })
 	for _, k := range keys {
 		name := k.String()
 		if info.names[name] {

@@ -3,6 +3,7 @@ package render
 import (
 	"cmp"
 	"reflect"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -11,6 +12,19 @@ import (
 // booleans, as 0 and 1) by value before strings, strings compared rune by
 // rune with runs of digits compared as numbers ("svc2" before "svc10"), and
 // other keys by reflect.Kind.
+//
+// The library compares strings as []rune, so two keys that differ only in
+// invalid UTF-8 bytes (each read as U+FFFD) are equal to it, and Go's map
+// order decides which comes first: its output then varies from run to run.
+// Here such ties are broken by the keys' bytes, so that output is stable.
+
+// orderStrings orders string keys: natural order, then bytes.
+func orderStrings(a, b string) int {
+	if c := compareNatural(a, b); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
 
 // compareNatural orders two strings as the library orders string keys.
 //
@@ -159,7 +173,7 @@ func compareKeys(a, b reflect.Value) int {
 	if ak != reflect.String || bk != reflect.String {
 		return cmp.Compare(ak, bk)
 	}
-	return compareNatural(a.String(), b.String())
+	return orderStrings(a.String(), b.String())
 }
 
 // compareSameKind orders two numbers or booleans of one kind.

@@ -191,6 +191,11 @@ func encodeTime(e *encoder, v reflect.Value) {
 }
 
 func encodeMarshaler(e *encoder, v reflect.Value) {
+	if v.Kind() != reflect.Pointer && v.CanAddr() {
+		// Through a pointer: the method still gets a copy, but on the
+		// stack rather than boxed in an interface.
+		v = v.Addr()
+	}
 	out, err := v.Interface().(Marshaler).MarshalYAML()
 	if err != nil {
 		panic(encodeError{err})

@@ -23,6 +23,9 @@ var implicit = map[string]bool{
 	"<<": true,
 }
 
+// maxImplicit is the length of the longest text of implicit.
+const maxImplicit = len("false")
+
 // timestampLayouts are the timestamp spellings the library's resolver
 // accepts.
 var timestampLayouts = []string{
@@ -106,17 +109,34 @@ func isDecimalFloat(s string) bool {
 // float64 range.
 func isNumber(s string) bool {
 	n := strings.ReplaceAll(s, "_", "")
-	if _, err := strconv.ParseInt(n, 0, 64); err == nil {
-		return true
-	}
-	if _, err := strconv.ParseUint(strings.TrimPrefix(n, "+"), 0, 64); err == nil {
-		return true
+	if maybeInteger(n) {
+		if _, err := strconv.ParseInt(n, 0, 64); err == nil {
+			return true
+		}
+		if _, err := strconv.ParseUint(strings.TrimPrefix(n, "+"), 0, 64); err == nil {
+			return true
+		}
 	}
 	if isDecimalFloat(n) {
 		_, err := strconv.ParseFloat(n, 64)
 		return err == nil
 	}
 	return false
+}
+
+// maybeInteger reports whether s holds only characters of Go integer
+// syntax (digits, hex digits, base prefixes, signs): anything else cannot
+// parse, and the parse error would cost an allocation.
+func maybeInteger(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case isDigit(c), c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
+		case c == 'x', c == 'X', c == 'o', c == 'O', c == '+', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // resolvesAway reports whether s, written plain, would not read back as a
@@ -127,15 +147,15 @@ func resolvesAway(s string) bool {
 	}
 	switch c := s[0]; c {
 	case 'y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O', '~', '<':
-		return implicit[s]
+		return len(s) <= maxImplicit && implicit[s]
 	case '.':
-		if implicit[s] {
+		if len(s) <= maxImplicit && implicit[s] {
 			return true
 		}
 		_, err := strconv.ParseFloat(s, 64)
 		return err == nil
 	case '+', '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return implicit[s] || isTimestamp(s) || isNumber(s)
+		return len(s) <= maxImplicit && implicit[s] || isTimestamp(s) || isNumber(s)
 	}
 	return false
 }
@@ -195,5 +215,5 @@ func quotedForYAML11(s string) bool {
 	case c == '+' || c == '-' || isDigit(c):
 		return strings.IndexByte(s, ':') >= 0 && isSexagesimal(s)
 	}
-	return yaml11Bools[s]
+	return len(s) <= len("yes") && yaml11Bools[s]
 }

@@ -36,6 +36,8 @@ type scalar struct {
 type facts struct {
 	analyzed      bool
 	multiline     bool // holds a line break
+	ascii         bool // holds no multi-byte character
+	spaced        bool // holds a space
 	plainInFlow   bool // may be written plain inside [...] and {...}
 	plainInBlock  bool
 	singleAllowed bool
@@ -93,7 +95,7 @@ func (s *scalar) analyze() {
 	if t == "" {
 		// Empty: plain only as a block value, never in a flow or as a
 		// key (checked when the style is chosen).
-		s.facts = facts{analyzed: true, plainInBlock: true, singleAllowed: true}
+		s.facts = facts{analyzed: true, ascii: true, plainInBlock: true, singleAllowed: true}
 		return
 	}
 	var (
@@ -102,7 +104,9 @@ func (s *scalar) analyze() {
 		leadSpace, leadBreak, tailSpace, tailBreak bool
 		spaceAfterBreak, breakAfterSpace           bool
 		lastSpace, lastBreak                       bool
+		spaced                                     bool
 		blankBefore                                = true
+		ascii                                      = true
 	)
 	if len(t) >= 3 && (t[:3] == "---" || t[:3] == "...") {
 		flowInd, blockInd = true, true
@@ -111,6 +115,7 @@ func (s *scalar) analyze() {
 		r, w := rune(t[i]), 1
 		if r >= utf8.RuneSelf {
 			r, w = utf8.DecodeRuneInString(t[i:])
+			ascii = false
 		}
 		next := i + w
 		blankAfter := next >= len(t) || t[next] == ' ' || t[next] == '\t'
@@ -145,6 +150,7 @@ func (s *scalar) analyze() {
 		}
 		switch {
 		case c == ' ':
+			spaced = true
 			leadSpace = leadSpace || i == 0
 			tailSpace = next == len(t)
 			spaceAfterBreak = spaceAfterBreak || lastBreak
@@ -161,7 +167,7 @@ func (s *scalar) analyze() {
 		blankBefore = c == ' ' || c == '\t' || c == 0 || isBreak(r)
 		i = next
 	}
-	f := facts{analyzed: true, multiline: breaks, plainInFlow: true, plainInBlock: true, singleAllowed: true, blockAllowed: true}
+	f := facts{analyzed: true, multiline: breaks, ascii: ascii, spaced: spaced, plainInFlow: true, plainInBlock: true, singleAllowed: true, blockAllowed: true}
 	if leadSpace || leadBreak || tailSpace || tailBreak || breaks {
 		f.plainInFlow, f.plainInBlock = false, false
 	}
@@ -227,7 +233,7 @@ func (l *layout) scalar(s *scalar, simpleKey bool) {
 	fold := !simpleKey
 	switch st {
 	case plain:
-		l.writePlain(s.text, fold, s.safe)
+		l.writePlain(s, fold)
 	case single:
 		l.writeSingle(s.text, fold)
 	case double:
@@ -291,14 +297,14 @@ func (l *layout) canFold(t string, i int, prevSpace, inner bool) bool {
 
 // writePlain writes a plain scalar, folding it at a single space once the
 // line is past the width (fold is false for simple keys).
-func (l *layout) writePlain(t string, fold, safe bool) {
+func (l *layout) writePlain(s *scalar, fold bool) {
+	t := s.text
 	if t != "" && !l.afterSpace {
 		l.buf = append(l.buf, ' ')
 		l.col++
 	}
-	if safe {
-		l.buf = append(l.buf, t...)
-		l.col += len(t)
+	if s.safe || !s.spaced {
+		l.appendRun(t, s.safe || s.ascii)
 	} else {
 		prevSpace := false
 		for i := 0; i < len(t); {
@@ -313,17 +319,34 @@ func (l *layout) writePlain(t string, fold, safe bool) {
 				i++
 				continue
 			}
-			// A plain scalar holds no line break (analyze rules
-			// them out).
-			i += l.char(t, i)
-			l.onlyIndent = false
+			// Up to the next space: a plain scalar holds no line
+			// break (analyze rules them out).
+			j := i + 1
+			for j < len(t) && t[j] != ' ' {
+				j++
+			}
+			l.appendRun(t[i:j], s.ascii)
 			prevSpace = false
+			i = j
 		}
 	}
 	if t != "" {
 		l.afterSpace = false
 	}
 	l.onlyIndent = false
+}
+
+// appendRun appends text that holds no line break.
+func (l *layout) appendRun(t string, ascii bool) {
+	l.buf = append(l.buf, t...)
+	if ascii {
+		l.col += len(t)
+	} else {
+		l.col += utf8.RuneCountInString(t)
+	}
+	if t != "" {
+		l.onlyIndent = false
+	}
 }
 
 // writeSingle writes a single-quoted scalar. Only LS and PS can be line

@@ -46,9 +46,9 @@ type zeroer struct{ v int }
 
 func (z zeroer) IsZero() bool { return z.v == 0 }
 
-type marshaled struct{ v any }
+type marshaled struct{ V any }
 
-func (m marshaled) MarshalYAML() (any, error) { return m.v, nil }
+func (m marshaled) MarshalYAML() (any, error) { return m.V, nil }
 
 type ptrMarshaled int
 
@@ -177,5 +177,19 @@ func TestTimePointerInInterface(t *testing.T) {
 	got, err := Encode(v)
 	if want := "- 2001-12-14T21:59:43Z\n"; err != nil || string(got) != want {
 		t.Errorf("Encode = %q, %v; want %q", got, err, want)
+	}
+}
+
+// TestTiedKeysStable: keys that differ only in invalid UTF-8 bytes tie in
+// the library's order (its output varies between runs); Encode orders them
+// by their bytes.
+func TestTiedKeysStable(t *testing.T) {
+	v := map[string]any{"\xfe": 1, "\xff": 2, "\xe1": 3, "a": 4}
+	want := "!!binary 4Q==: 3\n!!binary /g==: 1\n!!binary /w==: 2\na: 4\n"
+	for range 20 {
+		got, err := Encode(v)
+		if err != nil || string(got) != want {
+			t.Fatalf("Encode = %q, %v; want %q", got, err, want)
+		}
 	}
 }
