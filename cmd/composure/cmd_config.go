@@ -18,6 +18,7 @@ import (
 	"github.com/composure-dev/composure/internal/jsonindent"
 	"github.com/composure-dev/composure/merge"
 	"github.com/composure-dev/composure/redact"
+	"github.com/composure-dev/composure/render"
 )
 
 // configOptions are the flags of `composure config`.
@@ -144,10 +145,13 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 		// docker compose prints the raw model, `$` not escaped.
 		out, err = formatModel(l.Model, o.format)
 	case o.format == "json":
+		// As docker compose prints it: no line break after the
+		// closing brace.
 		out, err = l.Project.MarshalJSON()
-		out = append(envs.EscapeDollar(out), '\n')
+		out = envs.EscapeDollar(out)
 	default:
-		out, err = l.Project.MarshalYAML()
+		// The bytes of l.Project.MarshalYAML(), faster.
+		out, err = render.YAML(l.Project)
 		out = envs.EscapeDollar(out)
 	}
 	if err != nil {
@@ -180,8 +184,9 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 // formatModel prints a model map as docker compose's formatModel does.
 func formatModel(model map[string]any, format string) ([]byte, error) {
 	if format == "json" {
-		b, err := jsonindent.Marshal(model)
-		return append(b, '\n'), err
+		// json.MarshalIndent's bytes, no line break added, as docker
+		// compose prints them.
+		return jsonindent.Marshal(model)
 	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -206,7 +211,9 @@ func redactOutput(out []byte, format string, r *redact.Redactor) ([]byte, error)
 				return nil, err
 			}
 		}
-		buf.WriteByte('\n')
+		if bytes.HasSuffix(out, []byte{'\n'}) {
+			buf.WriteByte('\n')
+		}
 		return buf.Bytes(), nil
 	}
 	var buf bytes.Buffer

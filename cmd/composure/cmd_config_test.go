@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -89,5 +90,35 @@ func TestUnreadableFile(t *testing.T) {
 	}
 	if stderr.String() != want {
 		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+}
+
+// TestConfigJSONEnding: docker compose prints `config --format json`
+// without a line break after the closing brace (its output is
+// json.MarshalIndent's, printed as is); every JSON form of composure's
+// config ends the same way, and the YAML ones with a line break.
+func TestConfigJSONEnding(t *testing.T) {
+	dir := writeProject(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n    environment:\n      PASSWORD: hunter2\n"})
+	for _, args := range [][]string{
+		{"config", "--format", "json"},
+		{"config", "--format", "json", "--no-interpolate"},
+		{"config", "--format", "json", "--redact"},
+		{"config", "--format", "json", "--origin"},
+		{"config"},
+		{"config", "--no-interpolate"},
+		{"config", "--redact"},
+	} {
+		code, out, errs := runCLI(t, nil, append([]string{"-C", dir}, args...)...)
+		if code != 0 {
+			t.Errorf("%v: exit %d: %s", args, code, errs)
+			continue
+		}
+		json := slices.Contains(args, "json")
+		switch {
+		case json && !strings.HasSuffix(out, "}"):
+			t.Errorf("%v: JSON output ends with %q, want the closing brace", args, out[max(0, len(out)-10):])
+		case !json && !strings.HasSuffix(out, "\n"):
+			t.Errorf("%v: YAML output does not end with a line break: %q", args, out)
+		}
 	}
 }
