@@ -181,20 +181,15 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 	return out, err
 }
 
-// formatModel prints a model map as docker compose's formatModel does.
+// formatModel prints a model map as docker compose's formatModel does:
+// indented JSON, or YAML as go.yaml.in/yaml/v4 writes it.
 func formatModel(model map[string]any, format string) ([]byte, error) {
 	if format == "json" {
 		// json.MarshalIndent's bytes, no line break added, as docker
 		// compose prints them.
 		return jsonindent.Marshal(model)
 	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(model); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), enc.Close()
+	return render.Encode(model)
 }
 
 // redactOutput masks secrets in a printed config, keeping its key order.

@@ -5,8 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	yamlv4 "go.yaml.in/yaml/v4"
 )
 
 // TestConfigOutputFile checks -o: same bytes as stdout, written by rename so
@@ -120,5 +123,32 @@ func TestConfigJSONEnding(t *testing.T) {
 		case !json && !strings.HasSuffix(out, "\n"):
 			t.Errorf("%v: YAML output does not end with a line break: %q", args, out)
 		}
+	}
+}
+
+// TestConfigNoInterpolateYAML: with --no-interpolate, docker compose prints
+// the model map with go.yaml.in/yaml/v4 (formatModel), which folds long
+// scalars at 80 columns and quotes as v4 does; composure must print the
+// same bytes.
+func TestConfigNoInterpolateYAML(t *testing.T) {
+	command := "sh -c '" + strings.Repeat("echo waiting for the database; sleep 1; ", 4) + "exec app'"
+	dir := writeProject(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: ${IMAGE:-nginx}\n" +
+		"    command: " + strconv.Quote(command) + "\n    environment:\n      DEBUG: \"yes\"\n      EMOJI: \"🚢\"\n"})
+	code, out, errs := runCLI(t, nil, "-C", dir, "config", "--no-interpolate")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var model map[string]any
+	if err := yamlv4.Unmarshal([]byte(out), &model); err != nil {
+		t.Fatalf("output is not YAML: %v\n%s", err, out)
+	}
+	var want bytes.Buffer
+	enc := yamlv4.NewEncoder(&want)
+	enc.SetIndent(2)
+	if err := enc.Encode(model); err != nil {
+		t.Fatal(err)
+	}
+	if out != want.String() {
+		t.Errorf("got:\n%s\nwant, as go.yaml.in/yaml/v4 prints it:\n%s", out, want.String())
 	}
 }
