@@ -121,19 +121,19 @@ func digitRun(s string, i int, n int64) (int64, int) {
 	return n, count
 }
 
-// keyNumber returns the value of a number or boolean key as a float64.
+// keyNumber returns the value of a number or boolean key as a float64
+// (false and true are 0 and 1).
 func keyNumber(v reflect.Value) (float64, bool) {
-	switch v.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+	switch {
+	case v.CanInt():
 		return float64(v.Int()), true
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+	case v.CanUint():
 		return float64(v.Uint()), true
-	case reflect.Float32, reflect.Float64:
+	case v.CanFloat():
 		return v.Float(), true
-	case reflect.Bool:
-		if v.Bool() {
-			return 1, true
-		}
+	case v.Kind() == reflect.Bool && v.Bool():
+		return 1, true
+	case v.Kind() == reflect.Bool:
 		return 0, true
 	}
 	return 0, false
@@ -178,21 +178,17 @@ func compareKeys(a, b reflect.Value) int {
 
 // compareSameKind orders two numbers or booleans of one kind.
 func compareSameKind(a, b reflect.Value) int {
-	switch a.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+	switch {
+	case a.CanInt():
 		return cmp.Compare(a.Int(), b.Int())
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+	case a.CanUint():
 		return cmp.Compare(a.Uint(), b.Uint())
-	case reflect.Float32, reflect.Float64:
+	case a.CanFloat():
 		return cmp.Compare(a.Float(), b.Float())
-	case reflect.Bool:
-		if a.Bool() == b.Bool() {
-			return 0
-		}
-		if !a.Bool() {
-			return -1
-		}
-		return 1
+	case a.Bool() == b.Bool():
+		return 0
+	case b.Bool():
+		return -1
 	}
-	return 0
+	return 1
 }

@@ -104,12 +104,18 @@ func (b *planBuilder) plan(t reflect.Type) *plan {
 	return p
 }
 
+// pointee is t with its pointers taken away.
+func pointee(t reflect.Type) reflect.Type {
+	if t.Kind() == reflect.Pointer {
+		return pointee(t.Elem())
+	}
+	return t
+}
+
 // isYAMLNode reports go.yaml.in/yaml/v4's Node, which the library writes
 // as the document it describes; composure never hands one over.
 func isYAMLNode(t reflect.Type) bool {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
+	t = pointee(t)
 	return t.Name() == "Node" && strings.HasPrefix(t.PkgPath(), "go.yaml.in/yaml/v4")
 }
 
@@ -397,10 +403,7 @@ func (b *planBuilder) inline(f reflect.StructField, i int, info *structInfo) err
 		info.mapPlan = b.plan(f.Type.Elem())
 		return nil
 	case reflect.Struct, reflect.Pointer:
-		st := f.Type
-		for st.Kind() == reflect.Pointer {
-			st = st.Elem()
-		}
+		st := pointee(f.Type)
 		if st.Kind() != reflect.Struct {
 			return errors.New(",inline is for struct and map fields only")
 		}

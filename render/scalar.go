@@ -295,6 +295,16 @@ func (l *layout) canFold(t string, i int, prevSpace, inner bool) bool {
 	return i+1 < len(t) && t[i+1] != ' '
 }
 
+// space writes the space at t[i], or a line break there when folding.
+func (l *layout) space(t string, i int, folding bool) {
+	if folding {
+		l.toIndent()
+		return
+	}
+	l.buf = append(l.buf, ' ')
+	l.col++
+}
+
 // writePlain writes a plain scalar, folding it at a single space once the
 // line is past the width (fold is false for simple keys).
 func (l *layout) writePlain(s *scalar, fold bool) {
@@ -309,12 +319,7 @@ func (l *layout) writePlain(s *scalar, fold bool) {
 		prevSpace := false
 		for i := 0; i < len(t); {
 			if t[i] == ' ' {
-				if fold && l.canFold(t, i, prevSpace, false) {
-					l.toIndent()
-				} else {
-					l.buf = append(l.buf, ' ')
-					l.col++
-				}
+				l.space(t, i, fold && l.canFold(t, i, prevSpace, false))
 				prevSpace = true
 				i++
 				continue
@@ -357,12 +362,7 @@ func (l *layout) writeSingle(t string, fold bool) {
 	prevSpace, prevBreak := false, false
 	for i := 0; i < len(t); {
 		if t[i] == ' ' {
-			if fold && l.canFold(t, i, prevSpace, true) {
-				l.toIndent()
-			} else {
-				l.buf = append(l.buf, ' ')
-				l.col++
-			}
+			l.space(t, i, fold && l.canFold(t, i, prevSpace, true))
 			prevSpace = true
 			i++
 			continue

@@ -25,15 +25,8 @@ func TestOracleBytes(t *testing.T) {
 		r := oracleRow{c[0], c[1], c[2], true}
 		dir := filepath.Join(corpus, r.project)
 		for _, format := range []string{"yaml", "json"} {
-			args := []string{"composure", "-C", dir}
-			if r.files != "(docker compose default)" {
-				for _, f := range strings.Split(r.files, ",") {
-					args = append(args, "-f", filepath.Join(dir, f))
-				}
-			}
-			args = append(args, "config", "--format", format)
 			var stdout, stderr bytes.Buffer
-			if code := runEnviron(args, strings.NewReader(""), &stdout, &stderr, oracleEnviron(dir)); code != 0 {
+			if code := runEnviron(r.configArgs(dir, format), strings.NewReader(""), &stdout, &stderr, oracleEnviron(dir)); code != 0 {
 				t.Errorf("%s: exit %d: %s", r.key(), code, stderr.String())
 				continue
 			}

@@ -25,6 +25,18 @@ type oracleRow struct {
 
 func (r oracleRow) key() string { return r.project + "/" + r.env }
 
+// configArgs is the command line of `composure config` for the row, the
+// project in dir.
+func (r oracleRow) configArgs(dir, format string) []string {
+	args := []string{"composure", "-C", dir}
+	if r.files != "(docker compose default)" {
+		for _, f := range strings.Split(r.files, ",") {
+			args = append(args, "-f", filepath.Join(dir, f))
+		}
+	}
+	return append(args, "config", "--format", format)
+}
+
 func readTSV(t *testing.T, path string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
@@ -105,13 +117,7 @@ func TestOracle(t *testing.T) {
 // runOracleRow loads one row through the CLI and classifies the result.
 func runOracleRow(t *testing.T, shared string, r oracleRow, format string) (outcome, detail string) {
 	dir := filepath.Join(shared, "corpus", r.project)
-	args := []string{"composure", "-C", dir}
-	if r.files != "(docker compose default)" {
-		for _, f := range strings.Split(r.files, ",") {
-			args = append(args, "-f", filepath.Join(dir, f))
-		}
-	}
-	args = append(args, "config", "--format", format)
+	args := r.configArgs(dir, format)
 	var stdout, stderr bytes.Buffer
 	code := runEnviron(args, strings.NewReader(""), &stdout, &stderr, oracleEnviron(dir))
 	if code != 0 {
