@@ -177,8 +177,9 @@ func failWith(err error) encodeFunc {
 	return func(*encoder, reflect.Value) { panic(encodeError{err}) }
 }
 
-// nilOr writes a nil pointer (or nil map or slice with methods) as null
-// without calling f: the library checks for nil pointers first.
+// nilOr writes a nil pointer as null without calling f: the library checks
+// for nil pointers before anything else. (A nil map or slice whose type has
+// MarshalYAML still gets it called.)
 func nilOr(f encodeFunc) encodeFunc {
 	return func(e *encoder, v reflect.Value) {
 		if v.Kind() == reflect.Pointer && v.IsNil() {
