@@ -48,9 +48,12 @@
 // and booleans by value first, then strings rune by rune, where runs of
 // digits compare as numbers ("svc2" before "svc10"), a letter sorts after a
 // non-letter ("a-" before "ab") unless the common prefix ends with a digit
-// ("1a" before "1-"). Keys that differ only in invalid UTF-8 bytes tie for
-// the library, whose output then varies from run to run; render orders them
-// by their bytes.
+// ("1a" before "1-"). That order is not always an order: keys that differ
+// only in invalid UTF-8 bytes tie, and runs of more than 18 digits overflow
+// the int64 the library reads them into, so that three keys can compare in
+// a cycle. Its output then varies from run to run with Go's map order;
+// render's is the same on every run (ties broken by the keys' bytes, the
+// sort started from the keys in byte order).
 //
 // Collections. Empty ones are {} and []; a nil slice is [] (compose-go's
 // ShellCommand makes its nil null itself). An embedded struct without

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,6 +59,21 @@ type encoder struct {
 	// next, even a following sequence item or map value: the library
 	// does that, and so does this encoder.
 	flow bool
+	// stringKey is where string map keys are read (see scratchKey).
+	stringKey reflect.Value
+}
+
+// scratchKey returns a settable value of type t to read map keys into:
+// the encoder's own for plain strings, which every map key of compose-go's
+// types is, a new one otherwise.
+func (e *encoder) scratchKey(t reflect.Type) reflect.Value {
+	if t != stringType {
+		return reflect.New(t).Elem()
+	}
+	if !e.stringKey.IsValid() {
+		e.stringKey = reflect.New(stringType).Elem()
+	}
+	return e.stringKey
 }
 
 func (e *encoder) takeFlow() bool {
@@ -234,24 +248,20 @@ func (e *encoder) stringMap(v reflect.Value, m *mapPlan) {
 		e.endMapping(&c)
 		return
 	}
-	keys := make([]string, n)
+	entries := make([]entry, n)
 	vals := reflect.MakeSlice(m.values, n, n)
-	k := reflect.New(m.key).Elem()
+	k := e.scratchKey(m.key)
 	it := v.MapRange()
 	for i := 0; it.Next(); i++ {
 		k.SetIterKey(it)
-		keys[i] = k.String()
+		entries[i] = entry{k.String(), i}
 		vals.Index(i).SetIterValue(it)
 	}
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return orderStrings(keys[a], keys[b]) })
-	for _, i := range order {
-		s := stringScalar(keys[i], e.flow)
+	sortEntries(entries)
+	for _, en := range entries {
+		s := stringScalar(en.key, e.flow)
 		e.key(&c, &s)
-		m.elem.encode(e, vals.Index(i))
+		m.elem.encode(e, vals.Index(en.index))
 	}
 	e.endMapping(&c)
 }
@@ -261,7 +271,7 @@ func (e *encoder) stringMap(v reflect.Value, m *mapPlan) {
 func (e *encoder) anyMap(v reflect.Value, m *mapPlan) {
 	c := collection{flow: e.takeFlow()}
 	keys := v.MapKeys()
-	slices.SortFunc(keys, compareKeys)
+	sortKeys(keys)
 	for _, k := range keys {
 		s := e.keyScalar(k)
 		e.key(&c, &s)
@@ -371,16 +381,19 @@ func (e *encoder) inlineMap(c *collection, m reflect.Value, info *structInfo) {
 		return
 	}
 	e.flow = false
-	keys := m.MapKeys()
-	slices.SortFunc(keys, func(a, b reflect.Value) int { return orderStrings(a.String(), b.String()) })
-	for _, k := range keys {
-		name := k.String()
+	names := make([]entry, 0, m.Len())
+	for it := m.MapRange(); it.Next(); {
+		names = append(names, entry{key: it.Key().String()})
+	}
+	sortEntries(names)
+	for _, en := range names {
+		name := en.key
 		if info.names[name] {
 			panic(encodeError{fmt.Errorf("cannot have key %q in inlined map: conflicts with struct field", name)})
 		}
 		s := stringScalar(name, e.flow)
 		e.key(c, &s)
 		e.flow = false
-		info.mapPlan.encode(e, m.MapIndex(k))
+		info.mapPlan.encode(e, m.MapIndex(reflect.ValueOf(name)))
 	}
 }

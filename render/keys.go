@@ -3,6 +3,7 @@ package render
 import (
 	"cmp"
 	"reflect"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -13,10 +14,15 @@ import (
 // rune with runs of digits compared as numbers ("svc2" before "svc10"), and
 // other keys by reflect.Kind.
 //
-// The library compares strings as []rune, so two keys that differ only in
-// invalid UTF-8 bytes (each read as U+FFFD) are equal to it, and Go's map
-// order decides which comes first: its output then varies from run to run.
-// Here such ties are broken by the keys' bytes, so that output is stable.
+// The library's order is not always an order, and where it is not, Go's
+// random map order decides and its output varies from run to run: it
+// compares strings as []rune, so two keys that differ only in invalid UTF-8
+// bytes (each read as U+FFFD) are equal to it; and it reads runs of digits
+// into an int64 that wraps, so keys with runs longer than 18 digits can
+// compare in a cycle. render breaks ties by the keys' bytes and sorts from
+// a fixed starting order (the keys' bytes, see canonicalKeys), with a
+// deterministic sort: its output is the same on every run, and where the
+// library's order is defined, the same as the library's.
 
 // orderStrings orders string keys: natural order, then bytes.
 func orderStrings(a, b string) int {
@@ -24,6 +30,46 @@ func orderStrings(a, b string) int {
 		return c
 	}
 	return strings.Compare(a, b)
+}
+
+// entry is a string key and where its value is.
+type entry struct {
+	key   string
+	index int
+}
+
+func byBytes(a, b entry) int   { return strings.Compare(a.key, b.key) }
+func byLibrary(a, b entry) int { return orderStrings(a.key, b.key) }
+
+// sortEntries sorts string keys in the library's order.
+func sortEntries(entries []entry) {
+	if len(entries) < 2 {
+		return
+	}
+	slices.SortFunc(entries, byBytes)
+	slices.SortFunc(entries, byLibrary)
+}
+
+// sortKeys sorts map keys of any type in the library's order.
+func sortKeys(keys []reflect.Value) {
+	slices.SortFunc(keys, canonicalKeys)
+	slices.SortFunc(keys, compareKeys)
+}
+
+// canonicalKeys is a total order of scalar keys by kind, then value: the
+// fixed starting order of sortKeys.
+func canonicalKeys(a, b reflect.Value) int {
+	a, b = concrete(a), concrete(b)
+	if a.Kind() != b.Kind() {
+		return cmp.Compare(a.Kind(), b.Kind())
+	}
+	switch {
+	case a.Kind() == reflect.String:
+		return strings.Compare(a.String(), b.String())
+	case a.CanInt(), a.CanUint(), a.CanFloat(), a.Kind() == reflect.Bool:
+		return compareSameKind(a, b)
+	}
+	return 0
 }
 
 // compareNatural orders two strings as the library orders string keys.

@@ -32,6 +32,7 @@ var (
 	timeType          = reflect.TypeFor[time.Time]()
 	timePtrType       = reflect.TypeFor[*time.Time]()
 	durationType      = reflect.TypeFor[time.Duration]()
+	stringType        = reflect.TypeFor[string]()
 )
 
 type encodeFunc func(e *encoder, v reflect.Value)
@@ -397,7 +398,7 @@ func (b *planBuilder) inline(f reflect.StructField, i int, info *structInfo) err
 		if info.inlineMap >= 0 {
 			return errors.New("more than one ,inline map")
 		}
-		if f.Type.Key() != reflect.TypeFor[string]() {
+		if f.Type.Key() != stringType {
 			return errors.New("an ,inline map needs string keys")
 		}
 		info.inlineMap = i
