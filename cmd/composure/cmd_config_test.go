@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+
+	yamlv4 "go.yaml.in/yaml/v4"
 )
 
 // TestConfigOutputFile checks -o: same bytes as stdout, written by rename so
@@ -89,5 +93,62 @@ func TestUnreadableFile(t *testing.T) {
 	}
 	if stderr.String() != want {
 		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+}
+
+// TestConfigJSONEnding: docker compose prints `config --format json`
+// without a line break after the closing brace (its output is
+// json.MarshalIndent's, printed as is); every JSON form of composure's
+// config ends the same way, and the YAML ones with a line break.
+func TestConfigJSONEnding(t *testing.T) {
+	dir := writeProject(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n    environment:\n      PASSWORD: hunter2\n"})
+	for _, args := range [][]string{
+		{"config", "--format", "json"},
+		{"config", "--format", "json", "--no-interpolate"},
+		{"config", "--format", "json", "--redact"},
+		{"config", "--format", "json", "--origin"},
+		{"config"},
+		{"config", "--no-interpolate"},
+		{"config", "--redact"},
+	} {
+		code, out, errs := runCLI(t, nil, append([]string{"-C", dir}, args...)...)
+		if code != 0 {
+			t.Errorf("%v: exit %d: %s", args, code, errs)
+			continue
+		}
+		json := slices.Contains(args, "json")
+		switch {
+		case json && !strings.HasSuffix(out, "}"):
+			t.Errorf("%v: JSON output ends with %q, want the closing brace", args, out[max(0, len(out)-10):])
+		case !json && !strings.HasSuffix(out, "\n"):
+			t.Errorf("%v: YAML output does not end with a line break: %q", args, out)
+		}
+	}
+}
+
+// TestConfigNoInterpolateYAML: with --no-interpolate, docker compose prints
+// the model map with go.yaml.in/yaml/v4 (formatModel), which folds long
+// scalars at 80 columns and quotes as v4 does; composure must print the
+// same bytes.
+func TestConfigNoInterpolateYAML(t *testing.T) {
+	command := "sh -c '" + strings.Repeat("echo waiting for the database; sleep 1; ", 4) + "exec app'"
+	dir := writeProject(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: ${IMAGE:-nginx}\n" +
+		"    command: " + strconv.Quote(command) + "\n    environment:\n      DEBUG: \"yes\"\n      EMOJI: \"🚢\"\n"})
+	code, out, errs := runCLI(t, nil, "-C", dir, "config", "--no-interpolate")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var model map[string]any
+	if err := yamlv4.Unmarshal([]byte(out), &model); err != nil {
+		t.Fatalf("output is not YAML: %v\n%s", err, out)
+	}
+	var want bytes.Buffer
+	enc := yamlv4.NewEncoder(&want)
+	enc.SetIndent(2)
+	if err := enc.Encode(model); err != nil {
+		t.Fatal(err)
+	}
+	if out != want.String() {
+		t.Errorf("got:\n%s\nwant, as go.yaml.in/yaml/v4 prints it:\n%s", out, want.String())
 	}
 }

@@ -22,6 +22,18 @@ type oracleRow struct {
 
 func (r oracleRow) key() string { return r.project + "/" + r.env }
 
+// configArgs is the command line of `composure config` for the row, the
+// project in dir.
+func (r oracleRow) configArgs(dir, format string) []string {
+	args := []string{"composure", "-C", dir}
+	if r.files != "(docker compose default)" {
+		for _, f := range strings.Split(r.files, ",") {
+			args = append(args, "-f", filepath.Join(dir, f))
+		}
+	}
+	return append(args, "config", "--format", format)
+}
+
 func readTSV(t *testing.T, path string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
@@ -187,13 +199,7 @@ func oracleSummary(t *testing.T, shared string, tally map[string]int) string {
 // stderr it returns is the refusal, warnings left out.
 func runOracle(r oracleRow, shared, home, format string) (code int, stdout, stderr string) {
 	dir := filepath.Join(shared, "corpus", r.project)
-	args := []string{"composure", "-C", dir}
-	if r.files != "(docker compose default)" {
-		for _, f := range strings.Split(r.files, ",") {
-			args = append(args, "-f", filepath.Join(dir, f))
-		}
-	}
-	args = append(args, "config", "--format", format)
+	args := r.configArgs(dir, format)
 	var out, errb bytes.Buffer
 	code = runEnviron(args, strings.NewReader(""), &out, &errb, oracleEnviron(dir, home))
 	// warnings (variables not set, two spellings of one file) come on
