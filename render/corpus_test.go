@@ -3,7 +3,6 @@ package render
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,13 +71,13 @@ func TestCorpus(t *testing.T) {
 	var library, oracle int
 	for _, r := range rows {
 		dir := filepath.Join(shared, "corpus", r.project)
-		o := loadOptions{dir: dir, env: []string{"PATH=/usr/local/bin:/usr/bin:/bin"}}
+		var files []string
 		for _, f := range r.files {
-			o.files = append(o.files, filepath.Join(dir, f))
+			files = append(files, filepath.Join(dir, f))
 		}
-		p, err := loadProject(context.Background(), o)
+		p, err := loadComposure(dir, files, []string{"PATH=/usr/local/bin:/usr/bin:/bin"})
 		if err != nil {
-			t.Errorf("%s: docker compose printed it, compose-go fails: %v", r.key(), err)
+			t.Errorf("%s: docker compose printed it, composure fails: %v", r.key(), err)
 			continue
 		}
 		want, err := p.MarshalYAML()
