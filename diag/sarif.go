@@ -3,6 +3,8 @@ package diag
 import (
 	"fmt"
 	"io"
+	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -28,11 +30,25 @@ func sarifRegion(start, end Pos) *sarif.Region {
 }
 
 func sarifLocation(sp Span) *sarif.Location {
-	pl := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(sp.File))
+	pl := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(sarifURI(sp.File)))
 	if sp.Start.Line > 0 {
 		pl.WithRegion(sarifRegion(sp.Start, endOf(sp)))
 	}
 	return sarif.NewLocationWithPhysicalLocation(pl)
+}
+
+// sarifURI is a file name as a relative URI reference (RFC 3986): each
+// path segment percent-encoded, so that a name with spaces, '#' or control
+// characters stays one valid URI that consumers decode back.
+func sarifURI(name string) string {
+	if name == "" {
+		return name
+	}
+	parts := strings.Split(filepath.ToSlash(name), "/")
+	for i, p := range parts {
+		parts[i] = url.PathEscape(p)
+	}
+	return strings.Join(parts, "/")
 }
 
 // PrintSARIF writes a SARIF 2.1.0 log with one run: every rule of o.Rules
@@ -83,14 +99,16 @@ func PrintSARIF(w io.Writer, fs []Finding, o PrintOptions) error {
 			l := sarifLocation(rel.Span).WithId(i + 1).WithMessage(sarif.NewTextMessage(rel.Message))
 			res.AddRelatedLocation(l)
 		}
-		if f.Fix != nil {
+		// a fix is a set of changes to artifacts: a suggestion with no edit
+		// has none to give
+		if f.Fix != nil && len(f.Fix.Edits) > 0 {
 			fix := sarif.NewFix().WithDescriptionText(f.Fix.Message)
 			byFile := map[string]*sarif.ArtifactChange{}
 			var order []string
 			for _, e := range f.Fix.Edits {
 				ch, ok := byFile[e.File]
 				if !ok {
-					ch = sarif.NewArtifactChange(sarif.NewSimpleArtifactLocation(e.File))
+					ch = sarif.NewArtifactChange(sarif.NewSimpleArtifactLocation(sarifURI(e.File)))
 					byFile[e.File] = ch
 					order = append(order, e.File)
 				}
