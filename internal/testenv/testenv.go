@@ -30,7 +30,21 @@ func Shared() (string, bool) {
 	return d, err == nil
 }
 
+// shared returns the shared folder with symbolic links resolved: docker
+// compose prints develop.watch paths resolved, so tests comparing with the
+// oracle must name the folder as it really is.
 func shared() (string, error) {
+	d, err := sharedPath()
+	if err != nil {
+		return "", err
+	}
+	if real, err := filepath.EvalSymlinks(d); err == nil {
+		d = real
+	}
+	return d, nil
+}
+
+func sharedPath() (string, error) {
 	if d := os.Getenv("COMPOSURE_SHARED"); d != "" {
 		if _, err := os.Stat(d); err != nil {
 			return "", fmt.Errorf("COMPOSURE_SHARED=%s not found", d)
