@@ -69,10 +69,26 @@ type Options struct {
 func Model(tree map[string]any, o Options) (map[string]any, error) {
 	n := &normalizer{opts: o, lenient: o.Uninterpolated}
 	m := deepCopy(tree).(map[string]any)
-	promoteAliases(m)
-	if err := n.validateSchema(m); err != nil {
-		return nil, err
+	// The schema check reads the tree while the steps below rewrite the
+	// copy, on another core; its error, if any, is the one reported (it
+	// comes first in docker compose). Where extensions are promoted to
+	// attributes, the copy is what the schema must see.
+	schemaErr := make(chan error, 1)
+	if promoteAliases(m) {
+		schemaErr <- (&normalizer{opts: o}).validateSchema(m)
+	} else {
+		go func() { schemaErr <- (&normalizer{opts: o}).validateSchema(tree) }()
 	}
+	m, err := n.steps(m)
+	if serr := <-schemaErr; serr != nil {
+		return nil, serr
+	}
+	return m, err
+}
+
+// steps are Model's steps after the schema check, on m.
+func (n *normalizer) steps(m map[string]any) (map[string]any, error) {
+	o := n.opts
 	delete(m, "version")
 	if err := n.walk(m, canonicalTrie); err != nil {
 		return nil, err

@@ -320,36 +320,40 @@ var extensionAliases = [...]struct {
 }
 
 // promoteAliases renames those extensions to their attribute; where both
-// are set, the extension merges under the attribute, which wins.
-func promoteAliases(m map[string]any) {
+// are set, the extension merges under the attribute, which wins. It reports
+// whether it changed anything.
+func promoteAliases(m map[string]any) bool {
+	changed := false
 	services, _ := m["services"].(map[string]any)
 	for _, s := range services {
 		svc, ok := s.(map[string]any)
 		if !ok {
 			continue
 		}
-		promote(svc, extensionAliases[0].from, extensionAliases[0].to)
+		changed = promote(svc, extensionAliases[0].from, extensionAliases[0].to) || changed
 		develop, _ := svc["develop"].(map[string]any)
 		watch, _ := develop["watch"].([]any)
 		for _, w := range watch {
 			if item, ok := w.(map[string]any); ok {
-				promote(item, extensionAliases[1].from, extensionAliases[1].to)
+				changed = promote(item, extensionAliases[1].from, extensionAliases[1].to) || changed
 			}
 		}
 	}
+	return changed
 }
 
-func promote(m map[string]any, from, to string) {
+func promote(m map[string]any, from, to string) bool {
 	ext, ok := m[from]
 	if !ok {
-		return
+		return false
 	}
 	delete(m, from)
 	if m[to] == nil {
 		m[to] = ext
-		return
+		return true
 	}
 	m[to] = mergeUnder(ext, m[to])
+	return true
 }
 
 // mergeUnder merges over into under as compose-go merges a value with no

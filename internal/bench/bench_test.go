@@ -15,6 +15,7 @@ import (
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/internal/gen"
 	"github.com/composure-dev/composure/internal/reference"
+	"github.com/composure-dev/composure/render"
 )
 
 var sizes = []int{100, 1000, 10000}
@@ -62,8 +63,9 @@ func BenchmarkParse(b *testing.B) {
 }
 
 // config runs one config computation of the default environment (base +
-// override) with fn and prints it as YAML, as docker compose config does.
-func config(b *testing.B, n int, fn func(context.Context, reference.Options) (*types.Project, error)) {
+// override) with fn and prints it as YAML with print, as docker compose
+// config does.
+func config(b *testing.B, n int, fn func(context.Context, reference.Options) (*types.Project, error), print func(*types.Project) ([]byte, error)) {
 	o := project(b, n, "default")
 	loop(b, func() {
 		p, err := fn(context.Background(), o)
@@ -73,7 +75,7 @@ func config(b *testing.B, n int, fn func(context.Context, reference.Options) (*t
 		if len(p.Services) != n {
 			b.Fatalf("%d services, want %d", len(p.Services), n)
 		}
-		out, err := p.MarshalYAML()
+		out, err := print(p)
 		if err != nil || len(out) == 0 {
 			b.Fatalf("printing: %v", err)
 		}
@@ -85,15 +87,17 @@ func config(b *testing.B, n int, fn func(context.Context, reference.Options) (*t
 // YAML it prints.
 func BenchmarkComposeGo(b *testing.B) {
 	for _, n := range sizes {
-		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) { config(b, n, reference.Load) })
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) {
+			config(b, n, reference.Load, func(p *types.Project) ([]byte, error) { return p.MarshalYAML() })
+		})
 	}
 }
 
 // BenchmarkConfig is composure's config path: envs.Project.Load (its own
-// engine), then the same YAML.
+// engine), then render.YAML (the same bytes).
 func BenchmarkConfig(b *testing.B) {
 	for _, n := range sizes {
-		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) { config(b, n, composureLoad) })
+		b.Run(fmt.Sprintf("services=%d", n), func(b *testing.B) { config(b, n, composureLoad, render.YAML) })
 	}
 }
 
