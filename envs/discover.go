@@ -21,6 +21,8 @@ import (
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/internal/parallel"
+	"github.com/composure-dev/composure/merge"
+	"github.com/composure-dev/composure/normalize"
 )
 
 // DefaultEnv is the name of the environment plain `docker compose` loads.
@@ -70,6 +72,11 @@ type Project struct {
 	warnTo func(msg string)
 	warnMu sync.Mutex
 	warned map[string]bool
+
+	// what loads of Shared environments share (LoadOptions.Shared)
+	sharedMu sync.Mutex
+	prefixes map[string]*merge.Prefix
+	schema   *normalize.SchemaCache
 }
 
 // Options says where and how to discover, like docker compose's global flags.

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,6 +37,11 @@ type LoadOptions struct {
 	// NoModel leaves Loaded.Model nil when interpolating, for callers that
 	// print the Project themselves (it saves a JSON round trip).
 	NoModel bool
+	// Shared says the project's environments are loaded together (lint,
+	// diff): environments with the same first file and variables merge it
+	// once (merge.Prefix), and a service mapping they share is checked
+	// against the schema once.
+	Shared bool
 }
 
 // Loaded is one environment loaded.
@@ -117,7 +124,12 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 	if !opts.NoInterpolate {
 		mopts = append(mopts, merge.WithInterpolation(interp.Resolve))
 	}
-	if l.Merged, err = merge.Merge(docs, mopts...); err != nil {
+	if opts.Shared && len(docs) > 1 {
+		l.Merged, err = p.prefix(docs[0], interp, opts.NoInterpolate, mopts).Merge(docs[1:])
+	} else {
+		l.Merged, err = merge.Merge(docs, mopts...)
+	}
+	if err != nil {
 		return nil, err
 	}
 	p.warnVersion(docs)
@@ -134,6 +146,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		SkipNormalization: opts.NoNormalize,
 		Uninterpolated:    opts.NoInterpolate,
 		Locate:            l.locate,
+		Schema:            p.schemaCache(opts.Shared),
 		MergeService:      merge.Service,
 	}
 	dict, err := normalize.Model(l.Merged.Tree(), nopts)
@@ -552,4 +565,40 @@ func keep[M ~map[string]V, V any](m M, used map[string]bool) M {
 func isTrue(s string) bool {
 	b, _ := strconv.ParseBool(strings.ToLower(strings.TrimSpace(s)))
 	return b
+}
+
+// prefix is the shared merge of first for the environments interpolated
+// with env (and the same switches).
+func (p *Project) prefix(first *compose.Document, env types.Mapping, raw bool, opts []merge.Option) *merge.Prefix {
+	keys := slices.Sorted(maps.Keys(env))
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\x00%t", first.Path, raw)
+	for _, k := range keys {
+		b.WriteString("\x00" + k + "=" + env[k])
+	}
+	p.sharedMu.Lock()
+	defer p.sharedMu.Unlock()
+	if p.prefixes == nil {
+		p.prefixes = map[string]*merge.Prefix{}
+	}
+	pr, ok := p.prefixes[b.String()]
+	if !ok {
+		pr = merge.NewPrefix(first, opts...)
+		p.prefixes[b.String()] = pr
+	}
+	return pr
+}
+
+// schemaCache is the project's cache of schema checks, when environments
+// are loaded together.
+func (p *Project) schemaCache(shared bool) *normalize.SchemaCache {
+	if !shared {
+		return nil
+	}
+	p.sharedMu.Lock()
+	defer p.sharedMu.Unlock()
+	if p.schema == nil {
+		p.schema = &normalize.SchemaCache{}
+	}
+	return p.schema
 }

@@ -35,6 +35,10 @@ type Env struct {
 	Docs []*compose.Document
 	// Reached are the files Docs include or extend, in the order met.
 	Reached []*Reached
+	// Refused is what docker compose refuses in the environment, as the
+	// engine (envs.Project.Load) found it: load-error findings, each at its
+	// place, reported by the load-error rule.
+	Refused []diag.Finding
 	// Model is the whole effective config before profiles are applied, in
 	// compose-go's shape (map[string]any), not interpolated; may be nil.
 	Model map[string]any

@@ -372,7 +372,7 @@ func (run *Running) Finish(envs []*Env, dockerfiles []*Dockerfile) []diag.Findin
 	for _, fs := range run.results {
 		all = append(all, fs...)
 	}
-	return Postprocess(all, DocsByName(run.in.Files, envs))
+	return Postprocess(dropCovered(all), DocsByName(run.in.Files, envs))
 }
 
 // Postprocess drops findings silenced by `# composure-ignore` comments,

@@ -40,15 +40,6 @@ type Project struct {
 // file, an unknown environment, a bad composure.yaml).
 // LoadOptions choose how environments are loaded.
 type LoadOptions struct {
-	// Strict loads every environment through compose-go exactly as
-	// `docker compose config` does (envs.Load) and reports what it rejects
-	// (schema types, dependency cycles, missing required variables...) as
-	// load-error. Without it, environments are the merge of their files
-	// (merge.Merge, the same origins; environments with the same first file
-	// share its merge, merge.Prefix), profiles and variables resolved by
-	// composure: about twenty times less work, which is what makes linting
-	// a large project cheap enough for every commit.
-	Strict bool
 	// Parsed, when set, is called once every file parsed, before any
 	// environment loads: p has its Files and Config, not yet its Envs or
 	// LoadErrors. The CLI starts the file rules there (Start), so they run
@@ -139,28 +130,7 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 		lo.Parsed(p)
 	}
 	for _, env := range loadable {
-		if !lo.Strict {
-			fast = append(fast, &fastSlot{env: env})
-			continue
-		}
-		l, err := proj.Load(ctx, env, cache, envs.LoadOptions{NoModel: true})
-		if err != nil {
-			first := ""
-			if len(env.Files) > 0 {
-				first = proj.Rel(env.Files[0])
-			}
-			f := ErrorFinding(err, first)
-			f.Envs = []string{env.Name}
-			loadErrs = append(loadErrs, f)
-			if e := mergedOnly(proj, env, cache); e != nil {
-				e.Reached = reached[env]
-				p.Envs = append(p.Envs, e)
-			}
-			continue
-		}
-		e := FromLoaded(proj, l)
-		e.Reached = reached[env]
-		p.Envs = append(p.Envs, e)
+		fast = append(fast, &fastSlot{env: env})
 	}
 	// Environments with the same first file (the base file, the largest)
 	// merge it once.
@@ -178,18 +148,32 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 			prefixes[f] = merge.NewPrefix(d)
 		}
 	}
+	// Each environment is linted from the merge of its files (the rules
+	// read what is written), and loaded through the engine as docker
+	// compose loads it: what docker compose refuses is a load-error
+	// finding at its place (Env.Refused), so such a project fails lint
+	// with the findings that explain it.
+	refusals := make([][]diag.Finding, len(fast))
 	var tasks []func()
-	for _, s := range fast {
+	for i, s := range fast {
 		tasks = append(tasks, func() { s.e, s.err = fastEnv(proj, s.env, cache, po, prefixes[s.env.Files[0]]) })
+		tasks = append(tasks, func() {
+			_, err := proj.Load(ctx, s.env, cache, envs.LoadOptions{NoModel: true, Shared: true})
+			if err != nil {
+				refusals[i] = ErrorFindings(err, proj.Rel(s.env.Files[0]))
+			}
+		})
 	}
 	parallel.Run(0, tasks)
-	for _, s := range fast {
+	for i, s := range fast {
 		if s.err != nil {
-			f := ErrorFinding(s.err, proj.Rel(s.env.Files[0]))
-			f.Envs = []string{s.env.Name}
-			loadErrs = append(loadErrs, f)
+			for _, f := range ErrorFindings(s.err, proj.Rel(s.env.Files[0])) {
+				f.Envs = []string{s.env.Name}
+				loadErrs = append(loadErrs, f)
+			}
 			continue
 		}
+		s.e.Refused = refusals[i]
 		s.e.Reached = reached[s.env]
 		p.Envs = append(p.Envs, s.e)
 	}
@@ -265,7 +249,7 @@ func variables(dir string, envFiles []string, po envs.Options) func(string) (str
 	for _, f := range envFiles {
 		src, err := compose.ReadBounded(f)
 		if err != nil {
-			continue // envs.Load (--strict) reports unreadable env files
+			continue // the environment's load reports unreadable env files
 		}
 		m, err := dotenv.UnmarshalBytesWithLookup(src, func(k string) (string, bool) {
 			if v, ok := getenv(k); ok {
@@ -288,24 +272,4 @@ func variables(dir string, envFiles []string, po envs.Options) func(string) (str
 		v, ok := file[k]
 		return v, ok
 	}
-}
-
-// mergedOnly builds an environment from the merge of its files alone, for
-// one compose-go rejects; nil when the files do not merge. Its variables
-// are unknown, so every one counts as set.
-func mergedOnly(proj *envs.Project, env *envs.Environment, cache *compose.Cache) *Env {
-	docs, err := proj.Docs(env, cache)
-	if err != nil {
-		return nil
-	}
-	r, err := merge.Merge(docs)
-	if err != nil {
-		return nil
-	}
-	e := FromLoaded(proj, &envs.Loaded{Env: env, Docs: docs, Merged: r})
-	e.Lookup = func(string) (string, bool) { return "", false }
-	e.VarsUnknown = true
-	// compose-go did not say which services the profiles leave out
-	applyProfiles(e, activeProfiles(env.Profiles, nil))
-	return e
 }

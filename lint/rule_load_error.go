@@ -2,24 +2,59 @@ package lint
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
 )
 
-// LoadError stands for files and environments that cannot be loaded at all
-// (broken YAML, a merge key on a scalar, an environment docker compose
-// rejects). The loader reports it, not a visitor, so linting goes on with
-// the other files; the run exits 2.
+// LoadError reports what docker compose refuses in an environment (a
+// schema violation, a reference to nothing, a dependency cycle, a variable
+// required and not set...), each reason at its place, as an error: the
+// environment's load (Env.Refused). Where another rule reports an error at
+// the same line, that finding says it better and the refusal is left out.
+//
+// Files that cannot be read at all (broken YAML, a merge key on a scalar)
+// are load-error findings too, reported by the loader, not by this
+// visitor: nothing is linted from them, and the run exits 2.
 type LoadError struct{ RuleBase }
 
 var _ Rule = (*LoadError)(nil)
 
 // NewLoadError returns the load-error rule.
 func NewLoadError() *LoadError {
-	return &LoadError{RuleBase{Meta{ID: "load-error", Summary: "files or environments that cannot be loaded",
-		Severity: diag.Error}}}
+	return &LoadError{RuleBase{Meta{ID: "load-error", Summary: "what docker compose refuses, and files that cannot be loaded",
+		Severity: diag.Error, Scope: ScopeEnv}}}
+}
+
+// VisitEnv reports the environment's refusals.
+func (r *LoadError) VisitEnv(p *Pass, e *Env) {
+	for _, f := range e.Refused {
+		f.Severity = p.meta.Severity
+		p.Report(f)
+	}
+}
+
+// dropCovered leaves out the refusals (load-error findings of an
+// environment) at a line where another rule reports an error: an unknown
+// key is reported by unknown-key with a did-you-mean, a reference to
+// nothing by undeclared-resource, and docker compose's own words would say
+// it twice.
+func dropCovered(fs []diag.Finding) []diag.Finding {
+	type line struct {
+		file string
+		n    int
+	}
+	covered := map[line]bool{}
+	for _, f := range fs {
+		if f.Rule != "load-error" && f.Severity >= diag.Error {
+			covered[line{f.Span.File, f.Span.Start.Line}] = true
+		}
+	}
+	return slices.DeleteFunc(fs, func(f diag.Finding) bool {
+		return f.Rule == "load-error" && len(f.Envs) > 0 && covered[line{f.Span.File, f.Span.Start.Line}]
+	})
 }
 
 // ErrorFinding turns a load error into a finding. An alias to an undefined
@@ -36,4 +71,19 @@ func ErrorFinding(err error, file string) diag.Finding {
 		}
 	}
 	return f
+}
+
+// ErrorFindings is ErrorFinding for each problem of err: an environment
+// docker compose refuses for several reasons (every variable that fails to
+// interpolate) gives one finding a reason, each at its place.
+func ErrorFindings(err error, file string) []diag.Finding {
+	var list compose.ErrorList
+	if errors.As(err, &list) {
+		out := make([]diag.Finding, len(list))
+		for i, e := range list {
+			out[i] = ErrorFinding(e, file)
+		}
+		return out
+	}
+	return []diag.Finding{ErrorFinding(err, file)}
 }

@@ -143,7 +143,7 @@ func (c *checker) service(name string, s types.ServiceConfig) error {
 		if _, isJob := p.Jobs[dep]; isJob {
 			return c.errorf(at("depends_on", dep), "service %q cannot depend on job %q: services can only depend on other services: invalid compose project", name, dep)
 		}
-		return c.errorf(at("depends_on", dep), "service %q depends on undefined service %q: invalid compose project", name, dep)
+		return c.errorf(impliedBy(s, dep, at), "service %q depends on undefined service %q: invalid compose project", name, dep)
 	}
 	if ref, ok := strings.CutPrefix(s.NetworkMode, types.ServicePrefix); ok {
 		if _, err := p.GetServices(ref); err != nil {
@@ -295,4 +295,28 @@ func (c *checker) cycles() error {
 		}
 	}
 	return nil
+}
+
+// impliedBy is the path of what makes s depend on dep: the `service:dep`
+// namespace, link or volumes_from entry that implies it (docker compose adds
+// the dependency), else its depends_on entry.
+func impliedBy(s types.ServiceConfig, dep string, at func(...string) []string) []string {
+	for _, ns := range []struct{ key, value string }{
+		{"network_mode", s.NetworkMode}, {"ipc", s.Ipc}, {"pid", s.Pid}, {"uts", s.Uts}, {"cgroup", s.Cgroup},
+	} {
+		if ns.value == types.ServicePrefix+dep {
+			return at(ns.key)
+		}
+	}
+	for i, l := range s.Links {
+		if name, _, _ := strings.Cut(l, ":"); name == dep {
+			return at("links", fmt.Sprint(i))
+		}
+	}
+	for i, v := range s.VolumesFrom {
+		if name, _, _ := strings.Cut(v, ":"); name == dep {
+			return at("volumes_from", fmt.Sprint(i))
+		}
+	}
+	return at("depends_on", dep)
 }

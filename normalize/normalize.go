@@ -57,6 +57,9 @@ type Options struct {
 	// by index) of the merged tree was written, or of its nearest ancestor.
 	// Errors are placed there. nil leaves errors without a place.
 	Locate func(path string) (compose.Location, bool)
+	// Schema remembers the schema check of service mappings across the
+	// environments of one run (nil: none remembered).
+	Schema *SchemaCache
 	// MergeService merges a service mapping over another as a later file's
 	// service merges into an earlier one's (merge.Service); it completes
 	// pre_start hooks from their service.

@@ -3,6 +3,7 @@ package normalize
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -24,6 +25,7 @@ import (
 var (
 	compiledOnce sync.Once
 	compiled     *jsonschema.Schema
+	serviceSch   *jsonschema.Schema // #/$defs/service
 	compileErr   error
 )
 
@@ -48,9 +50,62 @@ func composeSchema() (*jsonschema.Schema, error) {
 			_, err := time.ParseDuration(s)
 			return err
 		}})
-		compiled, compileErr = c.Compile("compose-spec.json")
+		if compiled, compileErr = c.Compile("compose-spec.json"); compileErr != nil {
+			return
+		}
+		serviceSch, compileErr = c.Compile("compose-spec.json#/$defs/service")
 	})
 	return compiled, compileErr
+}
+
+// SchemaCache remembers the schema check of each service mapping during
+// one run: the environments of a project share the services no overlay
+// touches (merge.Prefix hands them the very same mapping), so each is
+// checked once. It holds the mappings it has seen, so none is freed and
+// its address reused while the cache lives. The zero value is ready; nil
+// checks every time.
+type SchemaCache struct {
+	mu   sync.Mutex
+	seen map[*map[string]any]schemaResult
+}
+
+type schemaResult struct {
+	m   map[string]any // kept alive: the key is its address
+	err *jsonschema.ValidationError
+}
+
+// key is the identity of a mapping (the address of its runtime map).
+func key(m map[string]any) *map[string]any {
+	return (*map[string]any)(reflect.ValueOf(m).UnsafePointer())
+}
+
+func (c *SchemaCache) service(m map[string]any) *jsonschema.ValidationError {
+	if c == nil {
+		return validationError(serviceSch.Validate(m))
+	}
+	k := key(m)
+	c.mu.Lock()
+	r, ok := c.seen[k]
+	c.mu.Unlock()
+	if ok {
+		return r.err
+	}
+	err := validationError(serviceSch.Validate(m))
+	c.mu.Lock()
+	if c.seen == nil {
+		c.seen = map[*map[string]any]schemaResult{}
+	}
+	c.seen[k] = schemaResult{m: m, err: err}
+	c.mu.Unlock()
+	return err
+}
+
+func validationError(err error) *jsonschema.ValidationError {
+	var verr *jsonschema.ValidationError
+	if errors.As(err, &verr) {
+		return verr
+	}
+	return nil
 }
 
 // validateSchema checks m against the schema. Of the causes of a failure,
@@ -62,10 +117,9 @@ func (n *normalizer) validateSchema(m map[string]any) error {
 	if err != nil {
 		return fmt.Errorf("compiling the compose schema: %w", err)
 	}
-	err = sch.Validate(m)
-	var verr *jsonschema.ValidationError
-	if !errors.As(err, &verr) {
-		return err
+	verr := n.schemaErrors(sch, m)
+	if verr == nil {
+		return nil
 	}
 	e := mostSpecific(verr)
 	path := e.InstanceLocation
@@ -82,6 +136,61 @@ func (n *normalizer) validateSchema(m map[string]any) error {
 	return n.errorAt(path, msg)
 }
 
+// schemaErrors validates m: the document with each service left empty
+// (names, top-level keys, networks, volumes...), then each service on its
+// own against the service definition, through the cache; the failures are
+// gathered under one error whose causes are placed in the document.
+func (n *normalizer) schemaErrors(sch *jsonschema.Schema, m map[string]any) *jsonschema.ValidationError {
+	services, ok := m["services"].(map[string]any)
+	if !ok {
+		return validationError(sch.Validate(m))
+	}
+	outline := make(map[string]any, len(m))
+	for k, v := range m {
+		outline[k] = v
+	}
+	empty := make(map[string]any, len(services))
+	for name := range services {
+		empty[name] = map[string]any{}
+	}
+	outline["services"] = empty
+	var causes []*jsonschema.ValidationError
+	if e := validationError(sch.Validate(outline)); e != nil {
+		causes = append(causes, e)
+	}
+	for _, name := range sortedKeys(services) {
+		svc, ok := services[name].(map[string]any)
+		if !ok {
+			// not a mapping: the whole document says so in its own words
+			if e := validationError(sch.Validate(m)); e != nil {
+				return e
+			}
+			continue
+		}
+		if e := n.opts.Schema.service(svc); e != nil {
+			causes = append(causes, under(e, "services", name))
+		}
+	}
+	switch len(causes) {
+	case 0:
+		return nil
+	case 1:
+		return causes[0]
+	}
+	return &jsonschema.ValidationError{Causes: causes}
+}
+
+// under is e placed below prefix in the document.
+func under(e *jsonschema.ValidationError, prefix ...string) *jsonschema.ValidationError {
+	c := *e
+	c.InstanceLocation = append(slices.Clone(prefix), e.InstanceLocation...)
+	c.Causes = make([]*jsonschema.ValidationError, len(e.Causes))
+	for i, cause := range e.Causes {
+		c.Causes[i] = under(cause, prefix...)
+	}
+	return &c
+}
+
 // mostSpecific picks the cause docker compose reports.
 func mostSpecific(err *jsonschema.ValidationError) *jsonschema.ValidationError {
 	if len(err.Causes) == 0 {
@@ -91,11 +200,25 @@ func mostSpecific(err *jsonschema.ValidationError) *jsonschema.ValidationError {
 	for _, c := range err.Causes {
 		c = mostSpecific(c)
 		if best == nil || specificity(c) > specificity(best) ||
-			specificity(c) == specificity(best) && slices.Compare(c.InstanceLocation, best.InstanceLocation) < 0 {
+			specificity(c) == specificity(best) && better(c, best) {
 			best = c
 		}
 	}
 	return best
+}
+
+// better breaks a tie between two causes as deep as each other: one that
+// says what is wrong with a value (a type, an enum, a pattern) over a
+// "false schema" (a rule such as "no image with pull_policy: build", which
+// docker compose may pick but which tells a reader nothing); then the one
+// whose path sorts first.
+func better(c, best *jsonschema.ValidationError) bool {
+	_, cFalse := c.ErrorKind.(*kind.FalseSchema)
+	_, bFalse := best.ErrorKind.(*kind.FalseSchema)
+	if cFalse != bFalse {
+		return bFalse
+	}
+	return slices.Compare(c.InstanceLocation, best.InstanceLocation) < 0
 }
 
 func specificity(err *jsonschema.ValidationError) int {

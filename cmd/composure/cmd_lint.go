@@ -34,7 +34,9 @@ func (a *app) lintCommand() *cli.Command {
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only the findings at or above --fail-on, and nothing when there are none"},
 			&cli.StringSliceFlag{Name: "enable", Usage: "turn on the optional rule `ID`, or every rule of a group: security (repeatable; over composure.yaml's rules:)"},
 			&cli.StringSliceFlag{Name: "disable", Usage: "turn off the rule `ID`, or every rule of a group (repeatable; after --enable)"},
-			&cli.BoolFlag{Name: "strict", Usage: "also load every environment through compose-go as docker compose config does, and report what it rejects (slower)"},
+			// --strict is what lint does now: every environment is loaded as docker
+			// compose loads it; the flag stays for the scripts that pass it.
+			&cli.BoolFlag{Name: "strict", Hidden: true},
 			&cli.BoolFlag{Name: "fix", Usage: "apply the safe fixes to the files"},
 			&cli.BoolFlag{Name: "diff", Usage: "with --fix: print the changes as a unified diff, write nothing"},
 			&cli.IntFlag{Name: "jobs", Aliases: []string{"j"}, Usage: "with several project directories: lint at most `N` at once", DefaultText: "the number of CPUs"},
@@ -80,7 +82,7 @@ func (a *app) lint(c *cli.Context) error {
 	envArgs, dfArgs := splitDockerfileArgs(c.Args().Slice())
 	po := a.projectOptions(c)
 	lr := a.lintRules(c, only)
-	proj, err := loadLintTargets(po, envArgs, dfArgs, c.Bool("strict"), lr)
+	proj, err := loadLintTargets(po, envArgs, dfArgs, lr)
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
@@ -285,7 +287,7 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding, lr *lint
 	// one run): it must still load, and what remains is printed and
 	// decides the exit status.
 	lr = a.lintRules(c, lr.only)
-	p2, err := loadLintTargets(proj.opts, proj.envNames, proj.dockerfileArgs, proj.strict, lr)
+	p2, err := loadLintTargets(proj.opts, proj.envNames, proj.dockerfileArgs, lr)
 	switch {
 	case err != nil && loadFailed:
 		return withCode(exitUsage, err)
@@ -343,7 +345,6 @@ func (p *lintProject) path(name string) string {
 type lintProject struct {
 	dir        string
 	opts       envs.Options
-	strict     bool
 	explicit   []string
 	envNames   []string
 	files      []*compose.Document
@@ -407,8 +408,8 @@ func (a *app) lintRules(c *cli.Context, only []string) *lintRules {
 // loadLintProject loads the project and the environments named in
 // envNames (all when empty); see lint.LoadProject. With rules, the file
 // rules start once the files parse (lint.Start).
-func loadLintProject(po envs.Options, envNames []string, strict bool, rules *lintRules) (*lintProject, error) {
-	lo := lint.LoadOptions{Strict: strict}
+func loadLintProject(po envs.Options, envNames []string, rules *lintRules) (*lintProject, error) {
+	lo := lint.LoadOptions{}
 	var running *lint.Running
 	if rules != nil {
 		lo.Parsed = func(lp *lint.Project) {
@@ -425,7 +426,7 @@ func loadLintProject(po envs.Options, envNames []string, strict bool, rules *lin
 	if running == nil {
 		lp.Config = rules.configure(lp.Config)
 	}
-	p := &lintProject{dir: lp.Dir, opts: po, strict: strict, explicit: po.Files, envNames: envNames,
+	p := &lintProject{dir: lp.Dir, opts: po, explicit: po.Files, envNames: envNames,
 		files: lp.Files, envs: lp.Envs, loadErrors: lp.LoadErrors, config: lp.Config, running: running}
 	if lp.Project.Config != nil {
 		p.configName = lp.Project.Config.Doc.Name

@@ -69,7 +69,7 @@ func (a *app) lintDirs(c *cli.Context, dirs []string, lr *lintRules, format stri
 					results[i].panicked = r
 				}
 			}()
-			results[i] = a.lintOneDir(dir, lr, c.Bool("strict"))
+			results[i] = a.lintOneDir(dir, lr)
 		}
 	}
 	parallel.Run(jobs, tasks)
@@ -134,13 +134,13 @@ func (a *app) lintDirs(c *cli.Context, dirs []string, lr *lintRules, format stri
 }
 
 // lintOneDir lints the project in dir, naming its files by absolute path.
-func (a *app) lintOneDir(dir string, shared *lintRules, strict bool) lintedDir {
+func (a *app) lintOneDir(dir string, shared *lintRules) lintedDir {
 	po := envs.Options{Dir: dir, Getenv: a.getenv, Warn: func(m string) { a.warn(dir + ": " + m) }}
 	if a.environ != nil {
 		po.Environ = a.environ()
 	}
 	lr := &lintRules{only: shared.only, enable: shared.enable, disable: shared.disable}
-	proj, err := loadLintTargets(po, nil, nil, strict, lr)
+	proj, err := loadLintTargets(po, nil, nil, lr)
 	if err != nil {
 		return lintedDir{err: err}
 	}

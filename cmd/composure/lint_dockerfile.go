@@ -48,7 +48,7 @@ func splitDockerfileArgs(args []string) (envs, dockerfiles []string) {
 // no -f), only those are linted and no compose file is needed. With rules
 // (nil: only load), the file rules start as soon as the files parse, while
 // the environments merge; lintProject.findings finishes the run.
-func loadLintTargets(po envs.Options, envNames, dockerfiles []string, strict bool, rules *lintRules) (*lintProject, error) {
+func loadLintTargets(po envs.Options, envNames, dockerfiles []string, rules *lintRules) (*lintProject, error) {
 	var p *lintProject
 	if len(dockerfiles) > 0 && len(envNames) == 0 && len(po.Files) == 0 {
 		dir := po.Dir
@@ -65,7 +65,7 @@ func loadLintTargets(po envs.Options, envNames, dockerfiles []string, strict boo
 		}
 	} else {
 		var err error
-		if p, err = loadLintProject(po, envNames, strict, rules); err != nil {
+		if p, err = loadLintProject(po, envNames, rules); err != nil {
 			return nil, err
 		}
 		found, errs := lint.DiscoverDockerfiles(p.envs)
