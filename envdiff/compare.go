@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/merge"
 	r3diff "github.com/r3labs/diff/v3"
 )
@@ -360,13 +359,13 @@ func (c *canon) path(other *canon, segs []string) Path {
 
 // lookup finds the value shown for a canonical path, where it was set and
 // its path in the model.
-func (s Side) lookup(c *canon, segs []string) (any, *compose.Location, []string) {
+func (s Side) lookup(c *canon, segs []string) (any, *merge.Origin, []string) {
 	v, raw, _ := c.find(segs)
 	if s.Origin == nil {
 		return v, nil, raw
 	}
-	if loc, ok := s.Origin(OriginPath(raw)); ok {
-		return v, &loc, raw
+	if o, ok := s.Origin(OriginPath(raw)); ok {
+		return v, &o, raw
 	}
 	return v, nil, raw
 }
@@ -468,17 +467,22 @@ func OriginPath(raw []string) string {
 // normalization added (the default network, a default condition) have no
 // origin: merge.Result.Describe decides, as for config --origin.
 // filePrefix goes in front of file names ("HEAD~1:" for a revision).
-func MergeOrigins(m *merge.Result, filePrefix string) func(string) (compose.Location, bool) {
-	return func(path string) (compose.Location, bool) {
+func MergeOrigins(m *merge.Result, filePrefix string) func(string) (merge.Origin, bool) {
+	return func(path string) (merge.Origin, bool) {
 		if m.Describe(path) == "default" {
-			return compose.Location{}, false
+			return merge.Origin{}, false
 		}
 		o, ok := m.Origin(path)
 		if !ok || o.Default {
-			return compose.Location{}, false
+			return merge.Origin{}, false
 		}
-		loc := o.Location
-		loc.File = filePrefix + loc.File
-		return loc, true
+		if filePrefix != "" {
+			o.File = filePrefix + o.File
+			o.Via = slices.Clone(o.Via)
+			for i := range o.Via {
+				o.Via[i].File = filePrefix + o.Via[i].File
+			}
+		}
+		return o, true
 	}
 }
