@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/merge"
 	r3diff "github.com/r3labs/diff/v3"
 )
@@ -109,7 +110,10 @@ func diffEntries(a, b *canon, section string, am, bm map[string]any) r3diff.Chan
 // written differently are put in canonical form (mappings keep their keys in
 // canonical form, so this finds the same keys).
 func diffValues(a, b *canon, path []string, av, bv any) r3diff.Changelog {
-	if rawEqual(av, bv) {
+	// Written the same way, the values have equal canonical forms: skip
+	// canonicalizing them. Values written differently may still mean the
+	// same (80 and "80"): canonical forms decide.
+	if compose.PlainEqual(av, bv) {
 		return nil
 	}
 	am, aMap := av.(map[string]any)
@@ -163,57 +167,6 @@ func diffCanon(path []string, ca, cb any) r3diff.Changelog {
 		}
 	}
 	return cl
-}
-
-// rawEqual reports whether two model values are written the same way;
-// equal canonical forms follow.
-func rawEqual(a, b any) bool {
-	switch a := a.(type) {
-	case string:
-		bs, ok := b.(string)
-		return ok && a == bs
-	case nil:
-		return b == nil
-	case bool:
-		bb, ok := b.(bool)
-		return ok && a == bb
-	case float64:
-		bf, ok := b.(float64)
-		return ok && a == bf
-	case map[string]any:
-		bm, ok := b.(map[string]any)
-		if !ok || len(a) != len(bm) {
-			return false
-		}
-		for k, av := range a {
-			bv, ok := bm[k]
-			if !ok || !rawEqual(av, bv) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		bl, ok := b.([]any)
-		if !ok || len(a) != len(bl) {
-			return false
-		}
-		for i := range a {
-			if !rawEqual(a[i], bl[i]) {
-				return false
-			}
-		}
-		return true
-	}
-	return scalar(a) == scalar(b) && sameKind(a, b)
-}
-
-// sameKind keeps rawEqual from calling a scalar equal to a container.
-func sameKind(a, b any) bool {
-	switch b.(type) {
-	case map[string]any, []any:
-		return false
-	}
-	return true
 }
 
 // expandNamed reports a mapping of named values (environment, labels,
@@ -300,35 +253,18 @@ func r3labsDiff(prefix []string, a, b any) r3diff.Changelog {
 	return cl
 }
 
-// equal compares canonical values (maps, keyed lists, strings, nil).
-func equal(a, b any) bool {
-	switch a := a.(type) {
-	case string:
-		bs, ok := b.(string)
-		return ok && a == bs
-	case nil:
-		return b == nil
-	case map[string]any:
-		bm, ok := b.(map[string]any)
-		return ok && equalMaps(a, bm)
-	case keyed:
-		bm, ok := b.(keyed)
-		return ok && equalMaps(a, bm)
-	}
-	return false
-}
+// equal compares canonical values: decoded YAML (maps, strings, nil) but
+// for keyed lists, which equal keyed lists with equal items, never a
+// mapping spelled the same way (see keyed).
+func equal(a, b any) bool { return compose.PlainEqualFunc(a, b, equalKeyed) }
 
-func equalMaps[M ~map[string]any](a, b M) bool {
-	if len(a) != len(b) {
-		return false
+func equalKeyed(a, b any) bool {
+	x, xk := a.(keyed)
+	y, yk := b.(keyed)
+	if xk || yk {
+		return xk && yk && compose.PlainEqualFunc(map[string]any(x), map[string]any(y), equalKeyed)
 	}
-	for k, av := range a {
-		bv, ok := b[k]
-		if !ok || !equal(av, bv) {
-			return false
-		}
-	}
-	return true
+	return a == b
 }
 
 func unionKeys(a, b map[string]any) []string {

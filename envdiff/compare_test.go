@@ -377,3 +377,39 @@ func TestMergeOriginsPrefix(t *testing.T) {
 		t.Errorf("the merge result's origin was changed: %v", o)
 	}
 }
+
+// TestScalarsWrittenDifferently checks where envdiff's comparison differs
+// from compose.PlainEqual on purpose. The fast path that skips values
+// written the same way is PlainEqual itself, strict (80 is not "80"); the
+// loader's loose equality of scalars lives in the canonical forms
+// (scalar), which decide for values written differently: 80 and "80" are
+// no change. Among canonical values, a keyed list never equals a mapping
+// spelled alike.
+func TestScalarsWrittenDifferently(t *testing.T) {
+	tests := []struct {
+		name     string
+		from, to string
+		changes  int
+	}{
+		{"number and string", `{"services":{"web":{"ports":[{"target":80,"published":"8080"}]}}}`,
+			`{"services":{"web":{"ports":[{"target":"80","published":8080}]}}}`, 0},
+		{"bool and string", `{"services":{"web":{"tty":true,"x-n":1.0}}}`, `{"services":{"web":{"tty":"true","x-n":"1"}}}`, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			from, to := decode(t, tt.from), decode(t, tt.to)
+			if compose.PlainEqual(from, to) {
+				t.Fatalf("the sides are written the same way: nothing tested")
+			}
+			if r := Compare(Side{Name: "a", Model: from}, Side{Name: "b", Model: to}); len(r.Changes) != tt.changes {
+				t.Errorf("%d changes, want %d: %v", len(r.Changes), tt.changes, r.Changes)
+			}
+		})
+	}
+	if equal(keyed{"k": "k"}, map[string]any{"k": "k"}) || equal(map[string]any{"k": "k"}, keyed{"k": "k"}) {
+		t.Errorf("a keyed list equals a mapping")
+	}
+	if !equal(map[string]any{"l": keyed{"k": map[string]any{"a": "1"}}}, map[string]any{"l": keyed{"k": map[string]any{"a": "1"}}}) {
+		t.Errorf("equal keyed lists differ")
+	}
+}
