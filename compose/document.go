@@ -23,6 +23,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/composure-dev/composure/diag"
 )
 
 // Pos is a 1-based position in a file. Col counts characters (runes), as the
@@ -89,7 +91,7 @@ type Document struct {
 	// far alias expansion may go (see ExpansionBudget).
 	Nodes int
 
-	lineStarts []int
+	lines *diag.Lines
 	// keyIndex caches, for large mappings, key -> Entry (see Get). The
 	// Document is shared by goroutines, hence the sync.Map.
 	keyIndex sync.Map
@@ -223,7 +225,7 @@ var yamlLineRE = regexp.MustCompile(`line (\d+): (.*)`)
 // *Error with the line (and column where yaml.v3 tells it).
 func Parse(name string, src []byte) (*Document, error) {
 	d := &Document{Name: name, Src: src, Anchors: map[string]*yaml.Node{}}
-	d.lineStarts = lineStarts(src)
+	d.lines = diag.NewLines(src, diag.YAML)
 	if hasUTF16BOM(src) {
 		// yaml.v3 would decode it, but every position, offset and edit
 		// composure makes is in UTF-8 bytes of Src: refuse rather than point
@@ -274,8 +276,8 @@ func (d *Document) syntaxError(err error) error {
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		col := 1
-		if line >= 1 && line <= len(d.lineStarts) {
-			col = firstNonSpaceCol(d.lineText(line))
+		if line >= 1 && line <= d.lines.Len() {
+			col = firstNonSpaceCol(d.lines.Text(line))
 		}
 		return &Error{Location: Location{File: d.Name, Pos: Pos{Line: line, Col: col}}, Msg: "invalid YAML: " + m[2], Err: err}
 	}
@@ -446,113 +448,18 @@ func (d *Document) Find(loc Location, text string, limit int) (Location, bool) {
 
 // LocAt returns the location of byte offset off in d.
 func (d *Document) LocAt(off int) Location {
-	if off > len(d.Src) {
-		off = len(d.Src)
-	}
-	line := searchLine(d.lineStarts, off)
-	start := d.lineStarts[line-1]
-	if off < start {
-		// Inside a byte order mark, which yaml.v3 does not count.
-		off = start
-	}
-	col := utf8.RuneCount(d.Src[start:off]) + 1
-	return Location{File: d.Name, Pos: Pos{Line: line, Col: col}}
+	return Location{File: d.Name, Pos: Pos(d.lines.Pos(off))}
 }
 
 // Offset converts a position to a byte offset into Src, counting columns as
 // characters (yaml.v3 does), so non-ASCII text before a value is handled.
-func (d *Document) Offset(p Pos) int {
-	if p.Line < 1 {
-		return 0
-	}
-	if p.Line > len(d.lineStarts) {
-		return len(d.Src)
-	}
-	off := d.lineStarts[p.Line-1]
-	for col := 1; col < p.Col && off < len(d.Src) && lineBreak(d.Src[off:]) == 0; col++ {
-		_, size := utf8.DecodeRune(d.Src[off:])
-		off += size
-	}
-	return off
-}
+func (d *Document) Offset(p Pos) int { return d.lines.Offset(diag.Pos(p)) }
 
 // Line returns the text of line n (1-based) without its line ending.
-func (d *Document) Line(n int) string { return d.lineText(n) }
+func (d *Document) Line(n int) string { return d.lines.Text(n) }
 
 // Lines is the number of lines in the file.
-func (d *Document) Lines() int { return len(d.lineStarts) }
-
-func (d *Document) lineText(n int) string {
-	if n < 1 || n > len(d.lineStarts) {
-		return ""
-	}
-	start := d.lineStarts[n-1]
-	end := len(d.Src)
-	if n < len(d.lineStarts) {
-		end = d.lineStarts[n]
-	}
-	line := d.Src[start:end]
-	for i := range line {
-		if lineBreak(line[i:]) > 0 {
-			return string(line[:i])
-		}
-	}
-	return string(line)
-}
-
-// lineBreak returns the length of the line break b starts with, or 0. These
-// are the breaks yaml.v3 counts lines by (scannerc.go is_break, with CR LF as
-// one): besides \n, a lone \r, NEL (U+0085), LS (U+2028) and PS (U+2029),
-// even inside quoted strings.
-func lineBreak(b []byte) int {
-	switch {
-	case len(b) == 0:
-		return 0
-	case b[0] == '\n':
-		return 1
-	case b[0] == '\r':
-		if len(b) > 1 && b[1] == '\n' {
-			return 2
-		}
-		return 1
-	case len(b) > 1 && b[0] == 0xC2 && b[1] == 0x85:
-		return 2
-	case len(b) > 2 && b[0] == 0xE2 && b[1] == 0x80 && (b[2] == 0xA8 || b[2] == 0xA9):
-		return 3
-	}
-	return 0
-}
-
-func lineStarts(src []byte) []int {
-	// yaml.v3 skips a UTF-8 byte order mark without counting a column, so
-	// line 1 starts after it.
-	starts := []int{len(utf8BOM)}
-	if !bytes.HasPrefix(src, utf8BOM) {
-		starts[0] = 0
-	}
-	for i := starts[0]; i < len(src); {
-		if n := lineBreak(src[i:]); n > 0 {
-			i += n
-			starts = append(starts, i)
-			continue
-		}
-		i++
-	}
-	return starts
-}
-
-func searchLine(starts []int, off int) int {
-	lo, hi := 0, len(starts)-1
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		if starts[mid] <= off {
-			lo = mid
-		} else {
-			hi = mid - 1
-		}
-	}
-	return lo + 1
-}
+func (d *Document) Lines() int { return d.lines.Len() }
 
 func firstNonSpaceCol(s string) int {
 	col := 1
@@ -564,8 +471,6 @@ func firstNonSpaceCol(s string) int {
 	}
 	return 1
 }
-
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 func hasUTF16BOM(b []byte) bool {
 	return len(b) >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))

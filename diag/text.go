@@ -2,7 +2,6 @@ package diag
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -23,7 +22,7 @@ import (
 func PrintText(w io.Writer, fs []Finding, o PrintOptions) error {
 	bw := bufio.NewWriter(w)
 	st := newStyles(o.Color)
-	lines := &lineCache{src: o.Sources, files: map[string][][]byte{}}
+	lines := &lineCache{src: o.Sources, files: map[string]*Lines{}}
 	for _, f := range fs {
 		fmt.Fprintf(bw, "%s: %s: %s %s\n", st.pos.Sprint(termsafe.Line(f.Span.String())), st.sev(f.Severity).Sprint(f.Severity.String()),
 			st.msg.Sprint(termsafe.Line(f.Message)), st.rule.Sprint("["+termsafe.Line(f.Rule)+"]"))
@@ -105,11 +104,14 @@ func writeSnippet(w io.Writer, sp Span, lc *lineCache, st styles) {
 	fmt.Fprintf(w, "%s%s%s\n", st.gutter.Sprint(strings.Repeat(" ", len(gutter)-2)+"| "), pad.String(), st.caret.Sprint(mark))
 }
 
-// lineCache splits each file into lines once, so snippets of many findings
-// in a large file cost no rescans.
+// lineCache builds the line table of each file once, so snippets of many
+// findings in a large file cost no rescans. Sources does not say what kind
+// of file a name holds, so lines end at \n (a Dockerfile's breaks, and a
+// compose file's but for the rare lone CR, NEL, LS and PS, after which a
+// snippet would show a line other than the finding's).
 type lineCache struct {
 	src   Sources
-	files map[string][][]byte
+	files map[string]*Lines
 }
 
 // line returns line n (1-based) of file without its line ending.
@@ -120,14 +122,14 @@ func (c *lineCache) line(file string, n int) (string, bool) {
 	ls, ok := c.files[file]
 	if !ok {
 		if text := c.src(file); text != nil {
-			ls = bytes.Split(text, []byte("\n"))
+			ls = NewLines(text, LF)
 		}
 		c.files[file] = ls
 	}
-	if n < 1 || n > len(ls) {
+	if ls == nil || n < 1 || n > ls.Len() {
 		return "", false
 	}
-	return strings.TrimSuffix(string(ls[n-1]), "\r"), true
+	return ls.Text(n), true
 }
 
 type styles struct {

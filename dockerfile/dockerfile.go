@@ -39,7 +39,7 @@ type File struct {
 	// Instructions is every instruction in order, global ARGs included.
 	Instructions []*Instruction
 
-	lines []int // byte offset where each line starts
+	lines *diag.Lines
 }
 
 // Stage is one FROM and the instructions after it.
@@ -119,7 +119,7 @@ func Parse(name string, src []byte) (*File, error) {
 	if err != nil {
 		return nil, toError(name, err)
 	}
-	f := &File{Name: name, Src: src, Escape: res.EscapeToken, lines: lineStarts(src)}
+	f := &File{Name: name, Src: src, Escape: res.EscapeToken, lines: diag.NewLines(src, diag.LF)}
 	var cur *Stage
 	var lex *shell.Lex
 	for _, n := range res.AST.Children {
@@ -262,67 +262,19 @@ func (ins *Instruction) Disabled() bool {
 	return ok && hc.Health != nil && len(hc.Health.Test) > 0 && hc.Health.Test[0] == "NONE"
 }
 
-// LineText returns line n without its line break.
-func (f *File) LineText(n int) string {
-	if n < 1 || n > len(f.lines) {
-		return ""
-	}
-	s := f.lines[n-1]
-	e := len(f.Src)
-	if n < len(f.lines) {
-		e = f.lines[n] - 1
-	}
-	return strings.TrimRight(string(f.Src[s:e]), "\r\n")
-}
+// LineText returns line n without its line break, and without the
+// carriage returns before it: BuildKit's parser trims them all
+// (parser.trimNewline), not only the one of a CRLF.
+func (f *File) LineText(n int) string { return strings.TrimRight(f.lines.Text(n), "\r") }
 
 // Lines returns the number of lines.
-func (f *File) Lines() int { return len(f.lines) }
+func (f *File) Lines() int { return f.lines.Len() }
 
 // Offset returns the byte offset of p (Col counts characters).
-func (f *File) Offset(p diag.Pos) int {
-	if p.Line < 1 {
-		return 0
-	}
-	if p.Line > len(f.lines) {
-		return len(f.Src)
-	}
-	off := f.lines[p.Line-1]
-	for c := 1; c < p.Col && off < len(f.Src) && f.Src[off] != '\n'; c++ {
-		_, size := utf8.DecodeRune(f.Src[off:])
-		off += size
-	}
-	return off
-}
+func (f *File) Offset(p diag.Pos) int { return f.lines.Offset(p) }
 
 // PosAt returns the position of byte offset off.
-func (f *File) PosAt(off int) diag.Pos {
-	line := 1
-	lo, hi := 0, len(f.lines)-1
-	for lo <= hi {
-		m := (lo + hi) / 2
-		if f.lines[m] <= off {
-			line = m + 1
-			lo = m + 1
-		} else {
-			hi = m - 1
-		}
-	}
-	start := f.lines[line-1]
-	if off > len(f.Src) {
-		off = len(f.Src)
-	}
-	return diag.Pos{Line: line, Col: utf8.RuneCount(f.Src[start:off]) + 1}
-}
-
-func lineStarts(src []byte) []int {
-	ls := []int{0}
-	for i, b := range src {
-		if b == '\n' && i+1 < len(src) {
-			ls = append(ls, i+1)
-		}
-	}
-	return ls
-}
+func (f *File) PosAt(off int) diag.Pos { return f.lines.Pos(off) }
 
 // trimContinuation is BuildKit's line-continuation test without its
 // regular expression (parser.setEscapeToken: `([^\\])\\[ \t]*$|^\\[ \t]*$`): a
@@ -353,7 +305,7 @@ func (f *File) instruction(n *parser.Node) *Instruction {
 	line := n.StartLine
 	first := true
 	last := line
-	for ; line <= len(f.lines); line++ {
+	for ; line <= f.lines.Len(); line++ {
 		raw := f.LineText(line)
 		if !first {
 			trimmed := strings.TrimLeftFunc(raw, unicode.IsSpace)
@@ -374,7 +326,7 @@ func (f *File) instruction(n *parser.Node) *Instruction {
 			text = strings.TrimLeftFunc(raw, unicode.IsSpace)
 			col += utf8.RuneCountInString(raw[:len(raw)-len(text)])
 			ins.Start = diag.Pos{Line: line, Col: col}
-			ins.StartOff = f.lines[line-1] + len(f.LineText(line)) - len(text)
+			ins.StartOff = f.lines.Start(line) + len(f.LineText(line)) - len(text)
 		}
 		last = line
 		text, joined := trimContinuation(text, f.Escape)
@@ -386,7 +338,7 @@ func (f *File) instruction(n *parser.Node) *Instruction {
 	}
 	lastText := f.LineText(last)
 	ins.End = diag.Pos{Line: last, Col: utf8.RuneCountInString(lastText) + 1}
-	ins.EndOff = f.lines[last-1] + len(lastText)
+	ins.EndOff = f.lines.Start(last) + len(lastText)
 	t := tb.text()
 	// Cut the keyword and the flags.
 	off := len(n.Value)
@@ -414,7 +366,7 @@ func (f *File) instruction(n *parser.Node) *Instruction {
 	hl := last + 1
 	for _, h := range n.Heredocs {
 		var b textBuilder
-		for ; hl <= len(f.lines); hl++ {
+		for ; hl <= f.lines.Len(); hl++ {
 			raw := f.LineText(hl)
 			term := raw
 			if h.Chomp {

@@ -110,7 +110,10 @@ func diffEntries(a, b *canon, section string, am, bm map[string]any) r3diff.Chan
 // written differently are put in canonical form (mappings keep their keys in
 // canonical form, so this finds the same keys).
 func diffValues(a, b *canon, path []string, av, bv any) r3diff.Changelog {
-	if rawEqual(av, bv) {
+	// Written the same way, the values have equal canonical forms: skip
+	// canonicalizing them. Values written differently may still mean the
+	// same (80 and "80"): canonical forms decide.
+	if compose.PlainEqual(av, bv) {
 		return nil
 	}
 	am, aMap := av.(map[string]any)
@@ -164,57 +167,6 @@ func diffCanon(path []string, ca, cb any) r3diff.Changelog {
 		}
 	}
 	return cl
-}
-
-// rawEqual reports whether two model values are written the same way;
-// equal canonical forms follow.
-func rawEqual(a, b any) bool {
-	switch a := a.(type) {
-	case string:
-		bs, ok := b.(string)
-		return ok && a == bs
-	case nil:
-		return b == nil
-	case bool:
-		bb, ok := b.(bool)
-		return ok && a == bb
-	case float64:
-		bf, ok := b.(float64)
-		return ok && a == bf
-	case map[string]any:
-		bm, ok := b.(map[string]any)
-		if !ok || len(a) != len(bm) {
-			return false
-		}
-		for k, av := range a {
-			bv, ok := bm[k]
-			if !ok || !rawEqual(av, bv) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		bl, ok := b.([]any)
-		if !ok || len(a) != len(bl) {
-			return false
-		}
-		for i := range a {
-			if !rawEqual(a[i], bl[i]) {
-				return false
-			}
-		}
-		return true
-	}
-	return scalar(a) == scalar(b) && sameKind(a, b)
-}
-
-// sameKind keeps rawEqual from calling a scalar equal to a container.
-func sameKind(a, b any) bool {
-	switch b.(type) {
-	case map[string]any, []any:
-		return false
-	}
-	return true
 }
 
 // expandNamed reports a mapping of named values (environment, labels,
@@ -301,35 +253,18 @@ func r3labsDiff(prefix []string, a, b any) r3diff.Changelog {
 	return cl
 }
 
-// equal compares canonical values (maps, keyed lists, strings, nil).
-func equal(a, b any) bool {
-	switch a := a.(type) {
-	case string:
-		bs, ok := b.(string)
-		return ok && a == bs
-	case nil:
-		return b == nil
-	case map[string]any:
-		bm, ok := b.(map[string]any)
-		return ok && equalMaps(a, bm)
-	case keyed:
-		bm, ok := b.(keyed)
-		return ok && equalMaps(a, bm)
-	}
-	return false
-}
+// equal compares canonical values: decoded YAML (maps, strings, nil) but
+// for keyed lists, which equal keyed lists with equal items, never a
+// mapping spelled the same way (see keyed).
+func equal(a, b any) bool { return compose.PlainEqualFunc(a, b, equalKeyed) }
 
-func equalMaps[M ~map[string]any](a, b M) bool {
-	if len(a) != len(b) {
-		return false
+func equalKeyed(a, b any) bool {
+	x, xk := a.(keyed)
+	y, yk := b.(keyed)
+	if xk || yk {
+		return xk && yk && compose.PlainEqualFunc(map[string]any(x), map[string]any(y), equalKeyed)
 	}
-	for k, av := range a {
-		bv, ok := b[k]
-		if !ok || !equal(av, bv) {
-			return false
-		}
-	}
-	return true
+	return a == b
 }
 
 func unionKeys(a, b map[string]any) []string {
@@ -360,13 +295,13 @@ func (c *canon) path(other *canon, segs []string) Path {
 
 // lookup finds the value shown for a canonical path, where it was set and
 // its path in the model.
-func (s Side) lookup(c *canon, segs []string) (any, *compose.Location, []string) {
+func (s Side) lookup(c *canon, segs []string) (any, *merge.Origin, []string) {
 	v, raw, _ := c.find(segs)
 	if s.Origin == nil {
 		return v, nil, raw
 	}
-	if loc, ok := s.Origin(OriginPath(raw)); ok {
-		return v, &loc, raw
+	if o, ok := s.Origin(OriginPath(raw)); ok {
+		return v, &o, raw
 	}
 	return v, nil, raw
 }
@@ -468,17 +403,22 @@ func OriginPath(raw []string) string {
 // normalization added (the default network, a default condition) have no
 // origin: merge.Result.Describe decides, as for config --origin.
 // filePrefix goes in front of file names ("HEAD~1:" for a revision).
-func MergeOrigins(m *merge.Result, filePrefix string) func(string) (compose.Location, bool) {
-	return func(path string) (compose.Location, bool) {
+func MergeOrigins(m *merge.Result, filePrefix string) func(string) (merge.Origin, bool) {
+	return func(path string) (merge.Origin, bool) {
 		if m.Describe(path) == "default" {
-			return compose.Location{}, false
+			return merge.Origin{}, false
 		}
 		o, ok := m.Origin(path)
 		if !ok || o.Default {
-			return compose.Location{}, false
+			return merge.Origin{}, false
 		}
-		loc := o.Location
-		loc.File = filePrefix + loc.File
-		return loc, true
+		if filePrefix != "" {
+			o.File = filePrefix + o.File
+			o.Via = slices.Clone(o.Via)
+			for i := range o.Via {
+				o.Via[i].File = filePrefix + o.Via[i].File
+			}
+		}
+		return o, true
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/merge"
 )
 
 // summary renders changes one per line as "kind path", for compact wants.
@@ -293,10 +294,10 @@ func TestCompareValuesAndOrigins(t *testing.T) {
 	from := decode(t, `{"services":{"web":{"environment":["A=1"],"ports":[{"target":80,"published":"80"},{"target":443,"published":"443"}]}}}`)
 	to := decode(t, `{"services":{"web":{"environment":{"A":"2"},"ports":[{"target":443,"published":"8443"},{"target":80,"published":"80"}]}}}`)
 	var asked []string
-	origin := func(file string) func(string) (compose.Location, bool) {
-		return func(p string) (compose.Location, bool) {
+	origin := func(file string) func(string) (merge.Origin, bool) {
+		return func(p string) (merge.Origin, bool) {
 			asked = append(asked, file+" "+p)
-			return compose.Location{File: file, Pos: compose.Pos{Line: len(p), Col: 1}}, true
+			return merge.Origin{Location: compose.Location{File: file, Pos: compose.Pos{Line: len(p), Col: 1}}}, true
 		}
 	}
 	r := Compare(Side{Name: "a", Model: from, Origin: origin("a.yml")}, Side{Name: "b", Model: to, Origin: origin("b.yml")})
@@ -341,5 +342,74 @@ func TestPathString(t *testing.T) {
 		if got := tt.p.String(); got != tt.want {
 			t.Errorf("String() = %s, want %s", got, tt.want)
 		}
+	}
+}
+
+// TestMergeOriginsPrefix checks that a revision's prefix goes in front of
+// every file an origin names, the alias sites included, and that values
+// no file wrote have no origin.
+func TestMergeOriginsPrefix(t *testing.T) {
+	src := "x-base: &base\n  image: nginx\nservices:\n  web: *base\n  db:\n    image: pg\n    depends_on: [web]\n"
+	d, err := compose.Parse("compose.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := merge.Merge([]*compose.Document{d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	origin := MergeOrigins(m, "HEAD~1:")
+	tests := []struct{ path, want string }{
+		{"services.web.image", "HEAD~1:compose.yaml:2:10 via *base at HEAD~1:compose.yaml:4:8"},
+		{"services.db.image", "HEAD~1:compose.yaml:6:12"},
+		{"services.db.depends_on.web.condition", ""},
+	}
+	for _, tt := range tests {
+		got := ""
+		if o, ok := origin(tt.path); ok {
+			got = o.String()
+		}
+		if got != tt.want {
+			t.Errorf("%s: origin %q, want %q", tt.path, got, tt.want)
+		}
+	}
+	if o, _ := m.Origin("services.web.image"); o.Via[0].File != "compose.yaml" {
+		t.Errorf("the merge result's origin was changed: %v", o)
+	}
+}
+
+// TestScalarsWrittenDifferently checks where envdiff's comparison differs
+// from compose.PlainEqual on purpose. The fast path that skips values
+// written the same way is PlainEqual itself, strict (80 is not "80"); the
+// loader's loose equality of scalars lives in the canonical forms
+// (scalar), which decide for values written differently: 80 and "80" are
+// no change. Among canonical values, a keyed list never equals a mapping
+// spelled alike.
+func TestScalarsWrittenDifferently(t *testing.T) {
+	tests := []struct {
+		name     string
+		from, to string
+		changes  int
+	}{
+		{"number and string", `{"services":{"web":{"ports":[{"target":80,"published":"8080"}]}}}`,
+			`{"services":{"web":{"ports":[{"target":"80","published":8080}]}}}`, 0},
+		{"bool and string", `{"services":{"web":{"tty":true,"x-n":1.0}}}`, `{"services":{"web":{"tty":"true","x-n":"1"}}}`, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			from, to := decode(t, tt.from), decode(t, tt.to)
+			if compose.PlainEqual(from, to) {
+				t.Fatalf("the sides are written the same way: nothing tested")
+			}
+			if r := Compare(Side{Name: "a", Model: from}, Side{Name: "b", Model: to}); len(r.Changes) != tt.changes {
+				t.Errorf("%d changes, want %d: %v", len(r.Changes), tt.changes, r.Changes)
+			}
+		})
+	}
+	if equal(keyed{"k": "k"}, map[string]any{"k": "k"}) || equal(map[string]any{"k": "k"}, keyed{"k": "k"}) {
+		t.Errorf("a keyed list equals a mapping")
+	}
+	if !equal(map[string]any{"l": keyed{"k": map[string]any{"a": "1"}}}, map[string]any{"l": keyed{"k": map[string]any{"a": "1"}}}) {
+		t.Errorf("equal keyed lists differ")
 	}
 }

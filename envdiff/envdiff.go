@@ -19,7 +19,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/merge"
 	"github.com/composure-dev/composure/redact"
 )
 
@@ -33,7 +33,7 @@ type Side struct {
 	// Origin, if not nil, tells where the value at a path of Model was set.
 	// The path is built by OriginPath: keys joined by dots, list items by
 	// their index in Model (services.web.ports.0).
-	Origin func(path string) (compose.Location, bool)
+	Origin func(path string) (merge.Origin, bool)
 	// Sources, if not nil, tells which values of Model variables were
 	// interpolated into (paths as Origin's, split at the dots), for
 	// Report.Redact.
@@ -121,7 +121,8 @@ type Change struct {
 	// absent there), in the shape of the effective configuration.
 	From, To any
 	// FromOrigin and ToOrigin say where each side was set, when known.
-	FromOrigin, ToOrigin *compose.Location
+	// Reports name the place itself (Location), not the aliases.
+	FromOrigin, ToOrigin *merge.Origin
 	// fromAt and toAt are the paths of From and To in their side's model
 	// (list items by index), for Redact.
 	fromAt, toAt []string

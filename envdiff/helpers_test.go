@@ -58,7 +58,7 @@ func loadModel(t testing.TB, dir string, env map[string]string, files ...string)
 
 // fileOrigins merges files (relative to dir) with the merge package and
 // returns their origins, as the CLI does.
-func fileOrigins(t testing.TB, dir string, files ...string) func(string) (compose.Location, bool) {
+func fileOrigins(t testing.TB, dir string, files ...string) func(string) (merge.Origin, bool) {
 	t.Helper()
 	var docs []*compose.Document
 	for _, f := range files {

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/merge"
 	"gopkg.in/yaml.v3"
 )
 
@@ -101,11 +101,11 @@ func yamlLines(v any) []string {
 	return strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
 }
 
-func originText(l *compose.Location) string {
-	if l == nil {
+func originText(o *merge.Origin) string {
+	if o == nil {
 		return ""
 	}
-	return l.String()
+	return o.Location.String()
 }
 
 func plural(n int, one, many string) string {
@@ -164,11 +164,11 @@ func toJSON(r Report) jsonReport {
 	for _, c := range r.Changes {
 		jc := jsonChange{Path: c.Path.String(), Kind: c.Kind, From: c.From, To: c.To}
 		if c.FromOrigin != nil {
-			s := c.FromOrigin.String()
+			s := originText(c.FromOrigin)
 			jc.FromOrigin = &s
 		}
 		if c.ToOrigin != nil {
-			s := c.ToOrigin.String()
+			s := originText(c.ToOrigin)
 			jc.ToOrigin = &s
 		}
 		out.Changes = append(out.Changes, jc)

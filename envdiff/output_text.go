@@ -4,8 +4,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/internal/termsafe"
+	"github.com/composure-dev/composure/merge"
 )
 
 // TextReport prints reports for a terminal: a headline per report, then
@@ -75,7 +75,7 @@ func (t TextReport) write(ew *errWriter, r Report) {
 
 // side prints one side of a change: a scalar on the marker line followed
 // by its origin, a mapping or list as YAML lines under it.
-func (t TextReport) side(ew *errWriter, mark, code string, v any, origin *compose.Location) {
+func (t TextReport) side(ew *errWriter, mark, code string, v any, origin *merge.Origin) {
 	at := ""
 	if o := originText(origin); o != "" {
 		at = t.paint(ansiDim, "("+termsafe.Line(o)+")")

@@ -6,6 +6,7 @@ import (
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/internal/termsafe"
+	"github.com/composure-dev/composure/merge"
 )
 
 var sgr = regexp.MustCompile(`\x1b\[[0-9;]*m`)
@@ -20,8 +21,8 @@ func TestRenderersTerminalSafe(t *testing.T) {
 	svc := to["services"].(map[string]any)
 	svc["web"+evil] = map[string]any{"image": "b:2" + evil, "labels": map[string]any{"k" + evil: "v" + evil}}
 	svc["web"].(map[string]any)["command"] = []any{"sh", "-c", evil}
-	at := func(string) (compose.Location, bool) {
-		return compose.Location{File: "compose" + evil + ".yaml", Pos: compose.Pos{Line: 1, Col: 1}}, true
+	at := func(string) (merge.Origin, bool) {
+		return merge.Origin{Location: compose.Location{File: "compose" + evil + ".yaml", Pos: compose.Pos{Line: 1, Col: 1}}}, true
 	}
 	r := Compare(Side{Name: "default" + evil, Model: from, Origin: at}, Side{Name: "prod" + evil, Model: to, Origin: at})
 	if r.Empty() {

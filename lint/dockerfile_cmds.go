@@ -36,19 +36,6 @@ func calls(ins *dockerfile.Instruction) []shellCall {
 // prog returns the program's base name.
 func (c shellCall) prog() string { return path.Base(c.args[0].Value) }
 
-// text returns the command as one line, for messages.
-func (c shellCall) text() string {
-	vs := make([]string, 0, len(c.args))
-	for _, w := range c.args {
-		vs = append(vs, w.Value)
-	}
-	s := strings.Join(vs, " ")
-	if len(s) > 60 {
-		s = s[:57] + "..."
-	}
-	return s
-}
-
 // sub finds the subcommand after the program (options skipped; the options
 // in withValue take the next word as their value) and returns it with the
 // words after it.

@@ -11,16 +11,9 @@ import (
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
+	"github.com/composure-dev/composure/merge"
 	"gopkg.in/yaml.v3"
 )
-
-// Origin is where a value of the effective config was written: the winning
-// definition and, when it came through YAML aliases or merge keys, the alias
-// sites (outermost first). It mirrors merge.Origin.
-type Origin struct {
-	compose.Location
-	Via []compose.Location
-}
 
 // Env is what environment rules see of one environment: its files, its
 // effective services and where each value came from. Adapters build it from
@@ -47,8 +40,9 @@ type Env struct {
 	// Disabled lists services defined but left out by the active profiles.
 	Disabled map[string]bool
 	// Origin returns where the value at a dotted path (services.web.restart)
-	// was set: the exact path or its nearest ancestor.
-	Origin func(path string) (Origin, bool)
+	// was set: the exact path or its nearest ancestor. A value no file
+	// wrote (merge.Origin.Default) has no origin.
+	Origin func(path string) (merge.Origin, bool)
 	// Lookup returns the value of a variable from the environment's .env and
 	// env files and the process environment.
 	Lookup func(name string) (string, bool)
@@ -509,7 +503,7 @@ func FileEnv(name, dir string, d *compose.Document, lookup func(string) (string,
 		}
 	}
 	ix := &entryIndex{m: map[*yaml.Node]map[string]compose.Entry{}}
-	e.Origin = func(path string) (Origin, bool) { return docOrigin(d, path, ix) }
+	e.Origin = func(path string) (merge.Origin, bool) { return docOrigin(d, path, ix) }
 	return e
 }
 
@@ -541,7 +535,7 @@ func (ix *entryIndex) get(d *compose.Document, m *yaml.Node, key string) (compos
 
 // docOrigin finds path in d (or its nearest ancestor) and the alias sites
 // crossed on the way.
-func docOrigin(d *compose.Document, path string, ix *entryIndex) (Origin, bool) {
+func docOrigin(d *compose.Document, path string, ix *entryIndex) (merge.Origin, bool) {
 	parts := strings.Split(path, ".")
 	for i, p := range parts {
 		parts[i] = strings.ReplaceAll(p, "👻", ".")
@@ -555,15 +549,16 @@ func docOrigin(d *compose.Document, path string, ix *entryIndex) (Origin, bool) 
 			if key != nil && (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) {
 				at = key
 			}
-			o := Origin{Location: d.Loc(at)}
+			o := merge.Origin{Location: d.Loc(at)}
 			for _, v := range via {
 				o.Via = append(o.Via, d.Loc(v))
+				o.ViaNames = append(o.ViaNames, v.Value)
 			}
 			return o, true
 		}
 		parts = parts[:len(parts)-1]
 	}
-	return Origin{}, false
+	return merge.Origin{}, false
 }
 
 // lookupVia is compose.Document.Lookup that also collects the alias nodes

@@ -6,6 +6,7 @@ import (
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/merge"
 	"gopkg.in/yaml.v3"
 )
 
@@ -21,15 +22,15 @@ func FromLoaded(p *envs.Project, l *envs.Loaded) *Env {
 			e.Services = s
 		}
 		r := l.Merged
-		e.Origin = func(path string) (Origin, bool) {
+		e.Origin = func(path string) (merge.Origin, bool) {
 			o, ok := r.Origin(path)
 			if !ok || o.Default || !o.IsValid() {
-				return Origin{}, false
+				return merge.Origin{}, false
 			}
-			return Origin{Location: o.Location, Via: o.Via}, true
+			return o, true
 		}
 	} else {
-		e.Origin = func(string) (Origin, bool) { return Origin{}, false }
+		e.Origin = func(string) (merge.Origin, bool) { return merge.Origin{}, false }
 	}
 	if l.Project != nil {
 		for name := range l.Project.DisabledServices {

@@ -15,7 +15,6 @@ import (
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
 	"github.com/composure-dev/composure/internal/parallel"
-	"gopkg.in/yaml.v3"
 )
 
 // DocsURL is where the rule documentation lives; each rule has an anchor.
@@ -129,14 +128,6 @@ func (p *Pass) IntOption(name string, def int) int {
 	return def
 }
 
-// BoolOption returns a boolean option, or def.
-func (p *Pass) BoolOption(name string, def bool) bool {
-	if v, ok := p.options[name].(bool); ok {
-		return v
-	}
-	return def
-}
-
 // Report records f: the rule ID and the environment are filled in, and a
 // configured severity replaces the one the rule chose.
 func (p *Pass) Report(f diag.Finding) {
@@ -148,11 +139,6 @@ func (p *Pass) Report(f diag.Finding) {
 		f.Envs = []string{p.env.Name}
 	}
 	*p.out = append(*p.out, f)
-}
-
-// Reportf reports a finding of the rule's default severity at node n of d.
-func (p *Pass) Reportf(d *compose.Document, n *yaml.Node, format string, args ...any) {
-	p.Report(diag.Finding{Severity: p.meta.Severity, Span: NodeSpan(d, n), Message: fmt.Sprintf(format, args...)})
 }
 
 // Config tunes the rules: severities (or "off") and options, by rule ID.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 
@@ -82,7 +81,7 @@ func proveEnv(ctx context.Context, p *envs.Project, env *envs.Environment, r *Re
 		delete(before, k)
 		delete(got, k)
 	}
-	if !equal(before, got) {
+	if !compose.PlainEqual(before, got) {
 		return &NotEquivalentError{File: r.Doc.Name, Env: env.Name, Differences: Differences(before, got)}
 	}
 	return nil
@@ -159,7 +158,7 @@ func Differences(a, b any) []string {
 			}
 			return
 		}
-		if !reflect.DeepEqual(a, b) {
+		if !compose.PlainEqual(a, b) {
 			out = append(out, fmt.Sprintf("%s: %s became %s", path, brief(a), brief(b)))
 		}
 	}

@@ -9,7 +9,6 @@ package refactor
 import (
 	"bytes"
 	"fmt"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -649,44 +648,8 @@ func selfCheck(d *compose.Document, out []byte, added []string) error {
 		delete(bm, k)
 		delete(am, k)
 	}
-	if !equal(bm, am) {
+	if !compose.PlainEqual(bm, am) {
 		return fmt.Errorf("the result would change what the file means: %s", strings.Join(Differences(bm, am), "; "))
 	}
 	return nil
-}
-
-// equal compares decoded YAML values (maps, slices, scalars) like
-// reflect.DeepEqual, several times faster on large files.
-func equal(a, b any) bool {
-	switch a := a.(type) {
-	case map[string]any:
-		b, ok := b.(map[string]any)
-		if !ok || len(a) != len(b) {
-			return false
-		}
-		for k, av := range a {
-			bv, ok := b[k]
-			if !ok || !equal(av, bv) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		b, ok := b.([]any)
-		if !ok || len(a) != len(b) {
-			return false
-		}
-		for i := range a {
-			if !equal(a[i], b[i]) {
-				return false
-			}
-		}
-		return true
-	case string:
-		b, ok := b.(string)
-		return ok && a == b
-	case nil:
-		return b == nil
-	}
-	return reflect.DeepEqual(a, b)
 }

@@ -216,3 +216,53 @@ func TestNamer(t *testing.T) {
 		t.Errorf("--name base gave %q", got)
 	}
 }
+
+// TestSelfCheck checks the comparison of a file with its rewrite, values
+// tagged !override and !reset included (decoded as compose.Override and
+// compose.Reset: an Override holding a mapping is compared by content).
+func TestSelfCheck(t *testing.T) {
+	tests := []struct {
+		name, src, out string
+		added          []string
+		want           string // "" when the rewrite means the same
+	}{
+		{
+			name:  "override folded into an anchor",
+			src:   "services:\n  a:\n    image: x\n    labels: !override {k: v}\n  b:\n    image: x\n    labels: !override {k: v}\n",
+			out:   "x-s: &s\n  image: x\n  labels: !override {k: v}\nservices:\n  a: *s\n  b: *s\n",
+			added: []string{"x-s"},
+		},
+		{
+			name: "override changed",
+			src:  "services:\n  a:\n    labels: !override {k: v}\n",
+			out:  "services:\n  a:\n    labels: !override {k: w}\n",
+			want: "the result would change what the file means",
+		},
+		{
+			name: "override dropped",
+			src:  "services:\n  a:\n    ports: !override [\"80:80\"]\n",
+			out:  "services:\n  a:\n    ports: [\"80:80\"]\n",
+			want: "services.a.ports",
+		},
+		{
+			name: "reset kept",
+			src:  "services:\n  a:\n    ports: !reset []\n",
+			out:  "services:\n  a:\n    ports: !reset null\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := compose.Parse("compose.yaml", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = selfCheck(d, []byte(tt.out), tt.added)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("got %v, want an error with %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/composure-dev/composure/envdiff"
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/lint"
+	"github.com/composure-dev/composure/merge"
 	"github.com/composure-dev/composure/refactor"
 )
 
@@ -257,15 +258,15 @@ func FuzzDiff(f *testing.F) {
 			return
 		}
 		side := func(name string, d *compose.Document, m map[string]any) envdiff.Side {
-			return envdiff.Side{Name: name, Model: m, Origin: func(path string) (compose.Location, bool) {
+			return envdiff.Side{Name: name, Model: m, Origin: func(path string) (merge.Origin, bool) {
 				n, e, ok := d.Lookup(path)
 				if !ok {
-					return compose.Location{}, false
+					return merge.Origin{}, false
 				}
 				if e.Key != nil {
-					return d.Loc(e.Key), true
+					return merge.Origin{Location: d.Loc(e.Key)}, true
 				}
-				return d.Loc(n), true
+				return merge.Origin{Location: d.Loc(n)}, true
 			}}
 		}
 		A, B := side("a", da, ma), side("b", db, mb)
