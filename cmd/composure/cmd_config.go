@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -16,6 +18,7 @@ import (
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/internal/jsonindent"
 	"github.com/composure-dev/composure/internal/termsafe"
+	"github.com/composure-dev/composure/lint"
 	"github.com/composure-dev/composure/merge"
 	"github.com/composure-dev/composure/redact"
 	"github.com/composure-dev/composure/render"
@@ -34,14 +37,23 @@ type configOptions struct {
 	origin bool
 }
 
-// listFlags print one item per line instead of the config, as in docker
-// compose; the first one set wins.
-var listFlags = []struct{ name, usage string }{
-	{"services", "print the service names, one per line (dependencies first)"},
-	{"volumes", "print the volume names, one per line"},
-	{"profiles", "print the profile names, one per line"},
-	{"images", "print the image names, one per line"},
-	{"variables", "print the variables the files use, with their defaults"},
+// listing is a flag that prints a list instead of the config, as docker
+// compose's do (cmd/compose/config.go).
+type listing struct {
+	name, usage string
+	// selects: the SERVICE arguments apply; docker compose loads the
+	// others without them.
+	selects bool
+}
+
+// listFlags are the listings, in docker compose's order: the first one set
+// wins.
+var listFlags = []listing{
+	{name: "services", usage: "print the service names, one per line (dependencies first)"},
+	{name: "volumes", usage: "print the volume names, one per line"},
+	{name: "profiles", usage: "print the profile names, one per line", selects: true},
+	{name: "images", usage: "print the image names, one per line", selects: true},
+	{name: "variables", usage: "print the variables the files use, with their defaults"},
 }
 
 func (a *app) configCommand() *cli.Command {
@@ -63,12 +75,16 @@ func (a *app) configCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "config",
 		Usage:     "print an environment's effective config, as docker compose config does",
-		ArgsUsage: "[ENV]",
-		Flags:     flags,
+		ArgsUsage: "[ENV] [SERVICE...]",
+		Description: "composure config                   the default environment\n" +
+			"composure config ENV               environment ENV (`composure envs` lists them)\n" +
+			"composure config [ENV] SERVICE...  only these services (or patterns: 'web*') and what they\n" +
+			"                                   need; a service behind a profile comes with its profile\n\n" +
+			"The first argument is the environment when the project has one of that name; otherwise\n" +
+			"every argument is a service of default. Name the environment first for a service called\n" +
+			"like one: composure config default prod.",
+		Flags: flags,
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 1 {
-				return withCode(exitUsage, fmt.Errorf("config takes at most one environment name, got %d arguments", c.NArg()))
-			}
 			o := configOptions{
 				format: c.String("format"),
 				output: c.String("output"),
@@ -86,22 +102,30 @@ func (a *app) configCommand() *cli.Command {
 			if o.format != "yaml" && o.format != "json" {
 				return withCode(exitUsage, fmt.Errorf("unknown format %q: use yaml or json", o.format))
 			}
+			var list listing
 			for _, l := range listFlags {
 				if c.Bool(l.name) {
-					o.list = l.name
+					list = l
 					break
 				}
 			}
+			o.list = list.name
 			if o.list == "variables" && !c.IsSet("format") {
 				o.format = "table"
-			}
-			name := envs.DefaultEnv
-			if c.NArg() == 1 {
-				name = c.Args().First()
 			}
 			p, err := a.project(c)
 			if err != nil {
 				return err
+			}
+			name, services := configArgs(p, c.Args().Slice())
+			switch {
+			case len(services) == 0:
+			case o.list != "" && !list.selects:
+				a.warn(fmt.Sprintf("--%s lists the whole environment: docker compose applies no service selection to it", o.list))
+			case o.load.NoInterpolate && o.list == "":
+				a.warn("--no-interpolate prints the whole environment: docker compose applies no service selection to the model before interpolation")
+			default:
+				o.load.Services = services
 			}
 			env, err := p.Env(name)
 			if err != nil {
@@ -112,7 +136,12 @@ func (a *app) configCommand() *cli.Command {
 			}
 			out, err := a.renderConfig(c, p, env, o)
 			if err != nil {
-				return err
+				// a first argument taken for a service may have meant an environment
+				mayBeEnv := ""
+				if len(services) > 0 && c.Args().First() == services[0] {
+					mayBeEnv = services[0]
+				}
+				return selectionError(err, p, mayBeEnv)
 			}
 			switch {
 			case c.Bool("quiet"):
@@ -125,6 +154,52 @@ func (a *app) configCommand() *cli.Command {
 		},
 	}
 }
+
+// configArgs reads config's arguments: the first names the environment
+// when the project has one of that name, and the others (all of them
+// otherwise) services of that environment (default).
+func configArgs(p *envs.Project, args []string) (env string, services []string) {
+	if len(args) > 0 {
+		if _, err := p.Env(args[0]); err == nil {
+			return args[0], args[1:]
+		}
+	}
+	return envs.DefaultEnv, args
+}
+
+// selectionError says what is wrong with a service argument config could
+// not select, with the service (or, for mayBeEnv, the first argument when
+// it could have named an environment, the environment) meant when one is
+// near; other errors are returned as they are.
+func selectionError(err error, p *envs.Project, mayBeEnv string) error {
+	var ue *envs.UnknownServiceError
+	if !errors.As(err, &ue) {
+		return err
+	}
+	// Two edits for a swap of letters (wbe for web); among names as near,
+	// Nearest takes the first: put those of the typed length first.
+	known := slices.Clone(ue.Known)
+	slices.SortStableFunc(known, func(a, b string) int {
+		return cmp.Compare(abs(len(a)-len(ue.Name)), abs(len(b)-len(ue.Name)))
+	})
+	if near, ok := lint.Nearest(ue.Name, known, max(2, len(ue.Name)/3)); ok {
+		return fmt.Errorf("no such service %q in environment %q: did you mean %q?", ue.Name, ue.Env, near)
+	}
+	if ue.Name != mayBeEnv {
+		return err
+	}
+	names := make([]string, len(p.Envs))
+	for i, e := range p.Envs {
+		names[i] = e.Name
+	}
+	msg := fmt.Sprintf("%q is neither an environment nor a service of environment %q", ue.Name, ue.Env)
+	if near, ok := lint.Nearest(ue.Name, names, max(2, len(ue.Name)/3)); ok {
+		return fmt.Errorf("%s: did you mean environment %q?", msg, near)
+	}
+	return fmt.Errorf("%s: `composure envs` lists the environments, `composure config --services` the services", msg)
+}
+
+func abs(n int) int { return max(n, -n) }
 
 // renderConfig produces what config prints.
 func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environment, o configOptions) ([]byte, error) {
