@@ -5,8 +5,12 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/compose-spec/compose-go/v2/template"
@@ -113,7 +117,7 @@ func (a *app) configCommand() *cli.Command {
 			if o.list == "variables" && !c.IsSet("format") {
 				o.format = "table"
 			}
-			p, err := a.project(c)
+			p, cache, err := a.configProject(c)
 			if err != nil {
 				return err
 			}
@@ -134,7 +138,7 @@ func (a *app) configCommand() *cli.Command {
 			if o.redact {
 				o.policy = projectPolicy(p)
 			}
-			out, err := a.renderConfig(c, p, env, o)
+			out, err := a.renderConfig(c, p, env, cache, o)
 			if err != nil {
 				// a first argument taken for a service may have meant an environment
 				mayBeEnv := ""
@@ -153,6 +157,77 @@ func (a *app) configCommand() *cli.Command {
 			return err
 		},
 	}
+}
+
+// stdinName is what docker compose calls the compose file it reads from
+// standard input (`-f -`), in its messages as in composure's.
+const stdinName = "-"
+
+// configProject discovers the project config's flags describe, with a
+// cache to load it through. A file given as `-f -` is read from standard
+// input, as docker compose reads it: named "-" (-:3:5: ...), in the
+// project directory docker compose takes (-C, else the directory of the
+// first other -f file, else the working directory); composure reads at
+// most compose.MaxFileSize bytes of it.
+func (a *app) configProject(c *cli.Context) (*envs.Project, *compose.Cache, error) {
+	opts := a.projectOptions(c)
+	cache := compose.NewCache()
+	if !slices.Contains(opts.Files, stdinName) {
+		p, err := envs.Discover(opts)
+		return p, cache, err
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, nil, err
+	}
+	if opts.Dir == "" {
+		opts.Dir = cwd
+		if i := slices.IndexFunc(opts.Files, func(f string) bool { return f != stdinName }); i >= 0 {
+			if opts.Dir, err = filepath.Abs(opts.Files[i]); err != nil {
+				return nil, nil, err
+			}
+			opts.Dir = filepath.Dir(opts.Dir)
+		}
+	}
+	d, err := a.readStdin()
+	if err != nil {
+		return nil, nil, err
+	}
+	// The document stands in the project directory under its name, so
+	// that the project's messages call it "-" and nothing reads the disk
+	// for it.
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.Path = filepath.Join(dir, stdinName)
+	cache.Put(d)
+	opts.Files = slices.Clone(opts.Files)
+	for i, f := range opts.Files {
+		if f == stdinName {
+			opts.Files[i] = d.Path
+		}
+	}
+	p, err := envs.Discover(opts)
+	return p, cache, err
+}
+
+// readStdin parses the compose file on standard input, at most
+// compose.MaxFileSize bytes of it.
+func (a *app) readStdin() (*compose.Document, error) {
+	in := a.stdin
+	if in == nil {
+		in = strings.NewReader("")
+	}
+	at := compose.Location{File: stdinName}
+	src, err := io.ReadAll(io.LimitReader(in, compose.MaxFileSize+1))
+	if err != nil {
+		return nil, &compose.Error{Location: at, Msg: fmt.Sprintf("cannot read standard input: %v", err), Err: err}
+	}
+	if len(src) > compose.MaxFileSize {
+		return nil, &compose.Error{Location: at, Msg: fmt.Sprintf("standard input holds more than the %d MiB composure reads of a compose file: pipe the right file", compose.MaxFileSize>>20)}
+	}
+	return compose.Parse(stdinName, src)
 }
 
 // configArgs reads config's arguments: the first names the environment
@@ -202,7 +277,7 @@ func selectionError(err error, p *envs.Project, mayBeEnv string) error {
 func abs(n int) int { return max(n, -n) }
 
 // renderConfig produces what config prints.
-func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environment, o configOptions) ([]byte, error) {
+func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environment, cache *compose.Cache, o configOptions) ([]byte, error) {
 	if o.list != "" {
 		// docker compose skips environment resolution for the lists, and
 		// reads variables from the model before interpolation.
@@ -211,7 +286,7 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 			o.load.NoInterpolate = true
 		}
 	}
-	l, err := p.Load(c.Context, env, compose.NewCache(), o.load)
+	l, err := p.Load(c.Context, env, cache, o.load)
 	if err != nil {
 		return nil, err
 	}
