@@ -30,8 +30,8 @@ import (
 
 // configOptions are the flags of `composure config`.
 type configOptions struct {
-	format string // yaml or json
-	output string // -o FILE; "" is stdout
+	format string // yaml or json (or table, for --variables)
+	output string // -o FILE; "" and "-" are stdout
 	redact bool
 	policy *redact.Policy // with redact
 	load   envs.LoadOptions
@@ -40,6 +40,9 @@ type configOptions struct {
 	// comment per value line (YAML), a top-level "x-origins" object (JSON).
 	origin bool
 }
+
+// configFormats are the values of config --format (and yml, for yaml).
+var configFormats = []string{"yaml", "json"}
 
 // listing is a flag that prints a list instead of the config, as docker
 // compose's do (cmd/compose/config.go).
@@ -62,8 +65,8 @@ var listFlags = []listing{
 
 func (a *app) configCommand() *cli.Command {
 	flags := []cli.Flag{
-		choice(&cli.StringFlag{Name: "format", Value: "yaml", Usage: "output `FORMAT`"}, "yaml", "json"),
-		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (atomically) instead of stdout"},
+		choice(&cli.StringFlag{Name: "format", Value: "yaml", Usage: "output `FORMAT` (yml is read as yaml)"}, configFormats...),
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (atomically) instead of stdout; - is stdout"},
 		&cli.BoolFlag{Name: "no-interpolate", Usage: "don't interpolate environment variables"},
 		&cli.BoolFlag{Name: "no-normalize", Usage: "don't normalize the compose model"},
 		&cli.BoolFlag{Name: "no-path-resolution", Usage: "don't resolve file paths"},
@@ -103,8 +106,13 @@ func (a *app) configCommand() *cli.Command {
 					NoModel:          true,
 				},
 			}
-			if o.format != "yaml" && o.format != "json" {
-				return withCode(exitUsage, fmt.Errorf("unknown format %q: use yaml or json", o.format))
+			if o.format == "yml" {
+				// composure's alias (docker compose refuses yml): the
+				// files' extension
+				o.format = "yaml"
+			}
+			if !slices.Contains(configFormats, o.format) {
+				return withCode(exitUsage, fmt.Errorf("unknown format %q: use %s", o.format, orList(configFormats)))
 			}
 			var list listing
 			for _, l := range listFlags {
@@ -150,7 +158,7 @@ func (a *app) configCommand() *cli.Command {
 			switch {
 			case c.Bool("quiet"):
 				return nil
-			case o.output != "":
+			case o.output != "" && o.output != "-":
 				return writeAtomic(o.output, out)
 			}
 			_, err = a.stdout.Write(out)

@@ -221,3 +221,19 @@ func TestConfigStdinProjectDir(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigOutputDash: -o - is stdout (docker compose would write a file
+// called "-"): the same bytes as without -o, and no file "-" made in the
+// working directory.
+func TestConfigOutputDash(t *testing.T) {
+	dir := writeProject(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n"})
+	_, plain, _ := runCLI(t, nil, "-C", dir, "config")
+	code, out, errs := runCLI(t, nil, "-C", dir, "config", "-o", "-")
+	if code != 0 || out != plain || plain == "" {
+		t.Errorf("exit %d, printed %q (%s), want %q", code, out, errs, plain)
+	}
+	if _, err := os.Lstat("-"); !os.IsNotExist(err) {
+		os.Remove("-")
+		t.Errorf("config -o - made a file called -")
+	}
+}
