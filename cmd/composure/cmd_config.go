@@ -290,8 +290,17 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 		// docker compose skips environment resolution for the lists, and
 		// reads variables from the model before interpolation.
 		o.load.NoEnvResolution = true
-		if o.list == "variables" {
+		switch o.list {
+		case "variables":
 			o.load.NoInterpolate = true
+		case "services":
+			// with --no-interpolate, the names of the model's services
+		default:
+			// The others read the project, which composure's engine
+			// binds interpolated only (docker compose binds one
+			// uninterpolated, whose names are the same but where a
+			// variable names a resource).
+			o.load.NoInterpolate = false
 		}
 	}
 	l, err := p.Load(c.Context, env, cache, o.load)
