@@ -35,7 +35,7 @@ type configOptions struct {
 	redact bool
 	policy *redact.Policy // with redact
 	load   envs.LoadOptions
-	list   string // services, images, volumes, profiles or variables; "" prints the config
+	list   listing // the list to print; none (zero) prints the config
 	// origin adds where each value was set: a trailing `# file:line:col`
 	// comment per value line (YAML), a top-level "x-origins" object (JSON).
 	origin bool
@@ -48,9 +48,10 @@ var configFormats = []string{"yaml", "json"}
 // compose's do (cmd/compose/config.go).
 type listing struct {
 	name, usage string
-	// selects: the SERVICE arguments apply; docker compose loads the
-	// others without them.
-	selects bool
+	// How docker compose loads the environment for it: whether the
+	// SERVICE arguments apply, whether env_file is read (unless
+	// --no-env-resolution).
+	selects, readsEnvFiles bool
 }
 
 // listFlags are the listings, in docker compose's order: the first one set
@@ -58,8 +59,8 @@ type listing struct {
 var listFlags = []listing{
 	{name: "services", usage: "print the service names, one per line (dependencies first)"},
 	{name: "volumes", usage: "print the volume names, one per line"},
-	{name: "profiles", usage: "print the profile names, one per line", selects: true},
-	{name: "images", usage: "print the image names, one per line", selects: true},
+	{name: "profiles", usage: "print the profile names, one per line", selects: true, readsEnvFiles: true},
+	{name: "images", usage: "print the image names, one per line", selects: true, readsEnvFiles: true},
 	{name: "variables", usage: "print the variables the files use, with their defaults"},
 }
 
@@ -121,8 +122,8 @@ func (a *app) configCommand() *cli.Command {
 					break
 				}
 			}
-			o.list = list.name
-			if o.list == "variables" && !c.IsSet("format") {
+			o.list = list
+			if o.list.name == "variables" && !c.IsSet("format") {
 				o.format = "table"
 			}
 			p, cache, err := a.configProject(c)
@@ -132,9 +133,9 @@ func (a *app) configCommand() *cli.Command {
 			name, services := configArgs(p, c.Args().Slice())
 			switch {
 			case len(services) == 0:
-			case o.list != "" && !list.selects:
-				a.warn(fmt.Sprintf("--%s lists the whole environment: docker compose applies no service selection to it", o.list))
-			case o.load.NoInterpolate && o.list == "":
+			case o.list.name != "" && !list.selects:
+				a.warn(fmt.Sprintf("--%s lists the whole environment: docker compose applies no service selection to it", o.list.name))
+			case o.load.NoInterpolate && o.list.name == "":
 				a.warn("--no-interpolate prints the whole environment: docker compose applies no service selection to the model before interpolation")
 			default:
 				o.load.Services = services
@@ -286,11 +287,11 @@ func abs(n int) int { return max(n, -n) }
 
 // renderConfig produces what config prints.
 func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environment, cache *compose.Cache, o configOptions) ([]byte, error) {
-	if o.list != "" {
-		// docker compose skips environment resolution for the lists, and
-		// reads variables from the model before interpolation.
-		o.load.NoEnvResolution = true
-		switch o.list {
+	if o.list.name != "" {
+		// docker compose reads no env_file for most lists, and variables
+		// from the model before interpolation.
+		o.load.NoEnvResolution = o.load.NoEnvResolution || !o.list.readsEnvFiles
+		switch o.list.name {
 		case "variables":
 			o.load.NoInterpolate = true
 		case "services":
@@ -307,7 +308,7 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 	if err != nil {
 		return nil, err
 	}
-	if o.list != "" {
+	if o.list.name != "" {
 		return renderList(l, o)
 	}
 	var out []byte
@@ -378,7 +379,7 @@ func projectPolicy(p *envs.Project) *redact.Policy {
 
 func renderList(l *envs.Loaded, o configOptions) ([]byte, error) {
 	var lines []string
-	switch o.list {
+	switch o.list.name {
 	case "services":
 		if l.Project == nil {
 			lines = sortedKeys(l.Model["services"])
