@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -59,6 +60,8 @@ type listing struct {
 var listFlags = []listing{
 	{name: "services", usage: "print the service names, one per line (dependencies first)"},
 	{name: "volumes", usage: "print the volume names, one per line"},
+	{name: "networks", usage: "print the network names, one per line"},
+	{name: "models", usage: "print the models the services use, one per line: what each runs (its model: value)"},
 	{name: "profiles", usage: "print the profile names, one per line", selects: true, readsEnvFiles: true},
 	{name: "images", usage: "print the image names, one per line", selects: true, readsEnvFiles: true},
 	{name: "variables", usage: "print the variables the files use, with their defaults"},
@@ -387,8 +390,15 @@ func renderList(l *envs.Loaded, o configOptions) ([]byte, error) {
 			lines = dependencyOrder(l.Project)
 		}
 	case "volumes":
-		for n := range l.Project.Volumes {
-			lines = append(lines, n)
+		lines = slices.Sorted(maps.Keys(l.Project.Volumes))
+	case "networks":
+		lines = slices.Sorted(maps.Keys(l.Project.Networks))
+	case "models":
+		// docker compose prints what each model runs, not its key
+		for _, m := range l.Project.Models {
+			if m.Model != "" {
+				lines = append(lines, m.Model)
+			}
 		}
 		sort.Strings(lines)
 	case "images":

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +14,7 @@ import (
 	yamlv4 "go.yaml.in/yaml/v4"
 
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/internal/testenv"
 )
 
 // TestConfigOutputFile checks -o: same bytes as stdout, written by rename so
@@ -236,4 +239,47 @@ func TestConfigOutputDash(t *testing.T) {
 		os.Remove("-")
 		t.Errorf("config -o - made a file called -")
 	}
+}
+
+// TestConfigListsOracle holds --volumes and --networks to what docker
+// compose printed for every environment of the oracle: the names of the
+// top-level volumes and networks, sorted. docker compose's config output
+// leaves top-level models out, so the oracle cannot hold --models; the
+// config-models CLI golden does.
+func TestConfigListsOracle(t *testing.T) {
+	shared := testenv.SharedDir(t)
+	home := t.TempDir()
+	lists := 0
+	for _, r := range oracleRows(t, shared) {
+		if !r.ok {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(shared, "oracle", r.project, r.env+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var printed struct {
+			Volumes, Networks map[string]any
+		}
+		if err := json.Unmarshal(b, &printed); err != nil {
+			t.Fatalf("%s: %v", r.key(), err)
+		}
+		dir := filepath.Join(shared, "corpus", r.project)
+		for flag, want := range map[string][]string{
+			"--volumes":  slices.Sorted(maps.Keys(printed.Volumes)),
+			"--networks": slices.Sorted(maps.Keys(printed.Networks)),
+		} {
+			args := append(r.configArgs(dir, "yaml"), flag)
+			var out, errb bytes.Buffer
+			if code := runEnviron(args, strings.NewReader(""), &out, &errb, oracleEnviron(dir, home)); code != 0 {
+				t.Errorf("%s config %s: exit %d: %s", r.key(), flag, code, errb.String())
+				continue
+			}
+			if got := strings.Fields(out.String()); !slices.Equal(got, want) {
+				t.Errorf("%s config %s: printed %q, docker compose's config has %q", r.key(), flag, got, want)
+			}
+			lists++
+		}
+	}
+	t.Logf("%d lists as docker compose's config has them", lists)
 }
