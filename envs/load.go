@@ -42,6 +42,12 @@ type LoadOptions struct {
 	// once (merge.Prefix), and a service mapping they share is checked
 	// against the schema once.
 	Shared bool
+	// Services are the SERVICE arguments of `docker compose config`: only
+	// these services (patterns: web*) and what they depend on are kept,
+	// a service behind a profile enabled with its profile, and the
+	// resources they do not use dropped (select.go). Empty keeps all. Not
+	// applied with NoInterpolate, as docker compose does not.
+	Services []string
 }
 
 // Loaded is one environment loaded.
@@ -173,10 +179,11 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 			return nil, err
 		}
 	}
-	// docker compose (pkg/compose/loader.go, cmd/compose/config.go):
-	// WithServicesEnabled() and WithSelectedServices(nil) change nothing
-	// without service names; unused resources go; environments resolve.
-	dropUnused(proj)
+	// docker compose (compose-go's loader, then pkg/compose/loader.go and
+	// cmd/compose/config.go): the enabled services' environments and
+	// labels resolve; the named services are selected; unused resources
+	// go; the environments resolve again, for the services the selection
+	// took from behind a profile.
 	if !opts.NoEnvResolution {
 		if proj, err = p.resolveEnvFiles(proj, l); err != nil {
 			return nil, err
@@ -187,6 +194,17 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 			return nil, err
 		}
 	}
+	if len(opts.Services) > 0 {
+		if proj, err = selectServices(proj, opts.Services, env.Name); err != nil {
+			return nil, err
+		}
+		if !opts.NoEnvResolution {
+			if proj, err = p.resolveEnvFiles(proj, l); err != nil {
+				return nil, err
+			}
+		}
+	}
+	dropUnused(proj)
 	if !opts.NoConsistency {
 		if err := proj.CheckContainerNameUnicity(); err != nil {
 			return nil, l.containerNameError(proj, err)

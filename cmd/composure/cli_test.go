@@ -66,6 +66,7 @@ func repoRoot(t testing.TB) string {
 //
 //	args          the arguments, one per line; $CASE is the case directory
 //	env           optional process environment, KEY=VALUE per line
+//	stdin         optional standard input (default: empty)
 //	exit          the expected exit status (default 0)
 //	stdout.golden, stderr.golden  the expected output, $CASE for the directory,
 //	              $CLI for testdata/cli
@@ -101,9 +102,13 @@ func TestCLI(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			stdin, err := os.ReadFile(filepath.Join(dir, "stdin"))
+			if err != nil && !os.IsNotExist(err) {
+				t.Fatal(err)
+			}
 			var stdout, stderr bytes.Buffer
 			start := time.Now()
-			code := runEnviron(args, strings.NewReader(""), &stdout, &stderr, environ)
+			code := runEnviron(args, bytes.NewReader(stdin), &stdout, &stderr, environ)
 			if d := time.Since(start); d > time.Second {
 				t.Errorf("took %v, want under a second", d)
 			}

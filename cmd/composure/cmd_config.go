@@ -2,9 +2,16 @@ package main
 
 import (
 	"bytes"
+	"cmp"
+	"errors"
 	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/compose-spec/compose-go/v2/template"
@@ -16,6 +23,7 @@ import (
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/internal/jsonindent"
 	"github.com/composure-dev/composure/internal/termsafe"
+	"github.com/composure-dev/composure/lint"
 	"github.com/composure-dev/composure/merge"
 	"github.com/composure-dev/composure/redact"
 	"github.com/composure-dev/composure/render"
@@ -23,31 +31,46 @@ import (
 
 // configOptions are the flags of `composure config`.
 type configOptions struct {
-	format string // yaml or json
-	output string // -o FILE; "" is stdout
+	format string // yaml or json (or table, for --variables)
+	output string // -o FILE; "" and "-" are stdout
 	redact bool
 	policy *redact.Policy // with redact
 	load   envs.LoadOptions
-	list   string // services, images, volumes, profiles or variables; "" prints the config
+	list   listing // the list to print; none (zero) prints the config
 	// origin adds where each value was set: a trailing `# file:line:col`
 	// comment per value line (YAML), a top-level "x-origins" object (JSON).
 	origin bool
 }
 
-// listFlags print one item per line instead of the config, as in docker
-// compose; the first one set wins.
-var listFlags = []struct{ name, usage string }{
-	{"services", "print the service names, one per line (dependencies first)"},
-	{"volumes", "print the volume names, one per line"},
-	{"profiles", "print the profile names, one per line"},
-	{"images", "print the image names, one per line"},
-	{"variables", "print the variables the files use, with their defaults"},
+// configFormats are the values of config --format (and yml, for yaml).
+var configFormats = []string{"yaml", "json"}
+
+// listing is a flag that prints a list instead of the config, as docker
+// compose's do (cmd/compose/config.go).
+type listing struct {
+	name, usage string
+	// How docker compose loads the environment for it: whether the
+	// SERVICE arguments apply, whether env_file is read (unless
+	// --no-env-resolution).
+	selects, readsEnvFiles bool
+}
+
+// listFlags are the listings, in docker compose's order: the first one set
+// wins.
+var listFlags = []listing{
+	{name: "services", usage: "print the service names, one per line (dependencies first)"},
+	{name: "volumes", usage: "print the volume names, one per line"},
+	{name: "networks", usage: "print the network names, one per line"},
+	{name: "models", usage: "print the models the services use, one per line: what each runs (its model: value)"},
+	{name: "profiles", usage: "print the profile names, one per line", selects: true, readsEnvFiles: true},
+	{name: "images", usage: "print the image names, one per line", selects: true, readsEnvFiles: true},
+	{name: "variables", usage: "print the variables the files use, with their defaults"},
 }
 
 func (a *app) configCommand() *cli.Command {
 	flags := []cli.Flag{
-		choice(&cli.StringFlag{Name: "format", Value: "yaml", Usage: "output `FORMAT`"}, "yaml", "json"),
-		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (atomically) instead of stdout"},
+		choice(&cli.StringFlag{Name: "format", Value: "yaml", Usage: "output `FORMAT` (yml is read as yaml)"}, configFormats...),
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to `FILE` (atomically) instead of stdout; - is stdout"},
 		&cli.BoolFlag{Name: "no-interpolate", Usage: "don't interpolate environment variables"},
 		&cli.BoolFlag{Name: "no-normalize", Usage: "don't normalize the compose model"},
 		&cli.BoolFlag{Name: "no-path-resolution", Usage: "don't resolve file paths"},
@@ -63,12 +86,16 @@ func (a *app) configCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "config",
 		Usage:     "print an environment's effective config, as docker compose config does",
-		ArgsUsage: "[ENV]",
-		Flags:     flags,
+		ArgsUsage: "[ENV] [SERVICE...]",
+		Description: "composure config                   the default environment\n" +
+			"composure config ENV               environment ENV (`composure envs` lists them)\n" +
+			"composure config [ENV] SERVICE...  only these services (or patterns: 'web*') and what they\n" +
+			"                                   need; a service behind a profile comes with its profile\n\n" +
+			"The first argument is the environment when the project has one of that name; otherwise\n" +
+			"every argument is a service of default. Name the environment first for a service called\n" +
+			"like one: composure config default prod.",
+		Flags: flags,
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 1 {
-				return withCode(exitUsage, fmt.Errorf("config takes at most one environment name, got %d arguments", c.NArg()))
-			}
 			o := configOptions{
 				format: c.String("format"),
 				output: c.String("output"),
@@ -83,25 +110,38 @@ func (a *app) configCommand() *cli.Command {
 					NoModel:          true,
 				},
 			}
-			if o.format != "yaml" && o.format != "json" {
-				return withCode(exitUsage, fmt.Errorf("unknown format %q: use yaml or json", o.format))
+			if o.format == "yml" {
+				// composure's alias (docker compose refuses yml): the
+				// files' extension
+				o.format = "yaml"
 			}
+			if !slices.Contains(configFormats, o.format) {
+				return withCode(exitUsage, fmt.Errorf("unknown format %q: use %s", o.format, orList(configFormats)))
+			}
+			var list listing
 			for _, l := range listFlags {
 				if c.Bool(l.name) {
-					o.list = l.name
+					list = l
 					break
 				}
 			}
-			if o.list == "variables" && !c.IsSet("format") {
+			o.list = list
+			if o.list.name == "variables" && !c.IsSet("format") {
 				o.format = "table"
 			}
-			name := envs.DefaultEnv
-			if c.NArg() == 1 {
-				name = c.Args().First()
-			}
-			p, err := a.project(c)
+			p, cache, err := a.configProject(c)
 			if err != nil {
 				return err
+			}
+			name, services := configArgs(p, c.Args().Slice())
+			switch {
+			case len(services) == 0:
+			case o.list.name != "" && !list.selects:
+				a.warn(fmt.Sprintf("--%s lists the whole environment: docker compose applies no service selection to it", o.list.name))
+			case o.load.NoInterpolate && o.list.name == "":
+				a.warn("--no-interpolate prints the whole environment: docker compose applies no service selection to the model before interpolation")
+			default:
+				o.load.Services = services
 			}
 			env, err := p.Env(name)
 			if err != nil {
@@ -110,14 +150,19 @@ func (a *app) configCommand() *cli.Command {
 			if o.redact {
 				o.policy = projectPolicy(p)
 			}
-			out, err := a.renderConfig(c, p, env, o)
+			out, err := a.renderConfig(c, p, env, cache, o)
 			if err != nil {
-				return err
+				// a first argument taken for a service may have meant an environment
+				mayBeEnv := ""
+				if len(services) > 0 && c.Args().First() == services[0] {
+					mayBeEnv = services[0]
+				}
+				return selectionError(err, p, mayBeEnv)
 			}
 			switch {
 			case c.Bool("quiet"):
 				return nil
-			case o.output != "":
+			case o.output != "" && o.output != "-":
 				return writeAtomic(o.output, out)
 			}
 			_, err = a.stdout.Write(out)
@@ -126,21 +171,147 @@ func (a *app) configCommand() *cli.Command {
 	}
 }
 
-// renderConfig produces what config prints.
-func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environment, o configOptions) ([]byte, error) {
-	if o.list != "" {
-		// docker compose skips environment resolution for the lists, and
-		// reads variables from the model before interpolation.
-		o.load.NoEnvResolution = true
-		if o.list == "variables" {
-			o.load.NoInterpolate = true
+// stdinName is what docker compose calls the compose file it reads from
+// standard input (`-f -`), in its messages as in composure's.
+const stdinName = "-"
+
+// configProject discovers the project config's flags describe, with a
+// cache to load it through. A file given as `-f -` is read from standard
+// input, as docker compose reads it: named "-" (-:3:5: ...), in the
+// project directory docker compose takes (-C, else the directory of the
+// first other -f file, else the working directory); composure reads at
+// most compose.MaxFileSize bytes of it.
+func (a *app) configProject(c *cli.Context) (*envs.Project, *compose.Cache, error) {
+	opts := a.projectOptions(c)
+	cache := compose.NewCache()
+	if !slices.Contains(opts.Files, stdinName) {
+		p, err := envs.Discover(opts)
+		return p, cache, err
+	}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, nil, err
+	}
+	if opts.Dir == "" {
+		opts.Dir = cwd
+		if i := slices.IndexFunc(opts.Files, func(f string) bool { return f != stdinName }); i >= 0 {
+			if opts.Dir, err = filepath.Abs(opts.Files[i]); err != nil {
+				return nil, nil, err
+			}
+			opts.Dir = filepath.Dir(opts.Dir)
 		}
 	}
-	l, err := p.Load(c.Context, env, compose.NewCache(), o.load)
+	d, err := a.readStdin()
+	if err != nil {
+		return nil, nil, err
+	}
+	// The document stands in the project directory under its name, so
+	// that the project's messages call it "-" and nothing reads the disk
+	// for it.
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	d.Path = filepath.Join(dir, stdinName)
+	cache.Put(d)
+	opts.Files = slices.Clone(opts.Files)
+	for i, f := range opts.Files {
+		if f == stdinName {
+			opts.Files[i] = d.Path
+		}
+	}
+	p, err := envs.Discover(opts)
+	return p, cache, err
+}
+
+// readStdin parses the compose file on standard input, at most
+// compose.MaxFileSize bytes of it.
+func (a *app) readStdin() (*compose.Document, error) {
+	in := a.stdin
+	if in == nil {
+		in = strings.NewReader("")
+	}
+	at := compose.Location{File: stdinName}
+	src, err := io.ReadAll(io.LimitReader(in, compose.MaxFileSize+1))
+	if err != nil {
+		return nil, &compose.Error{Location: at, Msg: fmt.Sprintf("cannot read standard input: %v", err), Err: err}
+	}
+	if len(src) > compose.MaxFileSize {
+		return nil, &compose.Error{Location: at, Msg: fmt.Sprintf("standard input holds more than the %d MiB composure reads of a compose file: pipe the right file", compose.MaxFileSize>>20)}
+	}
+	return compose.Parse(stdinName, src)
+}
+
+// configArgs reads config's arguments: the first names the environment
+// when the project has one of that name, and the others (all of them
+// otherwise) services of that environment (default).
+func configArgs(p *envs.Project, args []string) (env string, services []string) {
+	if len(args) > 0 {
+		if _, err := p.Env(args[0]); err == nil {
+			return args[0], args[1:]
+		}
+	}
+	return envs.DefaultEnv, args
+}
+
+// selectionError says what is wrong with a service argument config could
+// not select, with the service (or, for mayBeEnv, the first argument when
+// it could have named an environment, the environment) meant when one is
+// near; other errors are returned as they are.
+func selectionError(err error, p *envs.Project, mayBeEnv string) error {
+	var ue *envs.UnknownServiceError
+	if !errors.As(err, &ue) {
+		return err
+	}
+	// Two edits for a swap of letters (wbe for web); among names as near,
+	// Nearest takes the first: put those of the typed length first.
+	known := slices.Clone(ue.Known)
+	slices.SortStableFunc(known, func(a, b string) int {
+		return cmp.Compare(abs(len(a)-len(ue.Name)), abs(len(b)-len(ue.Name)))
+	})
+	if near, ok := lint.Nearest(ue.Name, known, max(2, len(ue.Name)/3)); ok {
+		return fmt.Errorf("no such service %q in environment %q: did you mean %q?", ue.Name, ue.Env, near)
+	}
+	if ue.Name != mayBeEnv {
+		return err
+	}
+	names := make([]string, len(p.Envs))
+	for i, e := range p.Envs {
+		names[i] = e.Name
+	}
+	msg := fmt.Sprintf("%q is neither an environment nor a service of environment %q", ue.Name, ue.Env)
+	if near, ok := lint.Nearest(ue.Name, names, max(2, len(ue.Name)/3)); ok {
+		return fmt.Errorf("%s: did you mean environment %q?", msg, near)
+	}
+	return fmt.Errorf("%s: `composure envs` lists the environments, `composure config --services` the services", msg)
+}
+
+func abs(n int) int { return max(n, -n) }
+
+// renderConfig produces what config prints.
+func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environment, cache *compose.Cache, o configOptions) ([]byte, error) {
+	if o.list.name != "" {
+		// docker compose reads no env_file for most lists, and variables
+		// from the model before interpolation.
+		o.load.NoEnvResolution = o.load.NoEnvResolution || !o.list.readsEnvFiles
+		switch o.list.name {
+		case "variables":
+			o.load.NoInterpolate = true
+		case "services":
+			// with --no-interpolate, the names of the model's services
+		default:
+			// The others read the project, which composure's engine
+			// binds interpolated only (docker compose binds one
+			// uninterpolated, whose names are the same but where a
+			// variable names a resource).
+			o.load.NoInterpolate = false
+		}
+	}
+	l, err := p.Load(c.Context, env, cache, o.load)
 	if err != nil {
 		return nil, err
 	}
-	if o.list != "" {
+	if o.list.name != "" {
 		return renderList(l, o)
 	}
 	var out []byte
@@ -211,7 +382,7 @@ func projectPolicy(p *envs.Project) *redact.Policy {
 
 func renderList(l *envs.Loaded, o configOptions) ([]byte, error) {
 	var lines []string
-	switch o.list {
+	switch o.list.name {
 	case "services":
 		if l.Project == nil {
 			lines = sortedKeys(l.Model["services"])
@@ -219,8 +390,15 @@ func renderList(l *envs.Loaded, o configOptions) ([]byte, error) {
 			lines = dependencyOrder(l.Project)
 		}
 	case "volumes":
-		for n := range l.Project.Volumes {
-			lines = append(lines, n)
+		lines = slices.Sorted(maps.Keys(l.Project.Volumes))
+	case "networks":
+		lines = slices.Sorted(maps.Keys(l.Project.Networks))
+	case "models":
+		// docker compose prints what each model runs, not its key
+		for _, m := range l.Project.Models {
+			if m.Model != "" {
+				lines = append(lines, m.Model)
+			}
 		}
 		sort.Strings(lines)
 	case "images":

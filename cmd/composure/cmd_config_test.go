@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,6 +12,9 @@ import (
 	"testing"
 
 	yamlv4 "go.yaml.in/yaml/v4"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/internal/testenv"
 )
 
 // TestConfigOutputFile checks -o: same bytes as stdout, written by rename so
@@ -151,4 +156,130 @@ func TestConfigNoInterpolateYAML(t *testing.T) {
 	if out != want.String() {
 		t.Errorf("got:\n%s\nwant, as go.yaml.in/yaml/v4 prints it:\n%s", out, want.String())
 	}
+}
+
+// endless is a reader that never ends, counting what it gave.
+type endless struct{ n int64 }
+
+func (e *endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = '#'
+	}
+	e.n += int64(len(p))
+	return len(p), nil
+}
+
+// TestConfigStdinBounded: `-f -` reads at most compose.MaxFileSize bytes
+// of standard input (and one more to know), then refuses with one line
+// naming it.
+func TestConfigStdinBounded(t *testing.T) {
+	in := &endless{}
+	var stdout, stderr bytes.Buffer
+	code := runEnviron([]string{"composure", "-C", t.TempDir(), "-f", "-", "config"}, in, &stdout, &stderr, nil)
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	if want := "-: standard input holds more than the 32 MiB composure reads of a compose file: pipe the right file\n"; stderr.String() != want {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+	if limit := int64(compose.MaxFileSize) + 1; in.n > limit+64<<10 {
+		t.Errorf("read %d bytes of standard input, want about %d", in.n, limit)
+	}
+}
+
+// TestConfigStdinProjectDir: with `-f -` and no -C, the project directory
+// is docker compose's: the directory of the first other -f file, else the
+// working directory (here cmd/composure, so the project is "composure").
+func TestConfigStdinProjectDir(t *testing.T) {
+	dir := filepath.Join(writeProject(t, nil), "proj")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, src := range map[string]string{"base.yaml": "services:\n  web:\n    restart: always\n", ".env": "TAG=7\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-f", "-", "config"}, "name: composure\n"},
+		{[]string{"-f", "-", "-f", filepath.Join(dir, "base.yaml"), "config"}, "name: proj\n"},
+		{[]string{"-f", filepath.Join(dir, "base.yaml"), "-f", "-", "config"}, "name: proj\n"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		in := strings.NewReader("services:\n  web:\n    image: nginx:${TAG:-latest}\n")
+		if code := runEnviron(append([]string{"composure"}, tt.args...), in, &stdout, &stderr, nil); code != 0 {
+			t.Errorf("%v: exit %d: %s", tt.args, code, stderr.String())
+			continue
+		}
+		if !strings.HasPrefix(stdout.String(), tt.want) {
+			t.Errorf("%v: printed\n%s\nwant it to start with %q", tt.args, stdout.String(), tt.want)
+		}
+		// the project directory's .env interpolates the file read from stdin
+		if wantTag := tt.want != "name: composure\n"; wantTag != strings.Contains(stdout.String(), "image: nginx:7") {
+			t.Errorf("%v: .env of the project directory read: %v, want %v:\n%s", tt.args, !wantTag, wantTag, stdout.String())
+		}
+	}
+}
+
+// TestConfigOutputDash: -o - is stdout (docker compose would write a file
+// called "-"): the same bytes as without -o, and no file "-" made in the
+// working directory.
+func TestConfigOutputDash(t *testing.T) {
+	dir := writeProject(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n"})
+	_, plain, _ := runCLI(t, nil, "-C", dir, "config")
+	code, out, errs := runCLI(t, nil, "-C", dir, "config", "-o", "-")
+	if code != 0 || out != plain || plain == "" {
+		t.Errorf("exit %d, printed %q (%s), want %q", code, out, errs, plain)
+	}
+	if _, err := os.Lstat("-"); !os.IsNotExist(err) {
+		os.Remove("-")
+		t.Errorf("config -o - made a file called -")
+	}
+}
+
+// TestConfigListsOracle holds --volumes and --networks to what docker
+// compose printed for every environment of the oracle: the names of the
+// top-level volumes and networks, sorted. docker compose's config output
+// leaves top-level models out, so the oracle cannot hold --models; the
+// config-models CLI golden does.
+func TestConfigListsOracle(t *testing.T) {
+	shared := testenv.SharedDir(t)
+	home := t.TempDir()
+	lists := 0
+	for _, r := range oracleRows(t, shared) {
+		if !r.ok {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(shared, "oracle", r.project, r.env+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var printed struct {
+			Volumes, Networks map[string]any
+		}
+		if err := json.Unmarshal(b, &printed); err != nil {
+			t.Fatalf("%s: %v", r.key(), err)
+		}
+		dir := filepath.Join(shared, "corpus", r.project)
+		for flag, want := range map[string][]string{
+			"--volumes":  slices.Sorted(maps.Keys(printed.Volumes)),
+			"--networks": slices.Sorted(maps.Keys(printed.Networks)),
+		} {
+			args := append(r.configArgs(dir, "yaml"), flag)
+			var out, errb bytes.Buffer
+			if code := runEnviron(args, strings.NewReader(""), &out, &errb, oracleEnviron(dir, home)); code != 0 {
+				t.Errorf("%s config %s: exit %d: %s", r.key(), flag, code, errb.String())
+				continue
+			}
+			if got := strings.Fields(out.String()); !slices.Equal(got, want) {
+				t.Errorf("%s config %s: printed %q, docker compose's config has %q", r.key(), flag, got, want)
+			}
+			lists++
+		}
+	}
+	t.Logf("%d lists as docker compose's config has them", lists)
 }

@@ -35,6 +35,15 @@ type Options struct {
 	// !reset/!override; 0 means a cap proportional to the input size (see
 	// NodeVisitBudget), so large projects load while alias bombs still stop.
 	MaxNodeVisits int
+	// Services are the SERVICE arguments of `docker compose config`: the
+	// services to keep, with what they depend on (none: all).
+	Services []string
+	// NoEnvResolution is --no-env-resolution: env_file is neither read nor
+	// dropped.
+	NoEnvResolution bool
+	// NoConsistency is --no-consistency: no consistency check, no
+	// container name unicity check.
+	NoConsistency bool
 }
 
 // projectOptions builds compose-go's cli options the way docker compose
@@ -81,22 +90,38 @@ func Load(ctx context.Context, o Options) (*types.Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	return finish(p)
+	return finish(p, o)
 }
 
-// finish applies what docker compose config does after LoadProject.
-func finish(p *types.Project) (*types.Project, error) {
-	p, err := p.WithServicesEnabled()
+// finish applies what docker compose config does after LoadProject
+// (pkg/compose/loader.go postProcessProject, cmd/compose/config.go
+// runConfigInterpolate).
+func finish(p *types.Project, o Options) (*types.Project, error) {
+	p, err := p.WithServicesEnabled(o.Services...)
 	if err != nil {
 		return nil, err
 	}
+	if p, err = p.WithSelectedServices(o.Services); err != nil {
+		return nil, err
+	}
 	p = p.WithoutUnnecessaryResources()
-	return p.WithServicesEnvironmentResolved(true)
+	if !o.NoEnvResolution {
+		if p, err = p.WithServicesEnvironmentResolved(true); err != nil {
+			return nil, err
+		}
+	}
+	if !o.NoConsistency {
+		if err := p.CheckContainerNameUnicity(); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 // loadOptions are the loader options docker compose config sets through
-// cli.WithProfiles, cli.WithDiscardEnvFile and cli.WithResolvedPaths(true),
-// plus the node-visit cap.
+// cli.WithProfiles, cli.WithDiscardEnvFile, cli.WithResolvedPaths(true),
+// cli.WithConsistency and cli.WithoutEnvironmentResolution, plus the
+// node-visit cap.
 func loadOptions(o Options) []func(*loader.Options) {
 	visits := o.MaxNodeVisits
 	if visits == 0 {
@@ -107,6 +132,8 @@ func loadOptions(o Options) []func(*loader.Options) {
 		func(lo *loader.Options) {
 			lo.ResolvePaths = true
 			lo.MaxNodeVisits = visits
+			lo.SkipConsistencyCheck = o.NoConsistency
+			lo.SkipResolveEnvironment = o.NoEnvResolution
 		},
 	}
 }
