@@ -77,6 +77,8 @@ type Project struct {
 	sharedMu sync.Mutex
 	prefixes map[string]*merge.Prefix
 	schema   *normalize.SchemaCache
+	// the expansion check of each document, done once (checkExpansion)
+	expanded sync.Map // *compose.Document -> error
 }
 
 // Options says where and how to discover, like docker compose's global flags.

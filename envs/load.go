@@ -105,7 +105,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 	}
 	l := &Loaded{Env: env, Docs: docs}
 	for _, d := range docs {
-		if err := checkExpansion(d); err != nil {
+		if err := p.checkExpansion(d); err != nil {
 			return nil, err
 		}
 	}
@@ -605,6 +605,18 @@ func (p *Project) prefix(first *compose.Document, env types.Mapping, raw bool, o
 		p.prefixes[b.String()] = pr
 	}
 	return pr
+}
+
+// checkExpansion checks d once per Project: environments share their
+// base file.
+func (p *Project) checkExpansion(d *compose.Document) error {
+	if v, ok := p.expanded.Load(d); ok {
+		err, _ := v.(error) // nil: the check passed
+		return err
+	}
+	err := checkExpansion(d)
+	p.expanded.Store(d, err)
+	return err
 }
 
 // schemaCache is the project's cache of schema checks, when environments

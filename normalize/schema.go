@@ -26,6 +26,12 @@ var (
 	compiledOnce sync.Once
 	compiled     *jsonschema.Schema
 	serviceSch   *jsonschema.Schema // #/$defs/service
+	// serviceProps are the schemas a service's attribute must meet, by
+	// name: the service definition is the allOf of container_spec and
+	// workload_spec, each a plain object of properties (and x-
+	// extensions), with no other property allowed. A service is valid
+	// exactly when each attribute is valid on its own (quickService).
+	serviceProps map[string][]*jsonschema.Schema
 	compileErr   error
 )
 
@@ -53,9 +59,111 @@ func composeSchema() (*jsonschema.Schema, error) {
 		if compiled, compileErr = c.Compile("compose-spec.json"); compileErr != nil {
 			return
 		}
-		serviceSch, compileErr = c.Compile("compose-spec.json#/$defs/service")
+		if serviceSch, compileErr = c.Compile("compose-spec.json#/$defs/service"); compileErr != nil {
+			return
+		}
+		serviceProps, compileErr = attributeSchemas(c, doc)
 	})
 	return compiled, compileErr
+}
+
+// attributeSchemas compiles the schema of each attribute of a service, as
+// the service definition and the parts it is the allOf of declare them
+// (each a plain object of properties and x- extensions, no other property
+// allowed). It refuses a schema of another shape (a later compose-spec may
+// add a rule between attributes), and composure then fails every run.
+func attributeSchemas(c *jsonschema.Compiler, doc any) (map[string][]*jsonschema.Schema, error) {
+	defs, _ := doc.(map[string]any)["$defs"].(map[string]any)
+	svc, _ := defs["service"].(map[string]any)
+	if svc["unevaluatedProperties"] != false {
+		return nil, errors.New("the service definition is open to other properties: attributes cannot be checked one by one")
+	}
+	props := map[string][]*jsonschema.Schema{}
+	// plain compiles the properties of the definition at ptr (#/$defs/...)
+	var plain func(ptr string, def map[string]any, part bool) error
+	plain = func(ptr string, def map[string]any, part bool) error {
+		for k, v := range def {
+			switch k {
+			case "description", "properties", "unevaluatedProperties":
+			case "type":
+				if v != "object" {
+					return fmt.Errorf("%s is not an object", ptr)
+				}
+			case "patternProperties":
+				if pp, _ := v.(map[string]any); len(pp) != 1 || pp["^x-"] == nil {
+					return fmt.Errorf("%s has patternProperties other than ^x-", ptr)
+				}
+			case "allOf":
+				if part {
+					return fmt.Errorf("%s nests an allOf", ptr)
+				}
+				all, _ := v.([]any)
+				for _, sub := range all {
+					ref, _ := sub.(map[string]any)["$ref"].(string)
+					name, ok := strings.CutPrefix(ref, "#/$defs/")
+					d, _ := defs[name].(map[string]any)
+					if !ok || d == nil || len(sub.(map[string]any)) != 1 {
+						return fmt.Errorf("%s has an allOf part other than a $ref to a definition", ptr)
+					}
+					if err := plain("#/$defs/"+name, d, true); err != nil {
+						return err
+					}
+				}
+			default:
+				return fmt.Errorf("%s has %q: attributes cannot be checked one by one", ptr, k)
+			}
+		}
+		attrs, _ := def["properties"].(map[string]any)
+		for attr := range attrs {
+			sch, err := c.Compile("compose-spec.json" + ptr + "/properties/" + pointerEscape(attr))
+			if err != nil {
+				return err
+			}
+			props[attr] = append(props[attr], sch)
+		}
+		return nil
+	}
+	if err := plain("#/$defs/service", svc, false); err != nil {
+		return nil, err
+	}
+	return props, nil
+}
+
+// pointerEscape escapes a JSON pointer token.
+func pointerEscape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+// quickService reports whether m is a valid service, checking each
+// attribute against its own schema: much cheaper than the service
+// definition as a whole (whose allOf and unevaluatedProperties make the
+// validator track every property it evaluates). false says only that the
+// whole definition must be checked, which gives the error docker compose
+// words.
+func quickService(m map[string]any) bool {
+	for k, v := range m {
+		if strings.HasPrefix(k, "x-") {
+			continue
+		}
+		schs, ok := serviceProps[k]
+		if !ok {
+			return false
+		}
+		for _, s := range schs {
+			if s.Validate(v) != nil {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// serviceErr checks one service mapping against the service definition.
+func serviceErr(m map[string]any) *jsonschema.ValidationError {
+	if quickService(m) {
+		return nil
+	}
+	return validationError(serviceSch.Validate(m))
 }
 
 // SchemaCache remembers the schema check of each service mapping during
@@ -81,7 +189,7 @@ func key(m map[string]any) *map[string]any {
 
 func (c *SchemaCache) service(m map[string]any) *jsonschema.ValidationError {
 	if c == nil {
-		return validationError(serviceSch.Validate(m))
+		return serviceErr(m)
 	}
 	k := key(m)
 	c.mu.Lock()
@@ -90,7 +198,7 @@ func (c *SchemaCache) service(m map[string]any) *jsonschema.ValidationError {
 	if ok {
 		return r.err
 	}
-	err := validationError(serviceSch.Validate(m))
+	err := serviceErr(m)
 	c.mu.Lock()
 	if c.seen == nil {
 		c.seen = map[*map[string]any]schemaResult{}
