@@ -607,6 +607,24 @@ func (p *Project) prefix(first *compose.Document, env types.Mapping, raw bool, o
 	return pr
 }
 
+// Variables returns what env's files are interpolated with, as Load
+// computes it (process environment, env files or .env, PWD). When an env
+// file cannot be read, the process environment alone: Load reports the
+// error.
+func (p *Project) Variables(env *Environment, docs []*compose.Document) map[string]string {
+	m, err := p.environment(env, docs)
+	if err != nil {
+		m = maps.Clone(p.environ)
+		if m == nil {
+			m = map[string]string{}
+		}
+		if _, ok := m["PWD"]; !ok {
+			m["PWD"] = p.Dir
+		}
+	}
+	return m
+}
+
 // checkExpansion checks d once per Project: environments share their
 // base file.
 func (p *Project) checkExpansion(d *compose.Document) error {

@@ -38,7 +38,7 @@ type Reached struct {
 // once, those of envList excluded), with the files that do not parse as
 // load-error findings. A file that does not exist is left to missing-file,
 // a path made of unset variables to undefined-variable.
-func reachedFiles(proj *envs.Project, envList []*envs.Environment, cache *compose.Cache, po envs.Options) (map[*envs.Environment][]*Reached, []*compose.Document, []diag.Finding) {
+func reachedFiles(proj *envs.Project, envList []*envs.Environment, cache *compose.Cache) (map[*envs.Environment][]*Reached, []*compose.Document, []diag.Finding) {
 	byEnv := map[*envs.Environment][]*Reached{}
 	own := map[string]bool{}
 	for _, env := range envList {
@@ -57,7 +57,7 @@ func reachedFiles(proj *envs.Project, envList []*envs.Environment, cache *compos
 		}
 		w := &reacher{proj: proj, cache: cache, seen: map[string]bool{}}
 		root := filepath.Dir(docs[0].Path)
-		lookup := variables(proj.Dir, env.EnvFiles, po)
+		lookup := lookupIn(proj.Variables(env, docs))
 		for _, d := range docs {
 			w.seen[d.Path] = true
 		}
@@ -228,9 +228,9 @@ func includeLookup(parent func(string) (string, bool), workDir, sub string, d *c
 	fromFiles := func(string) (string, bool) { return "", false }
 	switch {
 	case ef == nil:
-		fromFiles = variables(sub, []string{filepath.Join(sub, ".env")}, envs.Options{Environ: []string{}})
+		fromFiles = fileVariables([]string{filepath.Join(sub, ".env")})
 	case len(files) > 0:
-		fromFiles = variables(sub, files, envs.Options{Environ: []string{}})
+		fromFiles = fileVariables(files)
 	}
 	return func(k string) (string, bool) {
 		if v, ok := parent(k); ok {

@@ -3,7 +3,6 @@ package lint
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -123,7 +122,7 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 			loadable = append(loadable, env)
 		}
 	}
-	reached, more, reachErrs := reachedFiles(proj, loadable, cache, po)
+	reached, more, reachErrs := reachedFiles(proj, loadable, cache)
 	p.Files = append(p.Files, more...)
 	loadErrs = append(loadErrs, reachErrs...)
 	if lo.Parsed != nil {
@@ -156,7 +155,7 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 	refusals := make([][]diag.Finding, len(fast))
 	var tasks []func()
 	for i, s := range fast {
-		tasks = append(tasks, func() { s.e, s.err = fastEnv(proj, s.env, cache, po, prefixes[s.env.Files[0]]) })
+		tasks = append(tasks, func() { s.e, s.err = fastEnv(proj, s.env, cache, prefixes[s.env.Files[0]]) })
 		tasks = append(tasks, func() {
 			_, err := proj.Load(ctx, s.env, cache, envs.LoadOptions{NoModel: true, Shared: true})
 			if err != nil {
@@ -187,7 +186,7 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 // files or the project's .env) and the services its profiles leave out.
 // prefix, when not nil, is the merge of env's first file, shared with other
 // environments.
-func fastEnv(proj *envs.Project, env *envs.Environment, cache *compose.Cache, po envs.Options, prefix *merge.Prefix) (*Env, error) {
+func fastEnv(proj *envs.Project, env *envs.Environment, cache *compose.Cache, prefix *merge.Prefix) (*Env, error) {
 	docs, err := proj.Docs(env, cache)
 	if err != nil {
 		return nil, err
@@ -202,46 +201,23 @@ func fastEnv(proj *envs.Project, env *envs.Environment, cache *compose.Cache, po
 		return nil, err
 	}
 	e := FromLoaded(proj, &envs.Loaded{Env: env, Docs: docs, Merged: r})
-	e.Lookup = variables(proj.Dir, env.EnvFiles, po)
+	e.Lookup = lookupIn(proj.Variables(env, docs))
 	e.VarsKey = "files:" + strings.Join(env.EnvFiles, "\x00")
 	applyProfiles(e, activeProfiles(env.Profiles, e.Lookup))
 	return e, nil
 }
 
-// variables returns the lookup docker compose interpolates with: the
-// process environment, completed (never overridden) by the env files named
-// for the environment, else COMPOSE_ENV_FILES, else the project's .env.
-func variables(dir string, envFiles []string, po envs.Options) func(string) (string, bool) {
-	proc := map[string]string{}
-	for _, kv := range po.Environ {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			proc[k] = v
-		}
+// lookupIn answers variable lookups from vars.
+func lookupIn(vars map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		v, ok := vars[k]
+		return v, ok
 	}
-	getenv := func(k string) (string, bool) {
-		if po.Environ != nil {
-			v, ok := proc[k]
-			return v, ok
-		}
-		if po.Getenv != nil {
-			if v := po.Getenv(k); v != "" {
-				return v, true
-			}
-		}
-		return "", false
-	}
-	if len(envFiles) == 0 {
-		if v, ok := getenv("COMPOSE_ENV_FILES"); ok && v != "" {
-			for _, f := range strings.Split(v, ",") {
-				if !filepath.IsAbs(f) {
-					f = filepath.Join(dir, f)
-				}
-				envFiles = append(envFiles, f)
-			}
-		} else if v, _ := getenv("COMPOSE_DISABLE_ENV_FILE"); v != "true" && v != "1" {
-			envFiles = []string{filepath.Join(dir, ".env")}
-		}
-	}
+}
+
+// fileVariables returns the variables env files set, for an included
+// file's own env_file (or .env).
+func fileVariables(envFiles []string) func(string) (string, bool) {
 	// Each env file is read bounded and only when it is a regular file (a
 	// FIFO or /dev/zero would hang a plain read); later files win, and a
 	// file may use the variables set before it.
@@ -252,9 +228,6 @@ func variables(dir string, envFiles []string, po envs.Options) func(string) (str
 			continue // the environment's load reports unreadable env files
 		}
 		m, err := dotenv.UnmarshalBytesWithLookup(src, func(k string) (string, bool) {
-			if v, ok := getenv(k); ok {
-				return v, true
-			}
 			v, ok := file[k]
 			return v, ok
 		})
@@ -265,11 +238,5 @@ func variables(dir string, envFiles []string, po envs.Options) func(string) (str
 			file[k] = v
 		}
 	}
-	return func(k string) (string, bool) {
-		if v, ok := getenv(k); ok {
-			return v, true
-		}
-		v, ok := file[k]
-		return v, ok
-	}
+	return lookupIn(file)
 }
