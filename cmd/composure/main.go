@@ -14,7 +14,6 @@ func main() {
 	// through logrus' global logger, as docker compose shows them; print
 	// them as one plain line each, like composure's other messages.
 	logrus.SetFormatter(warningFormatter{})
-	tuneGC(gcFreeHeap)
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
 
