@@ -7,6 +7,8 @@
 #   scripts/bench.sh                 # all sizes, 3 iterations each
 #   BENCH='Config|ComposeGo' BENCHTIME=1x scripts/bench.sh
 #   COUNT=3 scripts/bench.sh         # repeat, the table keeps the fastest run
+#   GOBENCH=0 SIZES="1000 10000" scripts/bench.sh   # the commands only
+#   BASELINE=f31f55e^ scripts/bench.sh  # also time lint as built at that revision
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +27,7 @@ echo "- $(go version)"
 echo "- load average when started: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)"
 echo
+if [ "${GOBENCH:-1}" = 1 ]; then
 cmd="go test $PKGS -run '^\$' -bench '$BENCH' -benchmem -benchtime $BENCHTIME -count $COUNT -timeout 60m"
 echo "## Go benchmarks"
 echo
@@ -75,6 +78,7 @@ END {
 	}
 }' "$tmp/bench.txt"
 echo
+fi
 
 # run NAME DIR CMD...: best of $RUNS runs (by CPU time) of a command, as a
 # table row: wall time, CPU time (user+system), peak memory, exit code.
@@ -104,6 +108,13 @@ echo "(\`internal/bench/composego\`), standing in for docker compose, which is n
 echo
 go build -o "$tmp/composure" ./cmd/composure
 go build -o "$tmp/composego" ./internal/bench/composego
+if [ -n "${BASELINE:-}" ]; then
+	git worktree add -q --detach "$tmp/baseline" "$BASELINE"
+	(cd "$tmp/baseline" && go build -o "$tmp/composure-baseline" ./cmd/composure)
+	git worktree remove --force "$tmp/baseline"
+	echo "\`composure@$(git rev-parse --short "$BASELINE")\` is composure built at that revision (BASELINE=$BASELINE)."
+	echo
+fi
 have_dclint=false
 if command -v dclint > /dev/null; then have_dclint=true; fi
 echo "| command | services | wall | CPU | peak RSS | exit |"
@@ -113,8 +124,12 @@ for n in ${SIZES:-100 1000 10000}; do
 	go run ./internal/gen/cmd -n "$n" -o "$d"
 	run "composego (docker compose config)" "$d" "$tmp/composego" docker-compose.yml docker-compose.override.yml
 	run "composure config" "$d" "$tmp/composure" config
+	run "composure config prod" "$d" "$tmp/composure" config prod
 	run "composure config prod --format json" "$d" "$tmp/composure" config prod --format json
 	run "composure lint (3 environments, 4 files)" "$d" "$tmp/composure" lint
+	if [ -n "${BASELINE:-}" ]; then
+		run "composure@$(git rev-parse --short "$BASELINE") lint" "$d" "$tmp/composure-baseline" lint
+	fi
 	if $have_dclint; then
 		run "dclint $(dclint --version) (4 files)" "$d" dclint docker-compose.yml docker-compose.override.yml docker-compose.prod.yml docker-compose.admin.yml -f compact --color false
 		grep -c 'resource exhaustion' "$tmp/out" > "$tmp/dclint-refused-$n" || true
