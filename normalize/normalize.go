@@ -202,13 +202,23 @@ func (n *normalizer) descend(v any, st pathtrie.State[rule]) (any, error) {
 	}
 	switch x := v.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(x) {
+		// the keys a rule can apply below, in order: the table's when it
+		// names them all, else the mapping's
+		keys, named := st.Keys()
+		if !named {
+			keys = sortedKeys(x)
+		}
+		for _, k := range keys {
+			v, ok := x[k]
+			if !ok {
+				continue
+			}
 			next := st.Next(k)
 			if next.Empty() {
 				continue
 			}
 			n.path = append(n.path, k)
-			r, err := n.apply(x[k], next)
+			r, err := n.apply(v, next)
 			n.path = n.path[:len(n.path)-1]
 			if err != nil {
 				return nil, err

@@ -9,7 +9,10 @@
 // drive their walks with it.
 package pathtrie
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Pattern is one row of a table: a path pattern and what applies there.
 type Pattern[R any] struct {
@@ -20,6 +23,7 @@ type Pattern[R any] struct {
 // Trie is one segment of a compiled table.
 type Trie[R any] struct {
 	lit  map[string]*Trie[R]
+	keys []string // lit's keys, sorted
 	star *Trie[R] // "*": any key, or any list item
 	rule R
 	set  bool // a pattern ends here
@@ -52,7 +56,19 @@ func Compile[R any](table []Pattern[R]) *Trie[R] {
 		}
 		t.rule, t.set = p.Rule, true
 	}
+	root.sortKeys()
 	return root
+}
+
+func (t *Trie[R]) sortKeys() {
+	for k, c := range t.lit {
+		t.keys = append(t.keys, k)
+		c.sortKeys()
+	}
+	slices.Sort(t.keys)
+	if t.star != nil {
+		t.star.sortKeys()
+	}
 }
 
 // State is the set of trie nodes matching the path walked so far. Tables
@@ -96,6 +112,16 @@ func (s *State[R]) Match() (R, bool) {
 	}
 	var zero R
 	return zero, false
+}
+
+// Keys returns, sorted, every key below which a pattern can match, when
+// the state names them all (no "*" matches here); ok is false when any key
+// may match. A walk then visits these keys instead of sorting a mapping's.
+func (s *State[R]) Keys() (keys []string, ok bool) {
+	if s.n != 1 || s.t[0].star != nil {
+		return nil, false
+	}
+	return s.t[0].keys, true
 }
 
 // Empty reports whether no pattern can match at or below this point.
