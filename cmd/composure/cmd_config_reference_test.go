@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -178,4 +179,60 @@ func TestConfigFlagsReference(t *testing.T) {
 		t.Logf("%s: %d the same as compose-go's, %d refused by both", f, tl.same, tl.bothRefuse)
 	}
 	t.Logf("%d environments compared", envsCompared)
+}
+
+// refusedOnPurpose are the oracle environments config --hash refuses where
+// docker compose hashes them, each with the reason docs/compatibility.md
+// gives.
+var refusedOnPurpose = map[string]string{
+	// docker compose cannot print the build's ssh key, and refuses
+	// `config`; --hash leaves the build out, and hashes. composure
+	// refuses the environment whatever it prints.
+	"docker-compose-e2e/e2e/fixtures/build-test/ssh/default": "a build ssh key with a path",
+}
+
+// TestConfigHashReference holds config --hash '*' to serviceHash of the
+// services of compose-go's project, loaded as docker compose loads it for
+// --hash (env_file unread, no container name check), on every environment
+// of the oracle: the same lines, or both refuse. (docker compose's
+// platform step changes no hash here: no environment sets
+// DOCKER_DEFAULT_PLATFORM; TestHashPlatforms holds it.)
+func TestConfigHashReference(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	var same, bothRefuse, knownRefusals, services int
+	for _, rr := range referenceRuns(t, home) {
+		what := rr.row.key() + " --hash '*'"
+		code, out, stderr := rr.config("--hash", hashAll)
+		ref, rerr := rr.reference(func(o *reference.Options) { o.NoEnvResolution, o.NoContainerNameCheck = true, true })
+		var want strings.Builder
+		if rerr == nil {
+			for _, name := range ref.ServiceNames() {
+				h, err := serviceHash(ref.Services[name])
+				if err != nil {
+					t.Fatalf("%s: %s: %v", what, name, err)
+				}
+				fmt.Fprintf(&want, "%s %s\n", name, h)
+			}
+		}
+		_, refuses := refusedOnPurpose[rr.row.key()]
+		switch {
+		case refuses && rerr == nil && code == exitUsage:
+			knownRefusals++
+		case refuses:
+			t.Errorf("%s: composure exits %d, compose-go's error is %v: refusedOnPurpose (and docs/compatibility.md) no longer hold, update them", what, code, rerr)
+		case rerr != nil && code == exitUsage:
+			bothRefuse++
+		case rerr != nil:
+			t.Errorf("%s: compose-go refuses it (%v), composure exits %d", what, rerr, code)
+		case code != 0:
+			t.Errorf("%s: compose-go loads it, composure exits %d: %s", what, code, stderr)
+		case out != want.String():
+			t.Errorf("%s: composure printed\n%s\nwant, from compose-go's project:\n%s", what, out, want.String())
+		default:
+			same++
+			services += len(ref.Services)
+		}
+	}
+	t.Logf("--hash: %d environments the same as compose-go's (%d services), %d refused by both, %d refused by composure alone (refusedOnPurpose)", same, services, bothRefuse, knownRefusals)
 }
