@@ -70,6 +70,7 @@ var listFlags = []listing{
 	{name: "profiles", usage: "print the profile names, one per line", selects: true, readsEnvFiles: true},
 	{name: "images", usage: "print the image names, one per line", selects: true, readsEnvFiles: true},
 	{name: "variables", usage: "print the variables the files use, with their defaults"},
+	{name: "environment", usage: "print the environment used for interpolation, KEY=VALUE per line: all of your process environment, as docker compose prints it, completed by .env or --env-file (--redact hides secrets)", selects: true, readsEnvFiles: true},
 }
 
 // flag is the listing's flag, its help.
@@ -453,6 +454,15 @@ func renderList(l *envs.Loaded, o configOptions) ([]byte, error) {
 		sort.Strings(lines)
 	case "hash":
 		return renderHashes(l, o.hash)
+	case "environment":
+		// docker compose's Mapping.Values: KEY=VALUE sorted as lines
+		for k, v := range l.Project.Environment {
+			if o.redact {
+				v = redact.Hide(v, o.policy.Named(k, v))
+			}
+			lines = append(lines, k+"="+v)
+		}
+		sort.Strings(lines)
 	case "variables":
 		vars := template.ExtractVariables(l.Model, template.DefaultPattern)
 		if o.redact {

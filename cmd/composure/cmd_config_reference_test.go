@@ -80,7 +80,24 @@ func (rr referenceRun) reference(set func(*reference.Options)) (*types.Project, 
 }
 
 // referenceTally counts how composure and the reference agreed.
-type referenceTally struct{ same, bothRefuse int }
+type referenceTally struct {
+	same, bothRefuse int
+	alone            int // refused by composure alone, on purpose
+}
+
+// onPurpose reports whether the run is one refusedOnPurpose names, which
+// composure must refuse where compose-go loads it.
+func (tl *referenceTally) onPurpose(t *testing.T, what string, rr referenceRun, code int, rerr error) bool {
+	t.Helper()
+	if _, ok := refusedOnPurpose[rr.row.key()]; !ok {
+		return false
+	}
+	if rerr != nil || code != exitUsage {
+		t.Errorf("%s: composure exits %d, compose-go's error is %v: refusedOnPurpose (and docs/compatibility.md) no longer hold, update them", what, code, rerr)
+	}
+	tl.alone++
+	return true
+}
 
 // compare holds what composure printed for one run to the reference's
 // project (or refusal), printed as docker compose prints it.
@@ -181,13 +198,13 @@ func TestConfigFlagsReference(t *testing.T) {
 	t.Logf("%d environments compared", envsCompared)
 }
 
-// refusedOnPurpose are the oracle environments config --hash refuses where
-// docker compose hashes them, each with the reason docs/compatibility.md
-// gives.
+// refusedOnPurpose are the oracle environments config --hash and
+// --environment refuse where docker compose prints them, each with the
+// reason docs/compatibility.md gives.
 var refusedOnPurpose = map[string]string{
 	// docker compose cannot print the build's ssh key, and refuses
-	// `config`; --hash leaves the build out, and hashes. composure
-	// refuses the environment whatever it prints.
+	// `config`; its lists never print it. composure refuses the
+	// environment whatever it prints.
 	"docker-compose-e2e/e2e/fixtures/build-test/ssh/default": "a build ssh key with a path",
 }
 
@@ -200,11 +217,15 @@ var refusedOnPurpose = map[string]string{
 func TestConfigHashReference(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
-	var same, bothRefuse, knownRefusals, services int
+	var tl referenceTally
+	services := 0
 	for _, rr := range referenceRuns(t, home) {
 		what := rr.row.key() + " --hash '*'"
 		code, out, stderr := rr.config("--hash", hashAll)
 		ref, rerr := rr.reference(func(o *reference.Options) { o.NoEnvResolution, o.NoContainerNameCheck = true, true })
+		if tl.onPurpose(t, what, rr, code, rerr) {
+			continue
+		}
 		var want strings.Builder
 		if rerr == nil {
 			for _, name := range ref.ServiceNames() {
@@ -215,14 +236,9 @@ func TestConfigHashReference(t *testing.T) {
 				fmt.Fprintf(&want, "%s %s\n", name, h)
 			}
 		}
-		_, refuses := refusedOnPurpose[rr.row.key()]
 		switch {
-		case refuses && rerr == nil && code == exitUsage:
-			knownRefusals++
-		case refuses:
-			t.Errorf("%s: composure exits %d, compose-go's error is %v: refusedOnPurpose (and docs/compatibility.md) no longer hold, update them", what, code, rerr)
 		case rerr != nil && code == exitUsage:
-			bothRefuse++
+			tl.bothRefuse++
 		case rerr != nil:
 			t.Errorf("%s: compose-go refuses it (%v), composure exits %d", what, rerr, code)
 		case code != 0:
@@ -230,9 +246,40 @@ func TestConfigHashReference(t *testing.T) {
 		case out != want.String():
 			t.Errorf("%s: composure printed\n%s\nwant, from compose-go's project:\n%s", what, out, want.String())
 		default:
-			same++
+			tl.same++
 			services += len(ref.Services)
 		}
 	}
-	t.Logf("--hash: %d environments the same as compose-go's (%d services), %d refused by both, %d refused by composure alone (refusedOnPurpose)", same, services, bothRefuse, knownRefusals)
+	t.Logf("--hash: %d environments the same as compose-go's (%d services), %d refused by both, %d refused by composure alone (refusedOnPurpose)", tl.same, services, tl.bothRefuse, tl.alone)
+}
+
+// TestConfigEnvironmentReference holds config --environment to the
+// environment of compose-go's project (Mapping.Values, as docker compose
+// prints it) on every environment of the oracle: the process environment,
+// PWD, .env, COMPOSE_PROJECT_NAME.
+func TestConfigEnvironmentReference(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	var tl referenceTally
+	for _, rr := range referenceRuns(t, home) {
+		what := rr.row.key() + " --environment"
+		code, out, stderr := rr.config("--environment")
+		ref, rerr := rr.reference(nil)
+		if tl.onPurpose(t, what, rr, code, rerr) {
+			continue
+		}
+		switch {
+		case rerr != nil && code == exitUsage:
+			tl.bothRefuse++
+		case rerr != nil:
+			t.Errorf("%s: compose-go refuses it (%v), composure exits %d", what, rerr, code)
+		case code != 0:
+			t.Errorf("%s: compose-go loads it, composure exits %d: %s", what, code, stderr)
+		case out != strings.Join(ref.Environment.Values(), "\n")+"\n":
+			t.Errorf("%s: composure printed\n%s\nwant compose-go's:\n%s", what, out, strings.Join(ref.Environment.Values(), "\n"))
+		default:
+			tl.same++
+		}
+	}
+	t.Logf("--environment: %d environments the same as compose-go's, %d refused by both, %d refused by composure alone (refusedOnPurpose)", tl.same, tl.bothRefuse, tl.alone)
 }
