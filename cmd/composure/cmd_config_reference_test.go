@@ -99,16 +99,10 @@ func (tl *referenceTally) onPurpose(t *testing.T, what string, rr referenceRun, 
 	return true
 }
 
-// compare holds what composure printed for one run to the reference's
-// project (or refusal), printed as docker compose prints it.
-func (tl *referenceTally) compare(t *testing.T, what string, code int, out, stderr string, ref *types.Project, rerr error) {
+// compare holds what composure printed for one run (exit code, stdout,
+// stderr) to what the reference prints (want) or its refusal (rerr).
+func (tl *referenceTally) compare(t *testing.T, what string, code int, out, stderr, want string, rerr error) bool {
 	t.Helper()
-	var want []byte
-	if rerr == nil {
-		// docker compose refuses what it cannot print too (a build ssh
-		// key with a path)
-		want, rerr = ref.MarshalJSON()
-	}
 	switch {
 	case rerr != nil && code == exitUsage:
 		tl.bothRefuse++
@@ -116,11 +110,24 @@ func (tl *referenceTally) compare(t *testing.T, what string, code int, out, stde
 		t.Errorf("%s: compose-go refuses it (%v), composure exits %d", what, rerr, code)
 	case code != 0:
 		t.Errorf("%s: compose-go loads it, composure exits %d: %s", what, code, stderr)
-	case out != string(envs.EscapeDollar(want)):
-		t.Errorf("%s: differs from compose-go's:\n%s", what, firstDiff(out, string(envs.EscapeDollar(want))))
+	case out != want:
+		t.Errorf("%s: differs from compose-go's:\n%s", what, firstDiff(out, want))
 	default:
 		tl.same++
+		return true
 	}
+	return false
+}
+
+// printed is the reference's project as docker compose config --format
+// json prints it; docker compose refuses what it cannot print (a build ssh
+// key with a path).
+func printed(ref *types.Project, rerr error) (string, error) {
+	if rerr != nil {
+		return "", rerr
+	}
+	js, err := ref.MarshalJSON()
+	return string(envs.EscapeDollar(js)), err
 }
 
 // selectionSample are the services of p whose selection says most: the one
@@ -170,8 +177,8 @@ func TestConfigFlagsReference(t *testing.T) {
 				tally[f.flag] = tl
 			}
 			code, out, stderr := rr.config(f.flag)
-			ref, rerr := rr.reference(f.set)
-			tl.compare(t, rr.row.key()+" "+f.flag, code, out, stderr, ref, rerr)
+			want, rerr := printed(rr.reference(f.set))
+			tl.compare(t, rr.row.key()+" "+f.flag, code, out, stderr, want, rerr)
 		}
 		plain, err := rr.reference(nil)
 		if err != nil {
@@ -187,8 +194,8 @@ func TestConfigFlagsReference(t *testing.T) {
 			// after the environment, so that no service is taken for one
 			// (with -f, default is the only one)
 			code, out, stderr := rr.config("--", envs.DefaultEnv, s)
-			ref, rerr := rr.reference(func(o *reference.Options) { o.Services = []string{s} })
-			tl.compare(t, rr.row.key()+" "+s, code, out, stderr, ref, rerr)
+			want, rerr := printed(rr.reference(func(o *reference.Options) { o.Services = []string{s} }))
+			tl.compare(t, rr.row.key()+" "+s, code, out, stderr, want, rerr)
 		}
 	}
 	for _, f := range slices.Sorted(maps.Keys(tally)) {
@@ -236,17 +243,7 @@ func TestConfigHashReference(t *testing.T) {
 				fmt.Fprintf(&want, "%s %s\n", name, h)
 			}
 		}
-		switch {
-		case rerr != nil && code == exitUsage:
-			tl.bothRefuse++
-		case rerr != nil:
-			t.Errorf("%s: compose-go refuses it (%v), composure exits %d", what, rerr, code)
-		case code != 0:
-			t.Errorf("%s: compose-go loads it, composure exits %d: %s", what, code, stderr)
-		case out != want.String():
-			t.Errorf("%s: composure printed\n%s\nwant, from compose-go's project:\n%s", what, out, want.String())
-		default:
-			tl.same++
+		if tl.compare(t, what, code, out, stderr, want.String(), rerr) {
 			services += len(ref.Services)
 		}
 	}
@@ -268,18 +265,11 @@ func TestConfigEnvironmentReference(t *testing.T) {
 		if tl.onPurpose(t, what, rr, code, rerr) {
 			continue
 		}
-		switch {
-		case rerr != nil && code == exitUsage:
-			tl.bothRefuse++
-		case rerr != nil:
-			t.Errorf("%s: compose-go refuses it (%v), composure exits %d", what, rerr, code)
-		case code != 0:
-			t.Errorf("%s: compose-go loads it, composure exits %d: %s", what, code, stderr)
-		case out != strings.Join(ref.Environment.Values(), "\n")+"\n":
-			t.Errorf("%s: composure printed\n%s\nwant compose-go's:\n%s", what, out, strings.Join(ref.Environment.Values(), "\n"))
-		default:
-			tl.same++
+		var want string
+		if rerr == nil {
+			want = strings.Join(ref.Environment.Values(), "\n") + "\n"
 		}
+		tl.compare(t, what, code, out, stderr, want, rerr)
 	}
 	t.Logf("--environment: %d environments the same as compose-go's, %d refused by both, %d refused by composure alone (refusedOnPurpose)", tl.same, tl.bothRefuse, tl.alone)
 }
