@@ -34,6 +34,10 @@ type LoadOptions struct {
 	// NoEnvResolution leaves services' env_file unread (docker compose does
 	// so for --services, --images, --profiles, --volumes).
 	NoEnvResolution bool
+	// NoContainerNameCheck leaves container_name unicity unchecked, as
+	// docker compose does for config --hash (it checks it only where it
+	// prints the config); NoConsistency implies it.
+	NoContainerNameCheck bool
 	// NoModel leaves Loaded.Model nil when interpolating, for callers that
 	// print the Project themselves (it saves a JSON round trip).
 	NoModel bool
@@ -205,7 +209,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		}
 	}
 	dropUnused(proj)
-	if !opts.NoConsistency {
+	if !opts.NoConsistency && !opts.NoContainerNameCheck {
 		if err := proj.CheckContainerNameUnicity(); err != nil {
 			return nil, l.containerNameError(proj, err)
 		}

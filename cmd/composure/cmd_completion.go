@@ -87,7 +87,7 @@ var valueCompleters = map[string]func(a *app, cliApp *cli.App, cl commandLine) c
 	"DOCKERFILE": func(*app, *cli.App, commandLine) candidates { return candidates{files: true} },
 	"DIR":        func(*app, *cli.App, commandLine) candidates { return candidates{dirs: true} },
 	// Free values: nothing to offer.
-	"NAME": nil, "N": nil, "REV": nil, "PROFILE": nil, "SERVICE": nil,
+	"NAME": nil, "N": nil, "REV": nil, "PROFILE": nil, "SERVICE": nil, "SERVICES": nil,
 }
 
 // complete answers `composure __complete WORD... CURRENT`: words are the

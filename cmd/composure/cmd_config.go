@@ -37,6 +37,7 @@ type configOptions struct {
 	policy *redact.Policy // with redact
 	load   envs.LoadOptions
 	list   listing // the list to print; none (zero) prints the config
+	hash   string  // the value of --hash
 	// origin adds where each value was set: a trailing `# file:line:col`
 	// comment per value line (YAML), a top-level "x-origins" object (JSON).
 	origin bool
@@ -49,6 +50,9 @@ var configFormats = []string{"yaml", "json"}
 // compose's do (cmd/compose/config.go).
 type listing struct {
 	name, usage string
+	// takesValue: the flag takes a value (--hash SERVICES, named in
+	// usage between backquotes), else it is a switch.
+	takesValue bool
 	// How docker compose loads the environment for it: whether the
 	// SERVICE arguments apply, whether env_file is read (unless
 	// --no-env-resolution).
@@ -62,9 +66,28 @@ var listFlags = []listing{
 	{name: "volumes", usage: "print the volume names, one per line"},
 	{name: "networks", usage: "print the network names, one per line"},
 	{name: "models", usage: "print the models the services use, one per line: what each runs (its model: value)"},
+	{name: "hash", takesValue: true, usage: "print \"NAME HASH\" for `SERVICES` ('*' for every enabled one, or names separated by commas): the configuration hash docker compose stamps on their containers, computed as it does (env_file unread, the --no-* switches ignored)"},
 	{name: "profiles", usage: "print the profile names, one per line", selects: true, readsEnvFiles: true},
 	{name: "images", usage: "print the image names, one per line", selects: true, readsEnvFiles: true},
 	{name: "variables", usage: "print the variables the files use, with their defaults"},
+	{name: "environment", usage: "print the environment used for interpolation, KEY=VALUE per line: all of your process environment, as docker compose prints it, completed by .env or --env-file (--redact hides secrets)", selects: true, readsEnvFiles: true},
+}
+
+// flag is the listing's flag, its help.
+func (l listing) flag() cli.Flag {
+	if l.takesValue {
+		return &cli.StringFlag{Name: l.name, Usage: l.usage}
+	}
+	return &cli.BoolFlag{Name: l.name, Usage: l.usage}
+}
+
+// set reports whether c sets the listing's flag (to a value, for one that
+// takes it).
+func (l listing) set(c *cli.Context) bool {
+	if l.takesValue {
+		return c.String(l.name) != ""
+	}
+	return c.Bool(l.name)
 }
 
 func (a *app) configCommand() *cli.Command {
@@ -81,7 +104,7 @@ func (a *app) configCommand() *cli.Command {
 		&cli.BoolFlag{Name: "origin", Usage: "say where each value was set: a \"# file:line:col\" comment after each value (YAML), an \"x-origins\" object (JSON); \"# default\" for what docker compose adds"},
 	}
 	for _, l := range listFlags {
-		flags = append(flags, &cli.BoolFlag{Name: l.name, Usage: l.usage})
+		flags = append(flags, l.flag())
 	}
 	return &cli.Command{
 		Name:      "config",
@@ -120,12 +143,13 @@ func (a *app) configCommand() *cli.Command {
 			}
 			var list listing
 			for _, l := range listFlags {
-				if c.Bool(l.name) {
+				if l.set(c) {
 					list = l
 					break
 				}
 			}
 			o.list = list
+			o.hash = c.String("hash")
 			if o.list.name == "variables" && !c.IsSet("format") {
 				o.format = "table"
 			}
@@ -136,6 +160,8 @@ func (a *app) configCommand() *cli.Command {
 			name, services := configArgs(p, c.Args().Slice())
 			switch {
 			case len(services) == 0:
+			case o.list.name == "hash":
+				a.warn("--hash hashes the services it names: docker compose applies no service selection to it")
 			case o.list.name != "" && !list.selects:
 				a.warn(fmt.Sprintf("--%s lists the whole environment: docker compose applies no service selection to it", o.list.name))
 			case o.load.NoInterpolate && o.list.name == "":
@@ -299,6 +325,10 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 			o.load.NoInterpolate = true
 		case "services":
 			// with --no-interpolate, the names of the model's services
+		case "hash":
+			// docker compose loads it with none of config's switches,
+			// and checks no container names
+			o.load = envs.LoadOptions{NoEnvResolution: true, NoContainerNameCheck: true, NoModel: true}
 		default:
 			// The others read the project, which composure's engine
 			// binds interpolated only (docker compose binds one
@@ -420,6 +450,17 @@ func renderList(l *envs.Loaded, o configOptions) ([]byte, error) {
 		}
 		for p := range set {
 			lines = append(lines, p)
+		}
+		sort.Strings(lines)
+	case "hash":
+		return renderHashes(l, o.hash)
+	case "environment":
+		// docker compose's Mapping.Values: KEY=VALUE sorted as lines
+		for k, v := range l.Project.Environment {
+			if o.redact {
+				v = redact.Hide(v, o.policy.Named(k, v))
+			}
+			lines = append(lines, k+"="+v)
 		}
 		sort.Strings(lines)
 	case "variables":

@@ -283,3 +283,39 @@ func TestConfigListsOracle(t *testing.T) {
 	}
 	t.Logf("%d lists as docker compose's config has them", lists)
 }
+
+// TestConfigEnvironmentRedact: config --environment prints the secrets of
+// .env and of the process environment as they are, and with --redact as
+// *** (by name: DB_PASSWORD; by shape: a GitHub token under an innocent
+// name), nothing else changed.
+func TestConfigEnvironmentRedact(t *testing.T) {
+	const token = "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB"
+	dir := writeProject(t, map[string]string{
+		"compose.yaml": "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASSWORD}\n",
+		".env":         "DB_PASSWORD=s3cret\nTAG=1.2.3\n",
+	})
+	env := map[string]string{"HOME": "/home/dev", "CHECKOUT": token}
+	code, plain, errs := runCLI(t, env, "-C", dir, "config", "--environment")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	code, redacted, errs := runCLI(t, env, "-C", dir, "config", "--environment", "--redact")
+	if code != 0 {
+		t.Fatalf("--redact: exit %d: %s", code, errs)
+	}
+	for _, line := range []string{"DB_PASSWORD=s3cret", "CHECKOUT=" + token, "TAG=1.2.3", "HOME=/home/dev"} {
+		if !strings.Contains(plain, line+"\n") {
+			t.Errorf("without --redact, %q is not printed:\n%s", line, plain)
+		}
+	}
+	for _, line := range []string{"DB_PASSWORD=***", "CHECKOUT=***", "TAG=1.2.3", "HOME=/home/dev"} {
+		if !strings.Contains(redacted, line+"\n") {
+			t.Errorf("with --redact, %q is not printed:\n%s", line, redacted)
+		}
+	}
+	for _, secret := range []string{"s3cret", token} {
+		if strings.Contains(redacted, secret) {
+			t.Errorf("with --redact, %q is printed:\n%s", secret, redacted)
+		}
+	}
+}

@@ -44,6 +44,9 @@ type Options struct {
 	// NoConsistency is --no-consistency: no consistency check, no
 	// container name unicity check.
 	NoConsistency bool
+	// NoContainerNameCheck skips the container name unicity check alone,
+	// as docker compose config --hash does.
+	NoContainerNameCheck bool
 }
 
 // projectOptions builds compose-go's cli options the way docker compose
@@ -110,7 +113,7 @@ func finish(p *types.Project, o Options) (*types.Project, error) {
 			return nil, err
 		}
 	}
-	if !o.NoConsistency {
+	if !o.NoConsistency && !o.NoContainerNameCheck {
 		if err := p.CheckContainerNameUnicity(); err != nil {
 			return nil, err
 		}
