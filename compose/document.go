@@ -166,6 +166,11 @@ func ReadBoundedFS(fsys FS, path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return readBounded(fsys, path, st)
+}
+
+// readBounded is ReadBoundedFS once path is known to be st.
+func readBounded(fsys FS, path string, st fs.FileInfo) ([]byte, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: %w", path, ErrNotRegular)
 	}

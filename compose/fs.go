@@ -62,7 +62,16 @@ func OrOS(fsys FS) FS {
 // values may use the variables lookup answers. The file is read with
 // ReadBoundedFS's guarantees.
 func ReadEnvFile(fsys FS, path, format string, vars map[string]string, lookup func(string) (string, bool)) error {
-	b, err := ReadBoundedFS(fsys, path)
+	st, err := fsys.Stat(path)
+	if err != nil {
+		return err
+	}
+	return readEnvFile(fsys, path, st, format, vars, lookup)
+}
+
+// readEnvFile is ReadEnvFile once path is known to be st.
+func readEnvFile(fsys FS, path string, st fs.FileInfo, format string, vars map[string]string, lookup func(string) (string, bool)) error {
+	b, err := readBounded(fsys, path, st)
 	if err != nil {
 		return err
 	}
@@ -97,7 +106,7 @@ func ReadEnvFiles(fsys FS, current map[string]string, files []string) (map[strin
 		case st.IsDir():
 			return nil, fmt.Errorf("%s is a directory", f)
 		}
-		if err := ReadEnvFile(fsys, f, "", vars, lookup); err != nil {
+		if err := readEnvFile(fsys, f, st, "", vars, lookup); err != nil {
 			return nil, err
 		}
 	}
