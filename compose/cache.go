@@ -6,8 +6,10 @@ import (
 )
 
 // Cache parses each file once per run and hands the same *Document to every
-// environment that includes it. It is safe for concurrent use.
+// environment that includes it. It reads one FS. It is safe for concurrent
+// use.
 type Cache struct {
+	fs   FS
 	mu   sync.Mutex
 	docs map[string]*cached
 }
@@ -20,8 +22,14 @@ type cached struct {
 	err  error
 }
 
-// NewCache returns an empty cache.
-func NewCache() *Cache { return &Cache{docs: map[string]*cached{}} }
+// NewCache returns an empty cache of files on the disk.
+func NewCache() *Cache { return NewCacheFS(OS{}) }
+
+// NewCacheFS returns an empty cache of files in fsys (nil: the disk).
+func NewCacheFS(fsys FS) *Cache { return &Cache{fs: OrOS(fsys), docs: map[string]*cached{}} }
+
+// FS is the file system the cache reads.
+func (c *Cache) FS() FS { return c.fs }
 
 // Load returns the document at path (made absolute), parsing it on first use.
 // name is how messages call the file.
@@ -37,7 +45,7 @@ func (c *Cache) Load(path, name string) (*Document, error) {
 		c.docs[abs] = e
 	}
 	c.mu.Unlock()
-	e.once.Do(func() { e.doc, e.err = ReadFile(abs, name) })
+	e.once.Do(func() { e.doc, e.err = ReadFileFS(c.fs, abs, name) })
 	return e.doc, e.err
 }
 

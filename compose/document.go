@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -103,10 +102,14 @@ var (
 	ErrNotFound = errors.New("no such file")
 )
 
-// ReadFile reads and parses the compose file at path; name is what messages
-// call it.
-func ReadFile(path, name string) (*Document, error) {
-	st, err := os.Stat(path)
+// ReadFile reads and parses the compose file at path on the disk; name is
+// what messages call it.
+func ReadFile(path, name string) (*Document, error) { return ReadFileFS(OS{}, path, name) }
+
+// ReadFileFS reads and parses the compose file at path in fsys; name is
+// what messages call it.
+func ReadFileFS(fsys FS, path, name string) (*Document, error) {
+	st, err := fsys.Stat(path)
 	if err != nil {
 		return nil, fileError(name, err)
 	}
@@ -119,7 +122,7 @@ func ReadFile(path, name string) (*Document, error) {
 	if st.Size() > MaxFileSize {
 		return nil, tooBig(name, st.Size())
 	}
-	src, err := readLimited(path, st.Size())
+	src, err := readLimited(fsys, path, st.Size())
 	if err != nil {
 		return nil, fileError(name, err)
 	}
@@ -155,30 +158,38 @@ var ErrNotRegular = errors.New("not a regular file")
 // refuses what is not a regular file (a FIFO would block, /dev/zero never
 // end) and files larger than MaxFileSize, with errors wrapping
 // ErrNotRegular, fs.ErrNotExist and the like.
-func ReadBounded(path string) ([]byte, error) {
-	st, err := os.Stat(path)
+func ReadBounded(path string) ([]byte, error) { return ReadBoundedFS(OS{}, path) }
+
+// ReadBoundedFS is ReadBounded in fsys.
+func ReadBoundedFS(fsys FS, path string) ([]byte, error) {
+	st, err := fsys.Stat(path)
 	if err != nil {
 		return nil, err
 	}
+	return readBounded(fsys, path, st)
+}
+
+// readBounded is ReadBoundedFS once path is known to be st.
+func readBounded(fsys FS, path string, st fs.FileInfo) ([]byte, error) {
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: %w", path, ErrNotRegular)
 	}
 	if st.Size() > MaxFileSize {
 		return nil, fmt.Errorf("%s: %.1f MiB, larger than the %d MiB composure reads", path, float64(st.Size())/(1<<20), MaxFileSize>>20)
 	}
-	b, err := readLimited(path, st.Size())
+	b, err := readLimited(fsys, path, st.Size())
 	if err == nil && len(b) > MaxFileSize {
 		return nil, fmt.Errorf("%s: larger than the %d MiB composure reads", path, MaxFileSize>>20)
 	}
 	return b, err
 }
 
-// readLimited reads at most MaxFileSize+1 bytes of path, into a buffer of
-// the size stat gave (plus one byte to see the end at once): io.ReadAll
-// alone grows its buffer by doubling, which for a large file allocates
-// about three times its size.
-func readLimited(path string, size int64) ([]byte, error) {
-	f, err := os.Open(path)
+// readLimited reads at most MaxFileSize+1 bytes of path in fsys, into a
+// buffer of the size stat gave (plus one byte to see the end at once):
+// io.ReadAll alone grows its buffer by doubling, which for a large file
+// allocates about three times its size.
+func readLimited(fsys FS, path string, size int64) ([]byte, error) {
+	f, err := fsys.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -174,7 +174,7 @@ func TestReadLimitedSizeHint(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, hint := range []int64{0, 1, int64(len(src)) - 1, int64(len(src)), int64(len(src)) + 100, MaxFileSize + 10} {
-		got, err := readLimited(path, hint)
+		got, err := readLimited(OS{}, path, hint)
 		if err != nil {
 			t.Fatalf("hint %d: %v", hint, err)
 		}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -58,20 +57,24 @@ var (
 	envKeys    = []string{"files", "env_files", "profiles", "project_name"}
 )
 
-// findConfig returns the path of the project's composure.yaml, or "".
-func findConfig(dir string) string {
+// findConfig returns the path of the project's composure.yaml in fsys, or "".
+func findConfig(fsys compose.FS, dir string) string {
 	for _, n := range ConfigFileNames {
 		p := filepath.Join(dir, n)
-		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+		if st, err := fsys.Stat(p); err == nil && !st.IsDir() {
 			return p
 		}
 	}
 	return ""
 }
 
-// ReadConfig reads and checks a composure.yaml; name is what messages call it.
-func ReadConfig(path, name string) (*Config, error) {
-	src, err := compose.ReadBounded(path)
+// ReadConfig reads and checks a composure.yaml on the disk; name is what
+// messages call it.
+func ReadConfig(path, name string) (*Config, error) { return readConfig(compose.OS{}, path, name) }
+
+// readConfig is ReadConfig in fsys.
+func readConfig(fsys compose.FS, path, name string) (*Config, error) {
+	src, err := compose.ReadBoundedFS(fsys, path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, &compose.Error{Location: compose.Location{File: name}, Msg: "file not found", Err: err}

@@ -17,7 +17,6 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/consts"
-	"github.com/compose-spec/compose-go/v2/dotenv"
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/internal/parallel"
@@ -61,6 +60,7 @@ type Project struct {
 	// parse each once. nil when none was.
 	Parsed *compose.Cache
 
+	fs      compose.FS        // where the project's files are read
 	environ map[string]string // the process environment
 	// getenv answers for variables environ may lack (Options.Getenv when
 	// Options.Environ is nil); nil when environ is complete.
@@ -106,8 +106,12 @@ type Options struct {
 	// Cache, when set, is where discovery parses the files it reads (it
 	// becomes Project.Parsed); the caller means to parse the project
 	// through it next, so discovery also starts parsing the base file
-	// while it reads the siblings.
+	// while it reads the siblings. It must read FS.
 	Cache *compose.Cache
+	// FS is where the project's files are read, discovery and loads alike
+	// (nil: the disk). Paths are those of the disk all the same: `diff
+	// --rev` puts a git revision in place of the working tree.
+	FS compose.FS
 }
 
 // environ builds the process environment mapping.
@@ -147,6 +151,10 @@ func Discover(opts Options) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
+	fsys := compose.OrOS(opts.FS)
+	if opts.Cache != nil && opts.Cache.FS() != fsys {
+		return nil, errors.New("envs: Options.Cache reads another file system than Options.FS")
+	}
 	files := make([]string, len(opts.Files))
 	for i, f := range opts.Files {
 		files[i] = absFrom(cwd, f)
@@ -163,17 +171,17 @@ func Discover(opts Options) (*Project, error) {
 	default:
 		// run from a subdirectory: the project is the nearest directory
 		// up with a compose file or a composure.yaml
-		dir = projectRoot(cwd)
+		dir = projectRoot(fsys, cwd)
 	}
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+	if st, err := fsys.Stat(dir); err != nil || !st.IsDir() {
 		return nil, &compose.Error{Location: compose.Location{File: dir}, Msg: "project directory not found: check -C/--project-directory"}
 	}
-	p := &Project{Dir: dir, environ: opts.environ(), warnTo: opts.Warn}
+	p := &Project{Dir: dir, fs: fsys, environ: opts.environ(), warnTo: opts.Warn}
 	if opts.Environ == nil {
 		p.getenv = opts.Getenv
 	}
-	if cf := findConfig(dir); cf != "" {
-		c, err := ReadConfig(cf, p.Rel(cf))
+	if cf := findConfig(fsys, dir); cf != "" {
+		c, err := readConfig(fsys, cf, p.Rel(cf))
 		if err != nil {
 			return nil, err
 		}
@@ -222,9 +230,9 @@ func Discover(opts Options) (*Project, error) {
 
 	// COMPOSE_FILE may come from the process or from the project's .env.
 	env := p.processEnvWithDotenv(envFiles)
-	baseDir, base := findBase(dir)
+	baseDir, base := findBase(fsys, dir)
 	if base == "" && env[consts.ComposeFilePath] == "" {
-		if err := brokenLink(dir); err != nil {
+		if err := brokenLink(fsys, dir); err != nil {
 			return nil, err
 		}
 		return nil, &compose.Error{Location: compose.Location{File: dir}, Err: ErrNoComposeFile,
@@ -244,7 +252,7 @@ func Discover(opts Options) (*Project, error) {
 		}
 		for _, f := range strings.Split(cf, sep) {
 			abs := absFrom(p.Dir, f)
-			if st, err := os.Stat(abs); err != nil || st.IsDir() {
+			if st, err := fsys.Stat(abs); err != nil || st.IsDir() {
 				return nil, &compose.Error{Location: compose.Location{File: p.Rel(abs)},
 					Msg: fmt.Sprintf("file named by COMPOSE_FILE=%q not found: fix COMPOSE_FILE (in the environment or .env)", cf)}
 			}
@@ -254,7 +262,7 @@ func Discover(opts Options) (*Project, error) {
 	} else {
 		def = []string{base}
 		why = "what plain docker compose loads: the base file"
-		if ov := firstExisting(baseDir, cli.DefaultOverrideFileNames); ov != "" {
+		if ov := firstExisting(fsys, baseDir, cli.DefaultOverrideFileNames); ov != "" {
 			def = append(def, ov)
 			why = "what plain docker compose loads: the base file and its override"
 		}
@@ -271,9 +279,9 @@ func Discover(opts Options) (*Project, error) {
 
 // projectRoot returns the nearest of dir and its parents that holds a
 // compose file or a composure.yaml, or dir when none does.
-func projectRoot(dir string) string {
+func projectRoot(fsys compose.FS, dir string) string {
 	for d := dir; ; {
-		if findConfig(d) != "" || firstExisting(d, cli.DefaultFileNames) != "" {
+		if findConfig(fsys, d) != "" || firstExisting(fsys, d, cli.DefaultFileNames) != "" {
 			return d
 		}
 		parent := filepath.Dir(d)
@@ -294,7 +302,7 @@ func (p *Project) warnSpellings(warn func(string), dir string) {
 	for _, names := range [][]string{cli.DefaultFileNames, cli.DefaultOverrideFileNames} {
 		var found []string
 		for _, n := range names {
-			if st, err := os.Stat(filepath.Join(dir, n)); err == nil && !st.IsDir() {
+			if st, err := p.fs.Stat(filepath.Join(dir, n)); err == nil && !st.IsDir() {
 				found = append(found, p.Rel(filepath.Join(dir, n)))
 			}
 		}
@@ -308,13 +316,13 @@ func (p *Project) warnSpellings(warn func(string), dir string) {
 // base + sibling for an overlay, the sibling alone for a standalone file.
 func (p *Project) addSiblings(base string, adhoc func(string, []string) *Environment, opts Options) {
 	warn := opts.Warn
-	sibs := siblings(base)
+	sibs := siblings(p.fs, base)
 	if len(sibs) == 0 {
 		return
 	}
 	p.Parsed = opts.Cache
 	if p.Parsed == nil {
-		p.Parsed = compose.NewCache()
+		p.Parsed = compose.NewCacheFS(p.fs)
 	}
 	baseName := p.Rel(base)
 	loadBase := func() *compose.Document {
@@ -352,7 +360,7 @@ func (p *Project) addSiblings(base string, adhoc func(string, []string) *Environ
 				// base's: docker-compose.test.yml and
 				// docker-compose.test.override.yml (netbox-docker)
 				stem := strings.TrimSuffix(s.path, filepath.Ext(s.path))
-				if ov := firstExisting(filepath.Dir(stem), []string{filepath.Base(stem) + ".override.yml", filepath.Base(stem) + ".override.yaml"}); ov != "" {
+				if ov := firstExisting(p.fs, filepath.Dir(stem), []string{filepath.Base(stem) + ".override.yml", filepath.Base(stem) + ".override.yaml"}); ov != "" {
 					files = append(files, ov)
 					why += "; with its override " + p.Rel(ov)
 				}
@@ -383,9 +391,9 @@ func absFrom(dir, p string) string {
 
 // findBase searches dir and its parents for the first of docker compose's
 // default file names, as cli.WithDefaultConfigPath does.
-func findBase(dir string) (string, string) {
+func findBase(fsys compose.FS, dir string) (string, string) {
 	for {
-		if f := firstExisting(dir, cli.DefaultFileNames); f != "" {
+		if f := firstExisting(fsys, dir, cli.DefaultFileNames); f != "" {
 			return dir, f
 		}
 		parent := filepath.Dir(dir)
@@ -396,10 +404,10 @@ func findBase(dir string) (string, string) {
 	}
 }
 
-func firstExisting(dir string, names []string) string {
+func firstExisting(fsys compose.FS, dir string, names []string) string {
 	for _, n := range names {
 		f := filepath.Join(dir, n)
-		if _, err := os.Stat(f); err == nil {
+		if _, err := fsys.Stat(f); err == nil {
 			return f
 		}
 	}
@@ -410,13 +418,13 @@ func firstExisting(dir string, names []string) string {
 // in dir is a link that cannot be followed (a loop, a missing target):
 // docker compose skips it as absent, which reads as nonsense to whoever
 // sees the file listed.
-func brokenLink(dir string) error {
+func brokenLink(fsys compose.FS, dir string) error {
 	for _, n := range cli.DefaultFileNames {
 		f := filepath.Join(dir, n)
-		if _, err := os.Lstat(f); err != nil {
+		if _, err := fsys.Lstat(f); err != nil {
 			continue
 		}
-		if _, err := os.Stat(f); err != nil {
+		if _, err := fsys.Stat(f); err != nil {
 			var pe *fs.PathError
 			if errors.As(err, &pe) {
 				err = pe.Err
@@ -437,10 +445,10 @@ type sibling struct {
 
 // siblings finds the files <stem>.NAME.yml|yaml next to base (NAME without
 // dots, not "override", which the default environment already loads).
-func siblings(base string) []sibling {
+func siblings(fsys compose.FS, base string) []sibling {
 	dir := filepath.Dir(base)
 	stem := strings.TrimSuffix(filepath.Base(base), filepath.Ext(base))
-	ents, err := os.ReadDir(dir)
+	ents, err := fsys.ReadDir(dir)
 	if err != nil {
 		return nil
 	}
@@ -490,7 +498,7 @@ func (p *Project) defaultEnvFiles() []string {
 		}
 	}
 	f := filepath.Join(p.Dir, ".env")
-	if st, err := os.Stat(f); err == nil && !st.IsDir() {
+	if st, err := p.fs.Stat(f); err == nil && !st.IsDir() {
 		return []string{f}
 	}
 	return nil
@@ -510,7 +518,7 @@ func (p *Project) processEnvWithDotenv(envFiles []string) map[string]string {
 	if p.checkEnvFiles(envFiles) != nil {
 		return env // Load reports it
 	}
-	if m, err := dotenv.GetEnvFromFile(env, envFiles); err == nil {
+	if m, err := compose.ReadEnvFiles(p.fs, env, envFiles); err == nil {
 		for k, v := range m {
 			if _, set := env[k]; !set {
 				env[k] = v

@@ -2,7 +2,6 @@ package envs
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/compose-spec/compose-go/v2/template"
@@ -12,16 +11,18 @@ import (
 	"github.com/composure-dev/composure/compose"
 )
 
-// compose-go reads env files, label files and the targets of include and
-// extends with os.ReadFile or io.ReadAll, without a bound: a FIFO blocks its
-// open forever, /dev/zero never ends. checkFile and checkReferences refuse
-// such files before compose-go sees them (issue 6); files that do not exist
-// are left to compose-go, whose messages say so.
+// Env files, label files and the targets of include and extends are read
+// with compose.ReadBoundedFS, which refuses a FIFO (its open would block
+// forever), a device (/dev/zero never ends) and a file too large (issue 6),
+// but without saying where the file is named. checkFile and
+// checkReferences refuse such files first, at the value that names them;
+// files that do not exist are left to the readers, whose messages say so
+// in docker compose's words.
 
 // checkFile returns an error when the file at abs exists and is not a
 // regular file of at most compose.MaxFileSize bytes. at locates the error.
-func checkFile(abs, name string, at compose.Location, what string) error {
-	st, err := os.Stat(abs)
+func (p *Project) checkFile(abs, name string, at compose.Location, what string) error {
+	st, err := p.fs.Stat(abs)
 	if err != nil || st.IsDir() {
 		return nil
 	}
@@ -37,7 +38,7 @@ func checkFile(abs, name string, at compose.Location, what string) error {
 // checkEnvFiles checks the project-level env files (.env, --env-file).
 func (p *Project) checkEnvFiles(files []string) error {
 	for _, f := range files {
-		if err := checkFile(f, p.Rel(f), compose.Location{File: p.Rel(f)}, "env file"); err != nil {
+		if err := p.checkFile(f, p.Rel(f), compose.Location{File: p.Rel(f)}, "env file"); err != nil {
 			return err
 		}
 	}
@@ -69,14 +70,14 @@ func (p *Project) checkReferences(docs []*compose.Document, cache *compose.Cache
 	// follow checks a compose file reached through include or extends and
 	// walks it in turn.
 	follow := func(d *compose.Document, n *yaml.Node, abs, what, dir string, depth int) error {
-		if err := checkFile(abs, p.Rel(abs), d.Loc(n), what); err != nil {
+		if err := p.checkFile(abs, p.Rel(abs), d.Loc(n), what); err != nil {
 			return err
 		}
 		if seen[abs] || depth >= maxReferenceDepth {
 			return nil
 		}
 		seen[abs] = true
-		if st, err := os.Stat(abs); err != nil || st.IsDir() {
+		if st, err := p.fs.Stat(abs); err != nil || st.IsDir() {
 			return nil
 		}
 		sub, err := cache.Load(abs, p.Rel(abs))
@@ -88,7 +89,7 @@ func (p *Project) checkReferences(docs []*compose.Document, cache *compose.Cache
 	files := func(d *compose.Document, n *yaml.Node, dir, what string) error {
 		for _, item := range scalarsOrList(n, "path") {
 			abs := resolve(dir, item.Value)
-			if err := checkFile(abs, p.Rel(abs), d.Loc(item), what); err != nil {
+			if err := p.checkFile(abs, p.Rel(abs), d.Loc(item), what); err != nil {
 				return err
 			}
 		}

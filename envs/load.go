@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -12,9 +14,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/compose-spec/compose-go/v2/consts"
-	"github.com/compose-spec/compose-go/v2/dotenv"
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/compose-spec/compose-go/v2/types"
 	"gopkg.in/yaml.v3"
@@ -81,6 +83,9 @@ type Loaded struct {
 // Docs returns the files of env, in load order, parsed through cache (each
 // file once per cache); the error is the first file's that fails.
 func (p *Project) Docs(env *Environment, cache *compose.Cache) ([]*compose.Document, error) {
+	if cache.FS() != p.fs {
+		return nil, errors.New("envs: the cache reads another file system than the project")
+	}
 	docs := make([]*compose.Document, 0, len(env.Files))
 	for _, f := range env.Files {
 		d, err := cache.Load(f, p.Rel(f))
@@ -101,7 +106,7 @@ func (p *Project) Docs(env *Environment, cache *compose.Cache) ([]*compose.Docum
 // it is about.
 func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cache, opts LoadOptions) (*Loaded, error) {
 	if cache == nil {
-		cache = compose.NewCache()
+		cache = compose.NewCacheFS(p.fs)
 	}
 	docs, err := p.Docs(env, cache)
 	if err != nil {
@@ -130,7 +135,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 	interp := environment.Clone()
 	interp[consts.ComposeProjectName] = name
 
-	mopts := []merge.Option{merge.WithIncluded(normalize.Included), merge.WithExtended(normalize.Extended), merge.WithWarnings(p.warn)}
+	mopts := []merge.Option{merge.WithFS(p.fs), merge.WithIncluded(normalize.Included(p.fs)), merge.WithExtended(normalize.Extended(p.fs)), merge.WithWarnings(p.warn)}
 	if !opts.NoInterpolate {
 		mopts = append(mopts, merge.WithInterpolation(interp.Resolve))
 	}
@@ -158,6 +163,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		Locate:            l.locate,
 		Schema:            p.schemaCache(opts.Shared),
 		MergeService:      merge.Service,
+		FS:                p.fs,
 	}
 	dict, err := normalize.Model(l.Merged.Tree(), nopts)
 	if err != nil {
@@ -194,7 +200,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		}
 	}
 	if anyContainer(proj, func(c *types.ContainerSpec) bool { return len(c.LabelFiles) > 0 }) {
-		if proj, err = proj.WithServicesLabelsResolved(false); err != nil {
+		if err := p.resolveLabelFiles(proj); err != nil {
 			return nil, err
 		}
 	}
@@ -300,7 +306,7 @@ func (p *Project) environment(env *Environment, docs []*compose.Document) (types
 	if err := p.checkEnvFiles(files); err != nil {
 		return nil, err
 	}
-	vars, err := dotenv.GetEnvFromFile(m, files)
+	vars, err := compose.ReadEnvFiles(p.fs, m, files)
 	if err != nil {
 		return nil, p.envFileError(files, err)
 	}
@@ -411,7 +417,9 @@ func (p *Project) warn(at compose.Location, msg string) {
 // resolveEnvFiles reads each service's env_file into its environment, as
 // docker compose config does (and drops env_file), after checking that
 // every required file exists so that a missing one is reported where it
-// is named.
+// is named. It is compose-go's Project.WithServicesEnvironmentResolved(true)
+// reading through p.fs, in place (proj is this load's own), services in
+// order of name so that the first error is always the same.
 func (p *Project) resolveEnvFiles(proj *types.Project, l *Loaded) (*types.Project, error) {
 	for _, name := range proj.ServiceNames() {
 		s := proj.Services[name]
@@ -419,7 +427,7 @@ func (p *Project) resolveEnvFiles(proj *types.Project, l *Loaded) (*types.Projec
 			if !bool(ef.Required) {
 				continue
 			}
-			if _, err := os.Stat(ef.Path); err != nil {
+			if _, err := p.fs.Stat(ef.Path); err != nil {
 				at, _ := l.locate(fmt.Sprintf("services.%s.env_file.%d.path", strings.ReplaceAll(name, ".", "👻"), i))
 				msg := strings.ReplaceAll(fmt.Sprintf("env file %s not found: %v", ef.Path, err), ef.Path, p.Rel(ef.Path))
 				return nil, &compose.Error{Location: at, Msg: msg, Err: err}
@@ -440,11 +448,116 @@ func (p *Project) resolveEnvFiles(proj *types.Project, l *Loaded) (*types.Projec
 	if !needed {
 		return proj, nil
 	}
-	out, err := proj.WithServicesEnvironmentResolved(true)
-	if err != nil {
-		return nil, &compose.Error{Location: compose.Location{File: l.Docs[0].Name}, Msg: err.Error(), Err: err}
+	for _, name := range proj.ServiceNames() {
+		s := proj.Services[name]
+		err := p.resolveEnvironment(&s.ContainerSpec, proj.Environment)
+		for i := range s.PreStart {
+			// a hook carries its service's environment and env files
+			// since it was loaded; one with neither is left alone
+			if h := &s.PreStart[i].ContainerSpec; err == nil && (len(h.Environment) > 0 || len(h.EnvFiles) > 0) {
+				err = p.resolveEnvironment(h, proj.Environment)
+			}
+		}
+		if err != nil {
+			return nil, &compose.Error{Location: compose.Location{File: l.Docs[0].Name}, Msg: err.Error(), Err: err}
+		}
+		proj.Services[name] = s
 	}
-	return out, nil
+	return proj, nil
+}
+
+// resolveEnvironment gives c its environment as the container sees it:
+// entries without a value take it from the project's environment, then
+// the env files are read in order (their values may use the project's
+// environment, else c's own entries), and c's entries win over theirs.
+func (p *Project) resolveEnvironment(c *types.ContainerSpec, projectEnv types.Mapping) error {
+	own := c.Environment.Resolve(projectEnv.Resolve)
+	lookup := func(k string) (string, bool) {
+		if v, ok := projectEnv.Resolve(k); ok {
+			return v, true
+		}
+		if v := own[k]; v != nil {
+			return *v, true
+		}
+		return "", false
+	}
+	env := own.ToMapping()
+	for _, ef := range c.EnvFiles {
+		err := p.readMappingFile(ef.Path, ef.Format, env, lookup)
+		switch {
+		case errors.Is(err, fs.ErrNotExist) && !bool(ef.Required):
+			// an optional env file that is not there
+		case errors.Is(err, fs.ErrNotExist):
+			return fmt.Errorf("env file %s not found: %w", ef.Path, err)
+		case err != nil:
+			return err
+		}
+	}
+	c.Environment = env.ToMappingWithEquals().OverrideBy(own)
+	c.EnvFiles = nil
+	return nil
+}
+
+// resolveLabelFiles reads each service's (and hook's) label_file into its
+// labels, as docker compose does (compose-go's
+// Project.WithServicesLabelsResolved(false), reading through p.fs), in
+// place, services in order of name.
+func (p *Project) resolveLabelFiles(proj *types.Project) error {
+	for _, name := range proj.ServiceNames() {
+		s := proj.Services[name]
+		err := p.resolveLabels(&s.ContainerSpec)
+		for i := range s.PreStart {
+			if err == nil {
+				err = p.resolveLabels(&s.PreStart[i].ContainerSpec)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		proj.Services[name] = s
+	}
+	return nil
+}
+
+// resolveLabels completes c's labels with its label files, read in order
+// (a file's values may use the labels of the files before it); c's own
+// labels win.
+func (p *Project) resolveLabels(c *types.ContainerSpec) error {
+	labels := types.MappingWithEquals{}
+	lookup := func(k string) (string, bool) {
+		if v := labels[k]; v != nil {
+			return *v, true
+		}
+		return "", false
+	}
+	for _, f := range c.LabelFiles {
+		vars := types.Mapping{}
+		err := p.readMappingFile(f, "", vars, lookup)
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("label file %s not found: %w", f, err)
+		}
+		if err != nil {
+			return err
+		}
+		labels.OverrideBy(vars.ToMappingWithEquals())
+	}
+	labels = labels.OverrideBy(c.Labels.ToMappingWithEquals())
+	if len(labels) > 0 {
+		c.Labels = types.NewLabelsFromMappingWithEquals(labels)
+	}
+	return nil
+}
+
+// readMappingFile reads an env_file or a label_file into vars through
+// p.fs. A directory is refused as compose-go refuses it, reading it.
+func (p *Project) readMappingFile(path, format string, vars map[string]string, lookup func(string) (string, bool)) error {
+	err := compose.ReadEnvFile(p.fs, path, format, vars, lookup)
+	if errors.Is(err, compose.ErrNotRegular) {
+		if st, serr := p.fs.Stat(path); serr == nil && st.IsDir() {
+			return &fs.PathError{Op: "read", Path: path, Err: syscall.EISDIR}
+		}
+	}
+	return err
 }
 
 // containerNameError places a container name conflict at the second

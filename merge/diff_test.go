@@ -147,7 +147,7 @@ func mergeModel(env environment) (*Result, map[string]any, error) {
 	}
 	// compose-go loads included and extended files through its whole
 	// pipeline; normalize does that part for merge.
-	opts := []Option{WithIncluded(normalize.Included), WithExtended(normalize.Extended)}
+	opts := []Option{WithIncluded(normalize.Included(nil)), WithExtended(normalize.Extended(nil))}
 	vars := types.Mapping{}
 	if env.interpolate {
 		var err error

@@ -143,13 +143,13 @@ func (mg *merger) extendsFile(from *compose.Document, name string) (*extendsScop
 	if sc, ok := mg.extendsCache[path]; ok {
 		return &extendsScope{services: sc.services.clone(), doc: sc.doc, resets: sc.resets}, nil
 	}
-	d, err := compose.ReadFile(path, dispName)
+	d, err := compose.ReadFileFS(mg.opts.fs, path, dispName)
 	if err != nil {
 		return nil, err
 	}
 	// compose-go loads an extended file with SkipExtends and SkipInclude,
 	// interpolated like the rest.
-	sub := &merger{opts: options{lookup: mg.opts.lookup, warn: mg.opts.warn, extended: mg.opts.extended}, extendsCache: mg.extendsCache, workDir: mg.workDir}
+	sub := &merger{opts: options{lookup: mg.opts.lookup, warn: mg.opts.warn, extended: mg.opts.extended, fs: mg.opts.fs}, extendsCache: mg.extendsCache, workDir: mg.workDir}
 	acc := &val{kind: kMap, m: map[string]*val{}}
 	var resets [][]string
 	if d.Root != nil {

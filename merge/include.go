@@ -1,15 +1,10 @@
 package merge
 
 import (
-	"github.com/composure-dev/composure/internal/pathtrie"
-
-	"os"
 	"path/filepath"
 
-	"github.com/compose-spec/compose-go/v2/dotenv"
-	"github.com/compose-spec/compose-go/v2/types"
-
 	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/internal/pathtrie"
 )
 
 // include imports the resources of the projects x includes, as
@@ -62,7 +57,7 @@ func (mg *merger) include(x *val, d *compose.Document, resets [][]string) error 
 			if err != nil {
 				name = f
 			}
-			doc, err := compose.ReadFile(f, name)
+			doc, err := compose.ReadFileFS(mg.opts.fs, f, name)
 			if err != nil {
 				return mg.errorf(item, "cannot include %s: %v", name, err)
 			}
@@ -86,7 +81,7 @@ func (mg *merger) include(x *val, d *compose.Document, resets [][]string) error 
 		// paths resolved against its directory, environment entries
 		// resolved with its env files.
 		if mg.opts.included != nil {
-			env, err := dotenv.GetEnvFromFile(types.Mapping{}, mg.includeEnvFiles(item, projectDir))
+			env, err := compose.ReadEnvFiles(mg.opts.fs, nil, mg.includeEnvFiles(item, projectDir))
 			if err != nil {
 				return mg.errorf(item, "%v", err)
 			}
@@ -123,7 +118,7 @@ func (mg *merger) includeEnvFiles(item *val, projectDir string) []string {
 		}
 	}
 	f := filepath.Join(projectDir, ".env")
-	if st, err := os.Stat(f); err == nil && !st.IsDir() {
+	if st, err := mg.opts.fs.Stat(f); err == nil && !st.IsDir() {
 		files = append(files, f)
 	}
 	return files

@@ -208,6 +208,7 @@ type options struct {
 	warn     func(at compose.Location, msg string)
 	included IncludedFunc
 	extended func(model map[string]any, dir string) (map[string]any, error)
+	fs       compose.FS // where include and extends read; never nil
 }
 
 // IncludedFunc completes an included project's merged model before its
@@ -240,6 +241,10 @@ func (o *options) decode(d *compose.Document, root *yaml.Node, budget *compose.B
 	return x, dc.resets, err
 }
 
+// WithFS reads the files include and extends name, and an included
+// project's env files, in fsys (the default is the disk).
+func WithFS(fsys compose.FS) Option { return func(o *options) { o.fs = compose.OrOS(fsys) } }
+
 // WithoutInclude leaves `include` unresolved, as compose-go's SkipInclude.
 func WithoutInclude() Option { return func(o *options) { o.include = false } }
 
@@ -258,7 +263,7 @@ func Merge(docs []*compose.Document, opts ...Option) (*Result, error) {
 }
 
 func newOptions(opts []Option) options {
-	o := options{extends: true, include: true}
+	o := options{extends: true, include: true, fs: compose.OS{}}
 	for _, f := range opts {
 		f(&o)
 	}

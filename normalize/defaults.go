@@ -268,7 +268,7 @@ func absResolvedPath(n *normalizer, v any) (any, error) {
 	if !ok {
 		return abs, nil
 	}
-	resolved, err := resolveSymlink(s)
+	resolved, err := resolveSymlink(n.opts.FS, s)
 	if err != nil {
 		return nil, n.errorf("%v", err)
 	}

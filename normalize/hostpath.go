@@ -1,9 +1,12 @@
 package normalize
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/composure-dev/composure/compose"
 )
 
 // isWindowsAbs reports whether p is an absolute Windows path, which
@@ -30,8 +33,8 @@ func isWindowsAbs(p string) bool {
 
 // resolveSymlink replaces the first component of the absolute path p that
 // is a symbolic link by what it points to (develop.watch paths are watched
-// where they really are).
-func resolveSymlink(p string) (string, error) {
+// where they really are), in fsys.
+func resolveSymlink(fsys compose.FS, p string) (string, error) {
 	current := ""
 	if filepath.IsAbs(p) {
 		current = string(os.PathSeparator)
@@ -41,11 +44,11 @@ func resolveSymlink(p string) (string, error) {
 			continue
 		}
 		current = filepath.Join(current, part)
-		st, err := os.Lstat(current)
-		if err != nil || st.Mode()&os.ModeSymlink == 0 {
+		st, err := fsys.Lstat(current)
+		if err != nil || st.Mode()&fs.ModeSymlink == 0 {
 			continue
 		}
-		target, err := filepath.EvalSymlinks(current)
+		target, err := fsys.EvalSymlinks(current)
 		if err != nil {
 			return "", err
 		}

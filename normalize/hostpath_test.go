@@ -7,6 +7,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/paths"
 	"github.com/compose-spec/compose-go/v2/utils"
+
+	"github.com/composure-dev/composure/compose"
 )
 
 // TestIsWindowsAbs holds isWindowsAbs to compose-go's paths.IsWindowsAbs.
@@ -39,7 +41,7 @@ func TestResolveSymlink(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range []string{filepath.Join(dir, "link", "sub"), filepath.Join(dir, "real", "sub"), filepath.Join(dir, "missing"), dir} {
-		got, gerr := resolveSymlink(p)
+		got, gerr := resolveSymlink(compose.OS{}, p)
 		want, werr := utils.ResolveSymbolicLink(p)
 		if got != want || (gerr == nil) != (werr == nil) {
 			t.Errorf("%s: %q %v, compose-go %q %v", p, got, gerr, want, werr)

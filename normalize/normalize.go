@@ -66,10 +66,14 @@ type Options struct {
 	MergeService func(base, over map[string]any) (map[string]any, error)
 	// Warn receives warnings (deprecated syntax), each once. nil drops them.
 	Warn func(loc compose.Location, msg string)
+	// FS is where symbolic links in paths are resolved (develop.watch
+	// paths); nil is the disk.
+	FS compose.FS
 }
 
 // Model normalizes tree, which it does not modify, into a new model.
 func Model(tree map[string]any, o Options) (map[string]any, error) {
+	o.FS = compose.OrOS(o.FS)
 	n := &normalizer{opts: o, lenient: o.Uninterpolated}
 	m := deepCopy(tree).(map[string]any)
 	// The schema check reads the tree while the steps below rewrite the
@@ -123,9 +127,16 @@ func (n *normalizer) steps(m map[string]any) (map[string]any, error) {
 // including project imports its resources, as compose-go loads an included
 // project on its own: canonical forms (short syntax that does not parse is
 // left as written), defaults, paths resolved against dir, bare environment
-// entries resolved from env. It is merge.WithIncluded's function.
-func Included(m map[string]any, dir string, env map[string]string) (map[string]any, error) {
-	n := &normalizer{opts: Options{WorkingDir: dir, Home: homeDir()}, lenient: true}
+// entries resolved from env. Included(fsys) is merge.WithIncluded's
+// function for a project read from fsys (nil: the disk).
+func Included(fsys compose.FS) func(m map[string]any, dir string, env map[string]string) (map[string]any, error) {
+	return func(m map[string]any, dir string, env map[string]string) (map[string]any, error) {
+		return included(m, dir, env, fsys)
+	}
+}
+
+func included(m map[string]any, dir string, env map[string]string, fsys compose.FS) (map[string]any, error) {
+	n := &normalizer{opts: Options{WorkingDir: dir, Home: homeDir(), FS: compose.OrOS(fsys)}, lenient: true}
 	for _, t := range []*pathtrie.Trie[rule]{canonicalTrie, defaultsTrie, pathsTrie} {
 		if err := n.walk(m, t); err != nil {
 			return nil, err
@@ -137,10 +148,17 @@ func Included(m map[string]any, dir string, env map[string]string) (map[string]a
 
 // Extended completes a file named by `extends.file` before its services
 // are extended, as compose-go loads it: canonical forms (short syntax that
-// does not parse left as written) and paths resolved against dir. It is
-// merge.WithExtended's function.
-func Extended(m map[string]any, dir string) (map[string]any, error) {
-	n := &normalizer{opts: Options{WorkingDir: dir, Home: homeDir()}, lenient: true}
+// does not parse left as written) and paths resolved against dir.
+// Extended(fsys) is merge.WithExtended's function for a project read from
+// fsys (nil: the disk).
+func Extended(fsys compose.FS) func(m map[string]any, dir string) (map[string]any, error) {
+	return func(m map[string]any, dir string) (map[string]any, error) {
+		return extended(m, dir, fsys)
+	}
+}
+
+func extended(m map[string]any, dir string, fsys compose.FS) (map[string]any, error) {
+	n := &normalizer{opts: Options{WorkingDir: dir, Home: homeDir(), FS: compose.OrOS(fsys)}, lenient: true}
 	for _, t := range []*pathtrie.Trie[rule]{canonicalTrie, pathsTrie} {
 		if err := n.walk(m, t); err != nil {
 			return nil, err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -225,36 +224,33 @@ func (a *app) diffRev(c *cli.Context, p *envs.Project, name, rev string) (envdif
 	return envdiff.Compare(fromSide, toSide), nil
 }
 
-// revSide loads environment name as of rev from a temporary tree. Paths in
-// its model are written back to the project directory, and its origins
-// name files as REV:file, so that only what changed remains and each side
-// says where it comes from. Env files the revision does not have (an
-// untracked .env) are taken from the working tree: they hold local
-// settings, not the change under review.
+// revSide loads environment name as of rev, read through git (revFS):
+// the working tree's paths, the revision's files. Its origins name files
+// as REV:file, so that each side says where it comes from. The --env-file
+// files, and a .env the revision does not have (an untracked .env), are
+// read from the working tree: they hold local settings, not the change
+// under review.
 func (a *app) revSide(c *cli.Context, p *envs.Project, name, rev string) (envdiff.Side, func(), error) {
-	t, err := openRev(c.Context, p.Dir, rev)
+	r, err := openRev(c.Context, p.Dir, rev)
 	if err != nil {
 		return envdiff.Side{}, nil, withCode(exitUsage, err)
 	}
-	done := func() { _ = t.Close() }
+	done := func() { _ = r.Close() }
 	fail := func(err error) (envdiff.Side, func(), error) {
 		done()
 		return envdiff.Side{}, nil, err
 	}
-	if err := copyMissing(p.Dir, t.dir, ".env"); err != nil {
-		return fail(err)
-	}
-	var files []string
-	for _, f := range lineageSlice(c, "file") {
+	r.fallback[filepath.Join(p.Dir, ".env")] = true
+	opts := a.projectOptions(c)
+	for _, f := range opts.EnvFiles {
 		abs, err := filepath.Abs(f)
 		if err != nil {
 			return fail(err)
 		}
-		files = append(files, filepath.Join(t.dir, p.Rel(abs)))
+		r.local[abs] = true
 	}
-	opts := a.projectOptions(c)
-	opts.Dir = t.dir
-	opts.Files = files
+	opts.Dir = p.Dir
+	opts.FS = r
 	rp, err := envs.Discover(opts)
 	if err != nil {
 		return fail(fmt.Errorf("at revision %q: %w", rev, err))
@@ -263,27 +259,12 @@ func (a *app) revSide(c *cli.Context, p *envs.Project, name, rev string) (envdif
 	if err != nil {
 		return fail(withCode(exitUsage, fmt.Errorf("at revision %q: %w", rev, err)))
 	}
-	s, err := loadSide(c.Context, rp, env, compose.NewCache(), name+"@"+rev, rev+":")
+	// rp.Parsed holds what discovery parsed (nil: Load makes a cache)
+	s, err := loadSide(c.Context, rp, env, rp.Parsed, name+"@"+rev, rev+":")
 	if err != nil {
 		return fail(fmt.Errorf("at revision %q: %w", rev, err))
 	}
-	s.Model = envdiff.RewriteStrings(s.Model, t.dir, p.Dir)
 	return s, done, nil
-}
-
-// copyMissing copies file name from the directory from to the directory to
-// when to lacks it and from has it as a regular file of sane size (a FIFO
-// or a device would block or never end; loading the working tree reports
-// those).
-func copyMissing(from, to, name string) error {
-	if _, err := os.Lstat(filepath.Join(to, name)); err == nil {
-		return nil
-	}
-	b, err := compose.ReadBounded(filepath.Join(from, name))
-	if err != nil {
-		return nil
-	}
-	return os.WriteFile(filepath.Join(to, name), b, 0o600)
 }
 
 // loadSides loads the environments list of the working tree at once, on

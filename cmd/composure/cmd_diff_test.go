@@ -206,9 +206,8 @@ func TestDiffRevAsCommitted(t *testing.T) {
 }
 
 // TestDiffRevUntrackedEnvFile: an untracked .env holds local settings, not
-// the change under review, so the revision's side uses it too; a .env that
-// is not a regular file is not read for the copy (the working tree's load
-// reports it).
+// the change under review, so the revision's side reads it from the working
+// tree too (revFS.fallback).
 func TestDiffRevUntrackedEnvFile(t *testing.T) {
 	repo := gitRepo(t, map[string]string{"compose.yaml": "services:\n  web:\n    image: \"web:${TAG}\"\n"})
 	if err := os.WriteFile(filepath.Join(repo, ".env"), []byte("TAG=3\n"), 0o644); err != nil {
@@ -220,5 +219,98 @@ func TestDiffRevUntrackedEnvFile(t *testing.T) {
 		strings.NewReader(""), &stdout, &stderr, []string{"PATH=" + os.Getenv("PATH")})
 	if code != 0 || stdout.String() != "default@HEAD → default: no differences\n" {
 		t.Errorf("exit %d\nstdout: %s\nstderr: %s", code, stdout.String(), stderr.String())
+	}
+}
+
+// TestDiffRevReadsRevision: the revision's side reads every file as
+// committed, those above the project directory too (include, extends,
+// env_file, label_file under ../), however the working tree differs (files
+// changed, a file deleted); origins name the files as in the working tree,
+// after REV:. Nothing is written: TMPDIR names a directory that does not
+// exist, and stays so, and the working tree is left as it was.
+func TestDiffRevReadsRevision(t *testing.T) {
+	repo := gitRepo(t, map[string]string{
+		"deploy/compose.yaml": "include:\n  - ../common/db.yaml\nservices:\n  web:\n    extends: {file: ../common/base.yaml, service: base}\n" +
+			"    env_file: [{path: ../common/web.env, required: false}]\n    label_file: ../common/web.labels\n",
+		"deploy/compose.prod.yaml": "services:\n  web:\n    restart: always\n",
+		"common/db.yaml":           "services:\n  db:\n    image: postgres:16.4\n",
+		"common/base.yaml":         "services:\n  base:\n    image: shop:1.0\n",
+		"common/web.env":           "LOG=info\n",
+		"common/web.labels":        "team=a\n",
+	}, map[string]string{
+		"common/base.yaml": "services:\n  base:\n    image: shop:1.1\n",
+	})
+	// The working tree differs from HEAD: files changed, one deleted.
+	for name, src := range map[string]string{
+		"common/db.yaml":    "services:\n  db:\n    image: postgres:17.0\n",
+		"common/base.yaml":  "services:\n  base:\n    image: shop:2.0\n",
+		"common/web.labels": "team=b\n",
+	} {
+		if err := os.WriteFile(filepath.Join(repo, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Remove(filepath.Join(repo, "common", "web.env")); err != nil {
+		t.Fatal(err)
+	}
+	status := gitStatus(t, repo)
+	tmp := filepath.Join(t.TempDir(), "missing")
+	t.Setenv("TMPDIR", tmp)
+
+	tests := []struct {
+		name string
+		rev  string
+		want []string
+	}{
+		{
+			name: "revision against the working tree",
+			rev:  "HEAD",
+			want: []string{
+				"changed services.db.image: postgres:16.4 -> postgres:17.0 (HEAD:../common/db.yaml:3:12, ../common/db.yaml:3:12)",
+				// values read from env and label files have no origin
+				"removed services.web.environment.LOG: info -> <nil> (<nil>, <nil>)",
+				"changed services.web.image: shop:1.1 -> shop:2.0 (HEAD:../common/base.yaml:3:12, ../common/base.yaml:3:12)",
+				"changed services.web.labels.team: a -> b (<nil>, <nil>)",
+			},
+		},
+		{
+			name: "two revisions",
+			rev:  "HEAD~1..HEAD",
+			want: []string{"changed services.web.image: shop:1.0 -> shop:1.1 (HEAD~1:../common/base.yaml:3:12, HEAD:../common/base.yaml:3:12)"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := runEnviron([]string{"composure", "-C", filepath.Join(repo, "deploy"), "diff", "prod", "--rev", tt.rev, "--format", "json"},
+				strings.NewReader(""), &stdout, &stderr, []string{"PATH=" + os.Getenv("PATH")})
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			var r struct {
+				Changes []struct {
+					Path, Kind string
+					From, To   any
+					FromOrigin any `json:"from_origin"`
+					ToOrigin   any `json:"to_origin"`
+				} `json:"changes"`
+			}
+			if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range r.Changes {
+				got = append(got, fmt.Sprintf("%s %s: %v -> %v (%v, %v)", c.Kind, c.Path, c.From, c.To, c.FromOrigin, c.ToOrigin))
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("changes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+	if _, err := os.Stat(tmp); !os.IsNotExist(err) {
+		t.Errorf("TMPDIR %s was made: %v", tmp, err)
+	}
+	if st := gitStatus(t, repo); st != status {
+		t.Errorf("git status after diff --rev: %q, was %q", st, status)
 	}
 }

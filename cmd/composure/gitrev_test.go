@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/internal/testenv"
 )
 
@@ -27,42 +29,74 @@ func gitRepo(t *testing.T, commits ...map[string]string) string {
 	return testenv.GitRepo(t, commits...)
 }
 
+// TestOpenRev: the revision stands in place of the working tree, at the
+// working tree's paths: files under the repository's top read as
+// committed, everything else (and the files kept local) from the disk;
+// errors name the path asked for, in the disk's words.
 func TestOpenRev(t *testing.T) {
 	repo := gitRepo(t,
-		map[string]string{"app/compose.yaml": "services: {web: {image: a}}\n", "README": "x\n"},
-		map[string]string{"app/compose.yaml": "services: {web: {image: b}}\n", "app/compose.prod.yaml": "services: {web: {restart: always}}\n"},
+		map[string]string{"app/compose.yaml": "services: {web: {image: a}}\n", "app/.env": "A=1\n", "README": "x\n"},
+		map[string]string{"app/compose.yaml": "services: {web: {image: b}}\n", "app/compose.prod.yaml": "services: {web: {restart: always}}\n", "app/.env": ""},
 	)
 	project := filepath.Join(repo, "app")
+	outside := filepath.Join(t.TempDir(), "outside.env")
+	for name, src := range map[string]string{outside: "O=1\n", filepath.Join(project, ".env"): "A=local\n", filepath.Join(project, "local.env"): "L=1\n"} {
+		if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	ctx := context.Background()
-	tr, err := openRev(ctx, project, "HEAD~1")
-	if err != nil {
-		t.Fatal(err)
+	read := func(r *revFS, name string) string {
+		t.Helper()
+		b, err := compose.ReadBoundedFS(r, name)
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		return string(b)
 	}
-	if filepath.Base(tr.dir) != "app" || filepath.Base(filepath.Dir(tr.dir)) != filepath.Base(repo) {
-		t.Errorf("extracted project dir %s is not named after the repository and project", tr.dir)
+	for _, tc := range []struct {
+		rev, name string
+		local     bool // in revFS.local
+		fallback  bool // in revFS.fallback
+		want      string
+	}{
+		{rev: "HEAD~1", name: "app/compose.yaml", want: "services: {web: {image: a}}\n"},
+		{rev: "HEAD", name: "app/compose.yaml", want: "services: {web: {image: b}}\n"},
+		{rev: "HEAD~1", name: "app/compose.prod.yaml", want: "error: stat " + filepath.Join(project, "compose.prod.yaml") + ": no such file or directory"},
+		{rev: "HEAD~1", name: "README", want: "x\n"},
+		{rev: "HEAD~1", name: outside, want: "O=1\n"},
+		{rev: "HEAD~1", name: "app/.env", want: "A=1\n"},
+		{rev: "HEAD~1", name: "app/.env", fallback: true, want: "A=1\n"},
+		{rev: "HEAD", name: "app/.env", fallback: true, want: "A=local\n"},
+		{rev: "HEAD", name: "app/.env", want: "error: stat " + filepath.Join(project, ".env") + ": no such file or directory"},
+		{rev: "HEAD~1", name: "app/local.env", local: true, want: "L=1\n"},
+		{rev: "HEAD~1", name: "app/local.env", want: "error: stat " + filepath.Join(project, "local.env") + ": no such file or directory"},
+		{rev: "HEAD~1", name: "app", want: "error: " + project + ": not a regular file"},
+	} {
+		r, err := openRev(ctx, project, tc.rev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := tc.name
+		if !filepath.IsAbs(name) {
+			name = filepath.Join(repo, name)
+		}
+		r.local[name], r.fallback[name] = tc.local, tc.fallback
+		if got := read(r, name); got != tc.want {
+			t.Errorf("%s at %s (local %v, fallback %v): %q, want %q", tc.name, tc.rev, tc.local, tc.fallback, got, tc.want)
+		}
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
-	b, err := os.ReadFile(filepath.Join(tr.dir, "compose.yaml"))
-	if err != nil || !strings.Contains(string(b), "image: a") {
-		t.Errorf("compose.yaml at HEAD~1 = %q, %v", b, err)
+	// Nothing written: no temporary file, the working tree as it was.
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("temporary files: %v", left)
 	}
-	if _, err := os.Stat(filepath.Join(tr.dir, "compose.prod.yaml")); !os.IsNotExist(err) {
-		t.Errorf("compose.prod.yaml exists at HEAD~1: %v", err)
-	}
-	if b, err := os.ReadFile(filepath.Join(tr.dir, "..", "README")); err != nil || string(b) != "x\n" {
-		t.Errorf("files above the project directory, which include and extends may name: %q, %v", b, err)
-	}
-	if err := tr.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(tr.root); !os.IsNotExist(err) {
-		t.Errorf("temporary tree %s left behind", tr.root)
-	}
-	// The working tree is untouched: still at the last commit, clean.
-	if st := gitStatus(t, repo); st != "" {
+	if st := gitStatus(t, repo); st != "?? app/.env\n?? app/local.env" {
 		t.Errorf("git status after openRev: %q", st)
-	}
-	if b, _ := os.ReadFile(filepath.Join(project, "compose.yaml")); !strings.Contains(string(b), "image: b") {
-		t.Errorf("working tree changed: %q", b)
 	}
 
 	for _, tc := range []struct{ dir, rev, want string }{
@@ -73,6 +107,40 @@ func TestOpenRev(t *testing.T) {
 		if _, err := openRev(ctx, tc.dir, tc.rev); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("openRev(%s) error %v, want %q", tc.rev, err, tc.want)
 		}
+	}
+}
+
+// TestOpenRevSymlinks: links are followed as committed, and resolve to
+// the working tree's paths.
+func TestOpenRevSymlinks(t *testing.T) {
+	repo := gitRepo(t, map[string]string{"common/web.env": "A=1\n", "app/compose.yaml": "services: {}\n"})
+	if err := os.Symlink("../common", filepath.Join(repo, "app", "shared")); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Git(t, repo, "add", "-A")
+	testenv.Git(t, repo, "commit", "-q", "-m", "link")
+	// The working tree's link goes elsewhere now: the revision's counts.
+	if err := os.Remove(filepath.Join(repo, "app", "shared")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(".", filepath.Join(repo, "app", "shared")); err != nil {
+		t.Fatal(err)
+	}
+	r, err := openRev(context.Background(), filepath.Join(repo, "app"), "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got, err := r.EvalSymlinks(filepath.Join(repo, "app", "shared", "web.env"))
+	if want := filepath.Join(repo, "common", "web.env"); err != nil || got != want {
+		t.Errorf("EvalSymlinks: %q, %v; want %q", got, err, want)
+	}
+	st, err := r.Lstat(filepath.Join(repo, "app", "shared"))
+	if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+		t.Errorf("Lstat: %v, %v", st, err)
+	}
+	if b, err := compose.ReadBoundedFS(r, filepath.Join(repo, "app", "shared", "web.env")); err != nil || string(b) != "A=1\n" {
+		t.Errorf("read through the link: %q, %v", b, err)
 	}
 }
 
@@ -89,5 +157,31 @@ func TestOpenRevProjectMissing(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {
 		t.Errorf("temporary files left behind: %v", left)
+	}
+}
+
+// TestOpenRevTooLarge: a file larger than composure reads is refused at a
+// revision with the error the disk gives, from the size git lists.
+func TestOpenRevTooLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("commits a 32 MiB file")
+	}
+	big := "x: " + strings.Repeat("a", compose.MaxFileSize) + "\n"
+	repo := gitRepo(t, map[string]string{"compose.yaml": "services: {}\n", "big.yaml": big})
+	r, err := openRev(context.Background(), repo, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	name := filepath.Join(repo, "big.yaml")
+	_, disk := compose.ReadFile(name, "big.yaml")
+	_, rev := compose.ReadFileFS(r, name, "big.yaml")
+	if disk == nil || rev == nil || rev.Error() != disk.Error() {
+		t.Errorf("at the revision: %v\non disk: %v", rev, disk)
+	}
+	_, disk = compose.ReadBounded(name)
+	_, rev = compose.ReadBoundedFS(r, name)
+	if disk == nil || rev == nil || rev.Error() != disk.Error() {
+		t.Errorf("ReadBounded at the revision: %v\non disk: %v", rev, disk)
 	}
 }

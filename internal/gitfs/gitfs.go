@@ -271,6 +271,13 @@ func (f *FS) ReadLink(name string) (string, error) {
 	return string(b), nil
 }
 
+// EvalSymlinks returns name with every symbolic link in it followed, as
+// filepath.EvalSymlinks does on the disk: a path of the file system.
+func (f *FS) EvalSymlinks(name string) (string, error) {
+	resolved, _, err := f.resolve("evalsymlinks", name, true)
+	return resolved, err
+}
+
 // ReadDir lists the directory name, sorted by name; symbolic links are
 // listed as such.
 func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {

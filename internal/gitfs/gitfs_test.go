@@ -147,6 +147,22 @@ func TestSymlinks(t *testing.T) {
 	if st, err := f.Stat("shared"); err != nil || !st.IsDir() {
 		t.Errorf("Stat follows links: %v, %v", st, err)
 	}
+	for _, tc := range []struct{ name, want string }{
+		{"deploy/web.env", "common/web.env"},
+		{"shared/db.yaml", "common/db.yaml"},
+		{"shared", "common"},
+		{"deploy/compose.yaml", "deploy/compose.yaml"},
+		{".", "."},
+	} {
+		if got, err := f.EvalSymlinks(tc.name); err != nil || got != tc.want {
+			t.Errorf("EvalSymlinks(%s) = %q, %v; want %q", tc.name, got, err, tc.want)
+		}
+	}
+	for _, name := range []string{"loop-a", "deploy/out", "shared/nope"} {
+		if got, err := f.EvalSymlinks(name); err == nil {
+			t.Errorf("EvalSymlinks(%s) = %q, want an error", name, got)
+		}
+	}
 	entries, err := f.ReadDir("deploy")
 	if err != nil {
 		t.Fatal(err)
