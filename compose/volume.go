@@ -112,32 +112,28 @@ func bind(v *types.ServiceVolumeConfig) *types.ServiceVolumeBind {
 	return v.Bind
 }
 
-// volumeType decides bind or volume from the source.
+// volumeType decides bind or volume from the source: a host path binds
+// (and, in short syntax, creates what is missing), anything else names a
+// volume.
 func volumeType(v *types.ServiceVolumeConfig) {
-	if isHostPath(v.Source) {
-		v.Type = types.VolumeTypeBind
-		bind(v).CreateHostPath = true // short syntax creates a missing host path
+	if !isHostPath(v.Source) {
+		v.Type = types.VolumeTypeVolume
+		if v.Volume == nil {
+			v.Volume = &types.ServiceVolumeVolume{}
+		}
 		return
 	}
-	v.Type = types.VolumeTypeVolume
-	if v.Volume == nil {
-		v.Volume = &types.ServiceVolumeVolume{}
-	}
+	v.Type = types.VolumeTypeBind
+	bind(v).CreateHostPath = true
 }
 
-// isHostPath: a relative or absolute path, a home path, a Windows pipe or
-// a drive letter.
+// isHostPath reports a source that is a path on the host: relative (.),
+// absolute (/), in the home directory (~), a Windows pipe (\\) or after a
+// drive letter (C:).
 func isHostPath(s string) bool {
-	if s == "" {
-		return false
-	}
-	switch s[0] {
-	case '.', '/', '~':
+	if strings.HasPrefix(s, `\\`) || strings.ContainsAny(s[:min(len(s), 1)], "./~") {
 		return true
 	}
-	if strings.HasPrefix(s, `\\`) {
-		return true
-	}
-	r, size := utf8.DecodeRuneInString(s)
-	return len(s) > size && s[size] == ':' && unicode.IsLetter(r)
+	drive, size := utf8.DecodeRuneInString(s)
+	return size > 0 && unicode.IsLetter(drive) && strings.HasPrefix(s[size:], ":")
 }

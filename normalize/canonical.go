@@ -370,31 +370,33 @@ func build(n *normalizer, v any) (any, error) {
 
 // ssh: a list of ID[=PATH] becomes a mapping; `default` alone maps to null.
 func ssh(n *normalizer, v any) (any, error) {
-	switch x := v.(type) {
-	case map[string]any:
-		return x, nil
-	case []any:
-		m := make(map[string]any, len(x))
-		for _, e := range x {
-			s, ok := e.(string)
-			if !ok {
-				return nil, n.errorf("invalid ssh key type %T", e)
-			}
-			id, p, ok := strings.Cut(s, "=")
-			switch {
-			case ok:
-				m[id] = p
-			case id == "default":
-				m[id] = nil
-			case n.lenient:
-				return v, nil
-			default:
-				return nil, n.errorf("invalid ssh key %q", s)
-			}
-		}
+	if m, ok := v.(map[string]any); ok {
 		return m, nil
 	}
-	return v, n.errorf("%s: invalid type %T for ssh", n.dotted(), v)
+	list, ok := v.([]any)
+	if !ok {
+		return v, n.errorf("%s: invalid type %T for ssh", n.dotted(), v)
+	}
+	keys := make(map[string]any, len(list))
+	for _, item := range list {
+		spec, isString := item.(string)
+		if !isString {
+			return nil, n.errorf("invalid ssh key type %T", item)
+		}
+		if id, path, withPath := strings.Cut(spec, "="); withPath {
+			keys[id] = path
+			continue
+		}
+		if spec == "default" {
+			keys[spec] = nil
+			continue
+		}
+		if n.lenient {
+			return v, nil // uninterpolated: left as written
+		}
+		return nil, n.errorf("invalid ssh key %q", spec)
+	}
+	return keys, nil
 }
 
 // schedule: a crontab expression alone is {cron: expression}.

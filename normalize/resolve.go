@@ -250,29 +250,38 @@ func normalizeNetworks(m map[string]any) {
 // without a name: `<project>_<key>`, or the key itself for an external
 // resource.
 func nameResources(m map[string]any) {
+	project := fmt.Sprint(m["name"])
 	for _, section := range [...]string{"networks", "volumes", "configs", "secrets"} {
-		resources, ok := m[section].(map[string]any)
-		if !ok {
-			continue
-		}
-		for key, r := range resources {
-			res, _ := r.(map[string]any)
-			if res == nil {
-				res = map[string]any{}
-			}
-			if res["name"] == nil {
-				if ext, ok := res["external"]; ok && isTrue(ext) {
-					res["name"] = key
-				} else {
-					res["name"] = fmt.Sprintf("%v_%s", m["name"], key)
-				}
-			}
-			resources[key] = res
+		declared, _ := m[section].(map[string]any)
+		for key := range declared {
+			declared[key] = named(declared[key], project, key)
 		}
 	}
 }
 
+// named returns the declaration of resource key (nil: an empty one) with
+// its name set when it has none.
+func named(decl any, project, key string) map[string]any {
+	res, _ := decl.(map[string]any)
+	if res == nil {
+		res = map[string]any{}
+	}
+	if res["name"] != nil {
+		return res
+	}
+	res["name"] = project + "_" + key
+	if isTrue(res["external"]) {
+		res["name"] = key
+	}
+	return res
+}
+
+// isTrue reads v as docker compose reads a boolean written as any scalar
+// (true, "TRUE", 1, "t"); nil and anything else are false.
 func isTrue(v any) bool {
+	if v == nil {
+		return false
+	}
 	b, _ := strconv.ParseBool(fmt.Sprint(v))
 	return b
 }
