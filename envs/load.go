@@ -114,7 +114,11 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 	}
 	l := &Loaded{Env: env, Docs: docs}
 	for _, d := range docs {
-		if err := p.checkExpansion(d); err != nil {
+		check := checkExpansion
+		if opts.Shared {
+			check = p.checkExpansion // once per file for the environments loaded together
+		}
+		if err := check(d); err != nil {
 			return nil, err
 		}
 	}
@@ -169,6 +173,8 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 	if err != nil {
 		return nil, err
 	}
+	l.Merged.ForgetTree() // normalize copied it; origins stay
+
 	if opts.NoInterpolate {
 		l.Model = dict
 		return l, nil
@@ -743,7 +749,8 @@ func (p *Project) Variables(env *Environment, docs []*compose.Document) map[stri
 }
 
 // checkExpansion checks d once per Project: environments share their
-// base file.
+// base file. The Project keeps d alive, so only loads that keep their
+// files anyway (Shared) use it.
 func (p *Project) checkExpansion(d *compose.Document) error {
 	if v, ok := p.expanded.Load(d); ok {
 		err, _ := v.(error) // nil: the check passed

@@ -66,12 +66,12 @@ func (o Origin) String() string {
 // tree and indexing every path cost more than the merge itself.
 type Result struct {
 	// root is the merged tree with the origin of every value.
-	root     *val
-	treeOnce sync.Once
-	tree     map[string]any
-	once     sync.Once
-	origins  map[string]Origin
-	paths    arena
+	root    *val
+	treeMu  sync.Mutex
+	tree    map[string]any
+	once    sync.Once
+	origins map[string]Origin
+	paths   arena
 }
 
 // Tree is the merged model in compose-go's shape (override.Merge and
@@ -82,8 +82,21 @@ type Result struct {
 // merged model (TestDifferential). Built on first use; callers must not
 // modify it.
 func (r *Result) Tree() map[string]any {
-	r.treeOnce.Do(func() { r.tree = r.root.plain().(map[string]any) })
+	r.treeMu.Lock()
+	defer r.treeMu.Unlock()
+	if r.tree == nil {
+		r.tree = r.root.plain().(map[string]any)
+	}
 	return r.tree
+}
+
+// ForgetTree lets the tree Tree built be collected once its callers are
+// done with it (the normalizer copies it): a 10,000-service environment's
+// tree is about 35 MB. A later Tree builds it again.
+func (r *Result) ForgetTree() {
+	r.treeMu.Lock()
+	r.tree = nil
+	r.treeMu.Unlock()
 }
 
 // Origins maps every path of Tree, in tree.Path syntax ("." inside a key

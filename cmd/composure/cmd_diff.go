@@ -79,7 +79,7 @@ func (a *app) diffCommand() *cli.Command {
 			var reports []envdiff.Report
 			switch {
 			case o.all:
-				reports, err = a.diffAll(c.Context, p)
+				reports, err = a.diffAll(c.Context, p, o.redact)
 			case o.rev != "":
 				name := envs.DefaultEnv
 				if len(args) == 1 {
@@ -90,7 +90,7 @@ func (a *app) diffCommand() *cli.Command {
 				reports = []envdiff.Report{r}
 			default:
 				var r envdiff.Report
-				r, err = a.diffEnvs(c.Context, p, args[0], args[1])
+				r, err = a.diffEnvs(c.Context, p, args[0], args[1], o.redact)
 				reports = []envdiff.Report{r}
 			}
 			if err != nil {
@@ -145,7 +145,7 @@ func (a *app) writeDiff(reports []envdiff.Report, o diffOptions) error {
 }
 
 // diffEnvs compares two environments of the working tree.
-func (a *app) diffEnvs(ctx context.Context, p *envs.Project, from, to string) (envdiff.Report, error) {
+func (a *app) diffEnvs(ctx context.Context, p *envs.Project, from, to string, sources bool) (envdiff.Report, error) {
 	cache := compose.NewCache()
 	fromEnv, err := p.Env(from)
 	if err != nil {
@@ -155,7 +155,7 @@ func (a *app) diffEnvs(ctx context.Context, p *envs.Project, from, to string) (e
 	if err != nil {
 		return envdiff.Report{}, withCode(exitUsage, err)
 	}
-	sides, err := loadSides(ctx, p, []*envs.Environment{fromEnv, toEnv}, cache)
+	sides, err := loadSides(ctx, p, []*envs.Environment{fromEnv, toEnv}, cache, sources)
 	if err != nil {
 		return envdiff.Report{}, err
 	}
@@ -164,7 +164,7 @@ func (a *app) diffEnvs(ctx context.Context, p *envs.Project, from, to string) (e
 }
 
 // diffAll compares every environment with default, in the project's order.
-func (a *app) diffAll(ctx context.Context, p *envs.Project) ([]envdiff.Report, error) {
+func (a *app) diffAll(ctx context.Context, p *envs.Project, sources bool) ([]envdiff.Report, error) {
 	cache := compose.NewCache()
 	def, err := p.Env(envs.DefaultEnv)
 	if err != nil {
@@ -176,7 +176,7 @@ func (a *app) diffAll(ctx context.Context, p *envs.Project) ([]envdiff.Report, e
 			list = append(list, e)
 		}
 	}
-	sides, err := loadSides(ctx, p, list, cache)
+	sides, err := loadSides(ctx, p, list, cache, sources)
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +210,7 @@ func (a *app) diffRev(c *cli.Context, p *envs.Project, name, rev string) (envdif
 		if err != nil {
 			return envdiff.Report{}, withCode(exitUsage, err)
 		}
-		toSide, err := loadSide(ctx, p, env, compose.NewCache(), name, "")
+		toSide, err := loadSide(ctx, p, env, compose.NewCache(), name, "", c.Bool("redact"))
 		if err != nil {
 			return envdiff.Report{}, err
 		}
@@ -260,7 +260,7 @@ func (a *app) revSide(c *cli.Context, p *envs.Project, name, rev string) (envdif
 		return fail(withCode(exitUsage, fmt.Errorf("at revision %q: %w", rev, err)))
 	}
 	// rp.Parsed holds what discovery parsed (nil: Load makes a cache)
-	s, err := loadSide(c.Context, rp, env, rp.Parsed, name+"@"+rev, rev+":")
+	s, err := loadSide(c.Context, rp, env, rp.Parsed, name+"@"+rev, rev+":", c.Bool("redact"))
 	if err != nil {
 		return fail(fmt.Errorf("at revision %q: %w", rev, err))
 	}
@@ -270,12 +270,13 @@ func (a *app) revSide(c *cli.Context, p *envs.Project, name, rev string) (envdif
 // loadSides loads the environments list of the working tree at once, on
 // every CPU, each side named after its environment. The error is that of
 // the first environment in list that fails, whichever finished first.
-func loadSides(ctx context.Context, p *envs.Project, list []*envs.Environment, cache *compose.Cache) ([]envdiff.Side, error) {
+// sources: what loadSide keeps for --redact.
+func loadSides(ctx context.Context, p *envs.Project, list []*envs.Environment, cache *compose.Cache, sources bool) ([]envdiff.Side, error) {
 	sides := make([]envdiff.Side, len(list))
 	errs := make([]error, len(list))
 	tasks := make([]func(), len(list))
 	for i, e := range list {
-		tasks[i] = func() { sides[i], errs[i] = loadSide(ctx, p, e, cache, e.Name, "") }
+		tasks[i] = func() { sides[i], errs[i] = loadSide(ctx, p, e, cache, e.Name, "", sources) }
 	}
 	parallel.Run(0, tasks)
 	for _, err := range errs {
@@ -287,19 +288,24 @@ func loadSides(ctx context.Context, p *envs.Project, list []*envs.Environment, c
 }
 
 // loadSide loads env, with the origins of its merge. filePrefix is put in
-// front of origin file names ("HEAD~1:" for a revision).
-func loadSide(ctx context.Context, p *envs.Project, env *envs.Environment, cache *compose.Cache, label, filePrefix string) (envdiff.Side, error) {
+// front of origin file names ("HEAD~1:" for a revision). With sources
+// (--redact), the side also traces values to the secret variables written
+// there, which keeps the parsed files alive: at 10,000 services that is
+// about 50 MB a side, so it is kept only when asked for.
+func loadSide(ctx context.Context, p *envs.Project, env *envs.Environment, cache *compose.Cache, label, filePrefix string, sources bool) (envdiff.Side, error) {
 	l, err := p.Load(ctx, env, cache, envs.LoadOptions{})
 	if err != nil {
 		return envdiff.Side{}, err
 	}
-	return envdiff.Side{
+	s := envdiff.Side{
 		Name:   label,
 		Model:  l.Model,
 		Origin: envdiff.MergeOrigins(l.Merged, filePrefix),
-		// --redact traces values to the secret variables written there.
-		Sources: redact.MergeSources(l.Merged, l.Docs, l.Environment),
-	}, nil
+	}
+	if sources {
+		s.Sources = redact.MergeSources(l.Merged, l.Docs, l.Environment)
+	}
+	return s, nil
 }
 
 func slicesContains(s []string, v string) bool {
