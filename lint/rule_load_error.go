@@ -50,6 +50,13 @@ func dropCovered(fs []diag.Finding) []diag.Finding {
 	for _, f := range fs {
 		if f.Rule != "load-error" && f.Severity >= diag.Error {
 			covered[line{f.Span.File, f.Span.Start.Line}] = true
+			if f.Rule == "unknown-key" {
+				// the other keys it names (the other top-level services of
+				// a v1 file), which the schema's error may point at
+				for _, r := range f.Related {
+					covered[line{r.Span.File, r.Span.Start.Line}] = true
+				}
+			}
 		}
 	}
 	return slices.DeleteFunc(fs, func(f diag.Finding) bool {

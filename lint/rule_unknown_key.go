@@ -183,8 +183,12 @@ func (r *UnknownKey) v1Layout(p *Pass, d *compose.Document, root *yaml.Node, top
 	if len(names) == 1 {
 		subject = "service " + names[0] + " is"
 	}
-	p.Report(diag.Finding{Severity: diag.Error, Span: NodeSpan(d, keys[0]),
-		Message: fmt.Sprintf("%s at the top level (Compose file format v1), which docker compose no longer reads: move them under \"services:\"", subject)})
+	f := diag.Finding{Severity: diag.Error, Span: NodeSpan(d, keys[0]),
+		Message: fmt.Sprintf("%s at the top level (Compose file format v1), which docker compose no longer reads: move them under \"services:\"", subject)}
+	for _, k := range keys[1:] {
+		f.Related = append(f.Related, diag.Related{Span: NodeSpan(d, k), Message: fmt.Sprintf("service %q, also at the top level", k.Value)})
+	}
+	p.Report(f)
 }
 
 func (r *UnknownKey) mapping(p *Pass, d *compose.Document, n *yaml.Node, o *object, path keyPath, seen map[*yaml.Node]bool) {
