@@ -155,17 +155,6 @@ func (r Report) Counts() (added, removed, changed int) {
 	return
 }
 
-// Filter returns the changes of r for which keep returns true.
-func (r Report) Filter(keep func(Change) bool) Report {
-	out := Report{From: r.From, To: r.To, fromSrc: r.fromSrc, toSrc: r.toSrc}
-	for _, c := range r.Changes {
-		if keep(c) {
-			out.Changes = append(out.Changes, c)
-		}
-	}
-	return out
-}
-
 func quoteKey(k string) string {
 	if k == "" || strings.ContainsAny(k, ".[]\" \t\n\r") {
 		return strconv.Quote(k)
