@@ -356,7 +356,7 @@ func (p *Project) projectName(env *Environment, docs []*compose.Document, enviro
 	fromFiles := ""
 	var at compose.Location
 	for _, d := range docs {
-		for _, r := range append([]*yaml3Node{d.Root}, d.Extra...) {
+		for _, r := range append([]*yaml.Node{d.Root}, d.Extra...) {
 			if r == nil {
 				continue
 			}

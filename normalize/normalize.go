@@ -308,9 +308,6 @@ func (n *normalizer) dotted() string {
 	return strings.Join(parts, ".")
 }
 
-// treePath is the current path in the syntax of merge.Result.Origin.
-func (n *normalizer) treePath() string { return treePath(n.path) }
-
 // treePath spells parts in tree.Path syntax, "." inside a key (but the
 // first) written "👻" as merge does.
 func treePath(parts []string) string {
