@@ -150,7 +150,7 @@ func (a *app) newCLI() *cli.App {
 		ErrWriter: a.stderr,
 		// -f a,b.yml is one file name, as in docker compose
 		DisableSliceFlagSeparator: true,
-		Flags:                     append(projectFlags(), versionFlag),
+		Flags:                     append(projectFlags(), versionFlag()),
 		// composure prints help and version itself (help.go): urfave/cli's
 		// go through package globals and print "(default: false)" noise.
 		HideHelp:        true,

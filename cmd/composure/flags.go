@@ -19,8 +19,12 @@ func projectFlags() []cli.Flag {
 }
 
 // versionFlag is the app's --version; composure handles it (urfave/cli's
-// own prints through a package global).
-var versionFlag = &cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version"}
+// own prints through a package global). A new one per app: urfave/cli
+// writes into a flag when it parses, and apps run at once in the tests
+// (and in lint's completion) must not share one.
+func versionFlag() *cli.BoolFlag {
+	return &cli.BoolFlag{Name: "version", Aliases: []string{"v"}, Usage: "print the version"}
+}
 
 // choiceFlag is a string flag whose value is one of choices: help lists
 // them after the usage, shell completion offers them. The command checks
