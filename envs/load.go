@@ -230,6 +230,9 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 	if opts.NoModel {
 		return l, nil
 	}
+	if err := l.CheckPrintable(); err != nil {
+		return nil, err
+	}
 	js, err := proj.MarshalJSON()
 	if err != nil {
 		return nil, err
@@ -238,6 +241,12 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		return nil, err
 	}
 	return l, nil
+}
+
+// CheckPrintable refuses a project docker compose cannot print, at the
+// value that stops it (normalize.CheckPrintable).
+func (l *Loaded) CheckPrintable() error {
+	return normalize.CheckPrintable(l.Project, l.locate)
 }
 
 // locate is where the value at path (tree.Path syntax) of the merged tree

@@ -56,6 +56,27 @@ func CheckConsistency(p *types.Project, locate func(path string) (compose.Locati
 	return c.cycles()
 }
 
+// CheckPrintable refuses what docker compose v5.7.1 loads, builds and runs
+// but cannot print (compose-go v2.16.2's types.SSHKey writes `"id": path`,
+// which is not JSON): a build ssh key given with a path. `config` of the
+// whole project, and anything that needs the project as JSON, call it;
+// lint, the lists and --hash do not, as docker compose's work.
+func CheckPrintable(p *types.Project, locate func(path string) (compose.Location, bool)) error {
+	c := checker{p: p, locate: locate}
+	for _, name := range slices.Sorted(mapsKeys(p.Services)) {
+		b := p.Services[name].Build
+		if b == nil {
+			continue
+		}
+		for _, key := range b.SSH {
+			if key.Path != "" {
+				return c.errorf([]string{"services", name, "build", "ssh", key.ID}, "json: error calling MarshalJSON for type types.SSHKey: invalid character ':' after top-level value: docker compose v5.7.1 cannot print a build ssh key given with a path (%s=%s), though it builds with it; to print the config, use the agent socket (`default`) here and pass the key to `docker compose build --ssh`", key.ID, key.Path)
+			}
+		}
+	}
+	return nil
+}
+
 func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 	return func(yield func(string) bool) {
 		for k := range m {
@@ -104,14 +125,6 @@ func (c *checker) service(name string, s types.ServiceConfig) error {
 			}
 			if t.Build == nil {
 				return c.errorf(at("build", "additional_contexts", add), "service %q declares non-buildable service %q as additional contexts %s", name, target, add)
-			}
-		}
-		for _, key := range b.SSH {
-			if key.Path != "" {
-				// docker compose v5.7.1 (compose-go v2.16.2) refuses the
-				// project when it serializes it: types.SSHKey writes
-				// `"id": path`, which is not JSON.
-				return c.errorf(at("build", "ssh", key.ID), "json: error calling MarshalJSON for type types.SSHKey: invalid character ':' after top-level value: docker compose v5.7.1 refuses a build ssh key given with a path (%s=%s); use the agent socket (`default`), or pass the key to `docker buildx build --ssh`", key.ID, key.Path)
 			}
 		}
 		if len(b.Platforms) > 0 && s.Platform != "" && !slices.Contains(b.Platforms, s.Platform) {

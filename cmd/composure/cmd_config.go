@@ -344,6 +344,11 @@ func (a *app) renderConfig(c *cli.Context, p *envs.Project, env *envs.Environmen
 	if o.list.name != "" {
 		return renderList(l, o)
 	}
+	if !o.load.NoInterpolate {
+		if err := l.CheckPrintable(); err != nil {
+			return nil, err
+		}
+	}
 	var out []byte
 	switch {
 	case o.load.NoInterpolate:
