@@ -293,7 +293,8 @@ func loadSides(ctx context.Context, p *envs.Project, list []*envs.Environment, c
 // there, which keeps the parsed files alive: at 10,000 services that is
 // about 50 MB a side, so it is kept only when asked for.
 func loadSide(ctx context.Context, p *envs.Project, env *envs.Environment, cache *compose.Cache, label, filePrefix string, sources bool) (envdiff.Side, error) {
-	l, err := p.Load(ctx, env, cache, envs.LoadOptions{})
+	// Shared: the sides merge their common first file once and share it
+	l, err := p.Load(ctx, env, cache, envs.LoadOptions{Shared: true})
 	if err != nil {
 		return envdiff.Side{}, err
 	}
