@@ -1,12 +1,15 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"regexp"
 	"runtime/debug"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -32,6 +35,9 @@ type app struct {
 	// discovers projects in parallel).
 	warnMu sync.Mutex
 	warned map[string]bool
+	// holding: warnings wait in held until holdWarnings' release
+	holding bool
+	held    []string
 }
 
 // warn prints a warning on stderr, once per run (discovery may run twice:
@@ -39,7 +45,7 @@ type app struct {
 func (a *app) warn(msg string) { a.once("composure: warning: " + msg) }
 
 // once prints line on stderr, unless it was printed before in this run or
-// the shell is asking for completions.
+// the shell is asking for completions. While warnings are held, it waits.
 func (a *app) once(line string) {
 	a.warnMu.Lock()
 	defer a.warnMu.Unlock()
@@ -50,7 +56,61 @@ func (a *app) once(line string) {
 		a.warned = map[string]bool{}
 	}
 	a.warned[line] = true
+	if a.holding {
+		a.held = append(a.held, line)
+		return
+	}
 	fmt.Fprintln(a.stderr, termsafe.Line(line))
+}
+
+// holdWarnings keeps the warnings until release prints them in order of
+// place (file, line, column; lines with no place last, in the order they
+// came): environments loaded at once (diff's sides, lint's environments)
+// find them in an order that varies from run to run. release may be called
+// more than once.
+func (a *app) holdWarnings() (release func()) {
+	a.warnMu.Lock()
+	a.holding = true
+	a.warnMu.Unlock()
+	return func() {
+		a.warnMu.Lock()
+		defer a.warnMu.Unlock()
+		a.holding = false
+		slices.SortStableFunc(a.held, comparePlaces)
+		for _, line := range a.held {
+			fmt.Fprintln(a.stderr, termsafe.Line(line))
+		}
+		a.held = nil
+	}
+}
+
+// placeRE is the place a warning starts with: "file:line:col: ".
+var placeRE = regexp.MustCompile(`^composure: warning: (.+?):(\d+):(\d+): `)
+
+// comparePlaces orders two warning lines by the place they start with.
+func comparePlaces(x, y string) int {
+	px, py := placeRE.FindStringSubmatch(x), placeRE.FindStringSubmatch(y)
+	switch {
+	case px == nil || py == nil:
+		return cmp.Compare(boolRank(px == nil), boolRank(py == nil))
+	case px[1] != py[1]:
+		return strings.Compare(px[1], py[1])
+	}
+	lx, _ := strconv.Atoi(px[2])
+	ly, _ := strconv.Atoi(py[2])
+	if lx != ly {
+		return cmp.Compare(lx, ly)
+	}
+	cx, _ := strconv.Atoi(px[3])
+	cy, _ := strconv.Atoi(py[3])
+	return cmp.Compare(cx, cy)
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // run is the whole CLI as a function: it returns the exit status instead of

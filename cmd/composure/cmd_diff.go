@@ -72,6 +72,9 @@ func (a *app) diffCommand() *cli.Command {
 				// `composure diff prod`: what prod changes from default.
 				args = []string{envs.DefaultEnv, args[0]}
 			}
+			// the sides load at once: their warnings, in order of place
+			release := a.holdWarnings()
+			defer release()
 			p, err := a.project(c)
 			if err != nil {
 				return err
@@ -93,6 +96,7 @@ func (a *app) diffCommand() *cli.Command {
 				r, err = a.diffEnvs(c.Context, p, args[0], args[1], o.redact)
 				reports = []envdiff.Report{r}
 			}
+			release()
 			if err != nil {
 				return err
 			}

@@ -82,7 +82,10 @@ func (a *app) lint(c *cli.Context) error {
 	envArgs, dfArgs := splitDockerfileArgs(c.Args().Slice())
 	po := a.projectOptions(c)
 	lr := a.lintRules(c, only)
+	// the environments load at once: their warnings, in order of place
+	release := a.holdWarnings()
 	proj, err := loadLintTargets(po, envArgs, dfArgs, lr)
+	release()
 	if err != nil {
 		return withCode(exitUsage, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -220,5 +221,61 @@ func TestDiscoveryWarningOnce(t *testing.T) {
 		if n := strings.Count(errOut, `composure: warning: "compose.yaml", "docker-compose.yml" side by side`); n != 1 {
 			t.Errorf("%v: the warning is printed %d times, want once:\n%s", args, n, errOut)
 		}
+	}
+}
+
+// TestWarningsInPlaceOrder: environments load at once (lint's, diff's
+// sides), and the warnings they find are printed once each, in order of
+// place, the same every run.
+func TestWarningsInPlaceOrder(t *testing.T) {
+	base := "services:\n  web:\n    image: nginx:${A}\n    environment:\n      B: ${B}\n"
+	dir := writeFiles(t, map[string]string{
+		"compose.yaml":          base,
+		"compose.override.yaml": "services:\n  web:\n    environment:\n      C: ${C}\n",
+		"compose.prod.yaml":     "services:\n  web:\n    environment:\n      D: ${D}\n      E: ${E}\n",
+		"compose.admin.yaml":    "services:\n  web:\n    environment:\n      F: ${F}\n",
+	})
+	want := []string{
+		`composure: warning: compose.admin.yaml:4:10: The "F" variable is not set. Defaulting to a blank string.`,
+		`composure: warning: compose.override.yaml:4:10: The "C" variable is not set. Defaulting to a blank string.`,
+		`composure: warning: compose.prod.yaml:4:10: The "D" variable is not set. Defaulting to a blank string.`,
+		`composure: warning: compose.prod.yaml:5:10: The "E" variable is not set. Defaulting to a blank string.`,
+		`composure: warning: compose.yaml:3:18: The "A" variable is not set. Defaulting to a blank string.`,
+		`composure: warning: compose.yaml:5:10: The "B" variable is not set. Defaulting to a blank string.`,
+	}
+	for _, args := range [][]string{{"diff", "--all"}, {"lint"}} {
+		for range 5 {
+			_, _, errOut := runCLI(t, nil, append([]string{"-C", dir}, args...)...)
+			var got []string
+			for _, l := range strings.Split(strings.TrimSpace(errOut), "\n") {
+				if strings.HasPrefix(l, "composure: warning: ") {
+					got = append(got, l)
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("%v: warnings\n%s\nwant\n%s", args, strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		}
+	}
+}
+
+func TestComparePlaces(t *testing.T) {
+	lines := []string{
+		"composure: warning: no place",
+		"composure: warning: b.yaml:10:1: x",
+		"composure: warning: b.yaml:9:5: x",
+		"composure: warning: a.yaml:2:3: x",
+		"composure: warning: b.yaml:9:4: x",
+	}
+	slices.SortStableFunc(lines, comparePlaces)
+	want := []string{
+		"composure: warning: a.yaml:2:3: x",
+		"composure: warning: b.yaml:9:4: x",
+		"composure: warning: b.yaml:9:5: x",
+		"composure: warning: b.yaml:10:1: x",
+		"composure: warning: no place",
+	}
+	if !slices.Equal(lines, want) {
+		t.Errorf("sorted\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
 }
