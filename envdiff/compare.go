@@ -4,7 +4,6 @@ import (
 	"maps"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/composure-dev/composure/compose"
@@ -386,18 +385,9 @@ func plain(v any) any {
 
 // OriginPath is the path Side.Origin receives for a value of the model,
 // in compose-go's tree.Path spelling (as merge.Result.Origins uses it):
-// keys joined by dots, a dot inside a key written as "👻", list items by
-// their decimal index in the model (services.web.ports.0).
-func OriginPath(raw []string) string {
-	var b strings.Builder
-	for i, k := range raw {
-		if i > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(strings.ReplaceAll(k, ".", "👻"))
-	}
-	return b.String()
-}
+// keys joined by dots, a dot inside a key (but the first) written as "👻",
+// list items by their decimal index in the model (services.web.ports.0).
+func OriginPath(raw []string) string { return compose.JoinPath(raw) }
 
 // MergeOrigins adapts a merge.Result to Side.Origin. Values that
 // normalization added (the default network, a default condition) have no

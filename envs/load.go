@@ -443,7 +443,7 @@ func (p *Project) resolveEnvFiles(proj *types.Project, l *Loaded) (*types.Projec
 				continue
 			}
 			if _, err := p.fs.Stat(ef.Path); err != nil {
-				at, _ := l.locate(fmt.Sprintf("services.%s.env_file.%d.path", strings.ReplaceAll(name, ".", "👻"), i))
+				at, _ := l.locate(compose.JoinPath([]string{"services", name, "env_file", strconv.Itoa(i), "path"}))
 				msg := strings.ReplaceAll(fmt.Sprintf("env file %s not found: %v", ef.Path, err), ef.Path, p.Rel(ef.Path))
 				return nil, &compose.Error{Location: at, Msg: msg, Err: err}
 			}
@@ -585,7 +585,7 @@ func (l *Loaded) containerNameError(proj *types.Project, err error) error {
 			continue
 		}
 		if _, dup := seen[cn]; dup {
-			at, _ := l.locate(fmt.Sprintf("services.%s.container_name", strings.ReplaceAll(name, ".", "👻")))
+			at, _ := l.locate(compose.JoinPath([]string{"services", name, "container_name"}))
 			return &compose.Error{Location: at, Msg: err.Error(), Err: err}
 		}
 		seen[cn] = name

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/composure-dev/composure/compose"
 	"gopkg.in/yaml.v3"
 )
 
@@ -81,21 +82,21 @@ func values(src []byte, inline bool) ([]annotation, *yaml.Node, error) {
 		switch n.Kind {
 		case yaml.MappingNode:
 			if len(n.Content) == 0 {
-				out = append(out, annotation{joinPath(path), n.Line})
+				out = append(out, annotation{compose.JoinPath(path), n.Line})
 			}
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				walk(n.Content[i+1], append(path, n.Content[i].Value))
 			}
 		case yaml.SequenceNode:
 			if len(n.Content) == 0 {
-				out = append(out, annotation{joinPath(path), n.Line})
+				out = append(out, annotation{compose.JoinPath(path), n.Line})
 			}
 			for i, c := range n.Content {
 				walk(c, append(path, strconv.Itoa(i)))
 			}
 		case yaml.ScalarNode:
 			if !inline || (n.Line <= len(lines) && scalarOnOneLine(lines[n.Line-1], n)) {
-				out = append(out, annotation{joinPath(path), n.Line})
+				out = append(out, annotation{compose.JoinPath(path), n.Line})
 			}
 		case yaml.AliasNode, yaml.DocumentNode:
 		}

@@ -445,21 +445,7 @@ func (mg *merger) errorf(at *val, format string, args ...any) error {
 	return &compose.Error{Location: compose.Location{File: mg.d.Name}, Msg: msg}
 }
 
-func (mg *merger) pathString() string { return joinPath(mg.path) }
-
-// joinPath spells a path as tree.Path does: "." inside a key (but the first)
-// becomes "👻".
-func joinPath(parts []string) string {
-	var b strings.Builder
-	for i, p := range parts {
-		if i > 0 {
-			b.WriteByte('.')
-			p = strings.ReplaceAll(p, ".", "👻")
-		}
-		b.WriteString(p)
-	}
-	return b.String()
-}
+func (mg *merger) pathString() string { return compose.JoinPath(mg.path) }
 
 // mergeYaml is override.MergeYaml.
 func (mg *merger) mergeYaml(e, o *val, st pathtrie.State[mergeRule]) (*val, error) {

@@ -95,7 +95,7 @@ type checker struct {
 func (c *checker) errorf(path []string, format string, args ...any) error {
 	var loc compose.Location
 	if c.locate != nil {
-		loc, _ = c.locate(treePath(path))
+		loc, _ = c.locate(compose.JoinPath(path))
 	}
 	return &compose.Error{Location: loc, Msg: fmt.Sprintf(format, args...)}
 }

@@ -308,20 +308,6 @@ func (n *normalizer) dotted() string {
 	return strings.Join(parts, ".")
 }
 
-// treePath spells parts in tree.Path syntax, "." inside a key (but the
-// first) written "👻" as merge does.
-func treePath(parts []string) string {
-	var b strings.Builder
-	for i, p := range parts {
-		if i > 0 {
-			b.WriteByte('.')
-			p = strings.ReplaceAll(p, ".", "👻")
-		}
-		b.WriteString(p)
-	}
-	return b.String()
-}
-
 // errorf returns an error at the current path.
 func (n *normalizer) errorf(format string, args ...any) error {
 	return n.errorAt(n.path, fmt.Sprintf(format, args...))
@@ -336,7 +322,7 @@ func (n *normalizer) locate(path []string) compose.Location {
 	if n.opts.Locate == nil {
 		return compose.Location{}
 	}
-	loc, _ := n.opts.Locate(treePath(path))
+	loc, _ := n.opts.Locate(compose.JoinPath(path))
 	return loc
 }
 

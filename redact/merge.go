@@ -115,15 +115,7 @@ func (s *mergeSources) collectVars() []Var {
 // normalization added or copied, such as a service's environment in its
 // hooks) or whose file is not among docs is unknown.
 func (s *mergeSources) From(path []string) ([]string, bool) {
-	var b strings.Builder
-	for i, k := range path {
-		if i > 0 {
-			b.WriteByte('.')
-		}
-		// merge.Result's paths write a dot inside a key as 👻
-		b.WriteString(strings.ReplaceAll(k, ".", "👻"))
-	}
-	p := b.String()
+	p := compose.JoinPath(path)
 	if s.m.Describe(p) == "default" {
 		return nil, false
 	}
