@@ -20,7 +20,6 @@ import (
 
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/internal/parallel"
-	"github.com/composure-dev/composure/merge"
 	"github.com/composure-dev/composure/normalize"
 )
 
@@ -75,7 +74,7 @@ type Project struct {
 
 	// what loads of Shared environments share (LoadOptions.Shared)
 	sharedMu sync.Mutex
-	prefixes map[string]*merge.Prefix
+	shared   map[string]*shared
 	schema   *normalize.SchemaCache
 	// the expansion check of each document, done once (checkExpansion)
 	expanded sync.Map // *compose.Document -> error

@@ -143,8 +143,11 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 	if !opts.NoInterpolate {
 		mopts = append(mopts, merge.WithInterpolation(interp.Resolve))
 	}
+	var services *normalize.ServiceCache
 	if opts.Shared && len(docs) > 1 {
-		l.Merged, err = p.prefix(docs[0], interp, opts.NoInterpolate, mopts).Merge(docs[1:])
+		var prefix *merge.Prefix
+		prefix, services = p.prefix(docs[0], interp, opts, mopts)
+		l.Merged, err = prefix.Merge(docs[1:])
 	} else {
 		l.Merged, err = merge.Merge(docs, mopts...)
 	}
@@ -166,6 +169,8 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		Uninterpolated:    opts.NoInterpolate,
 		Locate:            l.locate,
 		Schema:            p.schemaCache(opts.Shared),
+		Services:          services,
+		SharedService:     l.Merged.SharedService,
 		MergeService:      merge.Service,
 		FS:                p.fs,
 	}
@@ -718,25 +723,41 @@ func isTrue(s string) bool {
 }
 
 // prefix is the shared merge of first for the environments interpolated
-// with env (and the same switches).
-func (p *Project) prefix(first *compose.Document, env types.Mapping, raw bool, opts []merge.Option) *merge.Prefix {
+// with env (and the same switches), and the cache of the services they
+// share normalized with opts.
+func (p *Project) prefix(first *compose.Document, env types.Mapping, opts LoadOptions, mopts []merge.Option) (*merge.Prefix, *normalize.ServiceCache) {
 	keys := slices.Sorted(maps.Keys(env))
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\x00%t", first.Path, raw)
+	fmt.Fprintf(&b, "%s\x00%t", first.Path, opts.NoInterpolate)
 	for _, k := range keys {
 		b.WriteString("\x00" + k + "=" + env[k])
 	}
 	p.sharedMu.Lock()
 	defer p.sharedMu.Unlock()
-	if p.prefixes == nil {
-		p.prefixes = map[string]*merge.Prefix{}
-	}
-	pr, ok := p.prefixes[b.String()]
+	sh, ok := p.shared[b.String()]
 	if !ok {
-		pr = merge.NewPrefix(first, opts...)
-		p.prefixes[b.String()] = pr
+		sh = &shared{prefix: merge.NewPrefix(first, mopts...), services: map[[2]bool]*normalize.ServiceCache{}}
+		if p.shared == nil {
+			p.shared = map[string]*shared{}
+		}
+		p.shared[b.String()] = sh
 	}
-	return pr
+	// the switches that change a service's normalized form, beside the
+	// variables and --no-interpolate
+	flags := [2]bool{opts.NoNormalize, opts.NoPathResolution}
+	c := sh.services[flags]
+	if c == nil {
+		c = &normalize.ServiceCache{}
+		sh.services[flags] = c
+	}
+	return sh.prefix, c
+}
+
+// shared is what the environments that merge one first file with the same
+// variables share.
+type shared struct {
+	prefix   *merge.Prefix
+	services map[[2]bool]*normalize.ServiceCache
 }
 
 // Variables returns what env's files are interpolated with, as Load

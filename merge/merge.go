@@ -99,6 +99,19 @@ func (r *Result) ForgetTree() {
 	r.treeMu.Unlock()
 }
 
+// SharedService reports whether the service name of Tree is the very
+// mapping other merges from the same Prefix hand out: a service no later
+// file wrote. Tree returns the same map for it in each of those merges, so
+// work done on it (normalization) can be done once.
+func (r *Result) SharedService(name string) bool {
+	services := r.root.m["services"]
+	if services == nil || services.kind != kMap {
+		return false
+	}
+	s := services.m[name]
+	return s != nil && s.frozen && s.kind == kMap
+}
+
 // Origins maps every path of Tree, in tree.Path syntax ("." inside a key
 // written as "👻", list items by their index in the merged list), to where
 // its value was written. Items of KEY=VALUE lists (environment, labels,

@@ -60,6 +60,14 @@ type Options struct {
 	// Schema remembers the schema check of service mappings across the
 	// environments of one run (nil: none remembered).
 	Schema *SchemaCache
+	// Services remembers normalized services across the environments of
+	// one run that share a merge prefix (nil: none remembered), for the
+	// services SharedService names. A cache serves one set of options:
+	// the caller keeps one per project name, variables and flags.
+	Services *ServiceCache
+	// SharedService reports whether the service of that name is a mapping
+	// other environments of the run share (merge.Result.SharedService).
+	SharedService func(name string) bool
 	// MergeService merges a service mapping over another as a later file's
 	// service merges into an earlier one's (merge.Service); it completes
 	// pre_start hooks from their service.
@@ -74,6 +82,11 @@ type Options struct {
 // Model normalizes tree, which it does not modify, into a new model.
 func Model(tree map[string]any, o Options) (map[string]any, error) {
 	o.FS = compose.OrOS(o.FS)
+	if o.Services != nil && o.SharedService != nil {
+		if m, ok, err := o.Services.model(tree, o); ok {
+			return m, err
+		}
+	}
 	n := &normalizer{opts: o, lenient: o.Uninterpolated}
 	m := deepCopy(tree).(map[string]any)
 	// The schema check reads the tree while the steps below rewrite the
@@ -189,6 +202,9 @@ type normalizer struct {
 	// included project, as compose-go canonicalizes it), for the including
 	// project's own pass to report.
 	lenient bool
+	// usesDefault says a service normalized before and reused, not in the
+	// model being normalized, is connected to the default network.
+	usesDefault bool
 }
 
 // rule is what applies at a path of a table: it returns the value to keep

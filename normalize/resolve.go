@@ -73,7 +73,7 @@ func resolveEnvironment(m map[string]any, env map[string]string) {
 // namespaces and volumes_from imply, clean mount targets, pre_start hooks
 // completed from their service, and resource names.
 func (n *normalizer) normalize(m map[string]any) error {
-	normalizeNetworks(m)
+	normalizeNetworks(m, n.usesDefault)
 	lookup := func(k string) (string, bool) {
 		v, ok := n.opts.Environment[k]
 		return v, ok
@@ -208,13 +208,13 @@ func resolveEntries(v any, lookup func(string) (string, bool), keepEmpty bool) a
 
 // normalizeNetworks connects every container that chooses no network (and
 // has neither a network_mode nor a provider) to `default`, and declares
-// `default` when some container uses it.
-func normalizeNetworks(m map[string]any) {
+// `default` when some container uses it, or when usesDefault says a
+// container normalized earlier, not in m, does (Model's reuse).
+func normalizeNetworks(m map[string]any, usesDefault bool) {
 	networks, _ := m["networks"].(map[string]any)
 	if networks == nil {
 		networks = map[string]any{}
 	}
-	usesDefault := false
 	for _, key := range workloadKeys {
 		containers, _ := m[key].(map[string]any)
 		for _, c := range containers {
@@ -332,23 +332,31 @@ var extensionAliases = [...]struct {
 // are set, the extension merges under the attribute, which wins. It reports
 // whether it changed anything.
 func promoteAliases(m map[string]any) bool {
-	changed := false
 	services, _ := m["services"].(map[string]any)
+	return aliasSites(services, promote)
+}
+
+// aliasSites calls f, in the order compose-go promotes them, on each
+// mapping of services where an extension alias may be written, with the
+// alias's extension and attribute, and reports whether any call returned
+// true. A service's develop is read after f ran on the service.
+func aliasSites(services map[string]any, f func(m map[string]any, from, to string) bool) bool {
+	found := false
 	for _, s := range services {
 		svc, ok := s.(map[string]any)
 		if !ok {
 			continue
 		}
-		changed = promote(svc, extensionAliases[0].from, extensionAliases[0].to) || changed
+		found = f(svc, extensionAliases[0].from, extensionAliases[0].to) || found
 		develop, _ := svc["develop"].(map[string]any)
 		watch, _ := develop["watch"].([]any)
 		for _, w := range watch {
 			if item, ok := w.(map[string]any); ok {
-				changed = promote(item, extensionAliases[1].from, extensionAliases[1].to) || changed
+				found = f(item, extensionAliases[1].from, extensionAliases[1].to) || found
 			}
 		}
 	}
-	return changed
+	return found
 }
 
 func promote(m map[string]any, from, to string) bool {

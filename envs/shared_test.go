@@ -1,0 +1,119 @@
+package envs
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/internal/gen"
+	"github.com/composure-dev/composure/internal/testenv"
+)
+
+// TestSharedLoads holds loads of environments together (LoadOptions.Shared:
+// one merge of the base file, each shared service checked and normalized
+// once, the environments loading at the same time as lint and diff load
+// them) to loads of each environment alone: the same project, model and
+// error, on every environment of every corpus project the oracle names and
+// of generated projects.
+func TestSharedLoads(t *testing.T) {
+	dirs := []string{}
+	for _, n := range []int{100, 1000} {
+		dir := t.TempDir()
+		if err := gen.Write(dir, n); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, dir)
+	}
+	if shared, ok := testenv.Shared(); ok {
+		projects := map[string]bool{}
+		for _, c := range corpusCases(t, shared) {
+			projects[c.dir] = true
+		}
+		dirs = append(dirs, slices.Sorted(mapKeys(projects))...)
+	} else {
+		t.Log("no ../shared: the corpus part is skipped (set COMPOSURE_SHARED)")
+	}
+	var envCount, same, refused int
+	for _, dir := range dirs {
+		for _, opts := range []LoadOptions{{}, {NoNormalize: true}, {NoPathResolution: true}} {
+			together, err := loadAll(dir, opts, true)
+			if err != nil {
+				continue // discovery refuses it: nothing to share
+			}
+			alone, err := loadAll(dir, opts, false)
+			if err != nil {
+				t.Fatalf("%s: %v", dir, err)
+			}
+			for i := range together {
+				envCount++
+				a, b := together[i], alone[i]
+				switch {
+				case a.err != b.err:
+					t.Errorf("%s %s %+v: together %q, alone %q", dir, a.name, opts, a.err, b.err)
+				case a.err != "":
+					refused++
+				case !bytes.Equal(a.out, b.out):
+					t.Errorf("%s %s %+v: loaded together, the model differs:\n%s", dir, a.name, opts, firstLineDiff(a.out, b.out))
+				default:
+					same++
+				}
+			}
+		}
+	}
+	t.Logf("%d loads: %d the same model, %d the same error", envCount, same, refused)
+}
+
+type sharedCase struct {
+	name string
+	out  []byte
+	err  string
+}
+
+// loadAll loads every environment of the project in dir, all at once
+// through one Project with shared, else each through its own Project.
+func loadAll(dir string, opts LoadOptions, shared bool) ([]sharedCase, error) {
+	discover := func() (*Project, error) { return Discover(Options{Dir: dir, Environ: environ(dir)}) }
+	p, err := discover()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]sharedCase, len(p.Envs))
+	cache := compose.NewCache()
+	var wg sync.WaitGroup
+	for i, env := range p.Envs {
+		load := func() {
+			q, c := p, cache
+			o := opts
+			o.Shared = shared
+			if !shared {
+				q, _ = discover()
+				c = compose.NewCache()
+			}
+			out[i].name = env.Name
+			l, err := q.Load(context.Background(), q.Envs[i], c, o)
+			if err != nil {
+				out[i].err = strings.ReplaceAll(err.Error(), dir, "DIR")
+				return
+			}
+			out[i].out, err = l.Project.MarshalJSON()
+			if err != nil {
+				out[i].err = err.Error()
+			}
+			out[i].out = append(out[i].out, '\n')
+			m, _ := json.Marshal(l.Model)
+			out[i].out = append(out[i].out, m...)
+		}
+		if shared {
+			wg.Go(load)
+		} else {
+			load()
+		}
+	}
+	wg.Wait()
+	return out, nil
+}
