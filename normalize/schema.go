@@ -32,7 +32,10 @@ var (
 	// extensions), with no other property allowed. A service is valid
 	// exactly when each attribute is valid on its own (quickService).
 	serviceProps map[string][]*jsonschema.Schema
-	compileErr   error
+	// quickProps are the same schemas compiled as quickChecks, index for
+	// index: an attribute they find valid is not validated again.
+	quickProps map[string][]*quickCheck
+	compileErr error
 )
 
 func composeSchema() (*jsonschema.Schema, error) {
@@ -62,7 +65,7 @@ func composeSchema() (*jsonschema.Schema, error) {
 		if serviceSch, compileErr = c.Compile("compose-spec.json#/$defs/service"); compileErr != nil {
 			return
 		}
-		serviceProps, compileErr = attributeSchemas(c, doc)
+		serviceProps, quickProps, compileErr = attributeSchemas(c, doc)
 	})
 	return compiled, compileErr
 }
@@ -72,13 +75,15 @@ func composeSchema() (*jsonschema.Schema, error) {
 // (each a plain object of properties and x- extensions, no other property
 // allowed). It refuses a schema of another shape (a later compose-spec may
 // add a rule between attributes), and composure then fails every run.
-func attributeSchemas(c *jsonschema.Compiler, doc any) (map[string][]*jsonschema.Schema, error) {
+func attributeSchemas(c *jsonschema.Compiler, doc any) (map[string][]*jsonschema.Schema, map[string][]*quickCheck, error) {
 	defs, _ := doc.(map[string]any)["$defs"].(map[string]any)
 	svc, _ := defs["service"].(map[string]any)
 	if svc["unevaluatedProperties"] != false {
-		return nil, errors.New("the service definition is open to other properties: attributes cannot be checked one by one")
+		return nil, nil, errors.New("the service definition is open to other properties: attributes cannot be checked one by one")
 	}
 	props := map[string][]*jsonschema.Schema{}
+	quick := map[string][]*quickCheck{}
+	qc := &quickCompiler{doc: doc.(map[string]any)}
 	// plain compiles the properties of the definition at ptr (#/$defs/...)
 	var plain func(ptr string, def map[string]any, part bool) error
 	plain = func(ptr string, def map[string]any, part bool) error {
@@ -120,13 +125,17 @@ func attributeSchemas(c *jsonschema.Compiler, doc any) (map[string][]*jsonschema
 				return err
 			}
 			props[attr] = append(props[attr], sch)
+			quick[attr] = append(quick[attr], qc.compile(ptr+"/properties/"+pointerEscape(attr)))
 		}
 		return nil
 	}
 	if err := plain("#/$defs/service", svc, false); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return props, nil
+	if qc.err != nil {
+		return nil, nil, qc.err
+	}
+	return props, quick, nil
 }
 
 // pointerEscape escapes a JSON pointer token.
@@ -149,8 +158,8 @@ func quickService(m map[string]any) bool {
 		if !ok {
 			return false
 		}
-		for _, s := range schs {
-			if s.Validate(v) != nil {
+		for i, s := range schs {
+			if quickProps[k][i].test(v) != valid && s.Validate(v) != nil {
 				return false
 			}
 		}
