@@ -175,10 +175,10 @@ func serviceErr(m map[string]any) *jsonschema.ValidationError {
 	return validationError(serviceSch.Validate(m))
 }
 
-// SchemaCache remembers the schema check of each service mapping during
-// one run: the environments of a project share the services no overlay
-// touches (merge.Prefix hands them the very same mapping), so each is
-// checked once. It holds the mappings it has seen, so none is freed and
+// SchemaCache remembers the schema check of each shared service mapping
+// (Options.SharedService) during one run: the environments of a project
+// share the services no overlay touches (merge.Prefix hands them the very
+// same mapping), so each is checked once. It holds the mappings it has seen, so none is freed and
 // its address reused while the cache lives. The zero value is ready; nil
 // checks every time.
 type SchemaCache struct {
@@ -284,7 +284,11 @@ func (n *normalizer) schemaErrors(sch *jsonschema.Schema, m map[string]any) *jso
 			}
 			continue
 		}
-		if e := n.opts.Schema.service(svc); e != nil {
+		cache := n.opts.Schema
+		if n.opts.SharedService == nil || !n.opts.SharedService(name) {
+			cache = nil // no other environment has this mapping: keeping it would only hold it in memory
+		}
+		if e := cache.service(svc); e != nil {
 			causes = append(causes, under(e, "services", name))
 		}
 	}
