@@ -238,14 +238,79 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 	if err := l.CheckPrintable(); err != nil {
 		return nil, err
 	}
-	js, err := proj.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	if err := json.Unmarshal(EscapeDollar(js), &l.Model); err != nil {
+	if l.Model, err = plainModel(proj); err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// plainModel is proj as `docker compose config --format json` prints it,
+// decoded: the value of EscapeDollar(proj.MarshalJSON()) as JSON. It
+// builds the mapping MarshalJSON builds (name, services, the resource
+// sections that are not empty, the x- extensions at the top) and encodes it
+// without indentation, then doubles the `$` in the decoded value: at
+// 10,000 services the indented text and its escaped copy were two more
+// buffers of tens of megabytes each, alive at once with both sides of a
+// diff.
+func plainModel(proj *types.Project) (map[string]any, error) {
+	m := map[string]any{"name": proj.Name, "services": proj.Services}
+	if len(proj.Networks) > 0 {
+		m["networks"] = proj.Networks
+	}
+	if len(proj.Volumes) > 0 {
+		m["volumes"] = proj.Volumes
+	}
+	if len(proj.Secrets) > 0 {
+		m["secrets"] = proj.Secrets
+	}
+	if len(proj.Configs) > 0 {
+		m["configs"] = proj.Configs
+	}
+	if len(proj.Jobs) > 0 {
+		m["jobs"] = proj.Jobs
+	}
+	for k, v := range proj.Extensions {
+		m[k] = v
+	}
+	js, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	var model map[string]any
+	if err := json.Unmarshal(js, &model); err != nil {
+		return nil, err
+	}
+	if bytes.IndexByte(js, '$') >= 0 {
+		escapeDollars(model)
+	}
+	return model, nil
+}
+
+// escapeDollars doubles every `$` in the keys and strings of a decoded
+// JSON value, in place: the value EscapeDollar's bytes decode to.
+func escapeDollars(v any) any {
+	switch x := v.(type) {
+	case string:
+		return strings.ReplaceAll(x, "$", "$$")
+	case []any:
+		for i, e := range x {
+			x[i] = escapeDollars(e)
+		}
+	case map[string]any:
+		var renamed []string
+		for k, e := range x {
+			x[k] = escapeDollars(e)
+			if strings.Contains(k, "$") {
+				renamed = append(renamed, k)
+			}
+		}
+		for _, k := range renamed {
+			e := x[k]
+			delete(x, k)
+			x[strings.ReplaceAll(k, "$", "$$")] = e
+		}
+	}
+	return v
 }
 
 // CheckPrintable refuses a project docker compose cannot print, at the
