@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -42,6 +43,7 @@ func (a *app) diffCommand() *cli.Command {
 			"services.web.ports[127.0.0.1:8080:80/tcp] (" + docsURL + "docs/diff.md).",
 		Flags: diffFlags(),
 		Action: func(c *cli.Context) error {
+			defer a.collectSooner()()
 			args := c.Args().Slice()
 			o := diffOptions{
 				format:   c.String("format"),
@@ -311,6 +313,24 @@ func loadSide(ctx context.Context, p *envs.Project, env *envs.Environment, cache
 		s.Sources = redact.MergeSources(l.Merged, l.Docs, l.Environment)
 	}
 	return s, nil
+}
+
+// diffGCPercent is the collector's target for diff: diff holds two loaded
+// environments at once, and with Go's default (100) the heap grows to twice
+// their live size before a collection; at 1.4 times, a 10,000-service diff
+// peaks about a fifth lower (0.72-0.75 GB against 0.90-1.0) for about a
+// tenth more CPU time, in the same wall time (docs/benchmarks.md, "Garbage
+// collection"). GOGC, when set, wins.
+const diffGCPercent = 40
+
+// collectSooner sets the collector's target to diffGCPercent unless GOGC
+// is set, and returns what restores it.
+func (a *app) collectSooner() func() {
+	if a.getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(diffGCPercent)
+	return func() { debug.SetGCPercent(old) }
 }
 
 func slicesContains(s []string, v string) bool {
