@@ -38,9 +38,13 @@ func TestSharedLoads(t *testing.T) {
 	} else {
 		t.Log("no ../shared: the corpus part is skipped (set COMPOSURE_SHARED)")
 	}
+	flagSets := []LoadOptions{{}, {NoNormalize: true}, {NoPathResolution: true}}
+	if testenv.RaceFactor > 1 {
+		flagSets = flagSets[:1] // the race detector needs the loads at once, not every flag set
+	}
 	var envCount, same, refused int
 	for _, dir := range dirs {
-		for _, opts := range []LoadOptions{{}, {NoNormalize: true}, {NoPathResolution: true}} {
+		for _, opts := range flagSets {
 			together, err := loadAll(dir, opts, true)
 			if err != nil {
 				continue // discovery refuses it: nothing to share

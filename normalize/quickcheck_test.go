@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"testing"
+
+	"github.com/composure-dev/composure/internal/testenv"
 )
 
 // TestQuickCheck holds quickCheck to the validator, attribute by attribute
@@ -64,6 +66,9 @@ func TestQuickCheck(t *testing.T) {
 	for _, av := range values {
 		check(av.attr, av.attr, av.v)
 		check(av.attr+" (Go numbers)", av.attr, goNumbers(av.v))
+		if testenv.RaceFactor > 1 {
+			continue // the variants take a minute under the race detector, and run on one goroutine
+		}
 		replaceEach(av.v, replacements, func(path string, variant any) {
 			check(av.attr+path, av.attr, variant)
 		})
