@@ -125,6 +125,12 @@ func (c *ServiceCache) model(tree map[string]any, o Options) (_ map[string]any, 
 		}
 	}
 	reused, pending, mine := c.claim(shared)
+	released := false
+	defer func() {
+		if !released { // a panic on the way: the waiting environments must not wait forever
+			release(mine, nil)
+		}
+	}()
 	m := make(map[string]any, len(tree))
 	for k, v := range tree {
 		if k != "services" {
@@ -151,6 +157,7 @@ func (c *ServiceCache) model(tree map[string]any, o Options) (_ map[string]any, 
 	serr := <-schemaErr
 	if err != nil || serr != nil {
 		release(mine, nil)
+		released = true
 		return nil, false, nil
 	}
 	out, _ := m["services"].(map[string]any)
@@ -159,6 +166,7 @@ func (c *ServiceCache) model(tree map[string]any, o Options) (_ map[string]any, 
 		m["services"] = out
 	}
 	release(mine, out)
+	released = true
 	for name, s := range reused {
 		out[name] = s.out
 	}

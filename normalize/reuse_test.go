@@ -3,6 +3,7 @@ package normalize
 import (
 	"encoding/json"
 	"testing"
+	"time"
 )
 
 // TestServiceCache normalizes environments that share service mappings
@@ -130,4 +131,55 @@ func jsonOf(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestServiceCacheClaimerPanics: an environment that fails in a panic while
+// it holds claims releases them, and the environment waiting for them
+// normalizes on its own instead of waiting forever.
+func TestServiceCacheClaimerPanics(t *testing.T) {
+	shared := map[string]any{"image": "redis:7"}
+	first := map[string]any{"services": map[string]any{"cache": shared,
+		"web": map[string]any{"image": "app:1", "pre_start": []any{map[string]any{"command": "true"}}}}}
+	second := map[string]any{"services": map[string]any{"cache": shared, "web": map[string]any{"image": "app:2"}}}
+	c := &ServiceCache{}
+	isShared := func(name string) bool { return name == "cache" }
+	inSteps, secondWaits := make(chan struct{}), make(chan struct{})
+	firstOpts := Options{Name: "p", WorkingDir: "/p", Services: c, SharedService: isShared,
+		MergeService: func(base, over map[string]any) (map[string]any, error) {
+			close(inSteps)
+			<-secondWaits
+			panic("boom")
+		}}
+	firstDone := make(chan any, 1)
+	go func() {
+		defer func() { firstDone <- recover() }()
+		_, _ = Model(first, firstOpts)
+	}()
+	<-inSteps // the first holds its claim on cache
+	c.waiting = func() { close(secondWaits) }
+	type result struct {
+		m   map[string]any
+		err error
+	}
+	secondDone := make(chan result, 1)
+	go func() {
+		m, err := Model(second, Options{Name: "p", WorkingDir: "/p", Services: c, SharedService: isShared})
+		secondDone <- result{m, err}
+	}()
+	var got result
+	select {
+	case got = <-secondDone:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the second environment still waits for the claim of one that panicked")
+	}
+	if r := <-firstDone; r == nil {
+		t.Fatal("the first environment did not panic")
+	}
+	want, err := Model(second, Options{Name: "p", WorkingDir: "/p"})
+	if err != nil || got.err != nil {
+		t.Fatal(err, got.err)
+	}
+	if g, w := jsonOf(t, got.m), jsonOf(t, want); g != w {
+		t.Errorf("got %s\nwant %s", g, w)
+	}
 }
