@@ -16,15 +16,15 @@ import (
 // It understands the keywords the specification uses (type, enum,
 // properties, patternProperties, additionalProperties, required, items,
 // uniqueItems, pattern, minimum, maximum, oneOf, anyOf, allOf, $ref) with
-// the 2020-12 meaning; anything else, and any value it cannot judge with
-// certainty (a float against an enum, a type it does not know), makes it
-// answer unsure. Its "valid" and "invalid" are both exact (a oneOf counts
-// on both): TestQuickCheck holds each to the validator on every attribute
-// of every corpus service and tens of thousands of variants. The validator
-// still decides every value the check is unsure about or finds invalid,
-// and words the error.
+// the 2020-12 meaning; any other keyword, and any value it cannot judge
+// with certainty (a Go type no tree holds, a number that is not finite),
+// makes it answer unsure. Its "valid" and "invalid" are both exact (a oneOf
+// counts on both): TestQuickCheck holds each to the validator on every
+// attribute of every corpus service and hundreds of thousands of variants.
+// The validator still decides every value the check is unsure about or
+// finds invalid, and words the error.
 type quickCheck struct {
-	types   uint8 // jsonTypes bits; 0: any
+	types   uint8 // the t* bits of the types allowed; 0: any
 	enum    []any
 	props   map[string]*quickCheck
 	pattern []patternCheck // patternProperties
