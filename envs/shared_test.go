@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -21,7 +23,7 @@ import (
 // error, on every environment of every corpus project the oracle names and
 // of generated projects.
 func TestSharedLoads(t *testing.T) {
-	dirs := []string{}
+	dirs := []string{sharedFixture(t)}
 	for _, n := range []int{100, 1000} {
 		dir := t.TempDir()
 		if err := gen.Write(dir, n); err != nil {
@@ -120,4 +122,39 @@ func loadAll(dir string, opts LoadOptions, shared bool) ([]sharedCase, error) {
 	}
 	wg.Wait()
 	return out, nil
+}
+
+// sharedFixture is a project whose environments share a service that the
+// steps after binding change (bare environment entries and an env file to
+// resolve, a pre_start hook, a label file): loaded at once (under -race in
+// CI), environments that share its normalized form must not write into it.
+func sharedFixture(t *testing.T) string {
+	dir := t.TempDir()
+	files := map[string]string{
+		"compose.yaml": `services:
+  api:
+    image: api:1
+    environment: [TOKEN, MODE=base]
+    env_file: [app.env]
+    label_file: [app.labels]
+    volumes: ['C:\\data:/data']
+    pre_start:
+      - command: ["migrate"]
+        environment: [TOKEN]
+  web:
+    image: web:1
+`,
+		"compose.override.yaml": "services:\n  web:\n    environment: [DEBUG=1]\n",
+		"compose.prod.yaml":     "services:\n  web:\n    image: web:2\n",
+		"compose.admin.yaml":    "services:\n  web:\n    image: web:3\n",
+		".env":                  "TOKEN=t0k3n\nCOMPOSE_CONVERT_WINDOWS_PATHS=1\n",
+		"app.env":               "FROM_FILE=yes\nTOKEN=from-file\n",
+		"app.labels":            "team=core\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
