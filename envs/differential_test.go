@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -72,7 +73,7 @@ func generatedCases(t *testing.T) []differentialCase {
 			t.Fatal(err)
 		}
 		envs := gen.Environments()
-		for _, name := range slices.Sorted(mapKeys(envs)) {
+		for _, name := range slices.Sorted(maps.Keys(envs)) {
 			if n > 1000 && name != DefaultEnv {
 				continue
 			}
@@ -84,16 +85,6 @@ func generatedCases(t *testing.T) []differentialCase {
 		}
 	}
 	return out
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 // corpusCases are the oracle's environments and every compose file of the
@@ -122,7 +113,7 @@ func corpusCases(t *testing.T, shared string) []differentialCase {
 		out = append(out, c)
 		projects[dir] = true
 	}
-	for _, dir := range slices.Sorted(mapKeys(projects)) {
+	for _, dir := range slices.Sorted(maps.Keys(projects)) {
 		entries, err := os.ReadDir(dir)
 		if err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,7 +37,7 @@ func TestSharedLoads(t *testing.T) {
 		for _, c := range corpusCases(t, shared) {
 			projects[c.dir] = true
 		}
-		dirs = append(dirs, slices.Sorted(mapKeys(projects))...)
+		dirs = append(dirs, slices.Sorted(maps.Keys(projects))...)
 	} else {
 		t.Log("no ../shared: the corpus part is skipped (set COMPOSURE_SHARED)")
 	}

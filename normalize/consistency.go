@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -19,12 +20,12 @@ import (
 // Services are checked in name order, so the same error comes every run.
 func CheckConsistency(p *types.Project, locate func(path string) (compose.Location, bool)) error {
 	c := checker{p: p, locate: locate}
-	for _, name := range slices.Sorted(mapsKeys(p.Services)) {
+	for _, name := range slices.Sorted(maps.Keys(p.Services)) {
 		if err := c.service(name, p.Services[name]); err != nil {
 			return err
 		}
 	}
-	for _, name := range slices.Sorted(mapsKeys(p.AllJobs())) {
+	for _, name := range slices.Sorted(maps.Keys(p.AllJobs())) {
 		if _, ok := p.Services[name]; ok {
 			return c.errorf([]string{"jobs", name}, "%q is declared both as a service and a job: service and job names must be unique: invalid compose project", name)
 		}
@@ -32,9 +33,9 @@ func CheckConsistency(p *types.Project, locate func(path string) (compose.Locati
 			return c.errorf([]string{"jobs", name}, "%q is declared both as a service and a job: service and job names must be unique: invalid compose project", name)
 		}
 	}
-	for _, name := range slices.Sorted(mapsKeys(p.Jobs)) {
+	for _, name := range slices.Sorted(maps.Keys(p.Jobs)) {
 		j := p.Jobs[name]
-		for _, dep := range slices.Sorted(mapsKeys(j.DependsOn)) {
+		for _, dep := range slices.Sorted(maps.Keys(j.DependsOn)) {
 			if _, isJob := p.Jobs[dep]; isJob {
 				continue
 			}
@@ -47,7 +48,7 @@ func CheckConsistency(p *types.Project, locate func(path string) (compose.Locati
 			return c.errorf([]string{"jobs", name, "depends_on", dep}, "job %q depends on undefined service or job %q: invalid compose project", name, dep)
 		}
 	}
-	for _, name := range slices.Sorted(mapsKeys(p.Secrets)) {
+	for _, name := range slices.Sorted(maps.Keys(p.Secrets)) {
 		s := p.Secrets[name]
 		if !s.External && s.File == "" && s.Environment == "" {
 			return c.errorf([]string{"secrets", name}, "secret %q must declare either `file` or `environment`: invalid compose project", name)
@@ -63,7 +64,7 @@ func CheckConsistency(p *types.Project, locate func(path string) (compose.Locati
 // lint, the lists and --hash do not, as docker compose's work.
 func CheckPrintable(p *types.Project, locate func(path string) (compose.Location, bool)) error {
 	c := checker{p: p, locate: locate}
-	for _, name := range slices.Sorted(mapsKeys(p.Services)) {
+	for _, name := range slices.Sorted(maps.Keys(p.Services)) {
 		b := p.Services[name].Build
 		if b == nil {
 			continue
@@ -75,16 +76,6 @@ func CheckPrintable(p *types.Project, locate func(path string) (compose.Location
 		}
 	}
 	return nil
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 type checker struct {
@@ -111,7 +102,7 @@ func (c *checker) service(name string, s types.ServiceConfig) error {
 		if b.DockerfileInline != "" && b.Dockerfile != "" {
 			return c.errorf(at("build"), "service %q declares mutualy exclusive dockerfile and dockerfile_inline: invalid compose project", name)
 		}
-		for _, add := range slices.Sorted(mapsKeys(b.AdditionalContexts)) {
+		for _, add := range slices.Sorted(maps.Keys(b.AdditionalContexts)) {
 			target, ok := strings.CutPrefix(b.AdditionalContexts[add], types.ServicePrefix)
 			if !ok {
 				continue
@@ -134,7 +125,7 @@ func (c *checker) service(name string, s types.ServiceConfig) error {
 	if s.NetworkMode != "" && len(s.Networks) > 0 {
 		return c.errorf(at("network_mode"), "service %s declares mutually exclusive `network_mode` and `networks`: invalid compose project", name)
 	}
-	for _, n := range slices.Sorted(mapsKeys(s.Networks)) {
+	for _, n := range slices.Sorted(maps.Keys(s.Networks)) {
 		if _, ok := p.Networks[n]; !ok {
 			return c.errorf(at("networks", n), "service %q refers to undefined network %s: invalid compose project", name, n)
 		}
@@ -146,7 +137,7 @@ func (c *checker) service(name string, s types.ServiceConfig) error {
 			return c.errorf(at("healthcheck", "test"), `healthcheck.test must start either by "CMD", "CMD-SHELL" or "NONE"`)
 		}
 	}
-	for _, dep := range slices.Sorted(mapsKeys(s.DependsOn)) {
+	for _, dep := range slices.Sorted(maps.Keys(s.DependsOn)) {
 		if _, ok := p.Services[dep]; ok {
 			continue
 		}
@@ -182,7 +173,7 @@ func (c *checker) service(name string, s types.ServiceConfig) error {
 			return c.errorf(at("configs", fmt.Sprint(i)), "service %q refers to undefined config %s: invalid compose project", name, cfg.Source)
 		}
 	}
-	for _, m := range slices.Sorted(mapsKeys(s.Models)) {
+	for _, m := range slices.Sorted(maps.Keys(s.Models)) {
 		if _, ok := p.Models[m]; !ok {
 			return c.errorf(at("models", m), "service %q refers to undefined model %s: invalid compose project", name, m)
 		}
@@ -281,7 +272,7 @@ func (c *checker) cycles() error {
 		state[name] = visiting
 		stack = append(stack, name)
 		s := c.p.Services[name]
-		for _, dep := range slices.Sorted(mapsKeys(s.DependsOn)) {
+		for _, dep := range slices.Sorted(maps.Keys(s.DependsOn)) {
 			if _, ok := c.p.Services[dep]; !ok {
 				continue
 			}
@@ -300,7 +291,7 @@ func (c *checker) cycles() error {
 		state[name] = done
 		return nil
 	}
-	for _, name := range slices.Sorted(mapsKeys(c.p.Services)) {
+	for _, name := range slices.Sorted(maps.Keys(c.p.Services)) {
 		if state[name] == unvisited {
 			if err := visit(name); err != nil {
 				return err

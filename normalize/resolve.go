@@ -206,6 +206,15 @@ func resolveEntries(v any, lookup func(string) (string, bool), keepEmpty bool) a
 	return v
 }
 
+// ownNetworking reports whether a container chooses its networking
+// otherwise than by networks (a provider, a network_mode): it is never put
+// on the default network.
+func ownNetworking(svc map[string]any) bool {
+	_, provider := svc["provider"]
+	_, mode := svc["network_mode"]
+	return provider || mode
+}
+
 // normalizeNetworks connects every container that chooses no network (and
 // has neither a network_mode nor a provider) to `default`, and declares
 // `default` when some container uses it, or when usesDefault says a
@@ -219,13 +228,7 @@ func normalizeNetworks(m map[string]any, usesDefault bool) {
 		containers, _ := m[key].(map[string]any)
 		for _, c := range containers {
 			svc, ok := c.(map[string]any)
-			if !ok {
-				continue
-			}
-			if _, ok := svc["provider"]; ok {
-				continue
-			}
-			if _, ok := svc["network_mode"]; ok {
+			if !ok || ownNetworking(svc) {
 				continue
 			}
 			nets, _ := svc["networks"].(map[string]any)

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 )
@@ -96,10 +97,7 @@ func release(mine map[string]*cachedService, out map[string]any) {
 // connectedToDefault reports whether normalized service svc is on the
 // default network, as normalizeNetworks counts it.
 func connectedToDefault(svc map[string]any) bool {
-	if _, ok := svc["provider"]; ok {
-		return false
-	}
-	if _, ok := svc["network_mode"]; ok {
+	if ownNetworking(svc) {
 		return false
 	}
 	nets, _ := svc["networks"].(map[string]any)
@@ -177,7 +175,7 @@ func (c *ServiceCache) model(tree map[string]any, o Options) (_ map[string]any, 
 		c.waiting()
 	}
 	late := false
-	for _, name := range slices.Sorted(mapKeys(pending)) {
+	for _, name := range slices.Sorted(maps.Keys(pending)) {
 		s := pending[name]
 		<-s.done
 		if s.out == nil {
@@ -214,14 +212,4 @@ func declareDefaultNetwork(m map[string]any) {
 		m["networks"] = networks
 	}
 	networks["default"] = named(nil, fmt.Sprint(m["name"]), "default")
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }

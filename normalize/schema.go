@@ -178,9 +178,9 @@ func serviceErr(m map[string]any) *jsonschema.ValidationError {
 // SchemaCache remembers the schema check of each shared service mapping
 // (Options.SharedService) during one run: the environments of a project
 // share the services no overlay touches (merge.Prefix hands them the very
-// same mapping), so each is checked once. It holds the mappings it has seen, so none is freed and
-// its address reused while the cache lives. The zero value is ready; nil
-// checks every time.
+// same mapping), so each is checked once. It holds the mappings it has
+// seen, so none is freed and its address reused while the cache lives.
+// The zero value is ready; nil checks every time.
 type SchemaCache struct {
 	mu   sync.Mutex
 	seen map[*map[string]any]schemaResult
