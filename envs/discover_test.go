@@ -257,11 +257,7 @@ func TestDiscoverFromSubdirectory(t *testing.T) {
 		"composure.yaml": "rules:\n  image-tag: off\n",
 		".env":           "TAG=1.27\n",
 	}
-	for n, body := range files {
-		if err := os.WriteFile(filepath.Join(root, n), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, root, files)
 	sub := filepath.Join(root, "src", "app")
 	if err := os.MkdirAll(sub, 0o755); err != nil {
 		t.Fatal(err)
@@ -287,17 +283,10 @@ func TestDiscoverFromSubdirectory(t *testing.T) {
 // the project (composure.yaml, .env, relative paths) in DIR.
 func TestDiscoverProjectDirectoryAndFile(t *testing.T) {
 	root := t.TempDir()
-	for n, body := range map[string]string{
+	writeFiles(t, root, map[string]string{
 		"ci/compose.yaml": "services:\n  web:\n    image: nginx:1.27\n",
 		"composure.yaml":  "rules:\n  image-tag: off\n",
-	} {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, n)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(root, n), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	t.Chdir(root)
 	for _, tt := range []struct{ dir, file string }{{".", "ci/compose.yaml"}, {root, filepath.Join(root, "ci", "compose.yaml")}} {
 		p, err := Discover(Options{Dir: tt.dir, Files: []string{tt.file}, Environ: []string{}})

@@ -3,8 +3,6 @@ package envs
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -49,11 +47,7 @@ configs:
 `,
 		"s.txt": "secret",
 	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	cases := []differentialCase{{name: "dollars", dir: dir}}
 	cases = append(cases, generatedCases(t)...)
 	if shared, ok := testenv.Shared(); ok {

@@ -98,11 +98,7 @@ func TestSelectServices(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			for name, src := range map[string]string{"compose.yaml": selectProject, "api.env": "API=1\n", "worker.env": "W=1\n", "debug.env": "D=1\n"} {
-				if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			writeFiles(t, dir, map[string]string{"compose.yaml": selectProject, "api.env": "API=1\n", "worker.env": "W=1\n", "debug.env": "D=1\n"})
 			if tt.remove != "" {
 				os.Remove(filepath.Join(dir, tt.remove))
 			}
