@@ -17,7 +17,9 @@ type expansion struct {
 // compose.MaxDepth once expanded, before compose-go sees it: docker compose
 // hangs on a "billion laughs" file. Each node's expansion is computed once,
 // aliases sharing their anchor's, so the check costs time in proportion to
-// the file, not to its expansion.
+// the file, not to its expansion. Only anchored nodes are memoized: an
+// alias is the only way to reach a node twice (or from inside itself), and
+// it always points at an anchor.
 func checkExpansion(d *compose.Document) error {
 	limit := d.ExpansionBudget().Limit
 	memo := map[*yaml.Node]expansion{}
@@ -27,12 +29,15 @@ func checkExpansion(d *compose.Document) error {
 		if n == nil {
 			return expansion{}
 		}
-		if e, ok := memo[n]; ok {
-			return e
+		anchored := n.Anchor != ""
+		if anchored {
+			if e, ok := memo[n]; ok {
+				return e
+			}
+			// in progress: a node containing itself is too big
+			// (compose.Parse refuses recursive aliases already)
+			memo[n] = expansion{limit + 1, compose.MaxDepth + 1}
 		}
-		// in progress: a node containing itself is too big (compose.Parse
-		// refuses recursive aliases already)
-		memo[n] = expansion{limit + 1, compose.MaxDepth + 1}
 		e := expansion{size: 1, depth: 1}
 		switch n.Kind {
 		case yaml.AliasNode:
@@ -61,7 +66,9 @@ func checkExpansion(d *compose.Document) error {
 				}
 			}
 		}
-		memo[n] = e
+		if anchored {
+			memo[n] = e
+		}
 		return e
 	}
 	for _, r := range append([]*yaml.Node{d.Root}, d.Extra...) {

@@ -687,9 +687,12 @@ func convertWindowsPaths(proj *types.Project) {
 // withProfiles disables the services and jobs no enabled profile selects
 // (Project.WithProfiles), in place when no service or job has a profile.
 func withProfiles(proj *types.Project, profiles []string) (*types.Project, error) {
+	// (not AllServices: it copies every service into a new map)
 	gated := false
-	for _, s := range proj.AllServices() {
-		gated = gated || len(s.Profiles) > 0
+	for _, ss := range []types.Services{proj.Services, proj.DisabledServices} {
+		for name := range ss {
+			gated = gated || len(ss[name].Profiles) > 0
+		}
 	}
 	for _, j := range proj.AllJobs() {
 		gated = gated || len(j.Profiles) > 0
