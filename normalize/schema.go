@@ -35,7 +35,11 @@ var (
 	// quickProps are the same schemas compiled as quickChecks, index for
 	// index: an attribute they find valid is not validated again.
 	quickProps map[string][]*quickCheck
-	compileErr error
+	// emptyServiceValid says the schema accepts a service with no
+	// attribute: the outline schemaErrors validates then leaves out the
+	// services whose names the schema accepts.
+	emptyServiceValid bool
+	compileErr        error
 )
 
 func composeSchema() (*jsonschema.Schema, error) {
@@ -66,6 +70,7 @@ func composeSchema() (*jsonschema.Schema, error) {
 			return
 		}
 		serviceProps, quickProps, compileErr = attributeSchemas(c, doc)
+		emptyServiceValid = compiled.Validate(map[string]any{"services": map[string]any{"a": map[string]any{}}}) == nil
 	})
 	return compiled, compileErr
 }
@@ -266,9 +271,14 @@ func (n *normalizer) schemaErrors(sch *jsonschema.Schema, m map[string]any) *jso
 	for k, v := range m {
 		outline[k] = v
 	}
-	empty := make(map[string]any, len(services))
+	// Each service is checked on its own below: the outline needs only the
+	// names the schema refuses (an empty service being valid, a valid name
+	// adds nothing to the outline's errors).
+	empty := map[string]any{}
 	for name := range services {
-		empty[name] = map[string]any{}
+		if !emptyServiceValid || !plainServiceName(name) {
+			empty[name] = map[string]any{}
+		}
 	}
 	outline["services"] = empty
 	var causes []*jsonschema.ValidationError
@@ -299,6 +309,22 @@ func (n *normalizer) schemaErrors(sch *jsonschema.Schema, m map[string]any) *jso
 		return causes[0]
 	}
 	return &jsonschema.ValidationError{Causes: causes}
+}
+
+// plainServiceName reports whether name matches the schema's pattern of
+// service names, ^[a-zA-Z0-9._-]+$.
+func plainServiceName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '.', c == '_', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // under is e placed below prefix in the document.

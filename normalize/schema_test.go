@@ -11,6 +11,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
 
+	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/internal/gen"
 	"github.com/composure-dev/composure/internal/testenv"
 )
@@ -161,4 +162,48 @@ func BenchmarkServiceSchema(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestOutlineNames holds the outline schemaErrors validates (only the
+// service names the schema refuses) to the full one (every name, each
+// with an empty service): the same error on models whose names are valid,
+// invalid, or both, with and without other faults.
+func TestOutlineNames(t *testing.T) {
+	if _, err := composeSchema(); err != nil {
+		t.Fatal(err)
+	}
+	if !emptyServiceValid {
+		t.Fatal("the schema refuses an empty service: the outline keeps every name")
+	}
+	svc := func() map[string]any { return map[string]any{"image": "nginx"} }
+	models := map[string]map[string]any{
+		"valid names":           {"services": map[string]any{"web": svc(), "db.1": svc(), "A_b-c": svc()}},
+		"a space":               {"services": map[string]any{"web": svc(), "my app": svc()}},
+		"several refused":       {"services": map[string]any{"a/b": svc(), "ok": svc(), "é": svc(), "": svc()}},
+		"refused and top-level": {"services": map[string]any{"a b": svc()}, "volumes": "nope"},
+		"a bad service too":     {"services": map[string]any{"a b": svc(), "web": map[string]any{"image": []any{}}}},
+		"top-level unknown key": {"services": map[string]any{"web": svc()}, "posts": map[string]any{}},
+	}
+	for name, m := range models {
+		t.Run(name, func(t *testing.T) {
+			errText := func() string {
+				locate := func(path string) (compose.Location, bool) { return compose.Location{File: path}, true }
+				err := (&normalizer{opts: Options{Locate: locate}}).validateSchema(m)
+				if err == nil {
+					return ""
+				}
+				return err.Error()
+			}
+			trimmed := errText()
+			emptyServiceValid = false
+			full := errText()
+			emptyServiceValid = true
+			if trimmed != full {
+				t.Errorf("trimmed outline: %q\nfull outline:    %q", trimmed, full)
+			}
+			if (full == "") != (name == "valid names") {
+				t.Errorf("error %q", full)
+			}
+		})
+	}
 }
