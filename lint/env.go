@@ -11,6 +11,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
+	"github.com/composure-dev/composure/internal/subst"
 	"github.com/composure-dev/composure/merge"
 	"gopkg.in/yaml.v3"
 )
@@ -211,6 +212,9 @@ func (e *Env) interpolate(s string) (string, bool) {
 	lookup := e.Lookup
 	if lookup == nil {
 		lookup = func(string) (string, bool) { return "", false }
+	}
+	if out, ok := subst.Fast(s, lookup); ok {
+		return out, true
 	}
 	out, err := template.SubstituteWithOptions(s, lookup, template.WithoutLogging, template.WithReplacementFunction(func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
 		v, applied, err := template.DefaultReplacementAppliedFunc(sub, quiet(m), cfg)

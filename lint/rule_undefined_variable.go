@@ -9,6 +9,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
+	"github.com/composure-dev/composure/internal/subst"
 	"gopkg.in/yaml.v3"
 )
 
@@ -49,6 +50,9 @@ type missingVar struct {
 // missingVars interpolates s as docker compose does and returns the
 // variables it could not resolve.
 func missingVars(s string, lookup func(string) (string, bool)) []missingVar {
+	if _, ok := subst.Fast(s, lookup); ok {
+		return nil // every variable has a value (or a default)
+	}
 	var out []missingVar
 	_, _ = template.SubstituteWithOptions(s, lookup, template.WithoutLogging,
 		template.WithReplacementFunction(func(sub string, m template.Mapping, cfg *template.Config) (string, error) {

@@ -10,6 +10,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/template"
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/internal/pathtrie"
+	"github.com/composure-dev/composure/internal/subst"
 )
 
 // WithInterpolation interpolates each file as compose-go does before
@@ -113,6 +114,11 @@ func (ip *interpolator) walk(x *val, st pathtrie.State[cast]) {
 func (ip *interpolator) substitute(s string, at *val) (string, error) {
 	if strings.IndexByte(s, '$') < 0 {
 		return s, nil
+	}
+	// the common shapes, without compose-go's regular expression; the rest
+	// (errors and unset variables included) through compose-go
+	if out, ok := subst.Fast(s, ip.opts.lookup); ok {
+		return out, nil
 	}
 	last := ""
 	lookup := func(name string) (string, bool) {
