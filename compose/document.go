@@ -247,7 +247,8 @@ func Parse(name string, src []byte) (*Document, error) {
 		off := firstInvalidUTF8(src)
 		return nil, &Error{Location: d.LocAt(off), Msg: "file is not valid UTF-8: save it as UTF-8"}
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(src))
+	text, standIns := withStandIns(src)
+	dec := yaml.NewDecoder(bytes.NewReader(text))
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
@@ -256,6 +257,9 @@ func Parse(name string, src []byte) (*Document, error) {
 				break
 			}
 			return nil, d.syntaxError(err)
+		}
+		if standIns {
+			restoreStandIns(&doc)
 		}
 		if len(doc.Content) == 0 {
 			continue
@@ -301,6 +305,14 @@ func (d *Document) syntaxError(err error) error {
 			}
 		}
 		return &Error{Location: loc, Msg: fmt.Sprintf("alias *%s refers to no anchor: define &%s before this line, or fix the name", m[1], m[1]), Err: err}
+	}
+	if msg == "control characters are not allowed" {
+		// yaml.v3 gives no line: point at the first one
+		for off, r := range string(d.Src) {
+			if refusedByV3(r) || r < 0x20 && r != '\t' && r != '\n' && r != '\r' {
+				return &Error{Location: d.LocAt(off), Msg: fmt.Sprintf("invalid YAML: control character %U is not allowed: remove it, or write it as an escape in a double-quoted string", r), Err: err}
+			}
+		}
 	}
 	return &Error{Location: Location{File: d.Name, Pos: Pos{Line: 1, Col: 1}}, Msg: "invalid YAML: " + msg, Err: err}
 }
@@ -481,6 +493,68 @@ func firstNonSpaceCol(s string) int {
 		col++
 	}
 	return 1
+}
+
+// standInBase maps the characters yaml.v3 refuses but YAML 1.2 and docker
+// compose's parser (go.yaml.in/yaml/v4) accept, DEL and the C1 controls
+// but NEL (U+007F to U+009F), to characters of the supplementary private
+// use area, which yaml.v3 reads like any other.
+const standInBase = 0xF0000
+
+func refusedByV3(r rune) bool { return r >= 0x7F && r <= 0x9F && r != 0x85 }
+
+func isStandIn(r rune) bool { return refusedByV3(r - standInBase) }
+
+// withStandIns returns src with each character yaml.v3 refuses replaced by
+// its stand-in: one character for one, so every line and column yaml.v3
+// reports is the same as in src. ok is false when src needs none, or when
+// it holds a stand-in of its own (then yaml.v3 refuses it, as it would).
+func withStandIns(src []byte) (text []byte, ok bool) {
+	// DEL is 0x7F, the C1 controls 0xC2 0x80-0x9F in UTF-8
+	if bytes.IndexByte(src, 0x7F) < 0 && bytes.IndexByte(src, 0xC2) < 0 {
+		return src, false
+	}
+	need := false
+	for _, r := range string(src) {
+		if isStandIn(r) {
+			return src, false
+		}
+		need = need || refusedByV3(r)
+	}
+	if !need {
+		return src, false
+	}
+	var b bytes.Buffer
+	b.Grow(len(src) + 64)
+	for _, r := range string(src) {
+		if refusedByV3(r) {
+			r += standInBase
+		}
+		b.WriteRune(r)
+	}
+	return b.Bytes(), true
+}
+
+// restoreStandIns puts back the characters withStandIns replaced, in the
+// text of every node below n (aliases are not followed: their anchors are
+// below n too).
+func restoreStandIns(n *yaml.Node) {
+	back := func(s string) string {
+		if !strings.ContainsFunc(s, isStandIn) {
+			return s
+		}
+		return strings.Map(func(r rune) rune {
+			if isStandIn(r) {
+				return r - standInBase
+			}
+			return r
+		}, s)
+	}
+	n.Value, n.Anchor, n.Tag = back(n.Value), back(n.Anchor), back(n.Tag)
+	n.HeadComment, n.LineComment, n.FootComment = back(n.HeadComment), back(n.LineComment), back(n.FootComment)
+	for _, c := range n.Content {
+		restoreStandIns(c)
+	}
 }
 
 func hasUTF16BOM(b []byte) bool {

@@ -7,8 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 func TestParseErrors(t *testing.T) {
@@ -26,6 +29,9 @@ func TestParseErrors(t *testing.T) {
 		{"alias inside an outer anchor", "x: &o\n  y: &i {k: 1}\n  z: *o\n", "f.yaml:3:6: alias *o is inside the value of &o itself, so it would expand forever: point it at another anchor"},
 		{"not a mapping", "- a\n- b\n", "f.yaml:1:1: top-level value must be a mapping, not a sequence: start the file with keys such as `services:`"},
 		{"invalid utf8", "services:\n  w\xffb: {}\n", "f.yaml:2:4: file is not valid UTF-8: save it as UTF-8"},
+		{"a C0 control", "services:\n  web:\n    image: a\x01b\n", "f.yaml:3:13: invalid YAML: control character U+0001 is not allowed: remove it, or write it as an escape in a double-quoted string"},
+		// a file with stand-ins of its own is read as yaml.v3 reads it
+		{"DEL beside a stand-in", "services:\n  web:\n    image: \U000F0080a\x7fb\n", "f.yaml:3:14: invalid YAML: control character U+007F is not allowed: remove it, or write it as an escape in a double-quoted string"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -41,6 +47,47 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("got  %q\nwant %q", err.Error(), tt.want)
 			}
 		})
+	}
+}
+
+// TestRefusedByV3 reads the characters yaml.v3 refuses but docker
+// compose's parser accepts (DEL, the C1 controls): in values, keys,
+// quoted strings and comments, each where it is written, and
+// every position as with a plain letter in its place.
+func TestRefusedByV3(t *testing.T) {
+	const src = "x-a: &a {k\x7f: v}\nservices: # note\x7f\n  web:\n    <<: *a\n    image: \"a\x7fb\"\n    command: [c\u009fd, e]\n    labels: {l: 'q\u0080'}\n"
+	d, err := Parse("f.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := Parse("f.yaml", []byte(strings.NewReplacer("\x7f", "X", "\u0080", "X", "\u0090", "X", "\u009f", "X").Replace(src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var values, positions, want []string
+	var walk func(n, p *yaml.Node)
+	walk = func(n, p *yaml.Node) {
+		values = append(values, n.Value+"|"+n.Anchor+"|"+n.LineComment)
+		positions = append(positions, fmt.Sprintf("%d:%d", n.Line, n.Column))
+		if p != nil {
+			want = append(want, fmt.Sprintf("%d:%d", p.Line, p.Column))
+		}
+		for i, c := range n.Content {
+			var pc *yaml.Node
+			if p != nil && i < len(p.Content) {
+				pc = p.Content[i]
+			}
+			walk(c, pc)
+		}
+	}
+	walk(d.Root, plain.Root)
+	if got := strings.Join(positions, " "); got != strings.Join(want, " ") {
+		t.Errorf("positions %s\nwant      %s", got, strings.Join(want, " "))
+	}
+	for _, v := range []string{"k\x7f||", "a\x7fb||", "c\u009fd||", "q\u0080||", "services||# note\x7f"} {
+		if !slices.Contains(values, v) {
+			t.Errorf("no node %q in %q", v, values)
+		}
 	}
 }
 
