@@ -311,9 +311,15 @@ func newMerger(o options, docs []*compose.Document) *merger {
 }
 
 // result is the Result of merging docs into acc, or the error for a
-// project that defines nothing.
+// project that defines nothing (`version:` aside).
 func result(acc *val, docs []*compose.Document) (*Result, error) {
-	if acc == nil || len(acc.m) == 0 {
+	// compose-go deletes `version` after each file: a project of nothing
+	// else is empty too
+	empty := acc == nil || len(acc.m) == 0
+	if !empty && len(acc.m) == 1 {
+		_, empty = acc.m["version"]
+	}
+	if empty {
 		name := ""
 		if len(docs) > 0 {
 			name = docs[0].Name

@@ -354,6 +354,10 @@ func TestMergeErrors(t *testing.T) {
 		{"extends an unknown service", "services:\n  a:\n    extends: nope\n", "services:\n  b:\n    image: x\n",
 			"compose.yaml:3:14: cannot extend service \"a\" in compose.yaml: service \"nope\" not found"},
 		{"alias bomb", bomb(), "services: {}\n", "aliases expand to more than"},
+		// compose-go deletes `version` after each file, then finds nothing
+		// (FuzzDifferential)
+		{"only a version", "", "version: A", "compose.yaml:1:1: empty compose file: define at least `services:`"},
+		{"only a version, twice", "version: '3'\n", "version: '3.8'\n", "compose.yaml:1:1: empty compose file"},
 		// compose-go fails the same way: its canonical step refuses a null
 		// depends_on (testdata/diff/null-base).
 		{"null depends_on", "services:\n  a:\n    depends_on: null\n", "services:\n  a:\n    depends_on: [b]\n",
