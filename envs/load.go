@@ -139,7 +139,17 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 	interp := environment.Clone()
 	interp[consts.ComposeProjectName] = name
 
-	mopts := []merge.Option{merge.WithFS(p.fs), merge.WithIncluded(normalize.Included(p.fs)), merge.WithExtended(normalize.Extended(p.fs)), merge.WithWarnings(p.warn)}
+	schema := p.schemaCache(opts.Shared)
+	// docker compose checks the schema of the project each file makes with
+	// the ones before it: a value a later file replaces is checked too
+	steps := merge.WithSteps(func(r *merge.Result) error {
+		return normalize.CheckSchema(r.Tree(), normalize.Options{
+			Locate:        func(path string) (compose.Location, bool) { return locateIn(r, path, docs[0].Name) },
+			Schema:        schema,
+			SharedService: r.SharedService,
+		})
+	})
+	mopts := []merge.Option{merge.WithFS(p.fs), merge.WithIncluded(normalize.Included(p.fs)), merge.WithExtended(normalize.Extended(p.fs)), merge.WithWarnings(p.warn), steps}
 	if !opts.NoInterpolate {
 		mopts = append(mopts, merge.WithInterpolation(interp.Resolve))
 	}
@@ -168,7 +178,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		SkipNormalization: opts.NoNormalize,
 		Uninterpolated:    opts.NoInterpolate,
 		Locate:            l.locate,
-		Schema:            p.schemaCache(opts.Shared),
+		Schema:            schema,
 		Services:          services,
 		SharedService:     l.Merged.SharedService,
 		MergeService:      merge.Service,
@@ -323,8 +333,18 @@ func (l *Loaded) CheckPrintable() error {
 // was written; for a value no file wrote (a default), where its nearest
 // written ancestor was.
 func (l *Loaded) locate(path string) (compose.Location, bool) {
+	first := ""
+	if len(l.Docs) > 0 {
+		first = l.Docs[0].Name
+	}
+	return locateIn(l.Merged, path, first)
+}
+
+// locateIn is where the value at path of r was written, or that of its
+// nearest ancestor written in a file; else the file named first.
+func locateIn(r *merge.Result, path, first string) (compose.Location, bool) {
 	for path != "" {
-		if o, ok := l.Merged.Origin(path); ok && !o.Default && o.Location.IsValid() {
+		if o, ok := r.Origin(path); ok && !o.Default && o.Location.IsValid() {
 			return o.Location, true
 		}
 		i := strings.LastIndexByte(path, '.')
@@ -333,10 +353,7 @@ func (l *Loaded) locate(path string) (compose.Location, bool) {
 		}
 		path = path[:i]
 	}
-	if len(l.Docs) > 0 {
-		return compose.Location{File: l.Docs[0].Name}, false
-	}
-	return compose.Location{}, false
+	return compose.Location{File: first}, false
 }
 
 // profiles are the environment's, else COMPOSE_PROFILES.

@@ -110,6 +110,10 @@ func TestLoadErrors(t *testing.T) {
 			want: "compose.cycle.yaml:4:18: dependency cycle detected: web -> web"},
 		{name: "empty interpolation in a volume spec", dir: "errors", env: "spec",
 			want: "compose.spec.yaml:4:9: invalid spec: :/data: empty section between colons"},
+		{name: "a value a later file replaces is checked too", dir: "steps", env: DefaultEnv,
+			want: "compose.yaml:5:12: services.web.image must be a string"},
+		{name: "the same, in the second file of three", dir: "steps3", env: DefaultEnv, opts: Options{Files: []string{"testdata/load/steps3/a.yaml", "testdata/load/steps3/b.yaml", "testdata/load/steps3/c.yaml"}},
+			want: "b.yaml:3:12: services.web.ports must be a array"},
 		{name: "version 1 file", dir: "v1", env: DefaultEnv,
 			want: "docker-compose.yml:3:1: top-level additional properties 'db', 'web' not allowed: services go under `services:` (version 1 files are not supported)"},
 		{name: "invalid -p", dir: "errors", env: DefaultEnv, opts: Options{ProjectName: "Bad Name"},
@@ -215,5 +219,30 @@ func TestLoadGetenvOnly(t *testing.T) {
 	}
 	if got := l.Project.Services["web"].Image; got != "nginx:from-getenv" {
 		t.Errorf("image %q, want nginx:from-getenv", got)
+	}
+}
+
+// TestStepsShared checks the schema of the first file alone through a
+// shared merge prefix (lint, diff) as a load alone does: the check is
+// done once for every environment starting with that file.
+func TestStepsShared(t *testing.T) {
+	abs, err := filepath.Abs(filepath.Join("testdata", "load", "steps"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Discover(Options{Dir: abs, Environ: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env, err := p.Env(DefaultEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := compose.NewCache()
+	for i := range 2 {
+		_, err := p.Load(context.Background(), env, cache, LoadOptions{Shared: true})
+		if want := "compose.yaml:5:12: services.web.image must be a string"; err == nil || err.Error() != want {
+			t.Errorf("load %d: %v, want %s", i, err, want)
+		}
 	}
 }

@@ -63,8 +63,10 @@ func (mg *merger) include(x *val, d *compose.Document, resets [][]string) error 
 			}
 			docs = append(docs, doc)
 		}
+		opts := mg.opts
+		opts.steps = nil // the including project's check, not the included one's
 		sub := &merger{
-			opts:         mg.opts,
+			opts:         opts,
 			extendsCache: map[string]*extendsScope{},
 			workDir:      projectDir,
 			included:     append(append([]string(nil), mg.included...), files[0]),

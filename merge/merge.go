@@ -228,6 +228,7 @@ func child(x *val, seg string) *val {
 type Option func(*options)
 
 type options struct {
+	steps    func(r *Result) error // WithSteps
 	extends  bool
 	include  bool
 	lookup   func(name string) (string, bool) // interpolation, when set
@@ -270,6 +271,13 @@ func (o *options) decode(d *compose.Document, root *yaml.Node, budget *compose.B
 // WithFS reads the files include and extends name, and an included
 // project's env files, in fsys (the default is the disk).
 func WithFS(fsys compose.FS) Option { return func(o *options) { o.fs = compose.OrOS(fsys) } }
+
+// WithSteps calls check with each project an environment's files make
+// before the last one merges into it: the first file, then the first two,
+// and so on. compose-go checks the schema of each (loadYamlModel), so that
+// a value a later file replaces must be valid too. An error from check
+// ends the merge. r is valid only during the call.
+func WithSteps(check func(r *Result) error) Option { return func(o *options) { o.steps = check } }
 
 // WithoutInclude leaves `include` unresolved, as compose-go's SkipInclude.
 func WithoutInclude() Option { return func(o *options) { o.include = false } }
@@ -366,7 +374,7 @@ func (o *options) decodeAll(docs []*compose.Document) []decoded {
 
 // mergeDecoded runs the rest of the per-file pipeline over ds in order.
 func (mg *merger) mergeDecoded(acc *val, ds []decoded) (*val, error) {
-	for _, dc := range ds {
+	for i, dc := range ds {
 		if dc.err != nil {
 			return nil, dc.err
 		}
@@ -375,6 +383,11 @@ func (mg *merger) mergeDecoded(acc *val, ds []decoded) (*val, error) {
 		}
 		if err := mg.file(acc, dc.x, dc.d, dc.resets); err != nil {
 			return nil, err
+		}
+		if mg.opts.steps != nil && i < len(ds)-1 && len(acc.m) > 0 {
+			if err := mg.opts.steps(build(acc)); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return acc, nil

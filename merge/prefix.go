@@ -38,6 +38,10 @@ type Prefix struct {
 	mg  *merger
 	acc *val
 	err error
+	// the WithSteps check of the first document alone, done once for
+	// every Merge that has a rest
+	stepOnce sync.Once
+	stepErr  error
 }
 
 // NewPrefix returns the Prefix of first, merged with opts on first use.
@@ -61,6 +65,12 @@ func (p *Prefix) Merge(rest []*compose.Document) (*Result, error) {
 	p.once.Do(p.init)
 	if p.err != nil {
 		return nil, p.err
+	}
+	if o.steps != nil && len(rest) > 0 && len(p.acc.m) > 0 {
+		p.stepOnce.Do(func() { p.stepErr = o.steps(build(p.acc)) })
+		if p.stepErr != nil {
+			return nil, p.stepErr
+		}
 	}
 	mg := &merger{
 		opts:         o,

@@ -106,6 +106,19 @@ func Model(tree map[string]any, o Options) (map[string]any, error) {
 	return m, err
 }
 
+// CheckSchema checks tree against the schema as Model does first, without
+// normalizing it: docker compose checks the project each of an
+// environment's files makes with the ones before it (merge.WithSteps).
+// Only Locate, Schema and SharedService of o are used.
+func CheckSchema(tree map[string]any, o Options) error {
+	if s, ok := tree["services"].(map[string]any); ok && hasAliases(s) {
+		// the schema sees the extensions promoted, on a copy
+		tree = deepCopy(tree).(map[string]any)
+		promoteAliases(tree)
+	}
+	return (&normalizer{opts: o}).validateSchema(tree)
+}
+
 // steps are Model's steps after the schema check, on m.
 func (n *normalizer) steps(m map[string]any) (map[string]any, error) {
 	o := n.opts
