@@ -55,6 +55,15 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 			}
 		}
 	}
+	built := map[string]bool{}
+	for _, name := range e.ServicesInOrder() {
+		svc := e.Service(name)
+		if _, ok := svc["build"]; ok {
+			if img, ok := e.Str(svc["image"]); ok && img != "" {
+				built[img] = true
+			}
+		}
+	}
 	for _, name := range e.ServicesInOrder() {
 		svc := e.Service(name)
 		raw, ok := svc["image"]
@@ -66,17 +75,24 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 			continue
 		}
 		base, tag, digest := splitImage(img)
-		_, builds := svc["build"]
+		// the image this service or another of the environment builds:
+		// docker compose builds it, it pulls nothing
+		builds := built[img]
 		var msg string
 		switch {
 		case digest != "":
 			continue
 		case tag == "latest":
-			msg = fmt.Sprintf("image %q is tagged latest: pin a version, such as %s:1.2.3", img, base)
-			if builds {
+			_, own := svc["build"]
+			switch {
+			case own:
 				msg = fmt.Sprintf("service %q builds image %q tagged latest: tag the build with a version", name, img)
+			case builds:
+				continue // reported at the service that builds it
+			default:
+				msg = fmt.Sprintf("image %q is tagged latest: pin a version, such as %s:1.2.3", img, base)
 			}
-		case slices.Contains(floating, strings.ToLower(tag)):
+		case slices.Contains(floating, strings.ToLower(tag)) && !builds:
 			msg = fmt.Sprintf("image %q uses the floating tag %q, which moves to new images: pin a version, such as %s:1.2.3", img, tag, base)
 		case tag == "" && !builds:
 			msg = fmt.Sprintf("image %q has no tag, so it means %s:latest: pin a version, such as %s:1.2.3", img, base, base)
