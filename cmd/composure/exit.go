@@ -22,8 +22,8 @@ var exitStatuses = []struct {
 	meaning string
 }{
 	{exitOK, "success: no lint finding at or above `--fail-on`, no difference (`diff --exit-code`), nothing to refactor (`refactor --check`)"},
-	{exitFindings, "lint findings at or above `--fail-on` (default `error`; after `--fix`, those left), differences with `diff --exit-code`, a refactor is possible with `refactor --check`"},
-	{exitUsage, "usage error, or input that cannot be read, loaded or written: one line `file:line:col: message` says what to do (lint prints it as a `load-error` finding, in the chosen format)"},
+	{exitFindings, "lint findings at or above `--fail-on` (default `error`; after `--fix`, those left; an environment docker compose refuses is a `load-error` error), differences with `diff --exit-code`, a refactor is possible with `refactor --check`"},
+	{exitUsage, "usage error, or input that cannot be read, loaded or written: one line `file:line:col: message` says what to do (lint: a file it cannot read or parse, printed as a `load-error` finding in the chosen format)"},
 	{exitFailure, "composure itself failed: a rewrite `refactor` could not prove, fixes that broke a project that loaded, or an internal error (a short report, never a stack trace); please report it"},
 }
 
