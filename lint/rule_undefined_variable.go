@@ -165,8 +165,12 @@ func (r *UndefinedVariable) scalar(p *Pass, d *compose.Document, n *yaml.Node, l
 			from += i + len(mv.text)
 		}
 		if mv.required {
+			state := "not set"
+			if _, set := lookup(mv.name); set {
+				state = "empty" // ${VAR:?msg} refuses an empty value too
+			}
 			report(diag.Finding{Severity: diag.Error, Span: sp,
-				Message: fmt.Sprintf("variable %q is required (%s) but not set: docker compose refuses to load; set it in .env or the environment", mv.name, mv.text)})
+				Message: fmt.Sprintf("variable %q is required (%s) but %s: docker compose refuses to load; give it a value in .env or the environment", mv.name, mv.text, state)})
 			continue
 		}
 		report(diag.Finding{Severity: p.meta.Severity, Span: sp,
