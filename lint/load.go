@@ -50,6 +50,13 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 	if po.Cache == nil {
 		po.Cache = compose.NewCache() // discovery parses into it, and so does the loading
 	}
+	if warn := po.Warn; warn != nil {
+		po.Warn = func(msg string) {
+			if !reportedByRules(msg) {
+				warn(msg)
+			}
+		}
+	}
 	proj, err := envs.Discover(po)
 	if err != nil {
 		return nil, err
@@ -179,6 +186,14 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 	// one finding for an error several environments share
 	p.LoadErrors = Postprocess(loadErrs, nil)
 	return p, nil
+}
+
+// reportedByRules says a warning of docker compose's is also a finding of
+// lint's (an unset variable: undefined-variable; `version:`:
+// obsolete-version), which would otherwise say it twice.
+func reportedByRules(msg string) bool {
+	return strings.HasSuffix(msg, "variable is not set. Defaulting to a blank string.") ||
+		strings.HasSuffix(msg, "the attribute `version` is obsolete, it will be ignored, please remove it to avoid potential confusion")
 }
 
 // fastEnv builds env from the merge of its files, with the variables
