@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -344,6 +345,43 @@ func (e *Env) span(path string, pick func(*docIndex, compose.Pos) *yaml.Node) (d
 // keep the nodes written at one position in document order.
 type docIndex struct {
 	nodes []posNode
+	// aliased are the byte ranges of the anchored nodes aliases of the
+	// document refer to
+	aliased [][2]int
+}
+
+// nodeRange is the byte range of n with everything below it.
+func nodeRange(d *compose.Document, n *yaml.Node) [2]int {
+	start, end := NodeRange(d, n)
+	for len(n.Content) > 0 && n.Kind != yaml.AliasNode {
+		n = n.Content[len(n.Content)-1]
+		_, e := NodeRange(d, n)
+		end = max(end, e)
+	}
+	return [2]int{start, end}
+}
+
+// merged reports whether the value at sp, found without an alias, is inside
+// an anchor that aliases bring elsewhere: its service defines a block
+// others merge.
+func (e *Env) merged(sp diag.Span) bool {
+	d := e.Doc(sp.File)
+	if d == nil || e.run == nil {
+		return false
+	}
+	off := d.Offset(compose.Pos(sp.Start))
+	return slices.ContainsFunc(e.run.index(d).aliased, func(r [2]int) bool { return r[0] <= off && off < r[1] })
+}
+
+// subject is who a finding at sp (with rel, its alias sites) is about:
+// service name, or, for a value inside an anchor several services merge,
+// the services merging the block, one finding for all of them; and the
+// -s of its verb.
+func (e *Env) subject(name string, sp diag.Span, rel []diag.Related) (who, sfx string) {
+	if len(rel) > 0 || e.merged(sp) {
+		return blockSubject, ""
+	}
+	return fmt.Sprintf("service %q", name), "s"
 }
 
 type posNode struct {
@@ -376,10 +414,15 @@ func buildIndex(d *compose.Document) *docIndex {
 	if d.Nodes > 0 {
 		ix.nodes = make([]posNode, 0, d.Nodes)
 	}
+	targets := map[*yaml.Node]bool{}
 	var walk func(n, key, val *yaml.Node)
 	walk = func(n, key, val *yaml.Node) {
 		ix.nodes = append(ix.nodes, posNode{pos: compose.Pos{Line: n.Line, Col: n.Column}, n: n, key: key, val: val})
 		if n.Kind == yaml.AliasNode {
+			if a := n.Alias; a != nil && !targets[a] {
+				targets[a] = true
+				ix.aliased = append(ix.aliased, nodeRange(d, a))
+			}
 			return
 		}
 		if n.Kind == yaml.MappingNode {

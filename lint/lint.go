@@ -424,6 +424,10 @@ func Postprocess(fs []diag.Finding, docs map[string]*compose.Document) []diag.Fi
 	return res
 }
 
+// blockSubject is the subject of a finding at a value inside an anchor that
+// services merge (reportAt and the rules like it).
+const blockSubject = "the services merging this block"
+
 func sortedKeys[V any](m map[string]V) []string {
 	ks := make([]string, 0, len(m))
 	for k := range m {

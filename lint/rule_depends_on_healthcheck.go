@@ -246,10 +246,7 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 		if sp.File == "" {
 			return
 		}
-		who, sfx := fmt.Sprintf("service %q", name), "s"
-		if len(rel) > 0 {
-			who, sfx = "the services merging this block", ""
-		}
+		who, sfx := e.subject(name, sp, rel)
 		var fix *diag.Fix
 		if withFix {
 			fix = r.fix(e, name, doc, node, dep.name)

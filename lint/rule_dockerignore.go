@@ -57,10 +57,7 @@ func (r *Dockerignore) VisitEnv(p *Pass, e *Env) {
 		}
 		// Inside an anchor merged by several services, one finding at the
 		// anchor stands for all of them: its message names none.
-		who := fmt.Sprintf("service %q", name)
-		if len(rel) > 0 {
-			who = "the services merging this block"
-		}
+		who, _ := e.subject(name, sp, rel)
 		p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
 			Message: fmt.Sprintf("build context %q of %s has no .dockerignore: everything in it (.git, caches, secrets) is sent to the builder; add one", rctx, who)}, name)
 	}

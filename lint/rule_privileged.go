@@ -20,23 +20,22 @@ func NewPrivileged() *Privileged {
 		Severity: diag.Warning, Scope: ScopeEnv, Practice: 6, Group: GroupSecurity}}}
 }
 
-// VisitEnv checks every service of e, of every profile.
+// VisitEnv checks every service of e, of every profile. A value inside an
+// anchor several services merge is one finding at the anchor (reportAt).
 func (r *Privileged) VisitEnv(p *Pass, e *Env) {
 	for _, name := range e.ServiceNames() {
 		svc := e.Service(name)
 		if v, ok := e.Str(svc["privileged"]); ok && v == "true" {
-			if sp, rel, ok := e.Span(svcPath(name, "privileged")); ok {
-				p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
-					Message: fmt.Sprintf("service %q runs privileged: it gets every capability and the host's devices; grant only what it needs with cap_add and devices", name)}, name)
-			}
+			reportAt(p, e, name, "privileged", -1, "", func(who, sfx string) string {
+				return fmt.Sprintf("%s run%s privileged: it gets every capability and the host's devices; grant only what it needs with cap_add and devices", who, sfx)
+			})
 		}
 		if u, ok := e.Str(svc["user"]); ok {
 			user, _, _ := strings.Cut(u, ":")
 			if user == "root" || user == "0" {
-				if sp, rel, ok := e.Span(svcPath(name, "user")); ok {
-					p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
-						Message: fmt.Sprintf("service %q runs as root (user %q): run it as an unprivileged user created in the image", name, u)}, name)
-				}
+				reportAt(p, e, name, "user", -1, "", func(who, sfx string) string {
+					return fmt.Sprintf("%s run%s as root (user %q): run it as an unprivileged user created in the image", who, sfx, u)
+				})
 			}
 		}
 	}

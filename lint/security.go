@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -42,10 +41,7 @@ func reportAt(p *Pass, e *Env, name, key string, index int, sub string, msg func
 	if !ok {
 		return
 	}
-	who, sfx := fmt.Sprintf("service %q", name), "s"
-	if len(rel) > 0 {
-		who, sfx = "the services merging this block", ""
-	}
+	who, sfx := e.subject(name, sp, rel)
 	p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: msg(who, sfx)}, name)
 }
 
