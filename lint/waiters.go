@@ -455,7 +455,7 @@ func isProxy(e *Env, name string, svc map[string]any) bool {
 // starts: databases, caches, brokers, search and object stores.
 var backingWords = []string{"db", "database", "postgres", "postgis", "pg", "mysql", "mariadb", "mongo", "timescale", "cockroach",
 	"mssql", "sqlserver", "oracle", "clickhouse", "cassandra", "scylla", "neo4j", "influx", "couch", "redis", "valkey", "keydb",
-	"dragonfly", "memcache", "rabbit", "kafka", "zookeeper", "nats", "pulsar", "activemq", "mosquitto", "emqx", "elastic",
+	"dragonfly", "memcache", "rabbit", "kafka", "redpanda", "zookeeper", "nats", "pulsar", "activemq", "mosquitto", "emqx", "elastic",
 	"opensearch", "search", "indexer", "solr", "typesense", "minio", "localstack", "etcd", "consul", "vault", "ldap", "keycloak"}
 
 // backingService reports whether dependency name (config svc) is one an
