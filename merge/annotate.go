@@ -37,6 +37,11 @@ func (r *Result) Describe(path string) string {
 	}
 	switch f.node.kind {
 	case kScalar:
+		if f.node.v == nil {
+			// an empty value (`data:`): what normalization puts in it,
+			// a volume's name, comes from no text
+			return "default"
+		}
 		return o.String()
 	case kSeq:
 		if _, err := strconv.Atoi(f.missing); err == nil {

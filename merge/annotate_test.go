@@ -143,6 +143,9 @@ func TestAnnotateGolden(t *testing.T) {
 		"services.web.depends_on.db.required":  "default",
 		"services.web.restart":                 "compose.yaml:3:12 via *app at compose.yaml:9:9",
 		"services.web.ports.0.protocol":        "compose.yaml:11:9",
+		"volumes.data.name":                    "default", // `data:` has no text to name it
+		"volumes.cache.name":                   "default",
+		"volumes.cache.driver":                 "compose.yaml:26:13",
 	} {
 		if got := origins[path]; got != want {
 			t.Errorf("x-origins[%q] = %v, want %q", path, got, want)
