@@ -234,9 +234,14 @@ func Discover(opts Options) (*Project, error) {
 		if err := brokenLink(fsys, dir); err != nil {
 			return nil, err
 		}
-		return nil, &compose.Error{Location: compose.Location{File: dir}, Err: ErrNoComposeFile,
-			Msg: fmt.Sprintf("no compose file found (looked for %s here and in parent directories): run composure in the project directory, or use -C DIR or -f FILE",
-				strings.Join(cli.DefaultFileNames, ", "))}
+		msg := fmt.Sprintf("no compose file found (looked for %s here and in parent directories): run composure in the project directory, or use -C DIR or -f FILE",
+			strings.Join(cli.DefaultFileNames, ", "))
+		if others := composeLike(fsys, dir); len(others) > 0 {
+			// a project of variants only (docker-compose.dev.yml, .prod.yml)
+			msg = fmt.Sprintf("no compose file found (looked for %s here and in parent directories); found %s: name an environment's files with -f (-f %s), or declare the environments in composure.yaml",
+				strings.Join(cli.DefaultFileNames, ", "), strings.Join(others, ", "), others[0])
+		}
+		return nil, &compose.Error{Location: compose.Location{File: dir}, Err: ErrNoComposeFile, Msg: msg}
 	}
 	if base != "" && baseDir != dir && opts.Dir == "" {
 		// docker compose, finding the file in a parent, works there.
@@ -444,6 +449,27 @@ type sibling struct {
 
 // siblings finds the files <stem>.NAME.yml|yaml next to base (NAME without
 // dots, not "override", which the default environment already loads).
+// composeLike lists the files of dir named like compose files of their own
+// (compose.NAME.yaml, docker-compose.NAME.yml, ...), sorted.
+func composeLike(fsys compose.FS, dir string) []string {
+	ents, err := fsys.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		n := e.Name()
+		ext := filepath.Ext(n)
+		if e.IsDir() || ext != ".yml" && ext != ".yaml" {
+			continue
+		}
+		if strings.HasPrefix(n, "compose.") || strings.HasPrefix(n, "docker-compose.") {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 func siblings(fsys compose.FS, base string) []sibling {
 	dir := filepath.Dir(base)
 	stem := strings.TrimSuffix(filepath.Base(base), filepath.Ext(base))
