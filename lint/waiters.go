@@ -451,6 +451,22 @@ func isProxy(e *Env, name string, svc map[string]any) bool {
 	return slices.ContainsFunc([]string{"proxy", "nginx", "traefik", "caddy", "haproxy", "envoy"}, func(p string) bool { return strings.Contains(n, p) })
 }
 
+// adminImages are web consoles of databases and brokers: they connect when
+// a user opens them and show an error until the server is up.
+var adminImages = []string{"pgadmin4", "pgadmin", "phpmyadmin", "adminer", "phpldapadmin", "redis-commander", "redisinsight",
+	"mongo-express", "kafka-ui", "kafdrop", "akhq", "pgweb", "cloudbeaver", "dbgate"}
+
+// isAdminUI reports whether svc runs such a console: its image's last path
+// segment, or Redpanda's console (redpandadata/console).
+func isAdminUI(e *Env, svc map[string]any) bool {
+	img, ok := e.Str(svc["image"])
+	if !ok || img == "" {
+		return false
+	}
+	name, _, _ := splitImage(strings.ToLower(img))
+	return slices.Contains(adminImages, imageBase(name)) || strings.HasSuffix(name, "redpandadata/console")
+}
+
 // backingWords name the services an application needs ready before it
 // starts: databases, caches, brokers, search and object stores.
 var backingWords = []string{"db", "database", "postgres", "postgis", "pg", "mysql", "mariadb", "mongo", "timescale", "cockroach",
