@@ -182,6 +182,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		Services:          services,
 		SharedService:     l.Merged.SharedService,
 		MergeService:      merge.Service,
+		Warn:              p.warn,
 		FS:                p.fs,
 	}
 	dict, err := normalize.Model(l.Merged.Tree(), nopts)
