@@ -344,15 +344,8 @@ func (l *Loaded) locate(path string) (compose.Location, bool) {
 // locateIn is where the value at path of r was written, or that of its
 // nearest ancestor written in a file; else the file named first.
 func locateIn(r *merge.Result, path, first string) (compose.Location, bool) {
-	for path != "" {
-		if o, ok := r.Origin(path); ok && !o.Default && o.Location.IsValid() {
-			return o.Location, true
-		}
-		i := strings.LastIndexByte(path, '.')
-		if i < 0 {
-			break
-		}
-		path = path[:i]
+	if loc, ok := r.Locate(path); ok {
+		return loc, true
 	}
 	return compose.Location{File: first}, false
 }

@@ -159,27 +159,43 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 	// compose loads it: what docker compose refuses is a load-error
 	// finding at its place (Env.Refused), so such a project fails lint
 	// with the findings that explain it.
-	refusals := make([][]diag.Finding, len(fast))
+	refusals := make([]error, len(fast))
 	var tasks []func()
 	for i, s := range fast {
 		tasks = append(tasks, func() { s.e, s.err = fastEnv(proj, s.env, cache, prefixes[s.env.Files[0]]) })
 		tasks = append(tasks, func() {
 			_, err := proj.Load(ctx, s.env, cache, envs.LoadOptions{NoModel: true, Shared: true})
-			if err != nil {
-				refusals[i] = ErrorFindings(err, proj.Rel(s.env.Files[0]))
-			}
+			refusals[i] = err
 		})
 	}
 	parallel.Run(0, tasks)
+	// A file that does not parse is one finding, about the file: the
+	// environments that include or extend it fail on the same error, at
+	// the same place.
+	fileErrs := map[diag.Span]bool{}
+	for _, f := range loadErrs {
+		fileErrs[f.Span] = true
+	}
+	envErrs := func(err error, env *envs.Environment) []diag.Finding {
+		var out []diag.Finding
+		for _, f := range ErrorFindings(err, proj.Rel(env.Files[0])) {
+			if !fileErrs[f.Span] {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
 	for i, s := range fast {
 		if s.err != nil {
-			for _, f := range ErrorFindings(s.err, proj.Rel(s.env.Files[0])) {
+			for _, f := range envErrs(s.err, s.env) {
 				f.Envs = []string{s.env.Name}
 				loadErrs = append(loadErrs, f)
 			}
 			continue
 		}
-		s.e.Refused = refusals[i]
+		if refusals[i] != nil {
+			s.e.Refused = envErrs(refusals[i], s.env)
+		}
 		s.e.Reached = reached[s.env]
 		p.Envs = append(p.Envs, s.e)
 	}

@@ -3,6 +3,7 @@ package merge
 import (
 	"github.com/composure-dev/composure/internal/pathtrie"
 
+	"fmt"
 	"path/filepath"
 	"slices"
 
@@ -79,7 +80,7 @@ func (mg *merger) serviceExtends(name string, sc *extendsScope, chain []extendsR
 		}
 		other, err := mg.extendsFile(sc.doc, fname)
 		if err != nil {
-			return nil, mg.errorf(file, "cannot extend service %q: %v", name, err)
+			return nil, mg.through(err, file, fmt.Sprintf("extended by service %q", name), "cannot extend service %q: %v", name, err)
 		}
 		if _, ok := other.services.m[ref]; !ok {
 			return nil, mg.errorf(ext, "cannot extend service %q in %s: service %q not found in %s", name, sc.doc.Name, ref, fname)
@@ -165,7 +166,7 @@ func (mg *merger) extendsFile(from *compose.Document, name string) (*extendsScop
 	// compose-go loads the file through its whole pipeline, canonical form
 	// included, then resolves its relative paths against its directory.
 	if mg.opts.extended != nil {
-		plain, err := mg.opts.extended(acc.plain().(map[string]any), filepath.Dir(name))
+		plain, err := mg.opts.extended(acc.plain().(map[string]any), filepath.Dir(name), build(acc).Locate)
 		if err != nil {
 			return nil, err
 		}

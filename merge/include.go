@@ -59,22 +59,25 @@ func (mg *merger) include(x *val, d *compose.Document, resets [][]string) error 
 			}
 			doc, err := compose.ReadFileFS(mg.opts.fs, f, name)
 			if err != nil {
-				return mg.errorf(item, "cannot include %s: %v", name, err)
+				return mg.through(err, item, "included", "cannot include %s: %v", name, err)
 			}
 			docs = append(docs, doc)
 		}
-		opts := mg.opts
-		opts.steps = nil // the including project's check, not the included one's
+		// The included project is loaded on its own: its schema is
+		// checked after each of its files, as compose-go's loader checks
+		// it, before canonical forms could refuse the same value in
+		// other words.
 		sub := &merger{
-			opts:         opts,
+			opts:         mg.opts,
 			extendsCache: map[string]*extendsScope{},
 			workDir:      projectDir,
 			included:     append(append([]string(nil), mg.included...), files[0]),
 			root:         mg.rootDir(),
+			checkLast:    true,
 		}
 		imported, err := sub.mergeDocs(nil, docs)
 		if err != nil {
-			return err
+			return mg.through(err, item, "included", "%v", err)
 		}
 		if imported == nil {
 			continue
@@ -87,9 +90,9 @@ func (mg *merger) include(x *val, d *compose.Document, resets [][]string) error 
 			if err != nil {
 				return mg.errorf(item, "%v", err)
 			}
-			plain, err := mg.opts.included(imported.plain().(map[string]any), rel, env)
+			plain, err := mg.opts.included(imported.plain().(map[string]any), rel, env, build(imported).Locate)
 			if err != nil {
-				return mg.errorf(item, "%v", err)
+				return mg.through(err, item, "included", "%v", err)
 			}
 			imported = reattach(imported, plain)
 		}

@@ -14,6 +14,7 @@ package merge
 import (
 	"github.com/composure-dev/composure/internal/pathtrie"
 
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -163,6 +164,23 @@ func (r *Result) Origin(path string) (Origin, bool) {
 	return origin(f.node.at), true
 }
 
+// Locate is where the value at path was written, or else its nearest
+// ancestor written in a file (a default has no place); ok is false when
+// none was.
+func (r *Result) Locate(path string) (compose.Location, bool) {
+	for path != "" {
+		if o, ok := r.Origin(path); ok && !o.Default && o.Location.IsValid() {
+			return o.Location, true
+		}
+		i := strings.LastIndexByte(path, '.')
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return compose.Location{}, false
+}
+
 // found is where a path of the tree leads: the deepest value reached, its
 // parent, and the first segment not found ("" when the whole path was).
 type found struct {
@@ -234,7 +252,7 @@ type options struct {
 	lookup   func(name string) (string, bool) // interpolation, when set
 	warn     func(at compose.Location, msg string)
 	included IncludedFunc
-	extended func(model map[string]any, dir string) (map[string]any, error)
+	extended ExtendedFunc
 	fs       compose.FS // where include and extends read; never nil
 }
 
@@ -242,16 +260,24 @@ type options struct {
 // resources are imported, as compose-go loads an included project on its
 // own: canonical forms, defaults, relative paths resolved against dir (the
 // included project's directory, relative to the including one), bare
-// environment entries resolved from env (its env files).
-type IncludedFunc func(model map[string]any, dir string, env map[string]string) (map[string]any, error)
+// environment entries resolved from env (its env files). locate places an
+// error about a path of model in the included files.
+type IncludedFunc func(model map[string]any, dir string, env map[string]string, locate Locator) (map[string]any, error)
+
+// ExtendedFunc completes a file named by `extends.file` before its
+// services are extended: compose-go brings it to canonical form and
+// resolves its relative paths against dir, its directory. locate places an
+// error about a path of model in that file.
+type ExtendedFunc func(model map[string]any, dir string, locate Locator) (map[string]any, error)
+
+// Locator says where the value at a path (tree.Path syntax) was written,
+// or its nearest ancestor (Result.Locate).
+type Locator = func(path string) (compose.Location, bool)
 
 // WithExtended sets how a file named by `extends.file` is completed before
-// its services are extended: compose-go brings it to canonical form and
-// resolves its relative paths against dir, its directory (normalize.Extended
-// does that).
-func WithExtended(f func(model map[string]any, dir string) (map[string]any, error)) Option {
-	return func(o *options) { o.extended = f }
-}
+// its services are extended (normalize.Extended does what docker compose
+// does).
+func WithExtended(f ExtendedFunc) Option { return func(o *options) { o.extended = f } }
 
 // WithIncluded sets how included projects are completed (normalize.Included
 // does what docker compose does); without it they are imported as merged.
@@ -384,7 +410,7 @@ func (mg *merger) mergeDecoded(acc *val, ds []decoded) (*val, error) {
 		if err := mg.file(acc, dc.x, dc.d, dc.resets); err != nil {
 			return nil, err
 		}
-		if mg.opts.steps != nil && i < len(ds)-1 && len(acc.m) > 0 {
+		if mg.opts.steps != nil && (i < len(ds)-1 || mg.checkLast) && len(acc.m) > 0 {
 			if err := mg.opts.steps(build(acc)); err != nil {
 				return nil, err
 			}
@@ -412,6 +438,11 @@ type merger struct {
 	// shared is set when the accumulated tree holds frozen values of a
 	// Prefix: each file thaws what it may write before writing it.
 	shared bool
+	// checkLast runs the steps after the last file too: an included
+	// project is checked on its own, file after file, before it is
+	// completed and imported (the last file of the top project is checked
+	// by the normalization that follows the merge).
+	checkLast bool
 }
 
 // file merges one decoded document x into acc, as loadYamlFile's
@@ -475,6 +506,31 @@ func (mg *merger) errorf(at *val, format string, args ...any) error {
 		return &compose.Error{Location: at.at.loc, Msg: msg}
 	}
 	return &compose.Error{Location: compose.Location{File: mg.d.Name}, Msg: msg}
+}
+
+// through reports err, met in a file read for the value at (an include
+// item, an extends.file). An error with its own place in a file is
+// reported there, where it is fixed, and says where the file was read from
+// ("... (included at compose.yaml:2:5)"); any other error is reported at
+// at, worded by format and args.
+func (mg *merger) through(err error, at *val, how, format string, args ...any) error {
+	from := mg.errorf(at, "").(*compose.Error).Location
+	relocate := func(e *compose.Error) *compose.Error {
+		return &compose.Error{Location: e.Location, Msg: fmt.Sprintf("%s (%s at %s)", e.Msg, how, from), Err: e}
+	}
+	var list compose.ErrorList
+	if errors.As(err, &list) && len(list) > 0 && list[0].IsValid() {
+		out := make(compose.ErrorList, len(list))
+		for i, e := range list {
+			out[i] = relocate(e)
+		}
+		return out
+	}
+	var ce *compose.Error
+	if errors.As(err, &ce) && ce.IsValid() {
+		return relocate(ce)
+	}
+	return mg.errorf(at, format, args...)
 }
 
 func (mg *merger) pathString() string { return compose.JoinPath(mg.path) }

@@ -3,6 +3,7 @@ package normalize
 import (
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -314,7 +315,7 @@ func ports(n *normalizer, v any) (any, error) {
 		return v, n.errorf("%s: invalid type %T for port", n.dotted(), v)
 	}
 	out := make([]any, 0, len(entries))
-	for _, e := range entries {
+	for i, e := range entries {
 		var spec string
 		switch x := e.(type) {
 		case map[string]any:
@@ -325,14 +326,15 @@ func ports(n *normalizer, v any) (any, error) {
 		case string:
 			spec = x
 		default:
-			return v, n.errorf("%s: invalid type %T for port", n.dotted(), e)
+			return v, n.errorAt(append(n.path, strconv.Itoa(i)), fmt.Sprintf("%s: invalid type %T for port", n.dotted(), e))
 		}
 		parsed, err := types.ParsePortConfig(spec)
 		if err != nil {
 			if n.lenient {
 				return v, nil
 			}
-			return nil, n.errorf("%v", err)
+			// at the entry, not at `ports:`
+			return nil, n.errorAt(append(n.path, strconv.Itoa(i)), err.Error())
 		}
 		for _, p := range parsed {
 			out = append(out, portMap(p))

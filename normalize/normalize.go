@@ -155,14 +155,14 @@ func (n *normalizer) steps(m map[string]any) (map[string]any, error) {
 // left as written), defaults, paths resolved against dir, bare environment
 // entries resolved from env. Included(fsys) is merge.WithIncluded's
 // function for a project read from fsys (nil: the disk).
-func Included(fsys compose.FS) func(m map[string]any, dir string, env map[string]string) (map[string]any, error) {
-	return func(m map[string]any, dir string, env map[string]string) (map[string]any, error) {
-		return included(m, dir, env, fsys)
+func Included(fsys compose.FS) func(m map[string]any, dir string, env map[string]string, locate func(string) (compose.Location, bool)) (map[string]any, error) {
+	return func(m map[string]any, dir string, env map[string]string, locate func(string) (compose.Location, bool)) (map[string]any, error) {
+		return included(m, dir, env, locate, fsys)
 	}
 }
 
-func included(m map[string]any, dir string, env map[string]string, fsys compose.FS) (map[string]any, error) {
-	n := &normalizer{opts: Options{WorkingDir: dir, Home: homeDir(), FS: compose.OrOS(fsys)}, lenient: true}
+func included(m map[string]any, dir string, env map[string]string, locate func(string) (compose.Location, bool), fsys compose.FS) (map[string]any, error) {
+	n := &normalizer{opts: Options{WorkingDir: dir, Home: homeDir(), FS: compose.OrOS(fsys), Locate: locate}, lenient: true}
 	for _, t := range []*pathtrie.Trie[rule]{canonicalTrie, defaultsTrie, pathsTrie} {
 		if err := n.walk(m, t); err != nil {
 			return nil, err
@@ -177,14 +177,14 @@ func included(m map[string]any, dir string, env map[string]string, fsys compose.
 // does not parse left as written) and paths resolved against dir.
 // Extended(fsys) is merge.WithExtended's function for a project read from
 // fsys (nil: the disk).
-func Extended(fsys compose.FS) func(m map[string]any, dir string) (map[string]any, error) {
-	return func(m map[string]any, dir string) (map[string]any, error) {
-		return extended(m, dir, fsys)
+func Extended(fsys compose.FS) func(m map[string]any, dir string, locate func(string) (compose.Location, bool)) (map[string]any, error) {
+	return func(m map[string]any, dir string, locate func(string) (compose.Location, bool)) (map[string]any, error) {
+		return extended(m, dir, locate, fsys)
 	}
 }
 
-func extended(m map[string]any, dir string, fsys compose.FS) (map[string]any, error) {
-	n := &normalizer{opts: Options{WorkingDir: dir, Home: homeDir(), FS: compose.OrOS(fsys)}, lenient: true}
+func extended(m map[string]any, dir string, locate func(string) (compose.Location, bool), fsys compose.FS) (map[string]any, error) {
+	n := &normalizer{opts: Options{WorkingDir: dir, Home: homeDir(), FS: compose.OrOS(fsys), Locate: locate}, lenient: true}
 	for _, t := range []*pathtrie.Trie[rule]{canonicalTrie, pathsTrie} {
 		if err := n.walk(m, t); err != nil {
 			return nil, err
