@@ -370,10 +370,83 @@ func (p *Project) addSiblings(base string, adhoc func(string, []string) *Environ
 				}
 			}
 		}
+		if len(files) == 2 {
+			if more, because := p.completing(s, sibs, loadBase()); len(more) > 0 {
+				files = append(append([]string{base}, more...), s.path)
+				names := []string{baseName}
+				for _, f := range more {
+					names = append(names, p.Rel(f))
+				}
+				why = fmt.Sprintf("overlay of %s: %s", strings.Join(names, " and "), because)
+			}
+		}
 		e := adhoc(s.name, files)
 		e.Why = why
 		p.Envs = append(p.Envs, e)
 	}
+}
+
+// completing returns the other siblings that overlay s needs besides the
+// base, and why: the services s writes without an image or a build (or
+// extends) of their own that the base does not define, found in them
+// (rocketchat-compose's compose.network.yml puts compose.voip.yml's
+// services on a network). None when the base defines them all, or when
+// one is nowhere: that environment fails to load, and says so.
+func (p *Project) completing(s sibling, sibs []sibling, base *compose.Document) ([]string, string) {
+	d, err := p.Parsed.Load(s.path, p.Rel(s.path))
+	if err != nil || base == nil {
+		return nil, ""
+	}
+	inBase := map[string]bool{}
+	for _, e := range entries(base, "services") {
+		inBase[e.Key.Value] = true
+	}
+	var missing []string
+	for _, e := range entries(d, "services") {
+		if !inBase[e.Key.Value] && !slices.ContainsFunc(keys(d, e.Value), func(k string) bool {
+			return k == "image" || k == "build" || k == "extends"
+		}) {
+			missing = append(missing, e.Key.Value)
+		}
+	}
+	if len(missing) == 0 {
+		return nil, ""
+	}
+	var more []string
+	from := map[string][]string{} // file -> the missing services it defines
+	for _, name := range missing {
+		found := false
+		for _, o := range sibs {
+			if o.path == s.path {
+				continue
+			}
+			od, err := p.Parsed.Load(o.path, p.Rel(o.path))
+			if err != nil || !slices.ContainsFunc(entries(od, "services"), func(e compose.Entry) bool { return e.Key.Value == name }) {
+				continue
+			}
+			if !slices.Contains(more, o.path) {
+				more = append(more, o.path)
+			}
+			from[o.path] = append(from[o.path], fmt.Sprintf("%q", name))
+			found = true
+			break
+		}
+		if !found {
+			return nil, ""
+		}
+	}
+	slices.SortFunc(more, func(a, b string) int { // in the siblings' order
+		return slices.IndexFunc(sibs, func(x sibling) bool { return x.path == a }) - slices.IndexFunc(sibs, func(x sibling) bool { return x.path == b })
+	})
+	var parts []string
+	for _, f := range more {
+		noun := "service"
+		if len(from[f]) > 1 {
+			noun = "services"
+		}
+		parts = append(parts, fmt.Sprintf("it writes %s %s of %s", noun, strings.Join(from[f], ", "), p.Rel(f)))
+	}
+	return more, strings.Join(parts, "; ")
 }
 
 func boolCmp(a, b bool) int {

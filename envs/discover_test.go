@@ -71,6 +71,10 @@ func TestDiscover(t *testing.T) {
 			want: "default: docker-compose.yml\ntest: docker-compose.test.yml docker-compose.test.override.yml\n"},
 		{name: "a sibling complete on its own is its own environment", dir: "standalone-sibling",
 			want: "default: docker-compose.yml\ndev: docker-compose.dev.yml\nmonitoring: docker-compose.yml docker-compose.monitoring.yml\nprod: docker-compose.yml docker-compose.prod.yml\n"},
+		// rocketchat-compose: compose.network.yml adds compose.voip.yml's
+		// services, and rocketchat, to a network
+		{name: "an overlay of the base and of a standalone sibling", dir: "overlay-of-sibling",
+			want: "default: compose.yml\nnetwork: compose.yml compose.voip.yml compose.network.yml\nvoip: compose.voip.yml\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,23 +158,37 @@ func TestRel(t *testing.T) {
 
 // TestDiscoverWhy: `composure envs` says why each environment has its files.
 func TestDiscoverWhy(t *testing.T) {
-	dir, _ := filepath.Abs(filepath.Join("testdata", "discover", "standalone-sibling"))
-	p, err := Discover(Options{Dir: dir, Environ: []string{}})
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		dir  string
+		want []string
+	}{
+		{"standalone-sibling", []string{
+			"default: what plain docker compose loads: the base file",
+			"dev: standalone: it redefines the services it shares with docker-compose.yml (postgres); every service has an image or a build, and what they use is declared in the file",
+			`monitoring: overlay of docker-compose.yml: service "postgres-exporter" needs service "postgres", which the file does not define`,
+			"prod: overlay of docker-compose.yml: it changes services of docker-compose.yml (langfuse-web)",
+		}},
+		{"overlay-of-sibling", []string{
+			"default: what plain docker compose loads: the base file",
+			`network: overlay of compose.yml and compose.voip.yml: it writes services "freeswitch", "drachtio" of compose.voip.yml`,
+			"voip: standalone: no service of compose.yml; every service has an image or a build, and what they use is declared in the file",
+		}},
 	}
-	var got []string
-	for _, e := range p.Envs {
-		got = append(got, e.Name+": "+e.Why)
-	}
-	want := []string{
-		"default: what plain docker compose loads: the base file",
-		"dev: standalone: it redefines the services it shares with docker-compose.yml (postgres); every service has an image or a build, and what they use is declared in the file",
-		`monitoring: overlay of docker-compose.yml: service "postgres-exporter" needs service "postgres", which the file does not define`,
-		"prod: overlay of docker-compose.yml: it changes services of docker-compose.yml (langfuse-web)",
-	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	for _, tt := range tests {
+		t.Run(tt.dir, func(t *testing.T) {
+			dir, _ := filepath.Abs(filepath.Join("testdata", "discover", tt.dir))
+			p, err := Discover(Options{Dir: dir, Environ: []string{}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range p.Envs {
+				got = append(got, e.Name+": "+e.Why)
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
 	}
 }
 
