@@ -319,11 +319,16 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 			return
 		}
 	}
-	switch hc {
-	case hcDefined, hcImage:
+	switch {
+	case hc == hcDefined || hc == hcImage:
 		report(diag.Warning, func(who, sfx string) string {
 			return fmt.Sprintf("%s start%s as soon as %q starts, not when it is healthy: use `condition: service_healthy`", who, sfx, dep.name)
 		}, true)
+	case oneShotJob(e, dep.name, depSvc):
+		// a healthcheck is the wrong advice for a job that exits
+		report(diag.Warning, func(who, sfx string) string {
+			return fmt.Sprintf("%s start%s when %q's container starts, not when it has finished: %q looks like a job that runs once; use `condition: service_completed_successfully`", who, sfx, dep.name, dep.name)
+		}, false)
 	default:
 		report(diag.Warning, func(who, sfx string) string {
 			return fmt.Sprintf("%s start%s when %q's container starts, not when %q is ready: give %q a healthcheck and use `condition: service_healthy`, or wait for it in the entrypoint (wait-for-it.sh %s:PORT)", who, sfx, dep.name, dep.name, dep.name, dep.name)

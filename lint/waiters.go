@@ -489,3 +489,58 @@ func backingService(e *Env, name string, svc map[string]any) bool {
 	}
 	return false
 }
+
+// jobNameWords, in a service's name, and jobCommandWords, as words of its
+// entrypoint or command, name what a one-shot job does: create topics or
+// buckets, run migrations, seed, set up.
+var (
+	jobNameWords    = []string{"create", "init", "migrat", "setup", "seed", "bootstrap", "provision"}
+	jobCommandWords = []string{"create", "migrate", "seed"}
+)
+
+// oneShotJob reports whether service name (config svc) looks like a job
+// that runs once and exits (lago's `rpk topic create` on the broker's
+// image, a `createbuckets`, a `migrate`): it sets its own entrypoint or
+// command, has no restart policy that keeps it running, no published port
+// and no healthcheck, and its name or a word of its command names such a
+// task. A service waits for a job with `condition:
+// service_completed_successfully`, not for its health.
+func oneShotJob(e *Env, name string, svc map[string]any) bool {
+	for _, k := range []string{"healthcheck", "ports"} {
+		if _, ok := svc[k]; ok {
+			return false
+		}
+	}
+	if r, ok := e.Str(svc["restart"]); ok && r != "" && r != "no" && !strings.HasPrefix(r, "on-failure") {
+		return false
+	}
+	var words []string
+	for _, k := range []string{"entrypoint", "command"} {
+		switch x := svc[k].(type) {
+		case string:
+			s, _ := e.Interpolate(x)
+			words = append(words, strings.Fields(s)...)
+		case []any:
+			for _, it := range x {
+				if s, ok := e.Str(it); ok {
+					words = append(words, strings.Fields(s)...)
+				}
+			}
+		}
+	}
+	if len(words) == 0 {
+		return false
+	}
+	lower := strings.ToLower(name)
+	if slices.ContainsFunc(jobNameWords, func(w string) bool { return strings.Contains(lower, w) }) {
+		return true
+	}
+	for _, w := range words {
+		// rails db:migrate, manage.py migrate, rpk topic create
+		w = strings.ToLower(w[strings.LastIndexByte(w, ':')+1:])
+		if slices.Contains(jobCommandWords, w) {
+			return true
+		}
+	}
+	return false
+}

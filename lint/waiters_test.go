@@ -50,3 +50,32 @@ func TestMentions(t *testing.T) {
 		}
 	}
 }
+
+// TestOneShotJob: the dependencies depends-on-healthcheck advises waiting
+// for with service_completed_successfully instead of a healthcheck.
+func TestOneShotJob(t *testing.T) {
+	tests := []struct {
+		name string
+		svc  map[string]any
+		want bool
+	}{
+		{"redpandacreatetopics", map[string]any{"image": "redpandadata/redpanda:v23.2.9", "entrypoint": "rpk topic create events-raw --brokers redpanda:9092"}, true},
+		{"topics", map[string]any{"entrypoint": []any{"rpk", "topic", "create", "events"}}, true},
+		{"createbuckets", map[string]any{"image": "minio/mc", "entrypoint": []any{"sh", "-c", "mc mb local/data"}}, true},
+		{"mongo-init", map[string]any{"image": "mongo:7", "command": "mongosh --host mongo --eval 'rs.initiate()'", "restart": "no"}, true},
+		{"api", map[string]any{"command": []any{"python", "manage.py", "migrate"}, "restart": "on-failure"}, true},
+		{"rails", map[string]any{"command": "bin/rails db:migrate"}, true},
+		// long-running, or nothing says it is a job
+		{"migrate", map[string]any{"image": "example/migrate:1.0"}, false},
+		{"db-setup", map[string]any{"image": "postgres:16", "command": "postgres -c max_connections=200", "restart": "always"}, false},
+		{"redis", map[string]any{"image": "redis:7", "command": "redis-server --appendonly yes"}, false},
+		{"seed", map[string]any{"command": "./seed.sh", "ports": []any{"8080:8080"}}, false},
+		{"init", map[string]any{"command": "./init.sh", "healthcheck": map[string]any{"test": "true"}}, false},
+	}
+	e := &Env{}
+	for _, tt := range tests {
+		if got := oneShotJob(e, tt.name, tt.svc); got != tt.want {
+			t.Errorf("oneShotJob(%q, %v) = %v, want %v", tt.name, tt.svc, got, tt.want)
+		}
+	}
+}
