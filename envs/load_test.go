@@ -122,6 +122,8 @@ func TestLoadErrors(t *testing.T) {
 			want: "db/compose.yaml:2:3: invalid YAML: did not find expected ',' or ']'"},
 		{name: "an include two levels down", dir: "include-nested", env: DefaultEnv,
 			want: "a/b/compose.yaml:4:16: services.b.mem_limit must be a number or string (included at a/compose.yaml:2:5) (included at compose.yaml:2:5)"},
+		{name: "an included project's first file, which its second overrides", dir: "include-steps", env: DefaultEnv,
+			want: "inc/a.yaml:3:12: services.job.image must be a string (included at compose.yaml:2:5)"},
 		{name: "an extended file's canonical form", dir: "extends-canon", env: DefaultEnv,
 			want: `base.yaml:4:12: services.app.ports: invalid type string for port (extended by service "web" at compose.yaml:4:13)`},
 		{name: "version 1 file", dir: "v1", env: DefaultEnv,
