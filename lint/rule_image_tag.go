@@ -24,6 +24,35 @@ func NewImageTag() *ImageTag {
 // "floating-tags" replaces the list.
 var floatingTags = []string{"stable", "edge", "nightly", "unstable", "preview", "dev", "develop", "test", "beta", "alpha", "canary", "rolling", "current", "main", "master", "lts"}
 
+// variantWords name the variant of an image, not its version: the OS it
+// is built on (alpine, bookworm, jammy), a smaller build (slim), a flavour
+// (fpm, management, jre). A tag made only of them (`node:alpine`,
+// `nginx:stable-alpine`, `rabbitmq:management`) names no version and moves
+// to new images like latest.
+var variantWords = []string{"alpine", "slim", "bookworm", "bullseye", "buster", "stretch", "trixie", "jammy", "focal", "noble", "bionic", "xenial",
+	"debian", "ubuntu", "windowsservercore", "nanoserver", "ubi", "fpm", "cli", "apache", "zts", "management", "jre", "jdk", "mainline", "perl", "otp"}
+
+// variantOnly returns the variant tag names when it names no version
+// (`alpine` for node:alpine and nginx:stable-alpine): no digit, and each
+// of its parts a variant word or a floating tag, one of them a variant
+// word. "" otherwise.
+func variantOnly(tag string, floating []string) string {
+	if tag == "" || strings.ContainsAny(tag, "0123456789") {
+		return ""
+	}
+	var variant []string
+	for _, part := range strings.FieldsFunc(strings.ToLower(tag), func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+		switch {
+		case part == "latest" || slices.Contains(floating, part):
+		case slices.Contains(variantWords, part):
+			variant = append(variant, part)
+		default:
+			return ""
+		}
+	}
+	return strings.Join(variant, "-")
+}
+
 // splitImage returns the name, tag and digest of an image reference.
 func splitImage(ref string) (name, tag, digest string) {
 	if i := strings.Index(ref, "@"); i >= 0 {
@@ -94,6 +123,8 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 			}
 		case slices.Contains(floating, strings.ToLower(tag)) && !builds:
 			msg = fmt.Sprintf("image %q uses the floating tag %q, which moves to new images: pin a version, such as %s:1.2.3", img, tag, base)
+		case variantOnly(tag, floating) != "" && !builds:
+			msg = fmt.Sprintf("image %q names a variant but no version, so it moves to new images like latest: pin a version, such as %s:1.2.3-%s", img, base, variantOnly(tag, floating))
 		case tag == "" && !builds:
 			msg = fmt.Sprintf("image %q has no tag, so it means %s:latest: pin a version, such as %s:1.2.3", img, base, base)
 		case slices.Contains(digestEnvs, e.Name) && !builds:
