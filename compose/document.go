@@ -359,8 +359,13 @@ func (d *Document) index() error {
 			}
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k := n.Content[i]
-				if k.Kind == yaml.ScalarNode && !IsMergeKey(k) {
+				if k.Kind == yaml.ScalarNode {
+					// two merge keys too: docker compose's parser refuses
+					// them as it refuses any key written twice
 					if prev := earlierKey(n, i, seen); prev != nil {
+						if IsMergeKey(k) {
+							return d.Errorf(k, "mapping key %q already defined at line %d: merge both in one key, `<<: [*a, *b]`", k.Value, prev.Line)
+						}
 						return d.Errorf(k, "mapping key %q already defined at line %d: remove one of them", k.Value, prev.Line)
 					}
 					if seen != nil {
@@ -399,15 +404,18 @@ func (d *Document) index() error {
 const smallMapping = 16
 
 // earlierKey returns the scalar key before position i of mapping n that is
-// spelled like the key at i (merge keys aside), or nil. seen holds the keys
+// spelled like the key at i (a merge key like a merge key), or nil. seen holds the keys
 // before i when the mapping is large; nil means scan them.
 func earlierKey(n *yaml.Node, i int, seen map[string]*yaml.Node) *yaml.Node {
 	k := n.Content[i]
 	if seen != nil {
-		return seen[k.Value]
+		if p := seen[k.Value]; p != nil && IsMergeKey(p) == IsMergeKey(k) {
+			return p
+		}
+		return nil
 	}
 	for j := 0; j < i; j += 2 {
-		if p := n.Content[j]; p.Kind == yaml.ScalarNode && p.Value == k.Value && !IsMergeKey(p) {
+		if p := n.Content[j]; p.Kind == yaml.ScalarNode && p.Value == k.Value && IsMergeKey(p) == IsMergeKey(k) {
 			return p
 		}
 	}

@@ -23,7 +23,10 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate key", "services:\n  web:\n    image: a\n    image: b\n", `f.yaml:4:5: mapping key "image" already defined at line 3: remove one of them`},
 		// more keys than smallMapping: found through a map, same message
 		{"duplicate key, large mapping", "services:\n  web:\n    k0: v\n    k1: v\n    k2: v\n    k3: v\n    k4: v\n    k5: v\n    k6: v\n    k7: v\n    k8: v\n    k9: v\n    k10: v\n    k11: v\n    k12: v\n    k13: v\n    k14: v\n    k15: v\n    k16: v\n    k17: v\n    k18: v\n    k19: v\n    k3: again\n", `f.yaml:23:5: mapping key "k3" already defined at line 6: remove one of them`},
-		{"two merge keys are not duplicates", "x: &x {a: 1}\ny: &y {b: 1}\nz:\n  <<: *x\n  <<: *y\n  c: 1\n  c: 2\n", `f.yaml:7:3: mapping key "c" already defined at line 6: remove one of them`},
+		// docker compose's parser (yaml v4) refuses a merge key written
+		// twice, as any other key
+		{"two merge keys", "x: &x {a: 1}\ny: &y {b: 1}\nz:\n  <<: *x\n  <<: *y\n  c: 1\n", "f.yaml:5:3: mapping key \"<<\" already defined at line 4: merge both in one key, `<<: [*a, *b]`"},
+		{"a merge key and a quoted \"<<\" key", "x: &x {a: 1}\nz:\n  <<: *x\n  \"<<\": 1\n  c: 1\n  c: 2\n", `f.yaml:6:3: mapping key "c" already defined at line 5: remove one of them`},
 		{"alias inside its anchor", "x: &a [1, *a]\n", "f.yaml:1:11: alias *a is inside the value of &a itself, so it would expand forever: point it at another anchor"},
 		{"alias inside its anchor, nested", "x: &a\n  b:\n    c: [*a]\n", "f.yaml:3:9: alias *a is inside the value of &a itself, so it would expand forever: point it at another anchor"},
 		{"alias inside an outer anchor", "x: &o\n  y: &i {k: 1}\n  z: *o\n", "f.yaml:3:6: alias *o is inside the value of &o itself, so it would expand forever: point it at another anchor"},

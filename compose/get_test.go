@@ -19,7 +19,6 @@ var getCases = []struct{ name, src string }{
 	{"local wins over merged", "x: &a {a: 1, b: 2}\ny:\n  <<: *a\n  b: 3\n"},
 	{"local written after the merge key", "x: &a {a: 1}\ny:\n  a: 0\n  <<: *a\n  c: 2\n"},
 	{"first source of a list wins", "x: &a {c: a}\nz: &b {c: b, d: b}\ny:\n  <<: [*a, *b]\n"},
-	{"two merge keys", "x: &a {c: a}\nz: &b {c: b, d: b}\ny:\n  <<: *b\n  e: 1\n  <<: *a\n"},
 	{"nested merges", "x: &a {a: 1, n: a}\nz: &b\n  <<: *a\n  b: 2\n  n: b\ny:\n  <<: *b\n  c: 3\n"},
 	{"inline source", "y:\n  <<: {a: 1}\n  b: 2\n"},
 	{"source is a scalar", "x: &s text\ny:\n  <<: *s\n  a: 1\n"},

@@ -10,11 +10,12 @@ import (
 )
 
 // YAMLAnchors checks anchors, aliases and merge keys: anchors nobody uses,
-// anchors defined twice, two `<<` keys in one mapping, and `<<: [*a, *b]` in
-// a file that is not the first of an environment, where docker compose
-// merges only the first alias (docker/compose#13154). An alias to an
-// undefined anchor stops the YAML parser; it is reported under this rule by
-// the loader.
+// anchors defined twice, and `<<: [*a, *b]` in a file that is not the
+// first of an environment, where docker compose merges only the first
+// alias (docker/compose#13154). An alias to an undefined anchor stops the
+// YAML parser; it is reported under this rule by the loader. Two `<<` keys
+// in one mapping stop docker compose's parser too: compose.Parse refuses
+// them (load-error).
 type YAMLAnchors struct{ RuleBase }
 
 var _ Rule = (*YAMLAnchors)(nil)
@@ -51,22 +52,6 @@ func (r *YAMLAnchors) VisitFile(p *Pass, d *compose.Document) {
 		if n.Kind == yaml.AliasNode {
 			used[n.Alias] = true
 			return
-		}
-		if n.Kind == yaml.MappingNode {
-			var first *yaml.Node
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k := n.Content[i]
-				if !compose.IsMergeKey(k) {
-					continue
-				}
-				if first != nil {
-					p.Report(diag.Finding{Severity: diag.Warning, Span: NodeSpan(d, k),
-						Related: []diag.Related{{Span: NodeSpan(d, first), Message: "first merge key"}},
-						Message: "second \"<<\" merge key in one mapping: YAML forbids duplicate keys and parsers disagree on it; merge both with `<<: [*a, *b]`"})
-				} else {
-					first = k
-				}
-			}
 		}
 		for _, c := range n.Content {
 			walk(c)
