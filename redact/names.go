@@ -224,8 +224,13 @@ func isNullWord(v string) bool {
 }
 
 // isPath reports whether v is a file path: absolute, or relative from .,
-// .. or ~, with no white space.
+// .. or ~, or a file: URL naming one (trigger.dev's
+// `TRIGGER_WORKER_TOKEN: file:///home/node/shared/worker_token`, the file
+// the token is read from), with no white space.
 func isPath(v string) bool {
+	if rest, ok := strings.CutPrefix(v, "file://"); ok && strings.HasPrefix(rest, "/") {
+		v = rest
+	}
 	if !(strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../") || strings.HasPrefix(v, "~/")) {
 		return false
 	}

@@ -73,6 +73,9 @@ func TestSecretValue(t *testing.T) {
 		{"DB_PASSWORD", "${DB_PASSWORD}", false},
 		{"DB_PASSWORD", "$${DB_PASSWORD:-x}", false},
 		{"DB_PASSWORD", "/run/secrets/db_password", false},
+		// trigger.dev: the file the token is read from
+		{"TRIGGER_WORKER_TOKEN", "file:///home/node/shared/worker_token", false},
+		{"API_TOKEN", "file://host/share/token", true}, // not a local path
 		{"ALLOW_EMPTY_PASSWORD", "yes", false},
 		{"MYSQL_ALLOW_EMPTY_PASSWORD", "1", false},
 		{"MYSQL_RANDOM_ROOT_PASSWORD", "true", false},
