@@ -442,10 +442,13 @@ func hostChar(c byte) bool {
 var proxyImages = []string{"nginx", "nginx-unprivileged", "openresty", "traefik", "caddy", "haproxy", "envoy", "httpd", "apache", "varnish"}
 
 // isProxy reports whether service name (config svc) runs a reverse proxy:
-// its image, or its name when it builds one (nginx-proxy, plane-proxy).
+// its image (a known proxy, or one whose name says proxy: budibase/proxy,
+// nginx-proxy), or its name when it builds one (plane-proxy).
 func isProxy(e *Env, name string, svc map[string]any) bool {
 	if img, ok := e.Str(svc["image"]); ok && img != "" {
-		return slices.Contains(proxyImages, strings.ToLower(imageBase(img)))
+		base := strings.ToLower(imageBase(img))
+		return slices.Contains(proxyImages, base) ||
+			slices.Contains(strings.FieldsFunc(base, func(r rune) bool { return r == '-' || r == '_' || r == '.' }), "proxy")
 	}
 	n := strings.ToLower(name)
 	return slices.ContainsFunc([]string{"proxy", "nginx", "traefik", "caddy", "haproxy", "envoy"}, func(p string) bool { return strings.Contains(n, p) })
