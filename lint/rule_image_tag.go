@@ -53,6 +53,17 @@ func variantOnly(tag string, floating []string) string {
 	return strings.Join(variant, "-")
 }
 
+// latestPart reports whether tag is a latest of some kind (`apps-latest`,
+// `latest-dev`, `latest-postgres`): no digit, and "latest" one of its
+// parts, beside words that are not all variants (those are variantOnly's).
+func latestPart(tag string) bool {
+	if tag == "latest" || strings.ContainsAny(tag, "0123456789") {
+		return false
+	}
+	parts := strings.FieldsFunc(strings.ToLower(tag), func(r rune) bool { return r == '-' || r == '_' || r == '.' })
+	return slices.Contains(parts, "latest") && slices.ContainsFunc(parts, func(p string) bool { return p != "latest" && !slices.Contains(variantWords, p) })
+}
+
 // splitImage returns the name, tag and digest of an image reference.
 func splitImage(ref string) (name, tag, digest string) {
 	if i := strings.Index(ref, "@"); i >= 0 {
@@ -123,6 +134,8 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 			}
 		case slices.Contains(floating, strings.ToLower(tag)) && !builds:
 			msg = fmt.Sprintf("image %q uses the floating tag %q, which moves to new images: pin a version, such as %s:1.2.3", img, tag, base)
+		case latestPart(tag) && !builds:
+			msg = fmt.Sprintf("image %q uses the floating tag %q, a latest of its own that moves to new images: pin a version, such as %s:1.2.3", img, tag, base)
 		case variantOnly(tag, floating) != "" && !builds:
 			msg = fmt.Sprintf("image %q names a variant but no version, so it moves to new images like latest: pin a version, such as %s:1.2.3-%s", img, base, variantOnly(tag, floating))
 		case tag == "" && !builds:
