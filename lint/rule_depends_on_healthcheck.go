@@ -293,7 +293,8 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 		// connects when it is opened, and shows an error until then.
 		return
 	}
-	if hc == hcNone && !backingService(e, dep.name, depSvc) {
+	job := hc == hcNone && oneShotJob(e, dep.name, depSvc)
+	if hc == hcNone && !job && !backingService(e, dep.name, depSvc) {
 		// An application started after another (a worker after the
 		// API, a frontend after its backend) is ordered, not waiting:
 		// it reaches the other when it needs it, and retries.
@@ -324,7 +325,7 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 		report(diag.Warning, func(who, sfx string) string {
 			return fmt.Sprintf("%s start%s as soon as %q starts, not when it is healthy: use `condition: service_healthy`", who, sfx, dep.name)
 		}, true)
-	case oneShotJob(e, dep.name, depSvc):
+	case job:
 		// a healthcheck is the wrong advice for a job that exits
 		report(diag.Warning, func(who, sfx string) string {
 			return fmt.Sprintf("%s start%s when %q's container starts, not when it has finished: %q looks like a job that runs once; use `condition: service_completed_successfully`", who, sfx, dep.name, dep.name)
