@@ -5,6 +5,7 @@
 package envs
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -54,6 +55,11 @@ type Project struct {
 	Envs []*Environment
 	// Config is the project's composure.yaml, or nil.
 	Config *Config
+	// Unlisted are compose files next to the base file that discovery
+	// does not read and no environment loads: named like it with a dash
+	// (superset's docker-compose-light.yml, run with -f), absolute. Empty
+	// when composure.yaml or -f names the environments.
+	Unlisted []string
 	// Parsed holds the files discovery parsed (the base file's siblings,
 	// to tell overlays from standalone files): pass it to Docs and Load to
 	// parse each once. nil when none was.
@@ -277,8 +283,46 @@ func Discover(opts Options) (*Project, error) {
 	p.Envs = append(p.Envs, e)
 	if base != "" {
 		p.addSiblings(base, adhoc, opts)
+		p.Unlisted = p.unlisted(base)
 	}
 	return p, nil
+}
+
+// unlisted lists the files <stem>-NAME.yml|yaml next to base (stem
+// docker-compose or compose) that no environment loads and that no file of
+// an environment names (an include or extends target), sorted.
+func (p *Project) unlisted(base string) []string {
+	dir := filepath.Dir(base)
+	ents, err := p.fs.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	loaded := map[string]bool{}
+	var srcs [][]byte
+	for _, e := range p.Envs {
+		for _, f := range e.Files {
+			if !loaded[f] {
+				loaded[f] = true
+				if src, err := compose.ReadBoundedFS(p.fs, f); err == nil {
+					srcs = append(srcs, src)
+				}
+			}
+		}
+	}
+	var out []string
+	for _, e := range ents {
+		n := e.Name()
+		ext := filepath.Ext(n)
+		if e.IsDir() || ext != ".yml" && ext != ".yaml" || !(strings.HasPrefix(n, "compose-") || strings.HasPrefix(n, "docker-compose-")) {
+			continue
+		}
+		f := filepath.Join(dir, n)
+		if loaded[f] || slices.ContainsFunc(srcs, func(src []byte) bool { return bytes.Contains(src, []byte(n)) }) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // projectRoot returns the nearest of dir and its parents that holds a
@@ -520,8 +564,6 @@ type sibling struct {
 	others     []string
 }
 
-// siblings finds the files <stem>.NAME.yml|yaml next to base (NAME without
-// dots, not "override", which the default environment already loads).
 // composeLike lists the files of dir named like compose files of their own
 // (compose.NAME.yaml, docker-compose.NAME.yml, ...), sorted.
 func composeLike(fsys compose.FS, dir string) []string {
@@ -543,6 +585,8 @@ func composeLike(fsys compose.FS, dir string) []string {
 	return out
 }
 
+// siblings finds the files <stem>.NAME.yml|yaml next to base (NAME without
+// dots, not "override", which the default environment already loads).
 func siblings(fsys compose.FS, base string) []sibling {
 	dir := filepath.Dir(base)
 	stem := strings.TrimSuffix(filepath.Base(base), filepath.Ext(base))

@@ -335,3 +335,29 @@ func TestStandaloneImagePin(t *testing.T) {
 		t.Errorf("standalone (%s), want an overlay", why)
 	}
 }
+
+// TestDiscoverUnlisted: compose files named like the base with a dash
+// (superset's docker-compose-light.yml) are in no environment; discovery
+// lists them, leaving out the ones an environment's file names (include).
+func TestDiscoverUnlisted(t *testing.T) {
+	dir, _ := filepath.Abs(filepath.Join("testdata", "discover", "hyphen-siblings"))
+	p, err := Discover(Options{Dir: dir, Environ: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range p.Unlisted {
+		got = append(got, p.Rel(f))
+	}
+	if want := "docker-compose-light.yml docker-compose-non-dev.yml"; strings.Join(got, " ") != want {
+		t.Errorf("Unlisted = %q, want %q", got, want)
+	}
+	// with -f, the user chose: nothing is listed
+	p, err = Discover(Options{Dir: dir, Environ: []string{}, Files: []string{filepath.Join(dir, "docker-compose-light.yml")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Unlisted) > 0 {
+		t.Errorf("with -f, Unlisted = %q", p.Unlisted)
+	}
+}

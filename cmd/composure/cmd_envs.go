@@ -80,5 +80,16 @@ func (a *app) printEnvsTable(p *envs.Project) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", termsafe.Line(e.Name), termsafe.Line(strings.Join(e.Files, " ")), termsafe.Line(profiles), termsafe.Line(e.Why))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(p.Unlisted) > 0 {
+		names := make([]string, len(p.Unlisted))
+		for i, f := range p.Unlisted {
+			names[i] = termsafe.Line(p.Rel(f))
+		}
+		_, err := fmt.Fprintf(a.stdout, "\nin no environment: %s (discovery reads <stem>.NAME.yml siblings; name these with -f, or declare the environments in composure.yaml)\n", strings.Join(names, ", "))
+		return err
+	}
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
 	"github.com/composure-dev/composure/envs"
+	"github.com/composure-dev/composure/internal/termsafe"
 	"github.com/composure-dev/composure/lint"
 	"github.com/urfave/cli/v2"
 )
@@ -101,6 +102,14 @@ func (a *app) lint(c *cli.Context) error {
 	}
 	if err := a.printFindings(c, proj, fs, format, failOn); err != nil {
 		return err
+	}
+	if len(proj.unlisted) > 0 && !c.Bool("quiet") {
+		// not linted, and nothing else would say so
+		names := make([]string, len(proj.unlisted))
+		for i, f := range proj.unlisted {
+			names[i] = termsafe.Line(shownPath(f, pathBase("text", proj.dir)))
+		}
+		fmt.Fprintf(a.stderr, "composure: not linted, in no environment: %s; lint with -f FILE, or declare the environments in composure.yaml\n", strings.Join(names, ", "))
 	}
 	return lintExit(proj, fs, failOn)
 }
@@ -346,8 +355,11 @@ func (p *lintProject) path(name string) string {
 
 // lintProject is what lint runs on.
 type lintProject struct {
-	dir        string
-	opts       envs.Options
+	dir  string
+	opts envs.Options
+	// unlisted are compose files discovery finds in no environment
+	// (envs.Project.Unlisted), when every environment is linted.
+	unlisted   []string
 	explicit   []string
 	envNames   []string
 	files      []*compose.Document
@@ -431,6 +443,9 @@ func loadLintProject(po envs.Options, envNames []string, rules *lintRules) (*lin
 	}
 	p := &lintProject{dir: lp.Dir, opts: po, explicit: po.Files, envNames: envNames,
 		files: lp.Files, envs: lp.Envs, loadErrors: lp.LoadErrors, config: lp.Config, running: running}
+	if len(envNames) == 0 {
+		p.unlisted = lp.Unlisted
+	}
 	if lp.Project.Config != nil {
 		p.configName = lp.Project.Config.Doc.Name
 	}
