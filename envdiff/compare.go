@@ -13,7 +13,7 @@ import (
 
 // Compare lists what changes from one effective configuration to the other.
 func Compare(from, to Side) Report {
-	a, b := &canon{model: from.Model}, &canon{model: to.Model}
+	a, b := &canon{model: withoutUnset(from.Model)}, &canon{model: withoutUnset(to.Model)}
 	cl := expandNamed(a, b, treeDiff(a, b))
 	r := Report{From: from.Name, To: to.Name, Changes: make([]Change, 0, len(cl)), fromSrc: from.Sources, toSrc: to.Sources}
 	for _, ch := range cl {
@@ -36,6 +36,88 @@ func Compare(from, to Side) Report {
 	}
 	slices.SortFunc(r.Changes, func(x, y Change) int { return x.Path.Compare(y.Path) })
 	return r
+}
+
+// unsetKeys are the keys docker compose's JSON writes as null when they
+// are not set (compose-go's ShellCommand: a nil slice marshals to null,
+// and `command: []`, set empty, to []), which its YAML leaves out.
+var unsetKeys = []string{"command", "entrypoint"}
+
+// withoutUnset returns model without the unsetKeys of its services and
+// jobs (and of their hooks) that are null, copying what it changes: a
+// command set in one environment only is added, not changed from null, and
+// a service added whole does not list two nulls.
+func withoutUnset(model map[string]any) map[string]any {
+	var m map[string]any // model, copied on the first change
+	for _, section := range []string{"services", "jobs"} {
+		entries, ok := model[section].(map[string]any)
+		if !ok {
+			continue
+		}
+		var out map[string]any // entries, copied on the first change
+		for name, v := range entries {
+			c, ok := v.(map[string]any)
+			if !ok {
+				continue
+			}
+			if p := pruneUnset(c); p != nil {
+				if out == nil {
+					out = maps.Clone(entries)
+				}
+				out[name] = p
+			}
+		}
+		if out != nil {
+			if m == nil {
+				m = maps.Clone(model)
+			}
+			m[section] = out
+		}
+	}
+	if m == nil {
+		return model
+	}
+	return m
+}
+
+// pruneUnset returns a copy of container spec c without its null
+// unsetKeys (nor its hooks'), or nil when it has none.
+func pruneUnset(c map[string]any) map[string]any {
+	var out map[string]any
+	for _, k := range unsetKeys {
+		if v, ok := c[k]; ok && v == nil {
+			if out == nil {
+				out = maps.Clone(c)
+			}
+			delete(out, k)
+		}
+	}
+	for _, key := range []string{"pre_start", "post_start", "pre_stop"} {
+		hooks, ok := c[key].([]any)
+		if !ok {
+			continue
+		}
+		var hs []any
+		for i, h := range hooks {
+			hm, ok := h.(map[string]any)
+			if !ok {
+				continue
+			}
+			if p := pruneUnset(hm); p != nil {
+				if hs == nil {
+					hs = slices.Clone(hooks)
+				}
+				hs[i] = p
+			}
+		}
+		if hs != nil {
+			if out == nil {
+				out = maps.Clone(c)
+			}
+			out[key] = hs
+		}
+	}
+	return out
 }
 
 // treeDiff lists the differences between two models. The top two levels

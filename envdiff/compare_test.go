@@ -90,6 +90,25 @@ func TestCompareLoaded(t *testing.T) {
 				"added services.web.environment.PRODUCTION",
 			},
 		},
+		// docker compose's JSON writes an unset command or entrypoint as null
+		{
+			name: "a command set on one side is added, not changed from null",
+			from: "services:\n  web:\n    image: nginx\n",
+			to:   "services:\n  web:\n    image: nginx\n    command: [a]\n    entrypoint: sh\n",
+			want: []string{"added services.web.command", "added services.web.entrypoint"},
+		},
+		{
+			name: "a command set empty is set",
+			from: "services:\n  web:\n    image: nginx\n",
+			to:   "services:\n  web:\n    image: nginx\n    command: []\n",
+			want: []string{"added services.web.command"},
+		},
+		{
+			name: "a command removed",
+			from: "services:\n  web:\n    image: nginx\n    command: [a]\n",
+			to:   "services:\n  web:\n    image: nginx\n",
+			want: []string{"removed services.web.command"},
+		},
 		{
 			name: "command order matters",
 			from: "services:\n  web:\n    image: nginx\n    command: [a, b]\n",
