@@ -411,6 +411,25 @@ func TestOriginNearestAncestor(t *testing.T) {
 	}
 }
 
+// TestOriginEmptyValue: a value written as nothing (`data:`) is where
+// its key is, not just after the colon, where yaml.v3 puts the null.
+func TestOriginEmptyValue(t *testing.T) {
+	r, err := Merge(parseDocs(t, "services:\n  web:\n    image: nginx\n    networks:\n      front:\nvolumes:\n  data:\n  quoted: \"\"\n  tilde: ~\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		"volumes.data":                "compose.yaml:7:3",
+		"services.web.networks.front": "compose.yaml:5:7",
+		"volumes.quoted":              "compose.yaml:8:11", // written: the text
+		"volumes.tilde":               "compose.yaml:9:10",
+	} {
+		if o, ok := r.Origin(path); !ok || o.String() != want {
+			t.Errorf("Origin(%s) = %s, %v; want %s", path, o, ok, want)
+		}
+	}
+}
+
 func TestMergeExtendsOtherFile(t *testing.T) {
 	dir := "testdata/diff/extends"
 	r := mergeFiles(t, dir, []string{"1-compose.yaml", "2-compose.override.yaml"})

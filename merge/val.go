@@ -342,7 +342,9 @@ func (dc *decoder) spend(n *yaml.Node) error { return dc.budget.Spend(dc.d, n) }
 func (dc *decoder) site(n, key, alias *yaml.Node, parent *site, via []*yaml.Node) *site {
 	s := dc.newSite()
 	s.loc = dc.loc(n)
-	if key != nil && alias == nil && n.Kind != yaml.ScalarNode && n.Style&yaml.FlowStyle == 0 {
+	if key != nil && alias == nil && (n.Kind != yaml.ScalarNode && n.Style&yaml.FlowStyle == 0 || emptyNull(n)) {
+		// a block collection is where its key is; so is a value
+		// written as nothing (`data:`), which has no text of its own
 		s.loc = dc.loc(key)
 	}
 	if parent != nil {
@@ -371,4 +373,10 @@ func (dc *decoder) site(n, key, alias *yaml.Node, parent *site, via []*yaml.Node
 		s.via = c
 	}
 	return s
+}
+
+// emptyNull reports whether n is a null written as nothing (`key:` alone):
+// yaml.v3 places it just after the colon.
+func emptyNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Value == "" && n.Style == 0 && n.Tag == "!!null"
 }
