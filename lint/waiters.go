@@ -446,9 +446,12 @@ var proxyImages = []string{"nginx", "nginx-unprivileged", "openresty", "traefik"
 // nginx-proxy), or its name when it builds one (plane-proxy).
 func isProxy(e *Env, name string, svc map[string]any) bool {
 	if img, ok := e.Str(svc["image"]); ok && img != "" {
+		// the repository's last segment, or the tag of a repository of
+		// many images (budibase:proxy-latest)
+		_, tag, _ := splitImage(strings.ToLower(img))
 		base := strings.ToLower(imageBase(img))
-		return slices.Contains(proxyImages, base) ||
-			slices.Contains(strings.FieldsFunc(base, func(r rune) bool { return r == '-' || r == '_' || r == '.' }), "proxy")
+		words := strings.FieldsFunc(base+" "+tag, func(r rune) bool { return r == '-' || r == '_' || r == '.' || r == ' ' })
+		return slices.Contains(proxyImages, base) || slices.Contains(words, "proxy")
 	}
 	n := strings.ToLower(name)
 	return slices.ContainsFunc([]string{"proxy", "nginx", "traefik", "caddy", "haproxy", "envoy"}, func(p string) bool { return strings.Contains(n, p) })
