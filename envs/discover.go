@@ -297,6 +297,17 @@ func (p *Project) unlisted(base string) []string {
 	if err != nil {
 		return nil
 	}
+	var candidates []string
+	for _, e := range ents {
+		n := e.Name()
+		ext := filepath.Ext(n)
+		if !e.IsDir() && (ext == ".yml" || ext == ".yaml") && (strings.HasPrefix(n, "compose-") || strings.HasPrefix(n, "docker-compose-")) {
+			candidates = append(candidates, n)
+		}
+	}
+	if len(candidates) == 0 {
+		return nil // most projects: no file is read
+	}
 	loaded := map[string]bool{}
 	var srcs [][]byte
 	for _, e := range p.Envs {
@@ -310,12 +321,7 @@ func (p *Project) unlisted(base string) []string {
 		}
 	}
 	var out []string
-	for _, e := range ents {
-		n := e.Name()
-		ext := filepath.Ext(n)
-		if e.IsDir() || ext != ".yml" && ext != ".yaml" || !(strings.HasPrefix(n, "compose-") || strings.HasPrefix(n, "docker-compose-")) {
-			continue
-		}
+	for _, n := range candidates {
 		f := filepath.Join(dir, n)
 		if loaded[f] || slices.ContainsFunc(srcs, func(src []byte) bool { return bytes.Contains(src, []byte(n)) }) {
 			continue
