@@ -3,6 +3,7 @@ package lint
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"github.com/composure-dev/composure/diag"
 )
@@ -22,6 +23,15 @@ func NewDockerignore() *Dockerignore {
 
 // VisitEnv checks the build context of every service of e.
 func (r *Dockerignore) VisitEnv(p *Pass, e *Env) {
+	// One finding per build context: one .dockerignore fixes every service
+	// that builds from it (hoppscotch builds seven from ".").
+	type use struct {
+		name string
+		sp   diag.Span
+		rel  []diag.Related
+	}
+	byCtx := map[string][]use{}
+	var order []string
 	for _, name := range e.ServiceNames() {
 		svc := e.Service(name)
 		ctx, df, ok := buildPaths(e, svc)
@@ -51,14 +61,51 @@ func (r *Dockerignore) VisitEnv(p *Pass, e *Env) {
 		if !ok {
 			continue
 		}
+		if _, seen := byCtx[ctx]; !seen {
+			order = append(order, ctx)
+		}
+		byCtx[ctx] = append(byCtx[ctx], use{name, sp, rel})
+	}
+	for _, ctx := range order {
+		uses := byCtx[ctx]
+		// the finding at the first place in the files
+		slices.SortStableFunc(uses, func(a, b use) int {
+			return diag.Compare(diag.Finding{Span: a.sp}, diag.Finding{Span: b.sp})
+		})
+		first := uses[0]
 		rctx, err := filepath.Rel(e.Dir, ctx)
 		if err != nil {
 			rctx = ctx
 		}
 		// Inside an anchor merged by several services, one finding at the
 		// anchor stands for all of them: its message names none.
-		who, _ := e.subject(name, sp, rel)
-		p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
-			Message: fmt.Sprintf("build context %q of %s has no .dockerignore: everything in it (.git, caches, secrets) is sent to the builder; add one", rctx, who)}, name)
+		who, _ := e.subject(first.name, first.sp, first.rel)
+		rel := slices.Clone(first.rel) // sorted below; the span's own stays as it is
+		names := []string{first.name}
+		for _, u := range uses[1:] {
+			if u.sp == first.sp {
+				// the same anchor: its alias sites join the first's
+				for _, r := range u.rel {
+					if !slices.Contains(rel, r) {
+						rel = append(rel, r)
+					}
+				}
+				continue
+			}
+			names = append(names, u.name)
+			rel = append(rel, diag.Related{Span: u.sp, Message: fmt.Sprintf("also the build context of service %q", u.name)})
+		}
+		slices.SortStableFunc(rel, func(a, b diag.Related) int {
+			return diag.Compare(diag.Finding{Span: a.Span}, diag.Finding{Span: b.Span})
+		})
+		msg := fmt.Sprintf("build context %q of %s has no .dockerignore: everything in it (.git, caches, secrets) is sent to the builder; add one", rctx, who)
+		if n := len(names) - 1; n > 0 {
+			more := "1 more service"
+			if n > 1 {
+				more = fmt.Sprintf("%d more services", n)
+			}
+			msg = fmt.Sprintf("build context %q of %s and %s has no .dockerignore: everything in it (.git, caches, secrets) is sent to the builder; add one", rctx, who, more)
+		}
+		p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: first.sp, Related: rel, Message: msg}, names...)
 	}
 }
