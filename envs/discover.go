@@ -240,12 +240,22 @@ func Discover(opts Options) (*Project, error) {
 		if err := brokenLink(fsys, dir); err != nil {
 			return nil, err
 		}
-		msg := fmt.Sprintf("no compose file found (looked for %s here and in parent directories): run composure in the project directory, or use -C DIR or -f FILE",
-			strings.Join(cli.DefaultFileNames, ", "))
-		if others := composeLike(fsys, dir); len(others) > 0 {
+		looked := fmt.Sprintf("no compose file found (looked for %s here and in parent directories)", strings.Join(cli.DefaultFileNames, ", "))
+		msg := looked + ": run composure in the project directory, or use -C DIR or -f FILE"
+		others, below := composeLike(fsys, dir), basesBelow(fsys, dir)
+		switch {
+		case len(others) > 0 && len(below) > 0:
+			// trigger.dev's hosting/docker: an overlay here, the projects
+			// one directory down
+			msg = fmt.Sprintf("%s; found %s here, and %s: run composure in one of those directories (-C %s), name an environment's files with -f, or declare the environments in composure.yaml",
+				looked, strings.Join(others, ", "), strings.Join(below, ", "), filepath.Dir(below[0]))
+		case len(others) > 0:
 			// a project of variants only (docker-compose.dev.yml, .prod.yml)
-			msg = fmt.Sprintf("no compose file found (looked for %s here and in parent directories); found %s: name an environment's files with -f (-f %s), or declare the environments in composure.yaml",
-				strings.Join(cli.DefaultFileNames, ", "), strings.Join(others, ", "), others[0])
+			msg = fmt.Sprintf("%s; found %s: name an environment's files with -f (-f %s), or declare the environments in composure.yaml",
+				looked, strings.Join(others, ", "), others[0])
+		case len(below) > 0:
+			msg = fmt.Sprintf("%s; found %s: run composure in one of those directories (-C %s), or use -f FILE",
+				looked, strings.Join(below, ", "), filepath.Dir(below[0]))
 		}
 		return nil, &compose.Error{Location: compose.Location{File: dir}, Err: ErrNoComposeFile, Msg: msg}
 	}
@@ -568,6 +578,26 @@ func brokenLink(fsys compose.FS, dir string) error {
 type sibling struct {
 	name, path string
 	others     []string
+}
+
+// basesBelow lists the compose files docker compose would load in the
+// subdirectories of dir, one level down (webapp/docker-compose.yml), at
+// most five, relative to dir.
+func basesBelow(fsys compose.FS, dir string) []string {
+	ents, err := fsys.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || len(out) == 5 {
+			continue
+		}
+		if f := firstExisting(fsys, filepath.Join(dir, e.Name()), cli.DefaultFileNames); f != "" {
+			out = append(out, filepath.Join(e.Name(), filepath.Base(f)))
+		}
+	}
+	return out
 }
 
 // composeLike lists the files of dir named like compose files of their own
