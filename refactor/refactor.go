@@ -571,8 +571,9 @@ func (n *namer) next(services []string) string {
 }
 
 // commonPrefix is the longest prefix of every name ending at a word
-// boundary ("-", "_" or "." follows it in each name), without the
-// separator: worker-email, worker-invoices -> worker; web, web2 -> "".
+// boundary ("-", "_" or "." follows it in each name, or the name ends
+// there), without the separator: worker-email, worker-invoices -> worker;
+// superset, superset-worker -> superset; web, web2 -> "".
 func commonPrefix(names []string) string {
 	p := names[0]
 	for _, s := range names[1:] {
@@ -585,7 +586,7 @@ func commonPrefix(names []string) string {
 	for len(p) > 0 {
 		ok := true
 		for _, s := range names {
-			if len(s) == len(p) || !isSep(s[len(p)]) {
+			if len(s) > len(p) && !isSep(s[len(p)]) {
 				ok = false
 				break
 			}

@@ -120,6 +120,9 @@ func TestCommonPrefix(t *testing.T) {
 		{[]string{"café-a", "café-b"}, ""},
 		{[]string{"a-b", "c-b"}, ""},
 		{[]string{"svc-10", "svc-11"}, "svc"},
+		// superset: the main service and its workers
+		{[]string{"superset", "superset-worker", "superset-worker-beat"}, "superset"},
+		{[]string{"superset-worker", "superset"}, "superset"},
 	}
 	for _, tt := range tests {
 		if got := commonPrefix(tt.names); got != tt.want {
