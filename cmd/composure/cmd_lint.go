@@ -48,6 +48,7 @@ func (a *app) lintCommand() *cli.Command {
 }
 
 func (a *app) lint(c *cli.Context) error {
+	defer a.collectLater()()
 	failOn, err := diag.ParseSeverity(c.String("fail-on"))
 	if err != nil {
 		return withCode(exitUsage, fmt.Errorf("--fail-on: %w", err))
