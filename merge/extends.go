@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/composure-dev/composure/compose"
 )
@@ -176,9 +177,40 @@ func (mg *merger) extendsFile(from *compose.Document, name string) (*extendsScop
 	if !ok || svcs.kind != kMap {
 		return nil, &compose.Error{Location: compose.Location{File: d.Name}, Msg: "no services section to extend"}
 	}
+	if mg.opts.extended == nil {
+		// Without the completion, the file's own extends.file must still
+		// be read from its directory, as the completion makes them
+		// (lint's merge of what is written: a nested extends.file).
+		relativeExtends(svcs, filepath.Dir(name))
+	}
 	sc := &extendsScope{services: svcs, doc: d, resets: resets}
 	mg.extendsCache[path] = &extendsScope{services: svcs.clone(), doc: d, resets: resets}
 	return sc, nil
+}
+
+// relativeExtends makes the relative extends.file of the services in
+// mapping svcs relative to the project directory, for a file read from
+// dir (relative to it, or absolute).
+func relativeExtends(svcs *val, dir string) {
+	if dir == "." || dir == "" {
+		return
+	}
+	for _, svc := range svcs.m {
+		if svc == nil || svc.kind != kMap {
+			continue
+		}
+		ext := svc.m["extends"]
+		if ext == nil || ext.kind != kMap {
+			continue
+		}
+		f := ext.m["file"]
+		if f == nil || f.kind != kScalar {
+			continue
+		}
+		if s, ok := f.v.(string); ok && s != "" && !filepath.IsAbs(s) && !strings.Contains(s, "$") {
+			ext.m["file"] = scalar(filepath.Join(dir, s), f.at)
+		}
+	}
 }
 
 // reattach builds the val tree of plain, a transformed copy of x, keeping
