@@ -297,6 +297,30 @@ func plainModel(proj *types.Project) (map[string]any, error) {
 	return model, nil
 }
 
+// ModelWithModels is Model with the project's top-level models, which
+// docker compose's JSON leaves out (compose-go v2.16.2's
+// Project.MarshalJSON writes no models section) and diff compares: an
+// overlay that only changes a model's context size is a difference.
+func (l *Loaded) ModelWithModels() (map[string]any, error) {
+	if l.Project == nil || len(l.Project.Models) == 0 || l.Model == nil {
+		return l.Model, nil
+	}
+	js, err := json.Marshal(l.Project.Models)
+	if err != nil {
+		return nil, err
+	}
+	var models any
+	if err := json.Unmarshal(js, &models); err != nil {
+		return nil, err
+	}
+	if bytes.IndexByte(js, '$') >= 0 {
+		models = escapeDollars(models)
+	}
+	m := maps.Clone(l.Model)
+	m["models"] = models
+	return m, nil
+}
+
 // escapeDollars doubles every `$` in the keys and strings of a decoded
 // JSON value, in place: the value EscapeDollar's bytes decode to.
 func escapeDollars(v any) any {

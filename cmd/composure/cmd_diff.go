@@ -304,9 +304,13 @@ func loadSide(ctx context.Context, p *envs.Project, env *envs.Environment, cache
 	if err != nil {
 		return envdiff.Side{}, err
 	}
+	model, err := l.ModelWithModels()
+	if err != nil {
+		return envdiff.Side{}, err
+	}
 	s := envdiff.Side{
 		Name:   label,
-		Model:  l.Model,
+		Model:  model,
 		Origin: envdiff.MergeOrigins(l.Merged, filePrefix),
 	}
 	if sources {
