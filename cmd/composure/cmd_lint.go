@@ -115,16 +115,23 @@ func (a *app) lint(c *cli.Context) error {
 	return lintExit(proj, fs, failOn)
 }
 
-// lintExit is lint's exit status: 2 when a file or environment does not
-// load, 1 when a finding reaches failOn.
+// lintExit is lint's exit status: 2 when a file cannot be read or parsed,
+// 1 when a finding reaches failOn (an environment docker compose refuses
+// is a load-error error finding).
 func lintExit(proj *lintProject, fs []diag.Finding, failOn diag.Severity) error {
 	switch {
-	case len(proj.loadErrors) > 0:
+	case proj.unreadable():
 		return silentExit(exitUsage)
 	case slices.ContainsFunc(fs, func(f diag.Finding) bool { return f.Severity >= failOn }):
 		return silentExit(exitFindings)
 	}
 	return nil
+}
+
+// unreadable reports whether a file of the project cannot be read or
+// parsed: a load error about a file, not about an environment.
+func (p *lintProject) unreadable() bool {
+	return slices.ContainsFunc(p.loadErrors, func(f diag.Finding) bool { return len(f.Envs) == 0 })
 }
 
 // printFindings prints fs in format (with --quiet, only those at or above
@@ -273,7 +280,7 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding, lr *lint
 		}
 		written++
 	}
-	loadFailed := len(proj.loadErrors) > 0
+	loadFailed := proj.unreadable()
 	if c.Bool("diff") {
 		if failed {
 			return silentExit(exitFailure)
@@ -307,7 +314,7 @@ func (a *app) fix(c *cli.Context, proj *lintProject, fs []diag.Finding, lr *lint
 	case err != nil:
 		fmt.Fprintf(a.stderr, "composure: the project no longer loads after fixing: %v\n", err)
 		return silentExit(exitFailure)
-	case !loadFailed && len(p2.loadErrors) > 0:
+	case !loadFailed && len(p2.loadErrors) > len(proj.loadErrors):
 		// It loaded before: the fixes broke it, composure's own failure.
 		fmt.Fprintf(a.stderr, "composure: the project no longer loads after fixing: %v\n", p2.loadErrors[0])
 		return silentExit(exitFailure)

@@ -86,7 +86,7 @@ func (a *app) lintDirs(c *cli.Context, dirs []string, lr *lintRules, format stri
 			failed = true
 			continue
 		}
-		if len(r.proj.loadErrors) > 0 {
+		if r.proj.unreadable() {
 			failed = true
 		}
 		for _, d := range r.proj.docsByName() {
