@@ -149,7 +149,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 			SharedService: r.SharedService,
 		})
 	})
-	mopts := []merge.Option{merge.WithFS(p.fs), merge.WithIncluded(normalize.Included(p.fs)), merge.WithExtended(normalize.Extended(p.fs)), merge.WithWarnings(p.warn), steps}
+	mopts := []merge.Option{merge.WithFS(p.fs), merge.WithProjectDir(p.Dir), merge.WithIncluded(normalize.Included(p.fs)), merge.WithExtended(normalize.Extended(p.fs)), merge.WithWarnings(p.warn), steps}
 	if !opts.NoInterpolate {
 		mopts = append(mopts, merge.WithInterpolation(interp.Resolve))
 	}

@@ -124,6 +124,10 @@ func TestLoadErrors(t *testing.T) {
 			want: "a/b/compose.yaml:4:16: services.b.mem_limit must be a number or string (included at a/compose.yaml:2:5) (included at compose.yaml:2:5)"},
 		{name: "an included project's first file, which its second overrides", dir: "include-steps", env: DefaultEnv,
 			want: "inc/a.yaml:3:12: services.job.image must be a string (included at compose.yaml:2:5)"},
+		// -C DIR -f sub/c.yml is --project-directory DIR: extends.file is
+		// read from DIR, where ../base.yml is not (docker compose refuses)
+		{name: "extends.file from the project directory, not the file's", dir: "projdir", env: DefaultEnv, opts: Options{Files: []string{"testdata/load/projdir/sub/c.yml"}},
+			want: `sub/c.yml:4:13: cannot extend service "app": ../base.yml: file not found: check the path, or run from the project directory (-C DIR)`},
 		{name: "an extended file's canonical form", dir: "extends-canon", env: DefaultEnv,
 			want: `base.yaml:4:12: services.app.ports: invalid type string for port (extended by service "web" at compose.yaml:4:13)`},
 		{name: "version 1 file", dir: "v1", env: DefaultEnv,

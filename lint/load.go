@@ -151,7 +151,7 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 			if err != nil {
 				return nil, err // loaded above: the environment is not broken
 			}
-			prefixes[f] = merge.NewPrefix(d)
+			prefixes[f] = merge.NewPrefix(d, merge.WithProjectDir(proj.Dir))
 		}
 	}
 	// Each environment is linted from the merge of its files (the rules
@@ -226,7 +226,7 @@ func fastEnv(proj *envs.Project, env *envs.Environment, cache *compose.Cache, pr
 	if prefix != nil {
 		r, err = prefix.Merge(docs[1:])
 	} else {
-		r, err = merge.Merge(docs)
+		r, err = merge.Merge(docs, merge.WithProjectDir(proj.Dir))
 	}
 	if err != nil {
 		return nil, err

@@ -254,7 +254,16 @@ type options struct {
 	included IncludedFunc
 	extended ExtendedFunc
 	fs       compose.FS // where include and extends read; never nil
+	// projectDir is WithProjectDir's ("" : the first file's directory)
+	projectDir string
 }
+
+// WithProjectDir sets the project directory `include` and `extends.file`
+// paths are read from, and the paths of an included project made relative
+// to: docker compose's working directory (-C DIR, or the directory of the
+// composure.yaml that declares the files). Without it, the first file's
+// directory, as docker compose's default.
+func WithProjectDir(dir string) Option { return func(o *options) { o.projectDir = dir } }
 
 // IncludedFunc completes an included project's merged model before its
 // resources are imported, as compose-go loads an included project on its
@@ -340,6 +349,9 @@ func newMerger(o options, docs []*compose.Document) *merger {
 			mg.included = []string{d.Path}
 			break
 		}
+	}
+	if o.projectDir != "" {
+		mg.workDir = o.projectDir
 	}
 	return mg
 }
@@ -427,7 +439,8 @@ type merger struct {
 	// extendsCache holds the services of files named by extends.file,
 	// loaded once per Merge (compose-go's withExtendsCache).
 	extendsCache map[string]*extendsScope
-	// workDir is the project directory: that of the first file.
+	// workDir is the project directory: WithProjectDir's, or that of the
+	// first file.
 	workDir string
 	// included lists the files being loaded, outermost first, to refuse
 	// include cycles.
