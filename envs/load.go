@@ -195,7 +195,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		l.Model = dict
 		return l, nil
 	}
-	proj, err := l.decodeProject(dict, p.Dir, interp)
+	proj, err := l.decodeProject(dict, p.Dir, interp, services)
 	if err != nil {
 		return nil, err
 	}
@@ -571,6 +571,7 @@ func (p *Project) resolveEnvFiles(proj *types.Project, l *Loaded) (*types.Projec
 	for _, name := range proj.ServiceNames() {
 		s := proj.Services[name]
 		err := p.resolveEnvironment(&s.ContainerSpec, proj.Environment)
+		s.PreStart = slices.Clone(s.PreStart) // shared with other projects (decodeProject)
 		for i := range s.PreStart {
 			// a hook carries its service's environment and env files
 			// since it was loaded; one with neither is left alone
@@ -591,7 +592,8 @@ func (p *Project) resolveEnvFiles(proj *types.Project, l *Loaded) (*types.Projec
 // the env files are read in order (their values may use the project's
 // environment, else c's own entries), and c's entries win over theirs.
 func (p *Project) resolveEnvironment(c *types.ContainerSpec, projectEnv types.Mapping) error {
-	own := c.Environment.Resolve(projectEnv.Resolve)
+	// (Resolve writes in place, and c's maps may be shared: decodeProject)
+	own := maps.Clone(c.Environment).Resolve(projectEnv.Resolve)
 	lookup := func(k string) (string, bool) {
 		if v, ok := projectEnv.Resolve(k); ok {
 			return v, true
@@ -626,6 +628,7 @@ func (p *Project) resolveLabelFiles(proj *types.Project) error {
 	for _, name := range proj.ServiceNames() {
 		s := proj.Services[name]
 		err := p.resolveLabels(&s.ContainerSpec)
+		s.PreStart = slices.Clone(s.PreStart) // shared with other projects (decodeProject)
 		for i := range s.PreStart {
 			if err == nil {
 				err = p.resolveLabels(&s.PreStart[i].ContainerSpec)
@@ -703,6 +706,7 @@ func (l *Loaded) containerNameError(proj *types.Project, err error) error {
 // COMPOSE_CONVERT_WINDOWS_PATHS asks.
 func convertWindowsPaths(proj *types.Project) {
 	for name, s := range proj.Services {
+		s.Volumes = slices.Clone(s.Volumes) // shared with other projects (decodeProject)
 		for i, v := range s.Volumes {
 			vol := strings.ToLower(filepath.VolumeName(v.Source))
 			if len(vol) != 2 {
@@ -851,6 +855,9 @@ func (p *Project) prefix(first *compose.Document, env types.Mapping, opts LoadOp
 	c := sh.services[flags]
 	if c == nil {
 		c = &normalize.ServiceCache{}
+		if !opts.NoInterpolate { // (the model is not bound then)
+			c.Derive = bindService
+		}
 		sh.services[flags] = c
 	}
 	return sh.prefix, c

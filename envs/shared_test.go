@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/compose-spec/compose-go/v2/types"
+
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/internal/gen"
 	"github.com/composure-dev/composure/internal/testenv"
@@ -168,5 +170,45 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestResolveCopies: the steps after binding write into the project they
+// are given, never into the slices and maps its services share with the
+// projects of other environments loaded together (decodeProject binds a
+// shared service once and hands each environment the same slices).
+func TestResolveCopies(t *testing.T) {
+	dir := sharedFixture(t)
+	p, err := Discover(Options{Dir: dir, Environ: environ(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := "t0k3n"
+	hook := types.PreStartHook{ContainerSpec: types.ContainerSpec{
+		Environment: types.MappingWithEquals{"TOKEN": nil},
+		LabelFiles:  []string{filepath.Join(dir, "app.labels")},
+	}}
+	shared := types.ServiceConfig{Name: "api", PreStart: []types.PreStartHook{hook}}
+	shared.Environment = types.MappingWithEquals{"TOKEN": nil}
+	proj := &types.Project{Services: types.Services{"api": shared}, Environment: types.Mapping{"TOKEN": token}}
+	l := &Loaded{Docs: []*compose.Document{{Name: "compose.yaml"}}}
+	if _, err := p.resolveEnvFiles(proj, l); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.resolveLabelFiles(proj); err != nil {
+		t.Fatal(err)
+	}
+	got := proj.Services["api"]
+	if v := got.PreStart[0].Environment["TOKEN"]; v == nil || *v != token || got.PreStart[0].Labels["team"] != "core" {
+		t.Fatalf("the project's hook was not resolved: %+v", got.PreStart[0].ContainerSpec)
+	}
+	if v := got.Environment["TOKEN"]; v == nil || *v != token {
+		t.Fatalf("the project's service was not resolved: %v", got.Environment)
+	}
+	if shared.Environment["TOKEN"] != nil {
+		t.Errorf("the shared service's environment was written into: %v", shared.Environment)
+	}
+	if h := shared.PreStart[0]; h.Environment["TOKEN"] != nil || h.Labels != nil || len(h.LabelFiles) != 1 {
+		t.Errorf("the shared hook was written into: %+v", h.ContainerSpec)
 	}
 }

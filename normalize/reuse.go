@@ -27,9 +27,18 @@ import (
 type ServiceCache struct {
 	mu   sync.Mutex
 	seen map[*map[string]any]*cachedService
+	// outs finds a shared service by its normalized form (Derived)
+	outs map[*map[string]any]*cachedService
 	// waiting, when set (tests), is called before an environment waits for
 	// services other environments claimed.
 	waiting func()
+
+	// Derive, when set, makes a value from a shared service's normalized
+	// form alone (envs binds it to compose-go's types), once: the
+	// environment that normalized the service calls it before the others
+	// take the service, and Derived hands the value to each of them. A nil
+	// value is none (the caller derives it on its own).
+	Derive func(name string, svc map[string]any) any
 }
 
 // cachedService is one shared service, claimed by the first environment to
@@ -40,6 +49,8 @@ type cachedService struct {
 	// set before done closes; out is nil when the claimer failed
 	out         map[string]any
 	usesDefault bool
+	// derived is what Derive made of out, set under the cache's lock
+	derived any
 }
 
 func (s *cachedService) ready() bool {
@@ -83,15 +94,44 @@ func (c *ServiceCache) claim(services map[string]map[string]any) (reused, pendin
 // release hands the services claimed in mine to the environments waiting
 // for them: their normalized form from out, or, when out is nil (the
 // claimer failed), none.
-func release(mine map[string]*cachedService, out map[string]any) {
+func (c *ServiceCache) release(mine map[string]*cachedService, out map[string]any) {
+	// derive first: a panic in Derive leaves every service unreleased,
+	// which model's deferred release(mine, nil) then releases
+	derived := map[string]any{}
+	if out != nil && c.Derive != nil {
+		for name := range mine {
+			if norm, ok := out[name].(map[string]any); ok {
+				derived[name] = c.Derive(name, norm)
+			}
+		}
+	}
 	for name, s := range mine {
 		if out != nil {
 			if norm, ok := out[name].(map[string]any); ok {
 				s.out, s.usesDefault = norm, connectedToDefault(norm)
+				c.mu.Lock()
+				if c.outs == nil {
+					c.outs = map[*map[string]any]*cachedService{}
+				}
+				c.outs[key(norm)] = s
+				s.derived = derived[name]
+				c.mu.Unlock()
 			}
 		}
 		close(s.done)
 	}
+}
+
+// Derived returns what Derive made of svc, a service of a model Model made
+// through c; ok is false for a service c does not share.
+func (c *ServiceCache) Derived(svc map[string]any) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.outs[key(svc)]
+	if s == nil || s.derived == nil {
+		return nil, false
+	}
+	return s.derived, true
 }
 
 // connectedToDefault reports whether normalized service svc is on the
@@ -126,7 +166,7 @@ func (c *ServiceCache) model(tree map[string]any, o Options) (_ map[string]any, 
 	released := false
 	defer func() {
 		if !released { // a panic on the way: the waiting environments must not wait forever
-			release(mine, nil)
+			c.release(mine, nil)
 		}
 	}()
 	m := make(map[string]any, len(tree))
@@ -154,7 +194,7 @@ func (c *ServiceCache) model(tree map[string]any, o Options) (_ map[string]any, 
 	m, err := n.steps(m)
 	serr := <-schemaErr
 	if err != nil || serr != nil {
-		release(mine, nil)
+		c.release(mine, nil)
 		released = true
 		return nil, false, nil
 	}
@@ -163,7 +203,7 @@ func (c *ServiceCache) model(tree map[string]any, o Options) (_ map[string]any, 
 		out = make(map[string]any, len(reused)+len(pending))
 		m["services"] = out
 	}
-	release(mine, out)
+	c.release(mine, out)
 	released = true
 	for name, s := range reused {
 		out[name] = s.out

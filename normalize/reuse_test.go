@@ -96,7 +96,7 @@ func TestServiceCache(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					release(mine, alone["services"].(map[string]any))
+					cached.Services.release(mine, alone["services"].(map[string]any))
 					got1 = alone
 				}
 				got2, err2 = Model(second, cached)
