@@ -901,6 +901,17 @@ func (p *Project) checkExpansion(d *compose.Document) error {
 	return err
 }
 
+// ForgetShared drops what the environments loaded together share
+// (LoadOptions.Shared): the merge of their first file and the checked,
+// normalized and bound services, which take about as much memory as one
+// more environment. Call it once those loads are through: a later shared
+// load starts afresh.
+func (p *Project) ForgetShared() {
+	p.sharedMu.Lock()
+	defer p.sharedMu.Unlock()
+	p.shared, p.schema = nil, nil
+}
+
 // schemaCache is the project's cache of schema checks, when environments
 // are loaded together.
 func (p *Project) schemaCache(shared bool) *normalize.SchemaCache {

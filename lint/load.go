@@ -169,6 +169,7 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 		})
 	}
 	parallel.Run(0, tasks)
+	proj.ForgetShared() // the engine's loads are through: only their errors stay
 	// A file that does not parse is one finding, about the file: the
 	// environments that include or extend it fail on the same error, at
 	// the same place.
