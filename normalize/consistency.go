@@ -125,7 +125,7 @@ func (c *checker) service(name string, s types.ServiceConfig) error {
 	if s.NetworkMode != "" && len(s.Networks) > 0 {
 		return c.errorf(at("network_mode"), "service %s declares mutually exclusive `network_mode` and `networks`: invalid compose project", name)
 	}
-	for _, n := range slices.Sorted(maps.Keys(s.Networks)) {
+	for _, n := range failing(s.Networks, func(n string) bool { _, ok := p.Networks[n]; return ok }) {
 		if _, ok := p.Networks[n]; !ok {
 			return c.errorf(at("networks", n), "service %q refers to undefined network %s: invalid compose project", name, n)
 		}
@@ -137,11 +137,15 @@ func (c *checker) service(name string, s types.ServiceConfig) error {
 			return c.errorf(at("healthcheck", "test"), `healthcheck.test must start either by "CMD", "CMD-SHELL" or "NONE"`)
 		}
 	}
-	for _, dep := range slices.Sorted(maps.Keys(s.DependsOn)) {
+	known := func(dep string) bool {
 		if _, ok := p.Services[dep]; ok {
-			continue
+			return true
 		}
-		if _, disabled := p.DisabledServices[dep]; disabled && !s.DependsOn[dep].Required {
+		_, disabled := p.DisabledServices[dep]
+		return disabled && !s.DependsOn[dep].Required
+	}
+	for _, dep := range failing(s.DependsOn, known) {
+		if known(dep) {
 			continue
 		}
 		if _, isJob := p.Jobs[dep]; isJob {
@@ -173,7 +177,7 @@ func (c *checker) service(name string, s types.ServiceConfig) error {
 			return c.errorf(at("configs", fmt.Sprint(i)), "service %q refers to undefined config %s: invalid compose project", name, cfg.Source)
 		}
 	}
-	for _, m := range slices.Sorted(maps.Keys(s.Models)) {
+	for _, m := range failing(s.Models, func(m string) bool { _, ok := p.Models[m]; return ok }) {
 		if _, ok := p.Models[m]; !ok {
 			return c.errorf(at("models", m), "service %q refers to undefined model %s: invalid compose project", name, m)
 		}
@@ -187,9 +191,15 @@ func (c *checker) service(name string, s types.ServiceConfig) error {
 		if s.Deploy.Replicas != nil && *s.Scale != *s.Deploy.Replicas {
 			return c.errorf(at("scale"), "services.%s: can't set distinct values on 'scale' and 'deploy.replicas': invalid compose project", name)
 		}
-		// docker compose runs what scale says (Deploy is shared with the
-		// project's copy of the service).
-		s.Deploy.Replicas = s.Scale
+		// docker compose runs what scale says (compose-go writes it into
+		// the Deploy the project's service points to); composure writes a
+		// copy: environments loaded together share a bound service's Deploy
+		if s.Deploy.Replicas == nil {
+			d := *s.Deploy
+			d.Replicas = s.Scale
+			s.Deploy = &d
+			p.Services[name] = s
+		}
 	}
 	if s.Scale != nil && *s.Scale < 0 {
 		return c.errorf(at("scale"), "services.%s.scale: must be greater than or equal to 0", name)
@@ -226,21 +236,44 @@ func (c *checker) service(name string, s types.ServiceConfig) error {
 			}
 		}
 	}
-	mounts := map[string]string{}
-	for i, t := range s.Tmpfs {
-		where := fmt.Sprintf("services.%s.tmpfs[%d]", name, i)
-		target, _, _ := strings.Cut(t, ":")
+	if len(s.Tmpfs)+len(s.Volumes) < 2 {
+		return nil
+	}
+	type mount struct {
+		kind string
+		i    int
+	}
+	where := func(m mount) string { return fmt.Sprintf("services.%s.%s[%d]", name, m.kind, m.i) }
+	mounts := map[string]mount{}
+	add := func(target string, m mount) error {
 		if prev, ok := mounts[target]; ok {
-			return c.errorf(at("tmpfs", fmt.Sprint(i)), "%s: target %s already mounted as %s", where, target, prev)
+			return c.errorf(at(m.kind, fmt.Sprint(m.i)), "%s: target %s already mounted as %s", where(m), target, where(prev))
 		}
-		mounts[target] = where
+		mounts[target] = m
+		return nil
+	}
+	for i, t := range s.Tmpfs {
+		target, _, _ := strings.Cut(t, ":")
+		if err := add(target, mount{"tmpfs", i}); err != nil {
+			return err
+		}
 	}
 	for i, v := range s.Volumes {
-		where := fmt.Sprintf("services.%s.volumes[%d]", name, i)
-		if prev, ok := mounts[v.Target]; ok {
-			return c.errorf(at("volumes", fmt.Sprint(i)), "%s: target %s already mounted as %s", where, v.Target, prev)
+		if err := add(v.Target, mount{"volumes", i}); err != nil {
+			return err
 		}
-		mounts[v.Target] = where
+	}
+	return nil
+}
+
+// failing returns the keys of m in order when one of them fails ok, else
+// none: the checks go through a service's names in order only to report
+// the first failure, which most projects never have.
+func failing[M ~map[string]V, V any](m M, ok func(string) bool) []string {
+	for k := range m {
+		if !ok(k) {
+			return slices.Sorted(maps.Keys(m))
+		}
 	}
 	return nil
 }
@@ -260,6 +293,9 @@ func scale(s types.ServiceConfig) int {
 // cycles refuses a dependency cycle among services, at the depends_on
 // entry that closes it.
 func (c *checker) cycles() error {
+	if !c.cyclic() {
+		return nil // most projects: the ordered walk below finds which cycle
+	}
 	const (
 		unvisited = iota
 		visiting
@@ -271,8 +307,7 @@ func (c *checker) cycles() error {
 	visit = func(name string) error {
 		state[name] = visiting
 		stack = append(stack, name)
-		s := c.p.Services[name]
-		for _, dep := range slices.Sorted(maps.Keys(s.DependsOn)) {
+		for _, dep := range slices.Sorted(maps.Keys(c.p.Services[name].DependsOn)) {
 			if _, ok := c.p.Services[dep]; !ok {
 				continue
 			}
@@ -299,6 +334,37 @@ func (c *checker) cycles() error {
 		}
 	}
 	return nil
+}
+
+// cyclic reports whether the services' dependencies make a cycle, in
+// whatever order the maps give.
+func (c *checker) cyclic() bool {
+	state := make(map[string]uint8, len(c.p.Services)) // 1 visiting, 2 done
+	var visit func(name string) bool
+	visit = func(name string) bool {
+		state[name] = 1
+		for dep := range c.p.Services[name].DependsOn {
+			if _, ok := c.p.Services[dep]; !ok {
+				continue
+			}
+			switch state[dep] {
+			case 1:
+				return true
+			case 0:
+				if visit(dep) {
+					return true
+				}
+			}
+		}
+		state[name] = 2
+		return false
+	}
+	for name := range c.p.Services {
+		if state[name] == 0 && visit(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // impliedBy is the path of what makes s depend on dep: the `service:dep`
