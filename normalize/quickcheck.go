@@ -45,8 +45,42 @@ type quickCheck struct {
 }
 
 type patternCheck struct {
-	re *regexp.Regexp
-	c  *quickCheck
+	match func(string) bool
+	c     *quickCheck
+}
+
+// matcher is re's MatchString, written out for the patterns the compose
+// specification uses on keys of mappings that hold a value per key (x-
+// extensions, names, environment entries): a regexp match per key was
+// half of the schema check of a service.
+func matcher(re *regexp.Regexp) func(string) bool {
+	switch re.String() {
+	case "^x-":
+		return func(k string) bool { return strings.HasPrefix(k, "x-") }
+	case "^.+$":
+		// `.` is any character but a newline, and `$` the end of the text
+		return func(k string) bool { return k != "" && !strings.Contains(k, "\n") }
+	case ".+":
+		return func(k string) bool { return strings.ContainsFunc(k, func(r rune) bool { return r != '\n' }) }
+	case "^[a-zA-Z0-9._-]+$":
+		return func(k string) bool { return k != "" && allBytes(k, nameByte) }
+	case "^[a-z]+$":
+		return func(k string) bool { return k != "" && allBytes(k, func(b byte) bool { return 'a' <= b && b <= 'z' }) }
+	}
+	return re.MatchString
+}
+
+func nameByte(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '.' || b == '_' || b == '-'
+}
+
+func allBytes(s string, ok func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // verdict is a quickCheck's answer.
@@ -193,7 +227,7 @@ func (qc *quickCompiler) keyword(c *quickCheck, k string, v any) bool {
 			if err != nil {
 				return false
 			}
-			c.pattern = append(c.pattern, patternCheck{re, qc.schema(s)})
+			c.pattern = append(c.pattern, patternCheck{matcher(re), qc.schema(s)})
 		}
 		return ok
 	case "additionalProperties":
@@ -369,7 +403,7 @@ func (c *quickCheck) object(m map[string]any) verdict {
 			r = r.and(s.test(e))
 		}
 		for _, p := range c.pattern {
-			if p.re.MatchString(k) {
+			if p.match(k) {
 				named = true
 				r = r.and(p.c.test(e))
 			}

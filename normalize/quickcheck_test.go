@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"testing"
@@ -153,4 +154,21 @@ func replaceEach(v any, replacements []any, f func(path string, variant any)) {
 		}
 	}
 	walk("", v, func(nv any) any { return nv })
+}
+
+// TestMatcher holds the written-out key patterns to the regexps they stand
+// for, on keys at the edges of each (empty, a newline, bytes that are not
+// UTF-8, characters outside ASCII).
+func TestMatcher(t *testing.T) {
+	keys := []string{"", "x", "x-", "x-a", "X-a", "ax-", "\n", "a\n", "\na", "a\nb", "\n\n", "web", "web.1", "my_app-2",
+		"a b", "é", "\xff", "a\xff", "abc", "ABC", "a1", "a.b", "-", "._-", "x-\n"}
+	for _, pattern := range []string{"^x-", "^.+$", ".+", "^[a-zA-Z0-9._-]+$", "^[a-z]+$", "^[a-z]+[0-9]$"} {
+		re := regexp.MustCompile(pattern)
+		match := matcher(re)
+		for _, k := range keys {
+			if got, want := match(k), re.MatchString(k); got != want {
+				t.Errorf("pattern %q, key %q: matcher says %v, the regexp %v", pattern, k, got, want)
+			}
+		}
+	}
 }
