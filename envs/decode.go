@@ -24,16 +24,16 @@ import (
 // convertWindowsPaths).
 func (l *Loaded) decodeProject(dict map[string]any, dir string, environment types.Mapping, shared *normalize.ServiceCache) (*types.Project, error) {
 	services, _ := dict["services"].(map[string]any)
-	var bound map[string]types.ServiceConfig
+	var bound map[string]any // (boxed: a ServiceConfig is copied once, into the project)
 	if shared != nil && len(services) > 0 {
 		rest := make(map[string]any, len(services))
 		for name, v := range services {
 			if svc, ok := v.(map[string]any); ok {
 				if b, ok := shared.Derived(svc); ok {
 					if bound == nil {
-						bound = map[string]types.ServiceConfig{}
+						bound = map[string]any{}
 					}
-					bound[name] = b.(types.ServiceConfig)
+					bound[name] = b
 					continue
 				}
 			}
@@ -60,7 +60,9 @@ func (l *Loaded) decodeProject(dict map[string]any, dir string, environment type
 	if p.Services == nil {
 		p.Services = types.Services{}
 	}
-	maps.Copy(p.Services, bound)
+	for name, b := range bound {
+		p.Services[name] = b.(types.ServiceConfig)
+	}
 	return p, nil
 }
 
