@@ -42,6 +42,13 @@ var (
 	compileErr        error
 )
 
+// Prepare compiles the compose schema in the background (about 15 ms of
+// CPU), so that the first check does not wait for it: call it before
+// parsing the files to check.
+func Prepare() {
+	go func() { _, _ = composeSchema() }()
+}
+
 func composeSchema() (*jsonschema.Schema, error) {
 	compiledOnce.Do(func() {
 		doc, err := jsonschema.UnmarshalJSON(strings.NewReader(schema.Schema))
