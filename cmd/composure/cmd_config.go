@@ -210,6 +210,9 @@ const stdinName = "-"
 func (a *app) configProject(c *cli.Context) (*envs.Project, *compose.Cache, error) {
 	opts := a.projectOptions(c)
 	cache := compose.NewCache()
+	// discovery parses into the cache the load reads (each file once),
+	// and starts on the base file while it reads the overlays
+	opts.Cache = cache
 	if !slices.Contains(opts.Files, stdinName) {
 		p, err := envs.Discover(opts)
 		return p, cache, err

@@ -77,25 +77,30 @@ func (a *app) diffCommand() *cli.Command {
 			// the sides load at once: their warnings, in order of place
 			release := a.holdWarnings()
 			defer release()
-			p, err := a.project(c)
+			// discovery parses into the cache the loads read, and starts
+			// on the base file while it reads the overlays
+			opts := a.projectOptions(c)
+			cache := compose.NewCache()
+			opts.Cache = cache
+			p, err := envs.Discover(opts)
 			if err != nil {
 				return err
 			}
 			var reports []envdiff.Report
 			switch {
 			case o.all:
-				reports, err = a.diffAll(c.Context, p, o.redact)
+				reports, err = a.diffAll(c.Context, p, cache, o.redact)
 			case o.rev != "":
 				name := envs.DefaultEnv
 				if len(args) == 1 {
 					name = args[0]
 				}
 				var r envdiff.Report
-				r, err = a.diffRev(c, p, name, o.rev)
+				r, err = a.diffRev(c, p, cache, name, o.rev)
 				reports = []envdiff.Report{r}
 			default:
 				var r envdiff.Report
-				r, err = a.diffEnvs(c.Context, p, args[0], args[1], o.redact)
+				r, err = a.diffEnvs(c.Context, p, cache, args[0], args[1], o.redact)
 				reports = []envdiff.Report{r}
 			}
 			release()
@@ -151,8 +156,7 @@ func (a *app) writeDiff(reports []envdiff.Report, o diffOptions) error {
 }
 
 // diffEnvs compares two environments of the working tree.
-func (a *app) diffEnvs(ctx context.Context, p *envs.Project, from, to string, sources bool) (envdiff.Report, error) {
-	cache := compose.NewCache()
+func (a *app) diffEnvs(ctx context.Context, p *envs.Project, cache *compose.Cache, from, to string, sources bool) (envdiff.Report, error) {
 	fromEnv, err := p.Env(from)
 	if err != nil {
 		return envdiff.Report{}, withCode(exitUsage, err)
@@ -170,8 +174,7 @@ func (a *app) diffEnvs(ctx context.Context, p *envs.Project, from, to string, so
 }
 
 // diffAll compares every environment with default, in the project's order.
-func (a *app) diffAll(ctx context.Context, p *envs.Project, sources bool) ([]envdiff.Report, error) {
-	cache := compose.NewCache()
+func (a *app) diffAll(ctx context.Context, p *envs.Project, cache *compose.Cache, sources bool) ([]envdiff.Report, error) {
 	def, err := p.Env(envs.DefaultEnv)
 	if err != nil {
 		return nil, withCode(exitUsage, err)
@@ -200,7 +203,7 @@ func (a *app) diffAll(ctx context.Context, p *envs.Project, sources bool) ([]env
 
 // diffRev compares environment name at a revision with the working tree,
 // or at two revisions (REV1..REV2).
-func (a *app) diffRev(c *cli.Context, p *envs.Project, name, rev string) (envdiff.Report, error) {
+func (a *app) diffRev(c *cli.Context, p *envs.Project, cache *compose.Cache, name, rev string) (envdiff.Report, error) {
 	ctx := c.Context
 	from, to, two := strings.Cut(rev, "..")
 	if from == "" || (two && to == "") {
@@ -216,7 +219,7 @@ func (a *app) diffRev(c *cli.Context, p *envs.Project, name, rev string) (envdif
 		if err != nil {
 			return envdiff.Report{}, withCode(exitUsage, err)
 		}
-		toSide, err := loadSide(ctx, p, env, compose.NewCache(), name, "", c.Bool("redact"))
+		toSide, err := loadSide(ctx, p, env, cache, name, "", c.Bool("redact"))
 		if err != nil {
 			return envdiff.Report{}, err
 		}
