@@ -15,9 +15,9 @@ import (
 // (model.Decode); values that do not fit their field are reported each at
 // its place, in docker compose's words.
 //
-// With shared (environments loaded together), a service whose normalized
-// form the environments share is bound once, by the environment that
-// normalized it (bindService): a service binds from its own mapping alone,
+// With shared (environments loaded together with NoModel: lint's), a
+// service whose normalized form the environments share is bound once, by
+// the environment that normalized it (bindService): a service binds from its own mapping alone,
 // so its binding is the same in each of them. The bound services then
 // share their slices and maps between the projects; the steps after
 // binding copy what they change (resolveEnvFiles, resolveLabelFiles,
