@@ -27,8 +27,9 @@ import (
 type ServiceCache struct {
 	mu   sync.Mutex
 	seen map[*map[string]any]*cachedService
-	// outs finds a shared service by its normalized form (Derived)
-	outs map[*map[string]any]*cachedService
+	// derived holds what Derive made of each shared service, by its
+	// normalized form (kept alive by seen)
+	derived map[*map[string]any]any
 	// waiting, when set (tests), is called before an environment waits for
 	// services other environments claimed.
 	waiting func()
@@ -49,8 +50,6 @@ type cachedService struct {
 	// set before done closes; out is nil when the claimer failed
 	out         map[string]any
 	usesDefault bool
-	// derived is what Derive made of out, set under the cache's lock
-	derived any
 }
 
 func (s *cachedService) ready() bool {
@@ -95,27 +94,29 @@ func (c *ServiceCache) claim(services map[string]map[string]any) (reused, pendin
 // for them: their normalized form from out, or, when out is nil (the
 // claimer failed), none.
 func (c *ServiceCache) release(mine map[string]*cachedService, out map[string]any) {
-	// derive first: a panic in Derive leaves every service unreleased,
-	// which model's deferred release(mine, nil) then releases
-	derived := map[string]any{}
 	if out != nil && c.Derive != nil {
+		// derived before any service is released: a panic in Derive
+		// leaves them all to model's deferred release(mine, nil)
+		derived := make(map[*map[string]any]any, len(mine))
 		for name := range mine {
 			if norm, ok := out[name].(map[string]any); ok {
-				derived[name] = c.Derive(name, norm)
+				if v := c.Derive(name, norm); v != nil {
+					derived[key(norm)] = v
+				}
 			}
 		}
+		c.mu.Lock()
+		if c.derived == nil {
+			c.derived = derived
+		} else {
+			maps.Copy(c.derived, derived)
+		}
+		c.mu.Unlock()
 	}
 	for name, s := range mine {
 		if out != nil {
 			if norm, ok := out[name].(map[string]any); ok {
 				s.out, s.usesDefault = norm, connectedToDefault(norm)
-				c.mu.Lock()
-				if c.outs == nil {
-					c.outs = map[*map[string]any]*cachedService{}
-				}
-				c.outs[key(norm)] = s
-				s.derived = derived[name]
-				c.mu.Unlock()
 			}
 		}
 		close(s.done)
@@ -127,11 +128,8 @@ func (c *ServiceCache) release(mine map[string]*cachedService, out map[string]an
 func (c *ServiceCache) Derived(svc map[string]any) (any, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s := c.outs[key(svc)]
-	if s == nil || s.derived == nil {
-		return nil, false
-	}
-	return s.derived, true
+	v, ok := c.derived[key(svc)]
+	return v, ok
 }
 
 // connectedToDefault reports whether normalized service svc is on the
