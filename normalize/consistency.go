@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -291,34 +292,52 @@ func scale(s types.ServiceConfig) int {
 }
 
 // cycles refuses a dependency cycle among services, at the depends_on
-// entry that closes it.
+// entry that closes it. The walk in map order tells whether there is one;
+// only then does the walk in name order find which, so that the same
+// cycle is reported every run.
 func (c *checker) cycles() error {
-	if !c.cyclic() {
-		return nil // most projects: the ordered walk below finds which cycle
+	if chain := c.findCycle(false); chain == nil {
+		return nil
 	}
+	chain := c.findCycle(true)
+	name, dep := chain[len(chain)-2], chain[len(chain)-1]
+	return c.errorf([]string{"services", name, "depends_on", dep}, "dependency cycle detected: %s", strings.Join(chain, " -> "))
+}
+
+// keysOf returns m's keys, in order when sorted, else in map order.
+func keysOf[M ~map[string]V, V any](m M, sorted bool) iter.Seq[string] {
+	if sorted {
+		return slices.Values(slices.Sorted(maps.Keys(m)))
+	}
+	return maps.Keys(m)
+}
+
+// findCycle walks the services' dependencies depth first, services and
+// dependencies in name order when sorted, and returns the first cycle it
+// meets as the chain of names that closes it (a -> b -> a), or nil.
+func (c *checker) findCycle(sorted bool) []string {
 	const (
 		unvisited = iota
 		visiting
 		done
 	)
-	state := map[string]int{}
+	state := make(map[string]uint8, len(c.p.Services))
 	var stack []string
-	var visit func(name string) error
-	visit = func(name string) error {
+	var visit func(name string) []string
+	visit = func(name string) []string {
 		state[name] = visiting
 		stack = append(stack, name)
-		for _, dep := range slices.Sorted(maps.Keys(c.p.Services[name].DependsOn)) {
+		for dep := range keysOf(c.p.Services[name].DependsOn, sorted) {
 			if _, ok := c.p.Services[dep]; !ok {
 				continue
 			}
 			switch state[dep] {
 			case visiting:
 				i := slices.Index(stack, dep)
-				chain := append(slices.Clone(stack[i:]), dep)
-				return c.errorf([]string{"services", name, "depends_on", dep}, "dependency cycle detected: %s", strings.Join(chain, " -> "))
+				return append(slices.Clone(stack[i:]), dep)
 			case unvisited:
-				if err := visit(dep); err != nil {
-					return err
+				if chain := visit(dep); chain != nil {
+					return chain
 				}
 			}
 		}
@@ -326,45 +345,14 @@ func (c *checker) cycles() error {
 		state[name] = done
 		return nil
 	}
-	for _, name := range slices.Sorted(maps.Keys(c.p.Services)) {
+	for name := range keysOf(c.p.Services, sorted) {
 		if state[name] == unvisited {
-			if err := visit(name); err != nil {
-				return err
+			if chain := visit(name); chain != nil {
+				return chain
 			}
 		}
 	}
 	return nil
-}
-
-// cyclic reports whether the services' dependencies make a cycle, in
-// whatever order the maps give.
-func (c *checker) cyclic() bool {
-	state := make(map[string]uint8, len(c.p.Services)) // 1 visiting, 2 done
-	var visit func(name string) bool
-	visit = func(name string) bool {
-		state[name] = 1
-		for dep := range c.p.Services[name].DependsOn {
-			if _, ok := c.p.Services[dep]; !ok {
-				continue
-			}
-			switch state[dep] {
-			case 1:
-				return true
-			case 0:
-				if visit(dep) {
-					return true
-				}
-			}
-		}
-		state[name] = 2
-		return false
-	}
-	for name := range c.p.Services {
-		if state[name] == 0 && visit(name) {
-			return true
-		}
-	}
-	return false
 }
 
 // impliedBy is the path of what makes s depend on dep: the `service:dep`
