@@ -17,11 +17,11 @@ import (
 //
 // With shared (environments loaded together with NoModel: lint's), a
 // service whose normalized form the environments share is bound once, by
-// the environment that normalized it (bindService): a service binds from its own mapping alone,
-// so its binding is the same in each of them. The bound services then
-// share their slices and maps between the projects; the steps after
-// binding copy what they change (resolveEnvFiles, resolveLabelFiles,
-// convertWindowsPaths).
+// the environment that normalized it (bindService): a service binds from
+// its own mapping alone, so its binding is the same in each of them. The
+// bound services then share their slices and maps between the projects;
+// the steps after binding copy what they change (resolveEnvFiles,
+// resolveLabelFiles, convertWindowsPaths, CheckConsistency's scale).
 func (l *Loaded) decodeProject(dict map[string]any, dir string, environment types.Mapping, shared *normalize.ServiceCache) (*types.Project, error) {
 	services, _ := dict["services"].(map[string]any)
 	var bound map[string]any // (boxed: a ServiceConfig is copied once, into the project)

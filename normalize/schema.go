@@ -42,7 +42,7 @@ var (
 	compileErr        error
 )
 
-// Prepare compiles the compose schema in the background (about 15 ms of
+// Prepare compiles the compose schema in the background (15-20 ms of
 // CPU), so that the first check does not wait for it: call it before
 // parsing the files to check.
 func Prepare() {
