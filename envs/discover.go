@@ -152,7 +152,7 @@ var ErrNoComposeFile = errors.New("no compose file found")
 
 // Discover finds the environments of the project in opts.Dir.
 func Discover(opts Options) (*Project, error) {
-	normalize.Prepare() // loads check the schema: compiled while the files parse
+	normalize.Prepare() // loads check the schema: its quick checks compile while the files parse
 	cwd, err := os.Getwd()
 	if err != nil {
 		return nil, err

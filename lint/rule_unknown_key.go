@@ -1,22 +1,21 @@
 package lint
 
 import (
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/compose-spec/compose-go/v2/schema"
 	"github.com/composure-dev/composure/compose"
 	"github.com/composure-dev/composure/diag"
+	"github.com/composure-dev/composure/normalize"
 	"gopkg.in/yaml.v3"
 )
 
 // UnknownKey reports keys the compose specification does not allow, with the
 // nearest valid key. The allowed keys at each level come from the JSON
-// schema compose-go validates with (schema.Schema), so the rule follows the
+// schema compose-go validates with (normalize.SchemaDocument), so the rule follows the
 // specification as docker compose does; `x-` keys are exempt.
 type UnknownKey struct {
 	RuleBase
@@ -130,8 +129,8 @@ func (r *UnknownKey) schema() *object {
 	if r.root != nil {
 		return r.root
 	}
-	var root map[string]any
-	if err := json.Unmarshal([]byte(schema.Schema), &root); err != nil {
+	root, err := normalize.SchemaDocument()
+	if err != nil {
 		r.root = &object{props: map[string]any{}}
 		return r.root
 	}

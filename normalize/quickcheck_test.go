@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/composure-dev/composure/internal/testenv"
@@ -171,4 +172,82 @@ func TestMatcher(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestQuickRoot holds the quick check of a whole project to the validator,
+// as validateSchema uses it: on the outline (services emptied) of every
+// sampled document, and on each with one value inside it replaced by
+// values of every JSON type or a key added. Wherever the quick check says
+// valid or invalid, the validator must agree.
+func TestQuickRoot(t *testing.T) {
+	sch, err := composeSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	replacements := []any{"x", "", "80:80", json.Number("5"), json.Number("-1"), 1.5, true, nil,
+		[]any{}, []any{"a", "a"}, []any{"a", "b"}, map[string]any{}, map[string]any{"a": json.Number("1")},
+		map[string]any{"external": true}, map[string]any{"driver": "local", "name": "x"}}
+	counts := map[verdict]int{}
+	check := func(where string, v any) {
+		t.Helper()
+		got := quickRoot.test(v)
+		counts[got]++
+		if got == unsure {
+			return
+		}
+		if want := sch.Validate(v) == nil; (got == valid) != want {
+			js, _ := json.Marshal(v)
+			t.Errorf("%s: quickCheck says %v, the validator valid=%v: %s", where, got, want, js)
+		}
+	}
+	docs := documentSamples(t)
+	for _, f := range sortedKeys(mapOfMaps(docs)) {
+		doc := docs[f]
+		if services, ok := doc["services"].(map[string]any); ok {
+			doc = outline(doc, services)
+		}
+		check(f, doc)
+		if testenv.RaceFactor > 1 {
+			continue
+		}
+		replaceEach(doc, replacements, func(path string, variant any) {
+			check(f+path, variant)
+		})
+	}
+	if counts[valid] == 0 || counts[invalid] == 0 {
+		t.Fatalf("verdicts %v: the test proves nothing", counts)
+	}
+	t.Logf("verdicts: %d valid, %d invalid, %d unsure", counts[valid], counts[invalid], counts[unsure])
+}
+
+// TestValidWithoutValidator: the quick checks alone pass a valid project,
+// so that lint and config do not compile the validator for one (15-20 ms
+// of CPU per run). Every file of the generated project must pass so; of
+// the corpus's valid files, those that do not are logged.
+func TestValidWithoutValidator(t *testing.T) {
+	sch, err := composeSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := documentSamples(t)
+	quick, valid := 0, 0
+	for _, f := range sortedKeys(mapOfMaps(docs)) {
+		if sch.Validate(docs[f]) != nil {
+			continue
+		}
+		valid++
+		if (&normalizer{}).quickValid(docs[f]) {
+			quick++
+			continue
+		}
+		if strings.Contains(f, "corpus") {
+			t.Logf("%s: needs the validator", f)
+		} else {
+			t.Errorf("%s: valid, but the quick checks send it to the validator", f)
+		}
+	}
+	if valid == 0 {
+		t.Fatal("no valid document: the test proves nothing")
+	}
+	t.Logf("%d of %d valid documents pass the quick checks alone", quick, valid)
 }

@@ -17,47 +17,109 @@ import (
 )
 
 // The compose specification's JSON schema, as compose-go v2.16.2 embeds it
-// (schema.Schema), compiled once. compose-go's own schema.Validate returns
-// the error's location only inside its message, and first copies the whole
-// model through encoding/json; composure validates the plain tree directly
-// (it holds only JSON types) and keeps the location apart, to place the
-// error in the file.
+// (schema.Schema). compose-go's own schema.Validate returns the error's
+// location only inside its message, and first copies the whole model
+// through encoding/json; composure validates the plain tree directly (it
+// holds only JSON types) and keeps the location apart, to place the error
+// in the file.
+//
+// A valid project, the common case, is told by the quick checks alone
+// (quickSchema: the schema document compiled as quickChecks, about a
+// millisecond). The general validator is compiled (composeSchema: 15-20
+// ms of CPU, half of it the library checking the schema against its
+// metaschema) only when a check is unsure or finds a fault: it decides
+// those and words the error as docker compose does.
 var (
+	quickOnce sync.Once
+	// schemaDoc is the schema document, as the validator reads JSON.
+	schemaDoc map[string]any
+	// attrPointers are the JSON pointers of the schemas a service's
+	// attribute must meet, by name: the service definition is the allOf
+	// of container_spec and workload_spec, each a plain object of
+	// properties (and x- extensions), with no other property allowed. A
+	// service is valid exactly when each attribute is valid on its own
+	// (quickService).
+	attrPointers map[string][]string
+	// quickRoot checks a whole project; quickProps a service's attributes,
+	// index for index with attrPointers.
+	quickRoot  *quickCheck
+	quickProps map[string][]*quickCheck
+	quickErr   error
+
 	compiledOnce sync.Once
 	compiled     *jsonschema.Schema
 	serviceSch   *jsonschema.Schema // #/$defs/service
-	// serviceProps are the schemas a service's attribute must meet, by
-	// name: the service definition is the allOf of container_spec and
-	// workload_spec, each a plain object of properties (and x-
-	// extensions), with no other property allowed. A service is valid
-	// exactly when each attribute is valid on its own (quickService).
+	// serviceProps are attrPointers compiled by the validator, index for
+	// index.
 	serviceProps map[string][]*jsonschema.Schema
-	// quickProps are the same schemas compiled as quickChecks, index for
-	// index: an attribute they find valid is not validated again.
-	quickProps map[string][]*quickCheck
-	// emptyServiceValid says the schema accepts a service with no
-	// attribute: the outline schemaErrors validates then leaves out the
-	// services whose names the schema accepts.
-	emptyServiceValid bool
-	compileErr        error
+	compileErr   error
 )
 
-// Prepare compiles the compose schema in the background (15-20 ms of
-// CPU), so that the first check does not wait for it: call it before
-// parsing the files to check.
+// emptyServiceValid says the schema accepts a service with no attribute:
+// the outline schemaErrors validates then leaves out the services whose
+// names the schema accepts. attributeSchemas refuses a service definition
+// that could require an attribute, so it always does (TestOutlineNames
+// asks the validator).
+var emptyServiceValid = true
+
+// Prepare compiles the schema's quick checks in the background, so that
+// the first check does not wait for them: call it before parsing the
+// files to check.
 func Prepare() {
-	go func() { _, _ = composeSchema() }()
+	go func() { _ = quickSchema() }()
 }
 
-func composeSchema() (*jsonschema.Schema, error) {
-	compiledOnce.Do(func() {
+// quickSchema reads the schema document and compiles its quick checks.
+func quickSchema() error {
+	quickOnce.Do(func() {
 		doc, err := jsonschema.UnmarshalJSON(strings.NewReader(schema.Schema))
 		if err != nil {
-			compileErr = err
+			quickErr = err
+			return
+		}
+		m, ok := doc.(map[string]any)
+		if !ok {
+			quickErr = errors.New("the compose schema is not an object")
+			return
+		}
+		if attrPointers, quickErr = attributeSchemas(m); quickErr != nil {
+			return
+		}
+		qc := &quickCompiler{doc: m}
+		quickRoot = qc.compile("#")
+		quickProps = map[string][]*quickCheck{}
+		for attr, ptrs := range attrPointers {
+			for _, ptr := range ptrs {
+				quickProps[attr] = append(quickProps[attr], qc.compile(ptr))
+			}
+		}
+		if qc.err != nil {
+			quickErr = qc.err
+			return
+		}
+		schemaDoc = m
+	})
+	return quickErr
+}
+
+// SchemaDocument is the compose specification's JSON schema as compose-go
+// embeds it, parsed once (numbers as json.Number), for the rules that
+// walk it. Callers must not modify it.
+func SchemaDocument() (map[string]any, error) {
+	if err := quickSchema(); err != nil {
+		return nil, err
+	}
+	return schemaDoc, nil
+}
+
+// composeSchema compiles the schema for the general validator.
+func composeSchema() (*jsonschema.Schema, error) {
+	compiledOnce.Do(func() {
+		if compileErr = quickSchema(); compileErr != nil {
 			return
 		}
 		c := jsonschema.NewCompiler()
-		if err := c.AddResource("compose-spec.json", doc); err != nil {
+		if err := c.AddResource("compose-spec.json", schemaDoc); err != nil {
 			compileErr = err
 			return
 		}
@@ -76,27 +138,35 @@ func composeSchema() (*jsonschema.Schema, error) {
 		if serviceSch, compileErr = c.Compile("compose-spec.json#/$defs/service"); compileErr != nil {
 			return
 		}
-		serviceProps, quickProps, compileErr = attributeSchemas(c, doc)
-		emptyServiceValid = compiled.Validate(map[string]any{"services": map[string]any{"a": map[string]any{}}}) == nil
+		serviceProps = map[string][]*jsonschema.Schema{}
+		for attr, ptrs := range attrPointers {
+			for _, ptr := range ptrs {
+				sch, err := c.Compile("compose-spec.json" + ptr)
+				if err != nil {
+					compileErr = err
+					return
+				}
+				serviceProps[attr] = append(serviceProps[attr], sch)
+			}
+		}
 	})
 	return compiled, compileErr
 }
 
-// attributeSchemas compiles the schema of each attribute of a service, as
-// the service definition and the parts it is the allOf of declare them
-// (each a plain object of properties and x- extensions, no other property
-// allowed). It refuses a schema of another shape (a later compose-spec may
-// add a rule between attributes), and composure then fails every run.
-func attributeSchemas(c *jsonschema.Compiler, doc any) (map[string][]*jsonschema.Schema, map[string][]*quickCheck, error) {
-	defs, _ := doc.(map[string]any)["$defs"].(map[string]any)
+// attributeSchemas returns the JSON pointers of the schemas of each
+// attribute of a service, as the service definition and the parts it is
+// the allOf of declare them (each a plain object of properties and x-
+// extensions, no other property allowed). It refuses a schema of another
+// shape (a later compose-spec may add a rule between attributes, or
+// require an attribute), and composure then fails every run.
+func attributeSchemas(doc map[string]any) (map[string][]string, error) {
+	defs, _ := doc["$defs"].(map[string]any)
 	svc, _ := defs["service"].(map[string]any)
 	if svc["unevaluatedProperties"] != false {
-		return nil, nil, errors.New("the service definition is open to other properties: attributes cannot be checked one by one")
+		return nil, errors.New("the service definition is open to other properties: attributes cannot be checked one by one")
 	}
-	props := map[string][]*jsonschema.Schema{}
-	quick := map[string][]*quickCheck{}
-	qc := &quickCompiler{doc: doc.(map[string]any)}
-	// plain compiles the properties of the definition at ptr (#/$defs/...)
+	ptrs := map[string][]string{}
+	// plain gathers the properties of the definition at ptr (#/$defs/...)
 	var plain func(ptr string, def map[string]any, part bool) error
 	plain = func(ptr string, def map[string]any, part bool) error {
 		for k, v := range def {
@@ -132,22 +202,14 @@ func attributeSchemas(c *jsonschema.Compiler, doc any) (map[string][]*jsonschema
 		}
 		attrs, _ := def["properties"].(map[string]any)
 		for attr := range attrs {
-			sch, err := c.Compile("compose-spec.json" + ptr + "/properties/" + pointerEscape(attr))
-			if err != nil {
-				return err
-			}
-			props[attr] = append(props[attr], sch)
-			quick[attr] = append(quick[attr], qc.compile(ptr+"/properties/"+pointerEscape(attr)))
+			ptrs[attr] = append(ptrs[attr], ptr+"/properties/"+pointerEscape(attr))
 		}
 		return nil
 	}
 	if err := plain("#/$defs/service", svc, false); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if qc.err != nil {
-		return nil, nil, qc.err
-	}
-	return props, quick, nil
+	return ptrs, nil
 }
 
 // pointerEscape escapes a JSON pointer token.
@@ -155,12 +217,33 @@ func pointerEscape(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
+// serviceVerdict is the quick checks' verdict on service m, attribute by
+// attribute: much cheaper than the service definition as a whole (whose
+// allOf and unevaluatedProperties make the validator track every property
+// it evaluates).
+func serviceVerdict(m map[string]any) verdict {
+	r := valid
+	for k, v := range m {
+		if strings.HasPrefix(k, "x-") {
+			continue
+		}
+		checks, ok := quickProps[k]
+		if !ok {
+			return invalid
+		}
+		for _, c := range checks {
+			if r = r.and(c.test(v)); r == invalid {
+				return invalid
+			}
+		}
+	}
+	return r
+}
+
 // quickService reports whether m is a valid service, checking each
-// attribute against its own schema: much cheaper than the service
-// definition as a whole (whose allOf and unevaluatedProperties make the
-// validator track every property it evaluates). false says only that the
-// whole definition must be checked, which gives the error docker compose
-// words.
+// attribute against its own schema, with the validator where the quick
+// check is unsure. false says only that the whole definition must be
+// checked, which gives the error docker compose words.
 func quickService(m map[string]any) bool {
 	for k, v := range m {
 		if strings.HasPrefix(k, "x-") {
@@ -208,6 +291,35 @@ func key(m map[string]any) *map[string]any {
 	return (*map[string]any)(reflect.ValueOf(m).UnsafePointer())
 }
 
+// quick reports whether service m is valid by the quick checks alone, or
+// was found valid before.
+func (c *SchemaCache) quick(m map[string]any) bool {
+	if c == nil {
+		return serviceVerdict(m) == valid
+	}
+	k := key(m)
+	c.mu.Lock()
+	r, ok := c.seen[k]
+	c.mu.Unlock()
+	if ok {
+		return r.err == nil
+	}
+	if serviceVerdict(m) != valid {
+		return false
+	}
+	c.remember(k, m, nil)
+	return true
+}
+
+func (c *SchemaCache) remember(k *map[string]any, m map[string]any, err *jsonschema.ValidationError) {
+	c.mu.Lock()
+	if c.seen == nil {
+		c.seen = map[*map[string]any]schemaResult{}
+	}
+	c.seen[k] = schemaResult{m: m, err: err}
+	c.mu.Unlock()
+}
+
 func (c *SchemaCache) service(m map[string]any) *jsonschema.ValidationError {
 	if c == nil {
 		return serviceErr(m)
@@ -220,12 +332,7 @@ func (c *SchemaCache) service(m map[string]any) *jsonschema.ValidationError {
 		return r.err
 	}
 	err := serviceErr(m)
-	c.mu.Lock()
-	if c.seen == nil {
-		c.seen = map[*map[string]any]schemaResult{}
-	}
-	c.seen[k] = schemaResult{m: m, err: err}
-	c.mu.Unlock()
+	c.remember(k, m, err)
 	return err
 }
 
@@ -242,6 +349,12 @@ func validationError(err error) *jsonschema.ValidationError {
 // counting one level deeper than where it is); composure breaks ties by
 // document order, so the same error comes every run.
 func (n *normalizer) validateSchema(m map[string]any) error {
+	if err := quickSchema(); err != nil {
+		return fmt.Errorf("compiling the compose schema: %w", err)
+	}
+	if n.quickValid(m) {
+		return nil
+	}
 	sch, err := composeSchema()
 	if err != nil {
 		return fmt.Errorf("compiling the compose schema: %w", err)
@@ -274,22 +387,8 @@ func (n *normalizer) schemaErrors(sch *jsonschema.Schema, m map[string]any) *jso
 	if !ok {
 		return validationError(sch.Validate(m))
 	}
-	outline := make(map[string]any, len(m))
-	for k, v := range m {
-		outline[k] = v
-	}
-	// Each service is checked on its own below: the outline needs only the
-	// names the schema refuses (an empty service being valid, a valid name
-	// adds nothing to the outline's errors).
-	empty := map[string]any{}
-	for name := range services {
-		if !emptyServiceValid || !plainServiceName(name) {
-			empty[name] = map[string]any{}
-		}
-	}
-	outline["services"] = empty
 	var causes []*jsonschema.ValidationError
-	if e := validationError(sch.Validate(outline)); e != nil {
+	if e := validationError(sch.Validate(outline(m, services))); e != nil {
 		causes = append(causes, e)
 	}
 	for _, name := range sortedKeys(services) {
@@ -301,11 +400,7 @@ func (n *normalizer) schemaErrors(sch *jsonschema.Schema, m map[string]any) *jso
 			}
 			continue
 		}
-		cache := n.opts.Schema
-		if n.opts.SharedService == nil || !n.opts.SharedService(name) {
-			cache = nil // no other environment has this mapping: keeping it would only hold it in memory
-		}
-		if e := cache.service(svc); e != nil {
+		if e := n.serviceCache(name).service(svc); e != nil {
 			causes = append(causes, under(e, "services", name))
 		}
 	}
@@ -316,6 +411,55 @@ func (n *normalizer) schemaErrors(sch *jsonschema.Schema, m map[string]any) *jso
 		return causes[0]
 	}
 	return &jsonschema.ValidationError{Causes: causes}
+}
+
+// quickValid reports whether the quick checks find m valid, every part of
+// it surely; false sends m to the validator, part by part as
+// schemaErrors checks it.
+func (n *normalizer) quickValid(m map[string]any) bool {
+	services, ok := m["services"].(map[string]any)
+	if !ok {
+		return quickRoot.test(m) == valid
+	}
+	if quickRoot.test(outline(m, services)) != valid {
+		return false
+	}
+	for name, v := range services {
+		svc, ok := v.(map[string]any)
+		if !ok || !n.serviceCache(name).quick(svc) {
+			return false
+		}
+	}
+	return true
+}
+
+// outline is m with each service left empty: names, top-level keys,
+// networks, volumes... Each service is checked on its own, so the outline
+// needs only the names the schema refuses (an empty service being valid,
+// a valid name adds nothing to the outline's errors).
+func outline(m, services map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	empty := map[string]any{}
+	for name := range services {
+		if !emptyServiceValid || !plainServiceName(name) {
+			empty[name] = map[string]any{}
+		}
+	}
+	out["services"] = empty
+	return out
+}
+
+// serviceCache is where the check of service name is kept: the run's
+// cache for a service other environments share, none for the others
+// (keeping it would only hold it in memory).
+func (n *normalizer) serviceCache(name string) *SchemaCache {
+	if n.opts.SharedService == nil || !n.opts.SharedService(name) {
+		return nil
+	}
+	return n.opts.Schema
 }
 
 // plainServiceName reports whether name matches the schema's pattern of
