@@ -248,8 +248,18 @@ func Parse(name string, src []byte) (*Document, error) {
 		return nil, &Error{Location: d.LocAt(off), Msg: "file is not valid UTF-8: save it as UTF-8"}
 	}
 	text, standIns := withStandIns(src)
-	dec := yaml.NewDecoder(bytes.NewReader(text))
-	for {
+	split := false
+	if len(text) >= splitMin {
+		// one document, parsed in pieces (see parseSplit)
+		var top *yaml.Node
+		if top, split = parseSplit(text, splitPieces(), splitPiece); split {
+			if standIns {
+				restoreStandIns(top)
+			}
+			d.Root = top
+		}
+	}
+	for dec := yaml.NewDecoder(bytes.NewReader(text)); !split; {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if err != nil {
