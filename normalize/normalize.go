@@ -99,11 +99,18 @@ func Model(tree map[string]any, o Options) (map[string]any, error) {
 	} else {
 		go func() { schemaErr <- (&normalizer{opts: o}).validateSchema(tree) }()
 	}
-	m, err := n.steps(m)
+	out, parted, err := n.stepsInParts(m)
 	if serr := <-schemaErr; serr != nil {
 		return nil, serr
 	}
-	return m, err
+	if err != nil && parted {
+		// the first error of the steps in order, as docker compose finds it
+		n := &normalizer{opts: o, lenient: o.Uninterpolated}
+		m := deepCopy(tree).(map[string]any)
+		promoteAliases(m)
+		return n.steps(m)
+	}
+	return out, err
 }
 
 // CheckSchema checks tree against the schema as Model does first, without

@@ -96,20 +96,41 @@ func (c *ServiceCache) claim(services map[string]map[string]any) (reused, pendin
 func (c *ServiceCache) release(mine map[string]*cachedService, out map[string]any) {
 	if out != nil && c.Derive != nil {
 		// derived before any service is released: a panic in Derive
-		// leaves them all to model's deferred release(mine, nil)
-		derived := make(map[*map[string]any]any, len(mine))
+		// (raised again here) leaves them all to model's deferred
+		// release(mine, nil)
+		claimed := make(map[string]any, len(mine))
 		for name := range mine {
 			if norm, ok := out[name].(map[string]any); ok {
-				if v := c.Derive(name, norm); v != nil {
-					derived[key(norm)] = v
+				claimed[name] = norm
+			}
+		}
+		parts := serviceParts(claimed)
+		if parts == nil {
+			parts = []map[string]any{claimed}
+		}
+		// each part derived on its own goroutine (Derive reads only the
+		// service it is given)
+		derived := make([]map[*map[string]any]any, len(parts))
+		tasks := make([]func(), len(parts))
+		for i, part := range parts {
+			tasks[i] = func() {
+				derived[i] = make(map[*map[string]any]any, len(part))
+				for name, v := range part {
+					norm := v.(map[string]any)
+					if d := c.Derive(name, norm); d != nil {
+						derived[i][key(norm)] = d
+					}
 				}
 			}
 		}
+		runParts(tasks)
 		c.mu.Lock()
-		if c.derived == nil {
-			c.derived = derived
-		} else {
-			maps.Copy(c.derived, derived)
+		for _, d := range derived {
+			if c.derived == nil {
+				c.derived = d
+			} else {
+				maps.Copy(c.derived, d)
+			}
 		}
 		c.mu.Unlock()
 	}
@@ -189,7 +210,7 @@ func (c *ServiceCache) model(tree map[string]any, o Options) (_ map[string]any, 
 	schemaErr := make(chan error, 1)
 	go func() { schemaErr <- (&normalizer{opts: o}).validateSchema(tree) }()
 	n := &normalizer{opts: o, lenient: o.Uninterpolated, usesDefault: usesDefault}
-	m, err := n.steps(m)
+	m, _, err := n.stepsInParts(m)
 	serr := <-schemaErr
 	if err != nil || serr != nil {
 		c.release(mine, nil)
