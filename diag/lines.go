@@ -37,8 +37,11 @@ type Lines struct {
 // NewLines builds the line table of src, its lines ended by breaks.
 func NewLines(src []byte, breaks Breaks) *Lines {
 	l := &Lines{src: src, breaks: breaks, starts: []int{0}}
-	if breaks == LF {
-		for i := 0; ; {
+	if breaks == YAML && bytes.HasPrefix(src, utf8BOM) {
+		l.starts[0] = len(utf8BOM)
+	}
+	if breaks == LF || !hasYAMLOnlyBreak(src) {
+		for i := l.starts[0]; ; {
 			j := bytes.IndexByte(src[i:], '\n')
 			if j < 0 {
 				break
@@ -47,9 +50,6 @@ func NewLines(src []byte, breaks Breaks) *Lines {
 			l.starts = append(l.starts, i)
 		}
 		return l
-	}
-	if bytes.HasPrefix(src, utf8BOM) {
-		l.starts[0] = len(utf8BOM)
 	}
 	for i := l.starts[0]; i < len(src); {
 		if n := yamlBreak(src[i:]); n > 0 {
@@ -148,6 +148,13 @@ func (l *Lines) breakAt(off int) int {
 }
 
 // yamlBreak returns the length of the YAML line break b starts with, or 0.
+// hasYAMLOnlyBreak reports whether src may hold a line break other than
+// \n: a byte that starts \r, NEL or LS/PS. Without one, the lines are found
+// as LF's are, a fast scan for each \n.
+func hasYAMLOnlyBreak(src []byte) bool {
+	return bytes.IndexByte(src, '\r') >= 0 || bytes.IndexByte(src, 0xC2) >= 0 || bytes.IndexByte(src, 0xE2) >= 0
+}
+
 func yamlBreak(b []byte) int {
 	switch {
 	case len(b) == 0:
