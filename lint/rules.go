@@ -36,6 +36,7 @@ func Rules() []Rule {
 		NewResourceLimits(),
 		NewLoggingDisabled(),
 		NewEnvDuplicate(),
+		NewEmptyOverride(),
 		NewIgnoreComment(),
 		NewLoadError(),
 		NewDockerfileFromPinned(),
@@ -84,17 +85,25 @@ type service struct {
 func fileServices(d *compose.Document) []service {
 	var out []service
 	for _, root := range docRoots(d) {
-		e, ok := d.Get(root, "services")
-		if !ok {
-			continue
-		}
-		es, err := d.Entries(e.Value, d.ExpansionBudget())
-		if err != nil {
-			continue
-		}
-		for _, s := range es {
-			out = append(out, service{Name: s.Key.Value, Key: s.Key, Value: s.Value, Entry: s})
-		}
+		out = append(out, rootServices(d, root)...)
+	}
+	return out
+}
+
+// rootServices returns the services of one YAML document of d (its root
+// mapping).
+func rootServices(d *compose.Document, root *yaml.Node) []service {
+	e, ok := d.Get(root, "services")
+	if !ok {
+		return nil
+	}
+	es, err := d.Entries(e.Value, d.ExpansionBudget())
+	if err != nil {
+		return nil
+	}
+	out := make([]service, 0, len(es))
+	for _, s := range es {
+		out = append(out, service{Name: s.Key.Value, Key: s.Key, Value: s.Value, Entry: s})
 	}
 	return out
 }

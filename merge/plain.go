@@ -39,3 +39,17 @@ func fromPlain(v any) *val {
 	}
 	return scalar(v, defaultSite)
 }
+
+// Replaces reports whether a later file's value at path (a key path of
+// the model, `*` matching any name) replaces an earlier file's list or
+// mapping there, as `command` does, instead of merging with it: lists are
+// otherwise appended to and mappings merged key by key, so an empty one
+// changes nothing.
+func Replaces(path ...string) bool {
+	st := pathtrie.Start(mergeTrie)
+	for _, p := range path {
+		st = st.Next(p)
+	}
+	r, ok := st.Match()
+	return ok && r == ruleOverride
+}
