@@ -11,11 +11,12 @@ import (
 )
 
 // EmptyOverride reports an empty list or mapping that a later file of an
-// environment (or a later YAML document of one) writes for a service
-// attribute the environment still sets: docker compose appends lists and
-// merges mappings across files, so `ports: []` in an override removes
-// nothing, though that is what it reads as. `!reset []` removes them
-// (docker compose 2.24 and later).
+// environment (or a later YAML document of one), or a service that
+// extends another, writes for a service attribute the environment still
+// sets: docker compose appends lists and merges mappings across files and
+// `extends`, so `ports: []` in an override removes nothing, though that is
+// what it reads as. `!reset []` removes them (docker compose 2.24 and
+// later).
 type EmptyOverride struct{ RuleBase }
 
 var _ Rule = (*EmptyOverride)(nil)
@@ -27,18 +28,18 @@ func NewEmptyOverride() *EmptyOverride {
 		Severity: diag.Warning, Scope: ScopeEnv}}}
 }
 
-// VisitEnv checks the documents of e after the first.
+// VisitEnv checks the services of the documents of e after the first, and
+// the services that extend another in the first.
 func (r *EmptyOverride) VisitEnv(p *Pass, e *Env) {
 	first := true
 	for _, d := range e.Docs {
 		for _, root := range docRoots(d) {
-			if first {
-				first = false
-				continue
-			}
 			for _, s := range rootServices(d, root) {
-				r.service(p, e, d, s)
+				if _, extends := d.Get(s.Value, "extends"); !first || extends {
+					r.service(p, e, d, s)
+				}
 			}
+			first = false
 		}
 	}
 }
@@ -68,11 +69,11 @@ func (r *EmptyOverride) service(p *Pass, e *Env, d *compose.Document, s service)
 			how = "merges mappings"
 		}
 		f := diag.Finding{Severity: p.meta.Severity, Span: NodeSpan(d, a.Key),
-			Message: fmt.Sprintf("`%s: %s` removes nothing from service %q: docker compose %s across files, and keeps the `%s` the other files set; write `%s: !reset %s` to remove them",
+			Message: fmt.Sprintf("`%s: %s` removes nothing from service %q: docker compose %s when it merges files and `extends`, so the `%s` set elsewhere stay; write `%s: !reset %s` to remove them",
 				key, emptyText(v), name, how, key, key, emptyText(v))}
 		if a.Value == v {
 			if start, _ := NodeRange(d, v); start > 0 {
-				f.Fix = &diag.Fix{Manual: true, Message: fmt.Sprintf("write `%s: !reset %s` (docker compose 2.24 or later) to remove the `%s` the other files set", key, emptyText(v), key),
+				f.Fix = &diag.Fix{Manual: true, Message: fmt.Sprintf("write `%s: !reset %s` (docker compose 2.24 or later) to remove the `%s` set elsewhere", key, emptyText(v), key),
 					Edits: []diag.TextEdit{edit(d, start, start, "!reset ")}}
 			}
 		}
