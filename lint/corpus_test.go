@@ -142,9 +142,6 @@ func TestCorpus(t *testing.T) {
 		return nil
 	})
 	t.Logf("%d YAML files linted on their own", extra)
-	if !*update {
-		return
-	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d projects (the rows of ../shared/oracle/index.tsv), %d files, %d findings.\n\n", len(projects), nfiles, total)
 	b.WriteString("| rule | findings | projects |\n|---|---:|---:|\n")
@@ -158,16 +155,34 @@ func TestCorpus(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "\n**%s**\n\n```text\n%s\n```\n", id, strings.Join(samples[id], "\n"))
 	}
+	reportBlock(t, "generated", b.String())
+}
+
+// reportBlock keeps the block of docs/corpus-report.md between its
+// `<!-- begin NAME -->` and `<!-- end NAME -->` lines current: with -update
+// it writes content there; without, it fails when the block says other
+// than content (the findings on the corpus changed and the report does not
+// say so).
+func reportBlock(t *testing.T, name, content string) {
+	t.Helper()
 	path := filepath.Join("..", "docs", "corpus-report.md")
-	old, _ := os.ReadFile(path)
-	const begin, end = "<!-- begin generated -->\n", "<!-- end generated -->\n"
+	old, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	begin, end := "<!-- begin "+name+" -->\n", "<!-- end "+name+" -->\n"
 	text := string(old)
 	i, j := strings.Index(text, begin), strings.Index(text, end)
 	if i < 0 || j < i {
-		text = "# composure lint on the corpus\n\n" + begin + end
-		i, j = strings.Index(text, begin), strings.Index(text, end)
+		t.Fatalf("%s has no %q block", path, strings.TrimSpace(begin))
 	}
-	text = text[:i+len(begin)] + b.String() + text[j:]
+	if !*update {
+		if text[i+len(begin):j] != content {
+			t.Errorf("the %s block of %s is stale: run go test ./lint -run '^%s$' -update and review the diff", name, path, t.Name())
+		}
+		return
+	}
+	text = text[:i+len(begin)] + content + text[j:]
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package lint
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -49,9 +48,6 @@ func TestCorpusSecurity(t *testing.T) {
 			}
 		}
 	}
-	if !*update {
-		return
-	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "`composure lint --enable security` on the same %d projects (%d active services, counted once per environment):\n\n", len(projects), services)
 	b.WriteString("| rule | default | findings | projects |\n|---|---|---:|---:|\n")
@@ -68,19 +64,5 @@ func TestCorpusSecurity(t *testing.T) {
 			fmt.Fprintf(&b, "\n**%s**\n\n```text\n%s\n```\n", id, strings.Join(samples[id], "\n"))
 		}
 	}
-	path := filepath.Join("..", "docs", "corpus-report.md")
-	old, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const begin, end = "<!-- begin security -->\n", "<!-- end security -->\n"
-	text := string(old)
-	i, j := strings.Index(text, begin), strings.Index(text, end)
-	if i < 0 || j < i {
-		t.Fatalf("%s has no %q block", path, strings.TrimSpace(begin))
-	}
-	text = text[:i+len(begin)] + b.String() + text[j:]
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	reportBlock(t, "security", b.String())
 }
