@@ -1,8 +1,11 @@
 package normalize
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 // TestStepsInParts holds Model with its services cut into parts to Model
@@ -61,4 +64,34 @@ func TestStepsInParts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzStepsInParts: whatever the model, Model with its services cut into
+// parts gives what Model in order gives, the first error included.
+func FuzzStepsInParts(f *testing.F) {
+	f.Add([]byte("services:\n  a: {image: x, ports: ['80']}\n  b: {image: y, network_mode: host}\n  c: {image: z, networks: [back]}\nnetworks:\n  back: {}\n"))
+	f.Add([]byte("services:\n  a: {image: x, ports: ['80:80:80:80']}\n  b: {image: y, volumes: ['./a:/a']}\n  c: {image: z, depends_on: [a], links: [b]}\n"))
+	f.Add([]byte("services:\n  a: {build: ., environment: [A=1, B]}\n  b: {image: y, pre_start: [{command: ['true']}]}\n  c: {image: z, network_mode: 'service:a'}\n"))
+	oldMin, oldMax := partMin, maxParts
+	defer func() { partMin, maxParts = oldMin, oldMax }()
+	f.Fuzz(func(t *testing.T, src []byte) {
+		var tree map[string]any
+		if yaml.Unmarshal(src, &tree) != nil || tree == nil {
+			return
+		}
+		if _, err := json.Marshal(tree); err != nil {
+			return // not a tree of JSON types, which a merged model always is
+		}
+		opts := Options{Name: "p", WorkingDir: "/p", ResolvePaths: true, Environment: map[string]string{"B": "2"}}
+		partMin, maxParts = 1<<30, func() int { return 1 }
+		want, wantErr := Model(tree, opts)
+		partMin, maxParts = 1, func() int { return 3 }
+		got, err := Model(tree, opts)
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Fatalf("in parts: error %v\nin order: error %v", err, wantErr)
+		}
+		if g, w := jsonOf(t, got), jsonOf(t, want); g != w {
+			t.Fatalf("in parts:\n%s\nin order:\n%s", g, w)
+		}
+	})
 }
