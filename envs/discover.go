@@ -117,6 +117,11 @@ type Options struct {
 	// (nil: the disk). Paths are those of the disk all the same: `diff
 	// --rev` puts a git revision in place of the working tree.
 	FS compose.FS
+	// Variants, in a directory with no base compose file but variants of
+	// one (compose.dev.yaml, docker-compose.prod.yml), makes each variant
+	// an environment instead of failing, after <stem>.base.<ext> when
+	// there is one: what `composure init` proposes there.
+	Variants bool
 }
 
 // environ builds the process environment mapping.
@@ -250,9 +255,12 @@ func Discover(opts Options) (*Project, error) {
 			// one directory down
 			msg = fmt.Sprintf("%s; found %s here, and %s: run composure in one of those directories (-C %s), name an environment's files with -f, or declare the environments in composure.yaml",
 				looked, strings.Join(others, ", "), strings.Join(below, ", "), filepath.Dir(below[0]))
+		case len(others) > 0 && opts.Variants:
+			p.Envs = variantEnvs(dir, others, adhoc, opts.Warn)
+			return p, nil
 		case len(others) > 0:
 			// a project of variants only (docker-compose.dev.yml, .prod.yml)
-			msg = fmt.Sprintf("%s; found %s: name an environment's files with -f (-f %s), or declare the environments in composure.yaml",
+			msg = fmt.Sprintf("%s; found %s: name an environment's files with -f (-f %s), declare the environments in composure.yaml, or let `composure init` propose them",
 				looked, strings.Join(others, ", "), others[0])
 		case len(below) > 0:
 			msg = fmt.Sprintf("%s; found %s: run composure in one of those directories (-C %s), or use -f FILE",
@@ -618,6 +626,56 @@ func composeLike(fsys compose.FS, dir string) []string {
 		if strings.HasPrefix(n, "compose.") || strings.HasPrefix(n, "docker-compose.") {
 			out = append(out, n)
 		}
+	}
+	return out
+}
+
+// variantEnvs makes an environment of each variant of a compose file in
+// dir (names as composeLike lists them, no base among them), named by its
+// NAME in <stem>.NAME.<ext>; a <stem>.base.<ext> comes first in the others'
+// files rather than standing alone. Two spellings of one name: the first
+// is kept, with a warning.
+func variantEnvs(dir string, names []string, adhoc func(string, []string) *Environment, warn func(string)) []*Environment {
+	name := func(file string) string {
+		stem := strings.TrimSuffix(file, filepath.Ext(file))
+		_, n, _ := strings.Cut(stem, ".")
+		return n
+	}
+	var base string
+	for _, f := range names {
+		if name(f) == "base" {
+			base = f
+			break
+		}
+	}
+	var out []*Environment
+	seen := map[string]string{}
+	for _, f := range names {
+		n := name(f)
+		switch {
+		case f == base || n == "":
+			continue
+		case seen[n] != "":
+			if warn != nil {
+				warn(fmt.Sprintf("%q and %q side by side: composure init proposes %q for environment %q and leaves the other out", seen[n], f, seen[n], n))
+			}
+			continue
+		}
+		seen[n] = f
+		files := []string{filepath.Join(dir, f)}
+		why := "a variant of a compose file, with no base file beside it: on its own"
+		if base != "" {
+			files = append([]string{filepath.Join(dir, base)}, files...)
+			why = "a variant of a compose file, over " + base
+		}
+		e := adhoc(n, files)
+		e.Why = why
+		out = append(out, e)
+	}
+	if len(out) == 0 && base != "" {
+		e := adhoc("base", []string{filepath.Join(dir, base)})
+		e.Why = "the only compose file here"
+		out = append(out, e)
 	}
 	return out
 }

@@ -26,7 +26,9 @@ func (a *app) initCommand() *cli.Command {
 			&cli.BoolFlag{Name: "stdout", Usage: "print the file instead of writing it"},
 		},
 		Action: func(c *cli.Context) error {
-			p, err := a.project(c)
+			opts := a.projectOptions(c)
+			opts.Variants = true // no compose.yaml, but compose.dev.yaml...: propose those
+			p, err := envs.Discover(opts)
 			if err != nil {
 				return withCode(exitUsage, err)
 			}
@@ -84,7 +86,11 @@ func initConfig(p *envs.Project, rules []lint.Rule) []byte {
 	b.WriteString("# go back to discovering default (base + override) and <stem>.NAME.<ext> siblings.\n")
 	b.WriteString("environments:\n")
 	for _, e := range p.Envs {
-		fmt.Fprintf(&b, "  %s:\n", yamlKey(e.Name))
+		if e.Why != "" {
+			fmt.Fprintf(&b, "  %s: # %s\n", yamlKey(e.Name), e.Why)
+		} else {
+			fmt.Fprintf(&b, "  %s:\n", yamlKey(e.Name))
+		}
 		b.WriteString("    files:\n")
 		for _, f := range e.Files {
 			fmt.Fprintf(&b, "      - %s\n", yamlString(p.Rel(f)))

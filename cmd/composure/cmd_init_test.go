@@ -80,3 +80,55 @@ func copyExample(t *testing.T, name string) string {
 	}
 	return dst
 }
+
+// TestInitVariants: in a directory with no compose.yaml but variants of
+// one, init proposes each variant as an environment (after the .base file
+// when there is one), which discovery alone refuses, and the commands work
+// on the file it writes.
+func TestInitVariants(t *testing.T) {
+	svc := "services:\n  web:\n    image: nginx:1.27\n"
+	overlay := "services:\n  web:\n    environment:\n      MODE: dev\n"
+	for _, tt := range []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{"each on its own", map[string]string{"compose.dev.yaml": svc, "docker-compose.prod.yml": svc},
+			[]string{"dev=compose.dev.yaml", "prod=docker-compose.prod.yml"}},
+		{"over a base file", map[string]string{"compose.base.yaml": svc, "compose.dev.yaml": overlay, "compose.prod.yaml": overlay},
+			[]string{"dev=compose.base.yaml,compose.dev.yaml", "prod=compose.base.yaml,compose.prod.yaml"}},
+		{"a base file alone", map[string]string{"compose.base.yaml": svc}, []string{"base=compose.base.yaml"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, text := range tt.files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			code, _, stderr := runCLI(t, nil, "-C", dir, "envs")
+			if code != exitUsage || !strings.Contains(stderr, "composure init") {
+				t.Fatalf("envs before init: exit %d, %q; want exit 2 and a hint at composure init", code, stderr)
+			}
+			if code, _, stderr = runCLI(t, nil, "-C", dir, "init"); code != 0 {
+				t.Fatalf("init: exit %d: %s", code, stderr)
+			}
+			cfg, err := envs.ReadConfig(filepath.Join(dir, "composure.yaml"), "composure.yaml")
+			if err != nil {
+				t.Fatalf("the written file does not read back: %v", err)
+			}
+			var got []string
+			for _, e := range cfg.Environments {
+				got = append(got, e.Name+"="+strings.Join(e.Files, ","))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("environments %q, want %q", got, tt.want)
+			}
+			for _, e := range cfg.Environments {
+				if code, _, stderr := runCLI(t, nil, "-C", dir, "config", "-q", e.Name); code != 0 {
+					t.Errorf("config %s after init: exit %d: %s", e.Name, code, stderr)
+				}
+			}
+		})
+	}
+}
