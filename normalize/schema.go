@@ -217,44 +217,31 @@ func pointerEscape(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
-// serviceVerdict is the quick checks' verdict on service m, attribute by
-// attribute: much cheaper than the service definition as a whole (whose
-// allOf and unevaluatedProperties make the validator track every property
-// it evaluates).
-func serviceVerdict(m map[string]any) verdict {
-	r := valid
+// quickService reports whether m is a valid service, checking each
+// attribute against its own schema: much cheaper than the service
+// definition as a whole (whose allOf and unevaluatedProperties make the
+// validator track every property it evaluates). An attribute the quick
+// check is unsure about is decided by the validator when withValidator
+// (compiled by then), and counts as not valid otherwise. false says only
+// that the whole definition must be checked, which gives the error docker
+// compose words.
+func quickService(m map[string]any, withValidator bool) bool {
 	for k, v := range m {
 		if strings.HasPrefix(k, "x-") {
 			continue
 		}
 		checks, ok := quickProps[k]
 		if !ok {
-			return invalid
-		}
-		for _, c := range checks {
-			if r = r.and(c.test(v)); r == invalid {
-				return invalid
-			}
-		}
-	}
-	return r
-}
-
-// quickService reports whether m is a valid service, checking each
-// attribute against its own schema, with the validator where the quick
-// check is unsure. false says only that the whole definition must be
-// checked, which gives the error docker compose words.
-func quickService(m map[string]any) bool {
-	for k, v := range m {
-		if strings.HasPrefix(k, "x-") {
-			continue
-		}
-		schs, ok := serviceProps[k]
-		if !ok {
 			return false
 		}
-		for i, s := range schs {
-			if quickProps[k][i].test(v) != valid && s.Validate(v) != nil {
+		for i, c := range checks {
+			switch c.test(v) {
+			case valid:
+				continue
+			case invalid:
+				return false // exact: TestQuickCheck holds it to the validator
+			}
+			if !withValidator || serviceProps[k][i].Validate(v) != nil {
 				return false
 			}
 		}
@@ -264,7 +251,7 @@ func quickService(m map[string]any) bool {
 
 // serviceErr checks one service mapping against the service definition.
 func serviceErr(m map[string]any) *jsonschema.ValidationError {
-	if quickService(m) {
+	if quickService(m, true) {
 		return nil
 	}
 	return validationError(serviceSch.Validate(m))
@@ -295,7 +282,7 @@ func key(m map[string]any) *map[string]any {
 // was found valid before.
 func (c *SchemaCache) quick(m map[string]any) bool {
 	if c == nil {
-		return serviceVerdict(m) == valid
+		return quickService(m, false)
 	}
 	k := key(m)
 	c.mu.Lock()
@@ -304,7 +291,7 @@ func (c *SchemaCache) quick(m map[string]any) bool {
 	if ok {
 		return r.err == nil
 	}
-	if serviceVerdict(m) != valid {
+	if !quickService(m, false) {
 		return false
 	}
 	c.remember(k, m, nil)

@@ -98,7 +98,7 @@ func TestQuickService(t *testing.T) {
 	check := func(where string, m map[string]any) {
 		t.Helper()
 		whole := serviceSch.Validate(m) == nil
-		if quick := quickService(m); quick != whole {
+		if quick := quickService(m, true); quick != whole {
 			js, _ := json.Marshal(m)
 			t.Errorf("%s: attribute by attribute valid=%v, whole definition valid=%v: %s", where, quick, whole, js)
 		}
@@ -168,7 +168,7 @@ func BenchmarkServiceSchema(b *testing.B) {
 	b.Run("attributes", func(b *testing.B) {
 		for b.Loop() {
 			for _, s := range services {
-				if !quickService(s.(map[string]any)) {
+				if !quickService(s.(map[string]any), true) {
 					b.Fatal("invalid")
 				}
 			}
