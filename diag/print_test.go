@@ -121,8 +121,12 @@ func TestSARIFValidator(t *testing.T) {
 	if err != nil {
 		t.Skip("sarif-multitool not installed (npm install -g @microsoft/sarif-multitool)")
 	}
+	// a file outside the working directory and any repository is named
+	// by its absolute path, which must become a file: URI (SARIF1004)
+	fs := append(sample(), Finding{Rule: "image-tag", Severity: Warning, Message: "m",
+		Span: Span{File: "/tmp/outside dir/Dockerfile", Start: Pos{1, 1}, End: Pos{1, 5}}})
 	var b bytes.Buffer
-	if err := PrintSARIF(&b, sample(), PrintOptions{Rules: []RuleInfo{{ID: "restart-policy", Title: "t", Summary: "s", Help: "h", URL: "https://example.com/#restart-policy", Severity: Error}}, Version: "test"}); err != nil {
+	if err := PrintSARIF(&b, fs, PrintOptions{Rules: []RuleInfo{{ID: "restart-policy", Title: "t", Summary: "s", Help: "h", URL: "https://example.com/#restart-policy", Severity: Error}}, Version: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -157,6 +161,26 @@ func TestSARIFValidator(t *testing.T) {
 			} else {
 				t.Logf("validator: %s %s %s %q", x.Level, x.RuleID, x.Message.ID, x.Message.Arguments)
 			}
+		}
+	}
+}
+
+// TestSarifURI: names relative to the repository or the working directory
+// stay relative references; an absolute path becomes a file: URI, which
+// consumers do not resolve against a base (a reference starting with "/"
+// is refused by the SARIF validator, SARIF1004).
+func TestSarifURI(t *testing.T) {
+	for name, want := range map[string]string{
+		"":                          "",
+		"compose.yaml":              "compose.yaml",
+		"sub dir/compose #1.yaml":   "sub%20dir/compose%20%231.yaml",
+		"../ctx/Dockerfile":         "../ctx/Dockerfile",
+		"/tmp/pa/ctx/Dockerfile":    "file:///tmp/pa/ctx/Dockerfile",
+		"/tmp/a b#c/x?y/Dockerfile": "file:///tmp/a%20b%23c/x%3Fy/Dockerfile",
+		"/":                         "file:///",
+	} {
+		if got := sarifURI(name); got != want {
+			t.Errorf("sarifURI(%q) = %q, want %q", name, got, want)
 		}
 	}
 }

@@ -37,18 +37,29 @@ func sarifLocation(sp Span) *sarif.Location {
 	return sarif.NewLocationWithPhysicalLocation(pl)
 }
 
-// sarifURI is a file name as a relative URI reference (RFC 3986): each
-// path segment percent-encoded, so that a name with spaces, '#' or control
-// characters stays one valid URI that consumers decode back.
+// sarifURI is a file name as a URI (RFC 3986): each path segment
+// percent-encoded, so that a name with spaces, '#' or control characters
+// stays one valid URI that consumers decode back. A relative name (to the
+// repository or the working directory) is a relative reference; an
+// absolute one, a file outside both, is a file: URI, since a reference
+// that starts with "/" would not combine with a base (SARIF1004).
 func sarifURI(name string) string {
 	if name == "" {
 		return name
 	}
-	parts := strings.Split(filepath.ToSlash(name), "/")
+	slashed := filepath.ToSlash(name)
+	parts := strings.Split(slashed, "/")
 	for i, p := range parts {
 		parts[i] = url.PathEscape(p)
 	}
-	return strings.Join(parts, "/")
+	ref := strings.Join(parts, "/")
+	if !filepath.IsAbs(name) {
+		return ref
+	}
+	if !strings.HasPrefix(ref, "/") {
+		ref = "/" + ref // C:/dir on Windows: file:///C:/dir
+	}
+	return "file://" + ref
 }
 
 // PrintSARIF writes a SARIF 2.1.0 log with one run: every rule of o.Rules
