@@ -67,6 +67,16 @@ func (d *Document) Errorf(n *yaml.Node, format string, args ...any) *Error {
 	return &Error{Location: d.Loc(n), Msg: fmt.Sprintf(format, args...)}
 }
 
+// Roots returns the top-level node of every YAML document of d, in the
+// order docker compose merges them: Root, then Extra (none for a file that
+// holds no document).
+func (d *Document) Roots() []*yaml.Node {
+	if d == nil || d.Root == nil {
+		return nil
+	}
+	return append([]*yaml.Node{d.Root}, d.Extra...)
+}
+
 // Document is one parsed compose file.
 type Document struct {
 	// Name is the file name as shown to users (relative to the project

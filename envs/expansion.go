@@ -71,7 +71,7 @@ func checkExpansion(d *compose.Document) error {
 		}
 		return e
 	}
-	for _, r := range append([]*yaml.Node{d.Root}, d.Extra...) {
+	for _, r := range d.Roots() {
 		e := expand(r)
 		switch {
 		case e.size > limit:

@@ -96,10 +96,7 @@ func (p *Project) checkReferences(docs []*compose.Document, cache *compose.Cache
 		return nil
 	}
 	walk = func(d *compose.Document, dir string, depth int) error {
-		for _, top := range append([]*yaml.Node{d.Root}, d.Extra...) {
-			if top == nil {
-				continue
-			}
+		for _, top := range d.Roots() {
 			if inc, ok := d.Get(top, "include"); ok && inc.Value.Kind == yaml.SequenceNode {
 				for _, item := range inc.Value.Content {
 					item = compose.Deref(item)

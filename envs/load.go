@@ -470,10 +470,7 @@ func (p *Project) projectName(env *Environment, docs []*compose.Document, enviro
 	fromFiles := ""
 	var at compose.Location
 	for _, d := range docs {
-		for _, r := range append([]*yaml.Node{d.Root}, d.Extra...) {
-			if r == nil {
-				continue
-			}
+		for _, r := range d.Roots() {
 			if e, ok := d.Get(r, "name"); ok && e.Value.Kind == yaml.ScalarNode && e.Value.Value != "" {
 				fromFiles, at = e.Value.Value, d.Loc(e.Value)
 			}

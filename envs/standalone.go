@@ -105,7 +105,7 @@ func standalone(d *compose.Document, baseName string, base func() *compose.Docum
 // of d, in order (merge keys applied).
 func entries(d *compose.Document, key string) []compose.Entry {
 	var out []compose.Entry
-	for _, root := range docRoots(d) {
+	for _, root := range d.Roots() {
 		e, ok := d.Get(root, key)
 		if !ok {
 			continue
@@ -120,7 +120,7 @@ func entries(d *compose.Document, key string) []compose.Entry {
 
 // scalar returns the top-level scalar key of d ("" when absent).
 func scalar(d *compose.Document, key string) string {
-	for _, root := range docRoots(d) {
+	for _, root := range d.Roots() {
 		if e, ok := d.Get(root, key); ok && e.Value.Kind == yaml.ScalarNode {
 			return e.Value.Value
 		}
@@ -306,12 +306,4 @@ func asList(v any) []string {
 		}
 	}
 	return out
-}
-
-// docRoots returns the top-level mapping of every YAML document of d.
-func docRoots(d *compose.Document) []*yaml.Node {
-	if d.Root == nil {
-		return nil
-	}
-	return append([]*yaml.Node{d.Root}, d.Extra...)
 }

@@ -442,7 +442,7 @@ func buildIndex(d *compose.Document) *docIndex {
 			walk(c, nil, nil)
 		}
 	}
-	for _, root := range docRoots(d) {
+	for _, root := range d.Roots() {
 		if root != nil {
 			walk(root, nil, nil)
 		}

@@ -119,7 +119,7 @@ func (w *reacher) walk(d *compose.Document, workDir, root string, lookup func(st
 		}
 		return filepath.Join(dir, p)
 	}
-	for _, top := range docRoots(d) {
+	for _, top := range d.Roots() {
 		if !include {
 			break
 		}

@@ -33,7 +33,7 @@ func NewEmptyOverride() *EmptyOverride {
 func (r *EmptyOverride) VisitEnv(p *Pass, e *Env) {
 	first := true
 	for _, d := range e.Docs {
-		for _, root := range docRoots(d) {
+		for _, root := range d.Roots() {
 			for _, s := range rootServices(d, root) {
 				if _, extends := d.Get(s.Value, "extends"); !first || extends {
 					r.service(p, e, d, s)

@@ -53,7 +53,7 @@ func (r *MissingFile) VisitFile(p *Pass, d *compose.Document) {
 			p.Report(diag.Finding{Severity: p.meta.Severity, Span: NodeSpan(d, n), Message: fmt.Sprintf("%s %q does not exist", what, v)})
 		}
 	}
-	for _, root := range docRoots(d) {
+	for _, root := range d.Roots() {
 		inc := get(d, root, "include")
 		if inc == nil || inc.Kind != yaml.SequenceNode {
 			continue

@@ -22,7 +22,7 @@ func NewObsoleteVersion() *ObsoleteVersion {
 
 // VisitFile checks each document of d.
 func (r *ObsoleteVersion) VisitFile(p *Pass, d *compose.Document) {
-	for _, root := range docRoots(d) {
+	for _, root := range d.Roots() {
 		for i := 0; i+1 < len(root.Content); i += 2 {
 			k, v := root.Content[i], root.Content[i+1]
 			if k.Value != "version" {

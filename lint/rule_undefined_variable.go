@@ -140,7 +140,7 @@ func (r *UndefinedVariable) doc(p *Pass, e *Env, d *compose.Document, lookup fun
 			walk(c)
 		}
 	}
-	for _, root := range docRoots(d) {
+	for _, root := range d.Roots() {
 		walk(root)
 	}
 	if key != "" {

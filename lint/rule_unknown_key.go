@@ -144,7 +144,7 @@ func (r *UnknownKey) schema() *object {
 func (r *UnknownKey) VisitFile(p *Pass, d *compose.Document) {
 	obj := r.schema()
 	seen := map[*yaml.Node]bool{}
-	for _, root := range docRoots(d) {
+	for _, root := range d.Roots() {
 		r.v1Layout(p, d, root, obj, seen)
 		r.mapping(p, d, root, obj, make(keyPath, 0, 16), seen)
 	}

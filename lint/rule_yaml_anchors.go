@@ -57,7 +57,7 @@ func (r *YAMLAnchors) VisitFile(p *Pass, d *compose.Document) {
 			walk(c)
 		}
 	}
-	for _, root := range docRoots(d) {
+	for _, root := range d.Roots() {
 		walk(root)
 	}
 	for _, name := range order {
@@ -103,7 +103,7 @@ func (r *YAMLAnchors) VisitEnv(p *Pass, e *Env) {
 				walk(c)
 			}
 		}
-		for _, root := range docRoots(d) {
+		for _, root := range d.Roots() {
 			walk(root)
 		}
 	}

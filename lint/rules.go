@@ -84,7 +84,7 @@ type service struct {
 // as written.
 func fileServices(d *compose.Document) []service {
 	var out []service
-	for _, root := range docRoots(d) {
+	for _, root := range d.Roots() {
 		out = append(out, rootServices(d, root)...)
 	}
 	return out
@@ -106,15 +106,6 @@ func rootServices(d *compose.Document, root *yaml.Node) []service {
 		out = append(out, service{Name: s.Key.Value, Key: s.Key, Value: s.Value, Entry: s})
 	}
 	return out
-}
-
-// docRoots returns the top-level mapping of every YAML document of d, in
-// order (none for a file with no document).
-func docRoots(d *compose.Document) []*yaml.Node {
-	if d.Root == nil {
-		return nil
-	}
-	return append([]*yaml.Node{d.Root}, d.Extra...)
 }
 
 // get returns the value of key in mapping m of d, or nil.

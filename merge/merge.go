@@ -399,7 +399,7 @@ func (o *options) decodeAll(docs []*compose.Document) []decoded {
 			continue
 		}
 		budget := d.ExpansionBudget()
-		for _, root := range append([]*yaml.Node{d.Root}, d.Extra...) {
+		for _, root := range d.Roots() {
 			x, resets, err := o.decode(d, root, budget)
 			out = append(out, decoded{d: d, x: x, resets: resets, err: err})
 			if err != nil {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"gopkg.in/yaml.v3"
-
 	"github.com/composure-dev/composure/compose"
 )
 
@@ -14,10 +12,7 @@ import (
 // alias bomb.
 func decodeAll(d *compose.Document) error {
 	b := d.ExpansionBudget()
-	for _, top := range append([]*yaml.Node{d.Root}, d.Extra...) {
-		if top == nil {
-			continue
-		}
+	for _, top := range d.Roots() {
 		if _, err := d.Decode(top, b); err != nil {
 			return err
 		}

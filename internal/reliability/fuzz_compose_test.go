@@ -80,7 +80,7 @@ func checkParse(t *testing.T, name string, src []byte) {
 		}
 		return
 	}
-	for _, top := range append([]*yaml.Node{d.Root}, d.Extra...) {
+	for _, top := range d.Roots() {
 		checkPositions(t, d, top)
 	}
 	b := d.ExpansionBudget()
