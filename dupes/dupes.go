@@ -78,7 +78,10 @@ type Group struct {
 
 // Member is one service of a group.
 type Member struct {
-	Doc  *compose.Document
+	Doc *compose.Document
+	// Root is the top-level mapping of the YAML document of Doc the
+	// service is written in (anchors never cross documents either).
+	Root *yaml.Node
 	Name string
 	// Key and Value are the service's key and mapping nodes.
 	Key, Value *yaml.Node
@@ -118,6 +121,7 @@ func (m *Member) Lines() int {
 // service is one candidate service (or an anchored x- mapping, for reuse).
 type service struct {
 	doc    *compose.Document
+	root   *yaml.Node // the top-level mapping of the service's YAML document
 	name   string
 	order  int
 	key    *yaml.Node
@@ -187,29 +191,31 @@ func (s *service) keyNode(e entryInfo) *yaml.Node { return s.value.Content[2*e.i
 
 // Find returns the groups of services in d sharing at least minShared
 // top-level entries, best groups first (most lines saved; a small group may
-// save none, and is still a duplicate). A service is in at most one group.
+// save none, and is still a duplicate), document by document: anchors never
+// cross YAML documents, so neither does a group. A service is in at most
+// one group.
 func Find(d *compose.Document, minShared int) []Group {
 	if minShared < 1 {
 		minShared = 1
 	}
-	if !mayGroup(d, minShared) {
-		return nil
+	var groups []Group
+	for _, root := range d.Roots() {
+		if !mayGroup(root, minShared) {
+			continue
+		}
+		cs := newClasses()
+		svcs, anchors := collect(d, root, 0, cs)
+		groups = append(groups, assign(svcs, anchors, cs, minShared, false)...)
 	}
-	cs := newClasses()
-	svcs, anchors := collect(d, 0, cs)
-	return assign(svcs, anchors, cs, minShared, false)
+	return groups
 }
 
-// mayGroup reports whether d has what a group needs: two services with at
+// mayGroup reports whether the document root has what a group needs: two services with at
 // least minShared keys besides "<<", or one and an anchored x- mapping with
 // as many. Reading every entry of a file that has not (an override file
 // setting a key or two a service) would be wasted.
-func mayGroup(d *compose.Document, minShared int) bool {
-	if d == nil || d.Root == nil {
-		return false
-	}
+func mayGroup(root *yaml.Node, minShared int) bool {
 	svcs, anchors := 0, 0
-	root := d.Root
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		switch {
@@ -244,15 +250,19 @@ func FindAcross(docs []*compose.Document, minShared int) []Group {
 	var all []*service
 	count := map[string]int{}
 	for _, d := range docs {
-		svcs, _ := collect(d, len(all), cs)
-		seen := map[string]bool{}
-		for _, s := range svcs {
-			if !seen[s.name] {
-				count[s.name]++
-				seen[s.name] = true
+		// a later document of a file overrides the earlier ones, as a later
+		// file does
+		for _, root := range d.Roots() {
+			svcs, _ := collect(d, root, len(all), cs)
+			seen := map[string]bool{}
+			for _, s := range svcs {
+				if !seen[s.name] {
+					count[s.name]++
+					seen[s.name] = true
+				}
 			}
+			all = append(all, svcs...)
 		}
-		all = append(all, svcs...)
 	}
 	var kept []*service
 	for _, s := range all {
@@ -263,15 +273,11 @@ func FindAcross(docs []*compose.Document, minShared int) []Group {
 	return assign(kept, nil, cs, minShared, true)
 }
 
-// collect reads the services of d (and its anchored top-level x- mappings),
-// numbering their entries in cs.
-func collect(d *compose.Document, order int, cs *classes) (svcs, anchors []*service) {
-	if d == nil || d.Root == nil {
-		return nil, nil
-	}
-	r := newReader(d, cs)
+// collect reads the services of the YAML document root of d (and its
+// anchored top-level x- mappings), numbering their entries in cs.
+func collect(d *compose.Document, root *yaml.Node, order int, cs *classes) (svcs, anchors []*service) {
+	r := newReader(d, root, cs)
 	servicesAt := -1
-	root := d.Root
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		switch {
@@ -315,15 +321,15 @@ func isAnchored(k, v *yaml.Node) bool {
 // a service.
 type reader struct {
 	enc     encoder
+	root    *yaml.Node
 	cs      *classes
 	svcs    []service
 	entries []entryInfo
 	set     []held
 }
 
-func newReader(d *compose.Document, cs *classes) *reader {
+func newReader(d *compose.Document, root *yaml.Node, cs *classes) *reader {
 	nsvc, npairs := 0, 0
-	root := d.Root
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		switch {
@@ -340,6 +346,7 @@ func newReader(d *compose.Document, cs *classes) *reader {
 	cs.reserve(npairs)
 	return &reader{
 		enc:     encoder{d: d, b: d.ExpansionBudget()},
+		root:    root,
 		cs:      cs,
 		svcs:    make([]service, 0, nsvc),
 		entries: make([]entryInfo, 0, npairs),
@@ -355,7 +362,7 @@ func (r *reader) service(k, v *yaml.Node, limit int) *service {
 		return nil
 	}
 	d := r.enc.d
-	s := service{doc: d, name: k.Value, key: k, value: v}
+	s := service{doc: d, root: r.root, name: k.Value, key: k, value: v}
 	start := len(r.entries)
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		ek, ev := v.Content[i], v.Content[i+1]
@@ -772,11 +779,11 @@ func extensible(c *candidate, uses *aliasUses) *service {
 			return nil
 		}
 	}
-	d := c.members[0].doc
+	d, root := c.members[0].doc, c.members[0].root
 	var anchorKey *yaml.Node
-	for i := 0; i+1 < len(d.Root.Content); i += 2 {
-		if d.Root.Content[i+1] == target && strings.HasPrefix(d.Root.Content[i].Value, "x-") {
-			anchorKey = d.Root.Content[i]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i+1] == target && strings.HasPrefix(root.Content[i].Value, "x-") {
+			anchorKey = root.Content[i]
 		}
 	}
 	if anchorKey == nil || target.Kind != yaml.MappingNode || target.Style&yaml.FlowStyle != 0 || len(target.Content) == 0 {
@@ -795,7 +802,7 @@ func extensible(c *candidate, uses *aliasUses) *service {
 			return nil
 		}
 	}
-	return &service{doc: d, name: anchorKey.Value, key: anchorKey, value: target, anchor: true}
+	return &service{doc: d, root: root, name: anchorKey.Value, key: anchorKey, value: target, anchor: true}
 }
 
 // aliasUses counts the aliases to each node of a document, computed once
@@ -857,7 +864,7 @@ func build(c *candidate, across bool) Group {
 	g.Members = make([]*Member, 0, len(members))
 	for i, s := range members {
 		m := &ms[i]
-		*m = Member{Doc: s.doc, Name: s.name, Key: s.key, Value: s.value, Merge: s.merge, MergeKey: s.mergeK, Spans: s.spanList()}
+		*m = Member{Doc: s.doc, Root: s.root, Name: s.name, Key: s.key, Value: s.value, Merge: s.merge, MergeKey: s.mergeK, Spans: s.spanList()}
 		start := len(entries)
 		for j, e := range s.entries {
 			if _, in := slices.BinarySearch(c.classes, e.c); in {

@@ -64,6 +64,52 @@ func TestFind(t *testing.T) {
 			want:      []wantGroup{{New, []string{"a", "b"}, []string{"image", "environment", "ports", "restart"}, ""}},
 		},
 		{
+			// docker compose merges a file's YAML documents in order; each
+			// is read, and a group stays within one (anchors do too)
+			name: "every YAML document, groups within each",
+			src: `services:
+  a:
+    image: app
+    restart: always
+    user: app
+    init: true
+---
+x-base: &base
+  image: app
+  restart: always
+  user: app
+  init: true
+services:
+  b:
+    image: app
+    restart: always
+    user: app
+    init: true
+  c:
+    image: app
+    restart: always
+    user: app
+    init: true
+---
+services:
+  d:
+    image: app
+    restart: always
+    user: app
+    init: true
+  e:
+    image: app
+    restart: always
+    user: app
+    init: true
+`,
+			minShared: 4,
+			want: []wantGroup{
+				{Reuse, []string{"b", "c"}, []string{"image", "restart", "user", "init"}, "base"},
+				{New, []string{"d", "e"}, []string{"image", "restart", "user", "init"}, ""},
+			},
+		},
+		{
 			name: "below min-shared",
 			src: `services:
   a: {image: x}
@@ -322,6 +368,39 @@ func TestFindAcross(t *testing.T) {
 	want := []wantGroup{{Across, []string{"web", "backup"}, []string{"image", "restart", "user", "init"}, ""}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+	// Services in later YAML documents are read too; one a later document
+	// overrides is left out, as one a later file overrides.
+	c := parse(t, "compose.jobs.yaml", `services:
+  report:
+    image: app
+    restart: always
+    user: app
+    init: true
+---
+services:
+  report:
+    command: weekly
+`)
+	got = groupsOf(FindAcross([]*compose.Document{a, c}, 4))
+	if len(got) != 0 {
+		t.Errorf("a service its file's second document overrides was grouped: %+v", got)
+	}
+	d := parse(t, "compose.jobs.yaml", `services:
+  other:
+    image: postgres
+---
+services:
+  report:
+    image: app
+    restart: always
+    user: app
+    init: true
+`)
+	got = groupsOf(FindAcross([]*compose.Document{a, d}, 4))
+	want = []wantGroup{{Across, []string{"web", "report"}, []string{"image", "restart", "user", "init"}, ""}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("second document: got  %+v\nwant %+v", got, want)
 	}
 }
 

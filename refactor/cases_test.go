@@ -61,6 +61,82 @@ services:
 `,
 		},
 		{
+			// docker compose merges a file's YAML documents in order; each
+			// gets the anchors of its own groups (anchors never cross
+			// documents), above its services: and below its header
+			name: "every YAML document, each with its anchors",
+			src: `# the file's header
+services:
+  api-a:
+    image: api:1
+    restart: always
+    user: "1000"
+    init: true
+    working_dir: /app
+    stop_grace_period: 30s
+  api-b:
+    image: api:1
+    restart: always
+    user: "1000"
+    init: true
+    working_dir: /app
+    stop_grace_period: 30s
+---
+# the second document's header
+services:
+  api-a:
+    command: serve
+  worker-a:
+    image: worker:1
+    restart: always
+    user: "1000"
+    init: true
+    working_dir: /app
+    stop_grace_period: 30s
+  worker-b:
+    image: worker:1
+    restart: always
+    user: "1000"
+    init: true
+    working_dir: /app
+    stop_grace_period: 30s
+`,
+			want: `# the file's header
+
+x-api: &api
+  image: api:1
+  restart: always
+  user: "1000"
+  init: true
+  working_dir: /app
+  stop_grace_period: 30s
+
+services:
+  api-a:
+    <<: *api
+  api-b:
+    <<: *api
+---
+# the second document's header
+
+x-worker: &worker
+  image: worker:1
+  restart: always
+  user: "1000"
+  init: true
+  working_dir: /app
+  stop_grace_period: 30s
+
+services:
+  api-a:
+    command: serve
+  worker-a:
+    <<: *worker
+  worker-b:
+    <<: *worker
+`,
+		},
+		{
 			name: "tagged entries and anchors inside services stay",
 			src: `services:
   a:

@@ -166,12 +166,13 @@ type Skip struct {
 // rewrite folds groups into anchors and self-checks the result.
 func rewrite(d *compose.Document, groups []dupes.Group, opts Options) (*Result, error) {
 	res := &Result{Doc: d, Before: d.Src, After: d.Src}
-	rw, err := newRewriter(d)
-	if err != nil {
-		return nil, err
-	}
+	rw := newRewriter(d)
 	names := newNamer(d, opts.Name)
 	for _, g := range groups {
+		de, err := rw.document(g.Members[0].Root)
+		if err != nil {
+			return nil, err
+		}
 		ch := Change{Group: g, Style: opts.Style}
 		switch g.Kind {
 		case dupes.New:
@@ -183,7 +184,7 @@ func rewrite(d *compose.Document, groups []dupes.Group, opts Options) (*Result, 
 				ch.Style = StyleExtension
 			}
 			ch.Name = names.next(g.Services)
-			rw.extension(g, ch.Name)
+			rw.extension(g, ch.Name, de)
 			res.Added = append(res.Added, "x-"+ch.Name)
 		case dupes.Extend:
 			ch.Name = g.Anchor
@@ -212,12 +213,19 @@ func rewrite(d *compose.Document, groups []dupes.Group, opts Options) (*Result, 
 
 // rewriter collects text edits on d.Src.
 type rewriter struct {
-	d        *compose.Document
-	nl       string
+	d     *compose.Document
+	nl    string
+	docs  map[*yaml.Node]*docEdit // by the root of each YAML document edited
+	edits []edit
+}
+
+// docEdit is where one YAML document of the file takes new x- blocks:
+// anchors never cross documents, so each document a group is in gets the
+// blocks of its groups.
+type docEdit struct {
 	unit     int    // indentation of one level (of service names under services:)
 	insertAt int    // byte offset where new x- blocks go
 	blocks   []byte // the new x- blocks, in order
-	edits    []edit
 }
 
 type edit struct {
@@ -226,15 +234,25 @@ type edit struct {
 	seq        int
 }
 
-func newRewriter(d *compose.Document) (*rewriter, error) {
-	rw := &rewriter{d: d, nl: "\n"}
+func newRewriter(d *compose.Document) *rewriter {
+	rw := &rewriter{d: d, nl: "\n", docs: map[*yaml.Node]*docEdit{}}
 	if i := bytes.IndexByte(d.Src, '\n'); i > 0 && d.Src[i-1] == '\r' {
 		rw.nl = "\r\n"
 	}
+	return rw
+}
+
+// document returns where the YAML document whose top-level mapping is root
+// takes new blocks, found when first asked.
+func (rw *rewriter) document(root *yaml.Node) (*docEdit, error) {
+	if de, ok := rw.docs[root]; ok {
+		return de, nil
+	}
+	d := rw.d
 	var servicesKey, services *yaml.Node
-	for i := 0; i+1 < len(d.Root.Content); i += 2 {
-		if d.Root.Content[i].Value == "services" {
-			servicesKey, services = d.Root.Content[i], d.Root.Content[i+1]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "services" {
+			servicesKey, services = root.Content[i], root.Content[i+1]
 		}
 	}
 	if servicesKey == nil || services.Kind != yaml.MappingNode || len(services.Content) == 0 {
@@ -243,19 +261,41 @@ func newRewriter(d *compose.Document) (*rewriter, error) {
 	if servicesKey.Column != 1 {
 		return nil, fmt.Errorf("%s: top-level keys are indented: refactor needs `services:` at the start of its line", d.Loc(servicesKey))
 	}
-	rw.unit = services.Content[0].Column - 1
+	de := &docEdit{unit: services.Content[0].Column - 1}
 	// New blocks go above `services:` and the comment lines right above it,
-	// unless those comments open the file: they are its header, not a note
-	// on services.
+	// unless those comments open the document: they are its header, not a
+	// note on services.
+	first := rw.documentStart(root)
 	line := servicesKey.Line
-	for line > 1 && strings.HasPrefix(d.Line(line-1), "#") {
+	for line > first && strings.HasPrefix(d.Line(line-1), "#") {
 		line--
 	}
-	if line == 1 {
+	if line == first {
 		line = servicesKey.Line
 	}
-	rw.insertAt = rw.lineStart(line)
-	return rw, nil
+	de.insertAt = rw.lineStart(line)
+	rw.docs[root] = de
+	return de, nil
+}
+
+// documentStart is the first line of the YAML document whose top-level
+// mapping is root: the line after its `---` marker, or the file's first.
+func (rw *rewriter) documentStart(root *yaml.Node) int {
+	top := root.Line
+	if len(root.Content) > 0 {
+		top = root.Content[0].Line
+	}
+	for n := top - 1; n >= 1; n-- {
+		if documentMarker(rw.d.Line(n)) {
+			return n + 1
+		}
+	}
+	return 1
+}
+
+// documentMarker reports whether line is a `---` document marker line.
+func documentMarker(line string) bool {
+	return strings.HasPrefix(line, "---") && (len(line) == 3 || line[3] == ' ' || line[3] == '\t')
 }
 
 func (rw *rewriter) lineStart(n int) int {
@@ -313,13 +353,13 @@ func (rw *rewriter) entriesText(m *dupes.Member, to int) string {
 
 // extension adds `x-NAME: &NAME` with the shared entries and makes every
 // member merge it.
-func (rw *rewriter) extension(g dupes.Group, name string) {
+func (rw *rewriter) extension(g dupes.Group, name string, de *docEdit) {
 	first := g.Members[0]
 	var b strings.Builder
 	fmt.Fprintf(&b, "x-%s: &%s%s", name, name, rw.nl)
-	b.WriteString(rw.entriesText(first, rw.unit))
+	b.WriteString(rw.entriesText(first, de.unit))
 	b.WriteString(rw.nl)
-	rw.blocks = append(rw.blocks, b.String()...)
+	de.blocks = append(de.blocks, b.String()...)
 	moved := commentSet(rw.entriesText(first, 0))
 	for i, m := range g.Members {
 		rw.fold(m, name, i > 0, moved)
@@ -478,11 +518,13 @@ func (rw *rewriter) afterColon(k *yaml.Node) (int, bool) {
 	return off + 1, true
 }
 
-// rootKeyOf returns the top-level key whose value is n.
+// rootKeyOf returns the top-level key whose value is n, in any document.
 func (rw *rewriter) rootKeyOf(n *yaml.Node) string {
-	for i := 0; i+1 < len(rw.d.Root.Content); i += 2 {
-		if rw.d.Root.Content[i+1] == n {
-			return rw.d.Root.Content[i].Value
+	for _, root := range rw.d.Roots() {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if root.Content[i+1] == n {
+				return root.Content[i].Value
+			}
 		}
 	}
 	return ""
@@ -490,13 +532,18 @@ func (rw *rewriter) rootKeyOf(n *yaml.Node) string {
 
 // apply returns d.Src with the edits made; overlapping edits are a bug.
 func (rw *rewriter) apply() ([]byte, error) {
-	if len(rw.blocks) > 0 {
-		text := string(rw.blocks)
-		// Keep the new blocks apart from what precedes them.
-		if prev := rw.d.LocAt(rw.insertAt).Line - 1; prev >= 1 && strings.TrimSpace(rw.d.Line(prev)) != "" {
+	for _, root := range rw.d.Roots() {
+		de := rw.docs[root]
+		if de == nil || len(de.blocks) == 0 {
+			continue
+		}
+		text := string(de.blocks)
+		// Keep the new blocks apart from what precedes them (a document
+		// marker aside).
+		if prev := rw.d.LocAt(de.insertAt).Line - 1; prev >= 1 && strings.TrimSpace(rw.d.Line(prev)) != "" && !documentMarker(rw.d.Line(prev)) {
 			text = rw.nl + text
 		}
-		rw.add(rw.insertAt, rw.insertAt, text)
+		rw.add(de.insertAt, de.insertAt, text)
 	}
 	edits := slices.Clone(rw.edits)
 	slices.SortStableFunc(edits, func(a, b edit) int {
@@ -544,9 +591,11 @@ func newNamer(d *compose.Document, given string) *namer {
 	for a := range d.Anchors {
 		used[a] = true
 	}
-	for i := 0; i+1 < len(d.Root.Content); i += 2 {
-		if k := d.Root.Content[i].Value; strings.HasPrefix(k, "x-") {
-			used[k[2:]] = true
+	for _, root := range d.Roots() {
+		for i := 0; i+1 < len(root.Content); i += 2 {
+			if k := root.Content[i].Value; strings.HasPrefix(k, "x-") {
+				used[k[2:]] = true
+			}
 		}
 	}
 	return &namer{d: d, given: given, used: used, suffix: map[string]int{}}
@@ -620,17 +669,18 @@ func validAnchor(s string) bool {
 	return true
 }
 
-// selfCheck parses the rewritten file and checks that, on its own, it
-// decodes to the same top-level values as before but for the keys added.
+// selfCheck parses the rewritten file and checks that, on its own, each of
+// its YAML documents decodes to the same top-level values as before but for
+// the keys added.
 func selfCheck(d *compose.Document, out []byte, added []string) error {
 	// Decoding the original and parsing the result are independent: on a
 	// large file, do them side by side.
-	var before any
+	var before []map[string]any
 	var berr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		before, berr = d.Decode(d.Root, d.ExpansionBudget())
+		before, berr = decodeDocuments(d)
 	}()
 	nd, err := compose.Parse(d.Name, out)
 	<-done
@@ -640,17 +690,38 @@ func selfCheck(d *compose.Document, out []byte, added []string) error {
 	if berr != nil {
 		return berr
 	}
-	after, err := nd.Decode(nd.Root, nd.ExpansionBudget())
+	after, err := decodeDocuments(nd)
 	if err != nil {
 		return fmt.Errorf("the result would not decode: %w", err)
 	}
-	bm, am := before.(map[string]any), after.(map[string]any)
-	for _, k := range added {
-		delete(bm, k)
-		delete(am, k)
+	if len(after) != len(before) {
+		return fmt.Errorf("the result would have %d YAML documents instead of %d", len(after), len(before))
 	}
-	if !compose.PlainEqual(bm, am) {
-		return fmt.Errorf("the result would change what the file means: %s", strings.Join(Differences(bm, am), "; "))
+	for i, bm := range before {
+		am := after[i]
+		for _, k := range added {
+			delete(bm, k)
+			delete(am, k)
+		}
+		if !compose.PlainEqual(bm, am) {
+			return fmt.Errorf("the result would change what the file means: %s", strings.Join(Differences(bm, am), "; "))
+		}
 	}
 	return nil
+}
+
+// decodeDocuments decodes every YAML document of d, within its expansion
+// budget.
+func decodeDocuments(d *compose.Document) ([]map[string]any, error) {
+	budget := d.ExpansionBudget()
+	var out []map[string]any
+	for _, root := range d.Roots() {
+		v, err := d.Decode(root, budget)
+		if err != nil {
+			return nil, err
+		}
+		m, _ := v.(map[string]any)
+		out = append(out, m)
+	}
+	return out, nil
 }
