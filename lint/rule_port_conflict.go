@@ -162,34 +162,42 @@ type binding struct {
 	p       published
 }
 
+// portEntry reads one entry of a service's ports, short or long syntax,
+// interpolated in e: the host ports it publishes and the text it is written
+// as (the published field of a long one). ok is false where a variable
+// leaves it unknown.
+func portEntry(e *Env, it any) (ps []published, spec string, long, ok bool, err error) {
+	if x, isMap := it.(map[string]any); isMap {
+		pub, ok := e.Str(x["published"])
+		if !ok {
+			return nil, "", true, false, nil
+		}
+		proto, _ := e.Str(x["protocol"])
+		ip, _ := e.Str(x["host_ip"])
+		target, _ := e.Str(x["target"])
+		ps, err = longPort(ip, pub, target, proto)
+		return ps, pub, true, true, err
+	}
+	s, ok := e.Str(it)
+	if !ok {
+		return nil, "", false, false, nil
+	}
+	ps, err = parseShortPort(s)
+	return ps, s, false, true, err
+}
+
 // VisitEnv checks the ports of every service of e, of every profile.
 func (r *PortConflict) VisitEnv(p *Pass, e *Env) {
 	var all []binding
 	for _, name := range e.ServicesInOrder() {
 		for i, it := range asSlice(e.Service(name)["ports"]) {
+			ps, spec, long, ok, err := portEntry(e, it)
+			if !ok {
+				continue
+			}
 			path := svcPath(name, "ports", strconv.Itoa(i))
-			var ps []published
-			var spec string
-			var err error
-			switch x := it.(type) {
-			case map[string]any:
-				pub, ok := e.Str(x["published"])
-				if !ok {
-					continue
-				}
-				proto, _ := e.Str(x["protocol"])
-				ip, _ := e.Str(x["host_ip"])
-				spec = pub
+			if long {
 				path = svcPath(name, "ports", strconv.Itoa(i), "published")
-				target, _ := e.Str(x["target"])
-				ps, err = longPort(ip, pub, target, proto)
-			default:
-				s, ok := e.Str(it)
-				if !ok {
-					continue
-				}
-				spec = s
-				ps, err = parseShortPort(s)
 			}
 			if err != nil {
 				if sp, rel, ok := e.Span(path); ok {

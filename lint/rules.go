@@ -37,6 +37,7 @@ func Rules() []Rule {
 		NewLoggingDisabled(),
 		NewEnvDuplicate(),
 		NewEmptyOverride(),
+		NewPortOverride(),
 		NewIgnoreComment(),
 		NewLoadError(),
 		NewDockerfileFromPinned(),
