@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +57,28 @@ func decodeFile(name string, src []byte) (*compose.Document, map[string]any, boo
 	}
 	m, _ := plain(v).(map[string]any)
 	return d, m, m != nil
+}
+
+// decodeDocuments is decodeFile for every YAML document of src, in order.
+func decodeDocuments(name string, src []byte) (*compose.Document, []map[string]any, bool) {
+	d, err := compose.Parse(name, src)
+	if err != nil || d.Root == nil {
+		return nil, nil, false
+	}
+	budget := d.ExpansionBudget()
+	var out []map[string]any
+	for _, root := range d.Roots() {
+		v, err := d.Decode(root, budget)
+		if err != nil {
+			return nil, nil, false
+		}
+		m, _ := plain(v).(map[string]any)
+		if m == nil {
+			return nil, nil, false
+		}
+		out = append(out, m)
+	}
+	return d, out, true
 }
 
 // plain replaces the !reset and !override markers Decode leaves for the
@@ -138,9 +161,12 @@ func FuzzRefactor(f *testing.F) {
 	for _, src := range seedSources(f) {
 		f.Add(src)
 	}
+	// a file of several YAML documents, duplicates in each
+	block := "    image: app:1\n    restart: always\n    user: \"1000\"\n    init: true\n    working_dir: /app\n"
+	f.Add([]byte("services:\n  a:\n" + block + "  b:\n" + block + "---\n# two\nservices:\n  a:\n    command: x\n  c:\n" + block + "  d:\n" + block))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		defer watchdog()()
-		d, before, ok := decodeFile("compose.yaml", src)
+		d, before, ok := decodeDocuments("compose.yaml", src)
 		if !ok {
 			return
 		}
@@ -150,15 +176,16 @@ func FuzzRefactor(f *testing.F) {
 		if err != nil || !r.Changed() {
 			return // refused, or nothing to fold
 		}
-		d2, after, ok := decodeFile("compose.yaml", r.After)
+		_, after, ok := decodeDocuments("compose.yaml", r.After)
 		if !ok {
 			_, perr := compose.Parse("compose.yaml", r.After)
 			t.Fatalf("refactored file does not load: %v\n--- before\n%s\n--- after\n%s", perr, src, r.After)
 		}
-		_ = d2
-		for _, k := range r.Added {
-			delete(before, k)
-			delete(after, k)
+		// every YAML document means what it meant, the keys added aside
+		for _, m := range append(slices.Clone(before), after...) {
+			for _, k := range r.Added {
+				delete(m, k)
+			}
 		}
 		if fmt.Sprint(before) == fmt.Sprint(after) {
 			return
