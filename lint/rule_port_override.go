@@ -35,12 +35,10 @@ func (r *PortOverride) VisitEnv(p *Pass, e *Env) {
 	eachLaterService(e, func(d *compose.Document, s service) { r.service(p, e, d, s) })
 }
 
-// portAt is one host port an entry of ports publishes, where it is written.
+// portAt is the host port an entry of ports publishes, where it is written.
 type portAt struct {
 	published
-	spec string
-	at   diag.Span
-	rel  []diag.Related
+	at diag.Span
 }
 
 func (r *PortOverride) service(p *Pass, e *Env, d *compose.Document, s service) {
@@ -80,11 +78,11 @@ func (r *PortOverride) service(p *Pass, e *Env, d *compose.Document, s service) 
 		if !ok {
 			continue
 		}
-		sp, rel, ok := e.Span(svcPath(name, "ports", strconv.Itoa(i)))
+		sp, _, ok := e.Span(svcPath(name, "ports", strconv.Itoa(i)))
 		if !ok || writtenAt(written, sp) {
 			continue
 		}
-		pa.at, pa.rel = sp, rel
+		pa.at = sp
 		others = append(others, pa)
 	}
 	// one finding for each earlier port that stays, at the first entry of
@@ -97,7 +95,7 @@ func (r *PortOverride) service(p *Pass, e *Env, d *compose.Document, s service) 
 			if o.target != w.target || o.proto != w.proto {
 				continue
 			}
-			rel := append(w.rel, diag.Related{Span: o.at, Message: fmt.Sprintf("container port %d/%s published on host port %s here too", o.target, o.proto, hostPort(o.published))})
+			rel := []diag.Related{{Span: o.at, Message: fmt.Sprintf("container port %d/%s published on host port %s here too", o.target, o.proto, hostPort(o.published))}}
 			p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: w.at, Related: rel,
 				Message: fmt.Sprintf("service %q publishes container port %d/%s on host port %s here and on %s from %s: docker compose appends the ports of every file and `extends`, so both are published; write `ports: !override [...]` if these replace them",
 					name, w.target, w.proto, hostPort(w.published), hostPort(o.published), o.at.File)}, name)
@@ -109,11 +107,11 @@ func (r *PortOverride) service(p *Pass, e *Env, d *compose.Document, s service) 
 // onePort reads an entry of ports that publishes one host port for one
 // container port (not a range, nor a pool, nor a port the engine picks).
 func onePort(e *Env, it any) (portAt, bool) {
-	ps, spec, _, ok, err := portEntry(e, it)
+	ps, _, _, ok, err := portEntry(e, it)
 	if !ok || err != nil || len(ps) != 1 || ps[0].target < 0 {
 		return portAt{}, false
 	}
-	return portAt{published: ps[0], spec: spec}, true
+	return portAt{published: ps[0]}, true
 }
 
 // writtenAt reports whether sp is where one of written is written.
