@@ -874,9 +874,9 @@ type shared struct {
 }
 
 // Variables returns what env's files are interpolated with, as Load
-// computes it (process environment, env files or .env, PWD). When an env
-// file cannot be read, the process environment alone: Load reports the
-// error.
+// computes it (process environment, env files or .env, PWD, and
+// COMPOSE_PROJECT_NAME set to the project name). When an env file cannot
+// be read, the process environment alone: Load reports the error.
 func (p *Project) Variables(env *Environment, docs []*compose.Document) map[string]string {
 	m, err := p.environment(env, docs)
 	if err != nil {
@@ -887,6 +887,12 @@ func (p *Project) Variables(env *Environment, docs []*compose.Document) map[stri
 		if _, ok := m["PWD"]; !ok {
 			m["PWD"] = p.Dir
 		}
+	}
+	// docker compose interpolates with the project name set, whether or
+	// not the variable is, as Load does; an invalid name is Load's error
+	// to report
+	if name, err := p.projectName(env, docs, m); err == nil {
+		m[consts.ComposeProjectName] = name
 	}
 	return m
 }
