@@ -57,8 +57,10 @@ type Project struct {
 	Config *Config
 	// Unlisted are compose files next to the base file that discovery
 	// does not read and no environment loads: named like it with a dash
-	// (superset's docker-compose-light.yml, run with -f), absolute. Empty
-	// when composure.yaml or -f names the environments.
+	// (superset's docker-compose-light.yml, run with -f) or with a dotted
+	// name that makes no environment (GeoNode's
+	// docker-compose.override.localhost.yml), absolute. Empty when
+	// composure.yaml or -f names the environments.
 	Unlisted []string
 	// Parsed holds the files discovery parsed (the base file's siblings,
 	// to tell overlays from standalone files): pass it to Docs and Load to
@@ -308,19 +310,27 @@ func Discover(opts Options) (*Project, error) {
 }
 
 // unlisted lists the files <stem>-NAME.yml|yaml next to base (stem
-// docker-compose or compose) that no environment loads and that no file of
-// an environment names (an include or extends target), sorted.
+// docker-compose or compose), and <stem>.A.B.yml|yaml, that no environment
+// loads and that no file of an environment names (an include or extends
+// target), sorted.
 func (p *Project) unlisted(base string) []string {
 	dir := filepath.Dir(base)
 	ents, err := p.fs.ReadDir(dir)
 	if err != nil {
 		return nil
 	}
+	stem := strings.TrimSuffix(filepath.Base(base), filepath.Ext(base))
 	var candidates []string
 	for _, e := range ents {
 		n := e.Name()
 		ext := filepath.Ext(n)
-		if !e.IsDir() && (ext == ".yml" || ext == ".yaml") && (strings.HasPrefix(n, "compose-") || strings.HasPrefix(n, "docker-compose-")) {
+		if e.IsDir() || (ext != ".yml" && ext != ".yaml") {
+			continue
+		}
+		// a dash (docker-compose-light.yml), or a dotted name that is no
+		// <stem>.NAME.yml sibling (docker-compose.override.localhost.yml)
+		middle, dotted := strings.CutPrefix(strings.TrimSuffix(n, ext), stem+".")
+		if strings.HasPrefix(n, "compose-") || strings.HasPrefix(n, "docker-compose-") || dotted && strings.Contains(middle, ".") {
 			candidates = append(candidates, n)
 		}
 	}

@@ -337,23 +337,32 @@ func TestStandaloneImagePin(t *testing.T) {
 }
 
 // TestDiscoverUnlisted: compose files named like the base with a dash
-// (superset's docker-compose-light.yml) are in no environment; discovery
-// lists them, leaving out the ones an environment's file names (include).
+// (superset's docker-compose-light.yml), or with a dotted name discovery
+// makes no environment of (GeoNode's docker-compose.override.localhost.yml;
+// the override of an overlay, which only a standalone sibling has), are in
+// no environment; discovery lists them, leaving out the ones an
+// environment loads or its files name (include).
 func TestDiscoverUnlisted(t *testing.T) {
+	for _, tt := range []struct{ dir, want string }{
+		{"hyphen-siblings", "docker-compose-light.yml docker-compose-non-dev.yml"},
+		{"dotted-siblings", "docker-compose.override.localhost.yml docker-compose.test.override.yml"},
+	} {
+		dir, _ := filepath.Abs(filepath.Join("testdata", "discover", tt.dir))
+		p, err := Discover(Options{Dir: dir, Environ: []string{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range p.Unlisted {
+			got = append(got, p.Rel(f))
+		}
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("%s: Unlisted = %q, want %q", tt.dir, got, tt.want)
+		}
+	}
 	dir, _ := filepath.Abs(filepath.Join("testdata", "discover", "hyphen-siblings"))
-	p, err := Discover(Options{Dir: dir, Environ: []string{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, f := range p.Unlisted {
-		got = append(got, p.Rel(f))
-	}
-	if want := "docker-compose-light.yml docker-compose-non-dev.yml"; strings.Join(got, " ") != want {
-		t.Errorf("Unlisted = %q, want %q", got, want)
-	}
 	// with -f, the user chose: nothing is listed
-	p, err = Discover(Options{Dir: dir, Environ: []string{}, Files: []string{filepath.Join(dir, "docker-compose-light.yml")}})
+	p, err := Discover(Options{Dir: dir, Environ: []string{}, Files: []string{filepath.Join(dir, "docker-compose-light.yml")}})
 	if err != nil {
 		t.Fatal(err)
 	}
