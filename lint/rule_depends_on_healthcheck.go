@@ -287,7 +287,7 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 		return
 	}
 	depSvc, _ := e.Services[dep.name].(map[string]any)
-	if svc := e.Service(name); isProxy(e, name, svc) || isAdminUI(e, svc) {
+	if svc := e.Service(name); isProxy(e, name, svc) || isAdminUI(e, name, svc) {
 		// A reverse proxy needs its upstreams to exist, not to be ready:
 		// it answers 502 until they are; a database's web console
 		// connects when it is opened, and shows an error until then.

@@ -457,20 +457,26 @@ func isProxy(e *Env, name string, svc map[string]any) bool {
 	return slices.ContainsFunc([]string{"proxy", "nginx", "traefik", "caddy", "haproxy", "envoy"}, func(p string) bool { return strings.Contains(n, p) })
 }
 
-// adminImages are web consoles of databases and brokers: they connect when
-// a user opens them and show an error until the server is up.
+// adminImages are web consoles of databases, brokers and search clusters:
+// they connect when a user opens them, or retry until the server answers
+// (Kibana's "server is not ready yet"), and show an error until it is up.
 var adminImages = []string{"pgadmin4", "pgadmin", "phpmyadmin", "adminer", "phpldapadmin", "redis-commander", "redisinsight",
-	"mongo-express", "kafka-ui", "kafdrop", "akhq", "pgweb", "cloudbeaver", "dbgate"}
+	"mongo-express", "kafka-ui", "kafdrop", "akhq", "pgweb", "cloudbeaver", "dbgate", "kibana", "opensearch-dashboards"}
 
-// isAdminUI reports whether svc runs such a console: its image's last path
-// segment, or Redpanda's console (redpandadata/console).
-func isAdminUI(e *Env, svc map[string]any) bool {
+// isAdminUI reports whether service name (config svc) runs such a console:
+// its image's last path segment, or Redpanda's console
+// (redpandadata/console); a service that builds without naming its image,
+// by its name (docker-elk's kibana), as backingService reads it.
+func isAdminUI(e *Env, name string, svc map[string]any) bool {
 	img, ok := e.Str(svc["image"])
 	if !ok || img == "" {
+		if _, builds := svc["build"]; builds {
+			return slices.Contains(adminImages, strings.ToLower(name))
+		}
 		return false
 	}
-	name, _, _ := splitImage(strings.ToLower(img))
-	return slices.Contains(adminImages, imageBase(name)) || strings.HasSuffix(name, "redpandadata/console")
+	ref, _, _ := splitImage(strings.ToLower(img))
+	return slices.Contains(adminImages, imageBase(ref)) || strings.HasSuffix(ref, "redpandadata/console")
 }
 
 // backingWords name the services an application needs ready before it
