@@ -70,10 +70,49 @@ func missingVars(s string, lookup func(string) (string, bool)) []missingVar {
 				return "", nil
 			case !applied && name != "" && !strings.HasPrefix(sub, "$$"):
 				out = append(out, missingVar{text: sub, name: name})
+			case name != "":
+				// compose-go interpolates a default (or an alternative)
+				// on its own when it is taken, warning about what it uses
+				if text, taken := takenDefault(sub, name, lookup); taken && strings.Contains(text, "$") {
+					out = append(out, missingVars(text, lookup)...)
+				}
 			}
 			return v, nil
 		}))
 	return out
+}
+
+// takenDefault returns the default of `${name:-default}` (`-`, or the
+// alternative of `:+` and `+`) written in sub, and whether docker compose
+// takes it with the variables of lookup.
+func takenDefault(sub, name string, lookup func(string) (string, bool)) (string, bool) {
+	body, ok := strings.CutPrefix(sub, "${"+name)
+	if !ok {
+		return "", false
+	}
+	depth := 1 // the text up to the brace that closes ${
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+		}
+		if depth == 0 {
+			body = body[:i]
+			break
+		}
+	}
+	v, set := lookup(name)
+	for _, op := range []struct {
+		sep   string
+		taken bool
+	}{{":-", !set || v == ""}, {"-", !set}, {":+", set && v != ""}, {"+", set}} {
+		if text, ok := strings.CutPrefix(body, op.sep); ok {
+			return text, op.taken
+		}
+	}
+	return "", false
 }
 
 func asMissing(err error, target **template.MissingRequiredError) bool {
