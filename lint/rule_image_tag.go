@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/composure-dev/composure/diag"
 )
@@ -111,8 +112,8 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 			continue
 		}
 		img, ok := e.Str(raw)
-		if !ok || img == "" {
-			continue
+		if !ok || img == "" || strings.ContainsFunc(img, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+			continue // no reference at all (docker compose fails to pull it): nothing to pin
 		}
 		base, tag, digest := splitImage(img)
 		// the image this service or another of the environment builds:
