@@ -34,24 +34,6 @@ func (r *EmptyOverride) VisitEnv(p *Pass, e *Env) {
 	eachLaterService(e, func(d *compose.Document, s service) { r.service(p, e, d, s) })
 }
 
-// eachLaterService calls visit with each service written where docker
-// compose merges it over what is written before: in the YAML documents of
-// e after its first file's first one (later files, later documents), and
-// in the first one when the service extends another.
-func eachLaterService(e *Env, visit func(d *compose.Document, s service)) {
-	first := true
-	for _, d := range e.Docs {
-		for _, root := range d.Roots() {
-			for _, s := range rootServices(d, root) {
-				if _, extends := d.Get(s.Value, "extends"); !first || extends {
-					visit(d, s)
-				}
-			}
-			first = false
-		}
-	}
-}
-
 // service checks one service of a later document.
 func (r *EmptyOverride) service(p *Pass, e *Env, d *compose.Document, s service) {
 	name := s.Name

@@ -91,6 +91,24 @@ func fileServices(d *compose.Document) []service {
 	return out
 }
 
+// eachLaterService calls visit with each service written where docker
+// compose merges it over what is written before: in the YAML documents of
+// e after its first file's first one (later files, later documents), and
+// in the first one when the service extends another.
+func eachLaterService(e *Env, visit func(d *compose.Document, s service)) {
+	first := true
+	for _, d := range e.Docs {
+		for _, root := range d.Roots() {
+			for _, s := range rootServices(d, root) {
+				if _, extends := d.Get(s.Value, "extends"); !first || extends {
+					visit(d, s)
+				}
+			}
+			first = false
+		}
+	}
+}
+
 // rootServices returns the services of one YAML document of d (its root
 // mapping).
 func rootServices(d *compose.Document, root *yaml.Node) []service {
