@@ -465,15 +465,12 @@ var adminImages = []string{"pgadmin4", "pgadmin", "phpmyadmin", "adminer", "phpl
 
 // isAdminUI reports whether service name (config svc) runs such a console:
 // its image's last path segment, or Redpanda's console
-// (redpandadata/console); a service that builds without naming its image,
-// by its name (docker-elk's kibana), as backingService reads it.
+// (redpandadata/console); without an image (it builds), its name
+// (docker-elk's kibana), as isProxy and backingService read it.
 func isAdminUI(e *Env, name string, svc map[string]any) bool {
 	img, ok := e.Str(svc["image"])
 	if !ok || img == "" {
-		if _, builds := svc["build"]; builds {
-			return slices.Contains(adminImages, strings.ToLower(name))
-		}
-		return false
+		return slices.Contains(adminImages, strings.ToLower(name))
 	}
 	ref, _, _ := splitImage(strings.ToLower(img))
 	return slices.Contains(adminImages, imageBase(ref)) || strings.HasSuffix(ref, "redpandadata/console")
