@@ -476,27 +476,79 @@ func isAdminUI(e *Env, name string, svc map[string]any) bool {
 	return slices.Contains(adminImages, imageBase(ref)) || strings.HasSuffix(ref, "redpandadata/console")
 }
 
-// backingWords name the services an application needs ready before it
-// starts: databases, caches, brokers, search and object stores.
-var backingWords = []string{"db", "database", "postgres", "postgis", "pg", "mysql", "mariadb", "mongo", "timescale", "cockroach",
-	"mssql", "sqlserver", "oracle", "clickhouse", "cassandra", "scylla", "neo4j", "influx", "couch", "redis", "valkey", "keydb",
-	"dragonfly", "memcache", "rabbit", "kafka", "redpanda", "zookeeper", "nats", "pulsar", "activemq", "mosquitto", "emqx", "elastic",
-	"opensearch", "search", "indexer", "solr", "typesense", "minio", "localstack", "etcd", "consul", "vault", "ldap", "keycloak"}
+// backingPrefixes and backingWords name the services an application
+// needs ready before it starts: databases, caches, brokers, search and
+// object stores. A word of a name that starts with one of backingPrefixes
+// matches (postgresql, mongodb, redismod, rabbitmq); a word of
+// backingWords matches alone or with a suffix of backingSuffixes: those
+// are short or common words (db matches db1 and mongodb's words, not
+// nocodb; vault, not vaultwarden).
+var (
+	backingPrefixes = []string{"database", "postgres", "postgis", "pgbouncer", "pgpool", "pgvector", "mysql", "mariadb", "mongo",
+		"timescale", "cockroach", "mssql", "sqlserver", "clickhouse", "cassandra", "scylla", "neo4j", "influx", "couchbase", "couchdb",
+		"arangodb", "rethinkdb", "surrealdb", "questdb", "redis", "valkey", "keydb", "dragonfly", "memcache", "rabbit", "kafka",
+		"redpanda", "zookeeper", "pulsar", "activemq", "artemis", "mosquitto", "elastic", "opensearch", "meilisearch", "indexer",
+		"typesense", "minio", "localstack", "consul", "openldap", "keycloak"}
+	backingWords    = []string{"db", "pg", "oracle", "nats", "emqx", "solr", "etcd", "ldap", "vault", "search"}
+	backingSuffixes = []string{"", "d", "db", "ql", "sql"}
+	// notBacking are words that start like a store's and name something
+	// else: PostgREST is an API server.
+	notBacking = []string{"postgrest"}
+)
+
+// notBackingWords, as a word of a name, say that the service works on a
+// store without being one: postgres-exporter, redis_exporter, db-migrator,
+// elastic-agent, redis-cli.
+var notBackingWords = []string{"exporter", "migrator", "migrate", "migration", "migrations", "backup", "backups", "ui", "admin",
+	"dashboard", "dashboards", "commander", "express", "insight", "console", "agent", "operator", "client", "cli", "init", "setup"}
 
 // backingService reports whether dependency name (config svc) is one an
-// application needs ready: its image, or its name when it builds, names a
-// database, a cache, a broker, a search or object store.
+// application needs ready: a word of its image's last path segment, or of
+// its name when it builds, names a database, a cache, a broker, a search
+// or object store (backingPrefixes, backingWords), and none says it is a
+// tool for one (notBackingWords) or a console (isAdminUI). Words are
+// split at every character other than a letter or a digit, with the
+// digits they end with dropped (postgres16, db1).
 func backingService(e *Env, name string, svc map[string]any) bool {
-	what := strings.ToLower(name)
+	what := name
 	if img, ok := e.Str(svc["image"]); ok && img != "" {
-		what = strings.ToLower(imageBase(img))
+		what = imageBase(img)
 	}
-	for _, w := range backingWords {
-		if strings.Contains(what, w) {
-			return true
+	words := nameWords(what)
+	if isAdminUI(e, name, svc) || slices.ContainsFunc(words, func(w string) bool { return slices.Contains(notBackingWords, w) }) {
+		return false
+	}
+	return slices.ContainsFunc(words, func(w string) bool {
+		if slices.Contains(notBacking, w) {
+			return false
+		}
+		for _, b := range backingPrefixes {
+			if strings.HasPrefix(w, b) {
+				return true
+			}
+		}
+		for _, b := range backingWords {
+			if rest, ok := strings.CutPrefix(w, b); ok && slices.Contains(backingSuffixes, rest) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// nameWords splits an image or service name into its lower-case words, at
+// every character other than a letter or a digit, each word without the
+// digits it ends with (neo4j keeps its 4).
+func nameWords(s string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	}) {
+		if w = strings.TrimRight(w, "0123456789"); w != "" {
+			out = append(out, w)
 		}
 	}
-	return false
+	return out
 }
 
 // jobNameWords, in a service's name, and jobCommandWords, as words of its

@@ -79,3 +79,47 @@ func TestOneShotJob(t *testing.T) {
 		}
 	}
 }
+
+// TestBackingService: the dependencies depends-on-healthcheck asks a
+// healthcheck of, by the words of their image or name (reviews of nocodb
+// and ToolJet: an API whose name starts like a store's was taken for one).
+func TestBackingService(t *testing.T) {
+	tests := []struct {
+		name, image string
+		want        bool
+	}{
+		{"db", "", true},
+		{"app-db", "", true},
+		{"postgres", "postgres:16.4", true},
+		{"pg", "bitnami/postgresql:16.4.0", true},
+		{"db1", "", true},
+		{"cache", "redislabs/redismod:7.2.4", true},
+		{"mongo", "mongo:7.0.14", true},
+		{"broker", "rabbitmq:3.13-management", true},
+		{"search", "docker.elastic.co/elasticsearch/elasticsearch:8.15.2", true},
+		{"graph", "neo4j:5.24", true},
+		{"store", "pgvector/pgvector:pg16", true},
+		{"secrets", "hashicorp/vault:1.17", true},
+		// applications, tools and consoles
+		{"nocodb", "nocodb/nocodb:0.263.0", false},
+		{"postgrest", "postgrest/postgrest:v12.2.0", false},
+		{"metrics", "prometheuscommunity/postgres-exporter:v0.15.0", false},
+		{"metrics", "oliver006/redis_exporter:v1.62.0", false},
+		{"migrations", "example/db-migrator:1.0", false},
+		{"dbgate", "dbgate/dbgate:5.5.3", false},
+		{"passwords", "vaultwarden/server:1.32.0", false},
+		{"searxng", "searxng/searxng:2024.10.5", false},
+		{"couchpotato", "", false},
+		{"api", "example/api:1.0", false},
+	}
+	e := &Env{}
+	for _, tt := range tests {
+		svc := map[string]any{}
+		if tt.image != "" {
+			svc["image"] = tt.image
+		}
+		if got := backingService(e, tt.name, svc); got != tt.want {
+			t.Errorf("backingService(%q, image %q) = %v, want %v", tt.name, tt.image, got, tt.want)
+		}
+	}
+}
