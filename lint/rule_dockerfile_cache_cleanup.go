@@ -89,8 +89,8 @@ func (r *DockerfileCacheCleanup) stage(p *Pass, df *Dockerfile, s *dockerfile.St
 					"apt-get install leaves the package lists in the layer: end the same RUN with && rm -rf /var/lib/apt/lists/*")
 				aptInstalls = append(aptInstalls, ins)
 			}
-			_, ws := install.apt()
-			if !hasOpt(ws, "--no-install-recommends") && !strings.Contains(ins.Args.S, "Install-Recommends=false") && !strings.Contains(ins.Args.S, "Install-Recommends=0") {
+			// an option counts before the subcommand too (apt-get -y --no-install-recommends install)
+			if !hasOpt(install.args[1:], "--no-install-recommends") && !strings.Contains(ins.Args.S, "Install-Recommends=false") && !strings.Contains(ins.Args.S, "Install-Recommends=0") {
 				report(diag.Info, df.WordSpan(install.script.Text, install.args[0]), nil,
 					"apt-get install without --no-install-recommends also installs recommended packages the image does not need")
 			}
@@ -113,7 +113,8 @@ func (r *DockerfileCacheCleanup) stage(p *Pass, df *Dockerfile, s *dockerfile.St
 				report(diag.Warning, df.WordSpan(c.script.Text, c.args[0]), nil,
 					"pip install keeps its download cache in the layer: add --no-cache-dir (or set ENV PIP_NO_CACHE_DIR=1)")
 			}
-			if sc, ws := c.apk(); sc == "add" && !hasOpt(ws, "--no-cache") && !cleansApk && !ins.CacheMount("/var/cache/apk") && !ins.CacheMount("/etc/apk/cache") {
+			// apk --no-cache add: a global option, before the subcommand
+			if sc, _ := c.apk(); sc == "add" && !hasOpt(c.args[1:], "--no-cache") && !cleansApk && !ins.CacheMount("/var/cache/apk") && !ins.CacheMount("/etc/apk/cache") {
 				report(diag.Warning, df.WordSpan(c.script.Text, c.args[0]), nil,
 					"apk add keeps the package index in the layer: use apk add --no-cache")
 			}

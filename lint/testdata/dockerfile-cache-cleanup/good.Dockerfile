@@ -13,3 +13,6 @@ RUN apk add --no-cache tini
 RUN dnf install -y gcc && dnf clean all
 RUN --mount=type=cache,target=/var/cache/apt --mount=type=cache,target=/var/lib/apt \
     apt-get update && apt-get install -y --no-install-recommends git
+# options before the subcommand (nocodb's dev.Dockerfile)
+RUN apk --update --no-cache add curl
+RUN apt-get update && apt-get -y --no-install-recommends install git && rm -rf /var/lib/apt/lists/*
