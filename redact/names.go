@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -21,7 +22,7 @@ var secretWords = map[string]bool{
 // written without separators (PGPASSWORD, DBPASSWORD, CLIENTSECRET,
 // AUTHTOKEN, XAPIKEY). KEY and PASS are not among them: MONKEY, BYPASS.
 var secretSuffixes = []string{"PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY",
-	"CREDENTIAL", "PRIVATEKEY", "SECRETKEY", "ACCESSKEY", "SIGNINGKEY", "MASTERKEY", "ENCRYPTIONKEY"}
+	"CREDENTIAL", "PRIVATEKEY", "SECRETKEY", "SECRETACCESSKEY", "SIGNINGKEY", "MASTERKEY", "ENCRYPTIONKEY"}
 
 // attributeWords name something about a secret that is not the secret: its
 // file, its length, where it is sent, whether it is required. A name is not
@@ -50,9 +51,12 @@ var attributeWords = map[string]bool{
 
 // publicKeyWords make the KEY that follows them a name, not a secret:
 // RECAPTCHA_SITE_KEY, STRIPE_PUBLISHABLE_KEY, JWT_PUBLIC_KEY (a public key
-// is meant to be read), CACHE_KEY, ROUTING_KEY, PARTITION_KEY.
+// is meant to be read), CACHE_KEY, ROUTING_KEY, PARTITION_KEY, and
+// MINIO_ACCESS_KEY or S3_ACCESS_KEY, the user name of a key pair whose
+// secret is the SECRET_KEY beside it. A secret word before them keeps the
+// name secret: AWS_SECRET_ACCESS_KEY.
 var publicKeyWords = map[string]bool{
-	"PUBLIC": true, "PUB": true, "PUBLISHABLE": true, "SITE": true, "CACHE": true, "SORT": true, "PARTITION": true,
+	"PUBLIC": true, "ACCESS": true, "PUB": true, "PUBLISHABLE": true, "SITE": true, "CACHE": true, "SORT": true, "PARTITION": true,
 	"ROUTING": true, "FOREIGN": true, "LOCK": true, "IDEMPOTENCY": true, "OBJECT": true,
 	"SHORTCUT": true, "HOT": true, "DEDUP": true, "SHARD": true, "RANGE": true, "INDEX": true, "GROUP": true,
 	"MESSAGE": true, "EVENT": true, "STREAM": true, "TOPIC": true, "QUEUE": true, "LOOKUP": true, "MAP": true,
@@ -148,7 +152,8 @@ func classifyName(name string) nameInfo {
 			return nameInfo{}
 		}
 	}
-	if w := ws[last]; (w == "KEY" || w == "KEYS") && last > 0 && publicKeyWords[ws[last-1]] {
+	if w := ws[last]; (w == "KEY" || w == "KEYS") && last > 0 && publicKeyWords[ws[last-1]] &&
+		!slices.ContainsFunc(ws[:last-1], secretWord) {
 		return nameInfo{}
 	}
 	info := nameInfo{secret: true}

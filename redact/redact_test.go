@@ -39,6 +39,7 @@ func TestSecretName(t *testing.T) {
 		"MEILI_MASTER_KEY", "N8N_ENCRYPTION_KEY", "SESSION_SECRETS", "authToken", "clientSecret",
 		"requirepass", "masterauth", "JWT_PRIVATE_KEY", "SSH_KEY", "LICENSE_KEY", "CLIENTSECRET",
 		"SENTRY_DSN", "HASH_SALT_EXTRA", "keyStorePassword", "STOREPASS", "AUTHORIZATION", "password",
+		"MINIO_SECRET_KEY", "S3_SECRET_KEY", "awsSecretAccessKey", "SECRETACCESSKEY",
 	}
 	harmless := []string{
 		"MONKEY", "KEYBOARD_LAYOUT", "LOG_LEVEL", "com.example.team", "POSTGRES_PASSWORD_FILE",
@@ -48,6 +49,7 @@ func TestSecretName(t *testing.T) {
 		"TOKENIZERS_PARALLELISM", "SECRETARY_EMAIL", "BYPASS_CACHE", "COMPASS_URL", "PASSWORD_HASHERS",
 		"TOKEN_URL", "KEYCLOAK_URL", "PASSWORD_ENCRYPTION", "SECRET_NAME", "KEY_ID", "POSTGRES_HOST_AUTH_METHOD",
 		"PASSPORT_STRATEGY", "GPG_KEY_PATH", "PASSWORD_AUTHENTICATION", "SMTP_AUTH",
+		"MINIO_ACCESS_KEY", "S3_ACCESS_KEY", "RUSTFS_ACCESS_KEY", "minioAccessKey",
 	}
 	for _, n := range secret {
 		if !p.SecretName(n) {
