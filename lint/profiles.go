@@ -81,20 +81,21 @@ func (e *Env) gate(name string) []string {
 
 // RunTogether reports whether services a and b of e can run at the same
 // time with one profile enabled: both enabled by the active profiles, one
-// of them and the other with its profile, or both with a profile they
-// share. Two services gated by different profiles are alternatives (a
-// `cpu` and a `gpu` variant of one service), not compared.
+// of them always on (it has no profile) and the other with its profile, or
+// both with a profile they share. Two services gated by different profiles
+// are alternatives (a `cpu` and a `gpu` variant of one service, `prod` and
+// `dev` stacks), not compared, whether or not one of those profiles is
+// active: the same file linted with `--profile prod` and without it tells
+// the same story.
 func (e *Env) RunTogether(a, b string) bool {
-	ga, gb := e.gate(a), e.gate(b)
-	if ga == nil || gb == nil {
+	if e.gate(a) == nil && e.gate(b) == nil {
 		return true
 	}
-	for _, p := range ga {
-		if slices.Contains(gb, p) {
-			return true
-		}
+	pa, pb := e.serviceProfiles(a), e.serviceProfiles(b)
+	if len(pa) == 0 || len(pb) == 0 {
+		return true
 	}
-	return false
+	return slices.ContainsFunc(pa, func(p string) bool { return slices.Contains(pb, p) })
 }
 
 // leftOut reports whether service b may be left out when service a runs in

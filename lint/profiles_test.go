@@ -1,0 +1,54 @@
+package lint
+
+import (
+	"context"
+	"testing"
+)
+
+// TestRunTogether: port-conflict compares two services when they can run
+// at once: both always on, one always on and the other behind a profile,
+// both behind a profile they share, or both enabled by the active
+// profiles. Two services behind different profiles are alternatives,
+// whichever profiles are active (OpenEMR's test harness, linted with
+// --profile prod, got errors about its dev service).
+func TestRunTogether(t *testing.T) {
+	const alternatives = "services:\n" +
+		"  app: {image: nginx:1.27.0, profiles: [prod], ports: ['8080:80']}\n" +
+		"  app-dev: {image: nginx:1.27.0, profiles: [dev], ports: ['8080:80']}\n"
+	const gated = "services:\n" +
+		"  web: {image: nginx:1.27.0, ports: ['8080:80']}\n" +
+		"  web-debug: {image: nginx:1.27.0, profiles: [debug], ports: ['8080:80']}\n"
+	const shared = "services:\n" +
+		"  a: {image: nginx:1.27.0, profiles: [tools, x], ports: ['8080:80']}\n" +
+		"  b: {image: nginx:1.27.0, profiles: [tools], ports: ['8080:80']}\n"
+	tests := []struct {
+		name     string
+		compose  string
+		profiles string // COMPOSE_PROFILES
+		want     int
+	}{
+		{"alternatives, no profile", alternatives, "", 0},
+		{"alternatives, one of them active", alternatives, "prod", 0},
+		{"alternatives, both active", alternatives, "prod,dev", 1},
+		{"always on and gated", gated, "", 1},
+		{"always on and gated, active", gated, "debug", 1},
+		{"a profile shared", shared, "", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := map[string]string{"compose.yaml": tt.compose}
+			if tt.profiles != "" {
+				files[".env"] = "COMPOSE_PROFILES=" + tt.profiles + "\n"
+			}
+			dir := writeProject(t, files)
+			lp, err := LoadProject(context.Background(), cleanEnv(dir), nil, LoadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := Run(Input{Files: lp.Files, Envs: lp.Envs, Only: []string{"port-conflict"}})
+			if len(got) != tt.want {
+				t.Errorf("%d port-conflict findings, want %d: %v", len(got), tt.want, got)
+			}
+		})
+	}
+}
