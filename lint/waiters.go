@@ -385,10 +385,14 @@ func copiedFrom(sd instructions.SourcesAndDest, workdir, script string) string {
 			return s
 		}
 	}
-	// a directory: COPY . /app, COPY bin /app/bin
+	// a directory: COPY . /app, COPY bin /app/bin, COPY docker/root /
+	under := dest + "/"
+	if dest == "/" {
+		under = dest
+	}
 	for _, s := range srcs {
-		if strings.HasPrefix(script, dest+"/") {
-			return path.Join(s, strings.TrimPrefix(script, dest+"/"))
+		if rest, ok := strings.CutPrefix(script, under); ok {
+			return path.Join(s, rest)
 		}
 	}
 	return ""

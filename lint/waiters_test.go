@@ -20,6 +20,7 @@ func TestCopiedFrom(t *testing.T) {
 		{"several files into a directory", []string{"a.sh", "b.sh"}, "/bin", "/", "/bin/b.sh", "b.sh"},
 		{"the whole context, script relative to WORKDIR", []string{"."}, ".", "/code", "./bin/start.sh", "bin/start.sh"},
 		{"a directory", []string{"bin"}, "/app/bin", "/", "/app/bin/start.sh", "bin/start.sh"},
+		{"a directory to the root (pixelfed)", []string{"docker/shared/root"}, "/", "/", "/docker/entrypoint.sh", "docker/shared/root/docker/entrypoint.sh"},
 		{"another file", []string{"docker-entrypoint.sh"}, "/docker-entrypoint.sh", "/", "/start.sh", ""},
 		{"a glob is not followed", []string{"*.sh"}, "/usr/local/bin/", "/", "/usr/local/bin/start.sh", ""},
 		{"a URL is not followed", []string{"https://example.com/start.sh"}, "/start.sh", "/", "/start.sh", ""},
