@@ -46,7 +46,7 @@ var attributeWords = map[string]bool{
 	"ENCODING": true, "ENCRYPTION": true, "HASHER": true, "SCHEME": true, "PATTERN": true, "REGEX": true,
 	"RULE": true, "VALIDATION": true, "VALIDATOR": true, "LEVEL": true, "EXTENSION": true, "EXT": true,
 	"TEMPLATE": true, "CMD": true, "COMMAND": true, "SCRIPT": true, "AUTHENTICATION": true, "LABEL": true,
-	"SERVICE": true, "REALM": true,
+	"SERVICE": true, "REALM": true, "FILENAME": true, "FILEPATH": true, "PATHNAME": true, "GRANT": true,
 }
 
 // publicKeyWords make the KEY that follows them a name, not a secret:

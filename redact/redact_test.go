@@ -50,6 +50,7 @@ func TestSecretName(t *testing.T) {
 		"TOKEN_URL", "KEYCLOAK_URL", "PASSWORD_ENCRYPTION", "SECRET_NAME", "KEY_ID", "POSTGRES_HOST_AUTH_METHOD",
 		"PASSPORT_STRATEGY", "GPG_KEY_PATH", "PASSWORD_AUTHENTICATION", "SMTP_AUTH",
 		"MINIO_ACCESS_KEY", "S3_ACCESS_KEY", "RUSTFS_ACCESS_KEY", "minioAccessKey",
+		"LDAP_TLS_KEY_FILENAME", "OPENEMR_SETTING_oauth_password_grant", "SSL_KEY_FILEPATH",
 	}
 	for _, n := range secret {
 		if !p.SecretName(n) {
