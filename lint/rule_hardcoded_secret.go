@@ -73,8 +73,16 @@ func howTo(name string) string {
 }
 
 // varName turns a label or arg name into a variable name:
-// com.example.api-key is COM_EXAMPLE_API_KEY.
+// com.example.api-key is COM_EXAMPLE_API_KEY. A name that is a variable
+// name already keeps its case (OPENEMR_SETTING_couchdb_pass): variables
+// are case-sensitive, and the value may then come from a variable of the
+// same name.
 func varName(name string) string {
+	if name != "" && !strings.ContainsFunc(name, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_')
+	}) && !(name[0] >= '0' && name[0] <= '9') {
+		return name
+	}
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= 'a' && r <= 'z':
