@@ -114,8 +114,11 @@ func (r *DockerfileUnpinnedDependencies) check(p *Pass, df *Dockerfile, c shellC
 				bad = append(bad, w)
 			}
 		}
+		prog := c.prog()
 		report(diag.Info, bad, func(n string) string {
-			return fmt.Sprintf("apt-get installs %s without a version: pin them (curl=7.88.1-10+deb12u5) for repeatable builds, or rely on the pinned base image's release", n)
+			// the example names the first package, with how to find its version
+			first := bad[0].Value
+			return fmt.Sprintf("%s installs %s without a version: pin them (%s=VERSION, as apt-cache policy %[3]s lists it) for repeatable builds, or rely on the pinned base image's release", prog, n, first)
 		})
 	}
 	if s, ws := c.apk(); s == "add" {
@@ -126,7 +129,8 @@ func (r *DockerfileUnpinnedDependencies) check(p *Pass, df *Dockerfile, c shellC
 			}
 		}
 		report(diag.Info, bad, func(n string) string {
-			return fmt.Sprintf("apk adds %s without a version: pin them (curl=8.5.0-r0) for repeatable builds", n)
+			first := bad[0].Value
+			return fmt.Sprintf("apk adds %s without a version: pin them (%s=VERSION, as apk policy %[2]s lists it) for repeatable builds", n, first)
 		})
 	}
 }
