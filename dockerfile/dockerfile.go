@@ -188,13 +188,21 @@ func (f *File) resolve(lex *shell.Lex, base string) (string, bool) {
 	if !strings.Contains(base, "$") {
 		return base, true
 	}
+	// Each default is a word the builder expands with the arguments
+	// before it, as it expands FROM: quotes go (ARG V="3" is 3) and
+	// references resolve (ARG IMAGE=rust:${RUST_VERSION}).
 	var env []string
 	for _, a := range f.Args {
 		c := a.Command.(*instructions.ArgCommand)
 		for _, kv := range c.Args {
-			if kv.Value != nil {
-				env = append(env, kv.Key+"="+*kv.Value)
+			if kv.Value == nil {
+				continue
 			}
+			v, err := lex.ProcessWordWithMatches(*kv.Value, shell.EnvsFromSlice(env))
+			if err != nil {
+				return base, false
+			}
+			env = append(env, kv.Key+"="+v.Result)
 		}
 	}
 	res, err := lex.ProcessWordWithMatches(base, shell.EnvsFromSlice(env))

@@ -159,3 +159,29 @@ func TestByteOrderMark(t *testing.T) {
 		t.Errorf("image %q at %v, args %q at %v", s.Image, s.From.Start, s.From.Args.S, s.From.Args.Pos(0))
 	}
 }
+
+// TestResolveArgs: FROM reads the arguments as the builder expands them,
+// each default with the ones before it (lemmy's rust:${RUST_VERSION},
+// pixelfed's ARG PHP_VERSION="8.1").
+func TestResolveArgs(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+		resolved        bool
+	}{
+		{"plain", "ARG V=3.12.7\nFROM python:${V}-slim\n", "python:3.12.7-slim", true},
+		{"quoted default", "ARG V=\"3\"\nARG D='bookworm'\nFROM python:${V}-slim-${D}\n", "python:3-slim-bookworm", true},
+		{"a default from another", "ARG RUST_VERSION=1.81\nARG IMAGE=rust:${RUST_VERSION}\nFROM ${IMAGE}\n", "rust:1.81", true},
+		{"no default", "ARG V\nFROM python:${V}\n", "python:", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Parse("Dockerfile", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := f.Stages[0]; s.Image != tt.want || s.Resolved != tt.resolved {
+				t.Errorf("FROM is %q (resolved %v), want %q (%v)", s.Image, s.Resolved, tt.want, tt.resolved)
+			}
+		})
+	}
+}
