@@ -460,3 +460,49 @@ func (t Text) Slice(i, j int) Text {
 	}
 	return out
 }
+
+// ReadsContext reports whether building f reads files of its build
+// context: a COPY without --from, an ADD of a local source, or a RUN with
+// a bind mount of the context (type=bind, the default, without from=).
+// A Dockerfile that does none of these (a devcontainer's single FROM)
+// sends nothing to the builder: BuildKit transfers only what instructions
+// name.
+func (f *File) ReadsContext() bool {
+	for _, ins := range f.Instructions {
+		switch c := ins.Command.(type) {
+		case *instructions.CopyCommand:
+			if c.From == "" {
+				return true
+			}
+		case *instructions.AddCommand:
+			for _, s := range c.SourcePaths {
+				if !strings.Contains(s, "://") && !strings.HasPrefix(s, "git@") {
+					return true
+				}
+			}
+		case *instructions.RunCommand:
+			for _, m := range ins.Mounts() {
+				if contextMount(m) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// contextMount reports whether a RUN --mount value binds the build
+// context: type bind (the default) and no from=.
+func contextMount(m string) bool {
+	bind := true
+	for _, kv := range strings.Split(m, ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		switch strings.ToLower(strings.TrimSpace(k)) {
+		case "type":
+			bind = strings.TrimSpace(v) == "bind"
+		case "from":
+			return false
+		}
+	}
+	return bind
+}

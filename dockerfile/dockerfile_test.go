@@ -185,3 +185,31 @@ func TestResolveArgs(t *testing.T) {
 		})
 	}
 }
+
+// TestReadsContext: the Dockerfiles whose build reads the build context.
+func TestReadsContext(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      bool
+	}{
+		{"a FROM alone (misskey's devcontainer)", "FROM mcr.microsoft.com/devcontainers/javascript-node:1.1.5-20-bookworm\n", false},
+		{"COPY", "FROM alpine:3.20.3\nCOPY . /app\n", true},
+		{"COPY from a stage", "FROM alpine:3.20.3 AS a\nRUN echo\nFROM alpine:3.20.3\nCOPY --from=a /x /x\n", false},
+		{"ADD of a URL", "FROM alpine:3.20.3\nADD https://example.com/x.tar.gz /x\n", false},
+		{"ADD of a file", "FROM alpine:3.20.3\nADD x.tar.gz /x\n", true},
+		{"RUN with a bind mount", "FROM alpine:3.20.3\nRUN --mount=target=/src make -C /src\n", true},
+		{"RUN with a cache mount", "FROM alpine:3.20.3\nRUN --mount=type=cache,target=/root/.cache pip install x\n", false},
+		{"RUN with a bind mount from a stage", "FROM alpine:3.20.3\nRUN --mount=type=bind,from=golang:1.23,source=/usr/local/go,target=/go ls /go\n", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Parse("Dockerfile", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := f.ReadsContext(); got != tt.want {
+				t.Errorf("ReadsContext() = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -41,6 +41,11 @@ func (r *Dockerignore) VisitEnv(p *Pass, e *Env) {
 		if exists(filepath.Join(ctx, ".dockerignore")) {
 			continue
 		}
+		// a Dockerfile that copies nothing from the context (a
+		// devcontainer's single FROM) sends nothing to the builder
+		if f, _, _ := localDockerfile(e, svc); f != nil && !f.ReadsContext() {
+			continue
+		}
 		// BuildKit also reads <Dockerfile>.dockerignore next to the Dockerfile.
 		if df != "" {
 			dfp := df
