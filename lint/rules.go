@@ -36,6 +36,7 @@ func Rules() []Rule {
 		NewResourceLimits(),
 		NewLoggingDisabled(),
 		NewEnvDuplicate(),
+		NewQuotedValue(),
 		NewEmptyOverride(),
 		NewPortOverride(),
 		NewIgnoreComment(),
