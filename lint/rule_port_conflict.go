@@ -17,7 +17,7 @@ var _ Rule = (*PortConflict)(nil)
 
 // NewPortConflict returns the port-conflict rule.
 func NewPortConflict() *PortConflict {
-	return &PortConflict{RuleBase{Meta{ID: "port-conflict", Summary: "host ports published twice in one environment, and invalid port specifications",
+	return &PortConflict{RuleBase{Meta{ID: "port-conflict", Summary: "host ports published twice in one environment, invalid port specifications, and ports a host-network service cannot publish",
 		Severity: diag.Error, Scope: ScopeEnv}}}
 }
 
@@ -190,7 +190,17 @@ func portEntry(e *Env, it any) (ps []published, spec string, long, ok bool, err 
 func (r *PortConflict) VisitEnv(p *Pass, e *Env) {
 	var all []binding
 	for _, name := range e.ServicesInOrder() {
-		for i, it := range asSlice(e.Service(name)["ports"]) {
+		svc := e.Service(name)
+		// The engine discards the ports of a container on the host's
+		// network: its processes listen on the host's ports themselves.
+		if nm, _ := e.Str(svc["network_mode"]); nm == "host" && len(asSlice(svc["ports"])) > 0 {
+			if sp, rel, ok := e.Span(svcPath(name, "ports")); ok {
+				p.ReportServices(diag.Finding{Severity: diag.Warning, Span: sp, Related: rel,
+					Message: fmt.Sprintf("service %q uses network_mode: host, where the engine discards published ports: its processes listen on the host's ports directly; remove ports, or use a bridge network to publish them", name)}, name)
+			}
+			continue
+		}
+		for i, it := range asSlice(svc["ports"]) {
 			ps, spec, long, ok, err := portEntry(e, it)
 			if !ok {
 				continue
