@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"regexp"
 
 	"github.com/composure-dev/composure/diag"
 )
@@ -13,9 +14,13 @@ type ContainerNameConflict struct{ RuleBase }
 
 var _ Rule = (*ContainerNameConflict)(nil)
 
+// containerNameRE is the engine's rule for container names (moby's
+// RestrictedNamePattern): `docker compose up` fails on any other.
+var containerNameRE = regexp.MustCompile(`^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
+
 // NewContainerNameConflict returns the container-name-conflict rule.
 func NewContainerNameConflict() *ContainerNameConflict {
-	return &ContainerNameConflict{RuleBase{Meta{ID: "container-name-conflict", Summary: "container names used twice, or on a scaled service",
+	return &ContainerNameConflict{RuleBase{Meta{ID: "container-name-conflict", Summary: "container names used twice, on a scaled service, or that the engine refuses",
 		Severity: diag.Error, Scope: ScopeEnv}}}
 }
 
@@ -33,6 +38,15 @@ func (r *ContainerNameConflict) VisitEnv(p *Pass, e *Env) {
 		path := svcPath(name, "container_name")
 		sp, rel, ok := e.Span(path)
 		if !ok {
+			continue
+		}
+		if !containerNameRE.MatchString(cn) {
+			from := ""
+			if raw, _ := svc["container_name"].(string); raw != cn {
+				from = fmt.Sprintf(" (%s)", raw)
+			}
+			p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel,
+				Message: fmt.Sprintf("container name %q%s is one the engine refuses: it must start with a letter or a digit and hold at least two of letters, digits, _, . and -; rename it", cn, from)}, name)
 			continue
 		}
 		conflict := false
