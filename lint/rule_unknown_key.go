@@ -161,16 +161,11 @@ func (r *UnknownKey) v1Layout(p *Pass, d *compose.Document, root *yaml.Node, top
 	var names []string
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], compose.Deref(root.Content[i+1])
-		if _, known := top.props[k.Value]; known || strings.HasPrefix(k.Value, "x-") || v.Kind != yaml.MappingNode {
+		if _, known := top.props[k.Value]; known || strings.HasPrefix(k.Value, "x-") || !looksLikeService(d, v) {
 			continue
 		}
-		for _, svcKey := range []string{"image", "build", "extends", "command"} {
-			if _, ok := d.Get(v, svcKey); ok {
-				keys = append(keys, k)
-				names = append(names, fmt.Sprintf("%q", k.Value))
-				break
-			}
-		}
+		keys = append(keys, k)
+		names = append(names, fmt.Sprintf("%q", k.Value))
 	}
 	if len(keys) == 0 {
 		return
@@ -248,7 +243,7 @@ func (r *UnknownKey) entry(p *Pass, d *compose.Document, e compose.Entry, o *obj
 	if !matched {
 		if o.closed && len(o.names) > 0 && !seen[k] {
 			seen[k] = true
-			p.Report(withVia(d, r.unknown(d, k, o, path.String()), e))
+			p.Report(withVia(d, r.unknown(d, k, e.Value, o, path.String()), e))
 		}
 		return
 	}
@@ -278,7 +273,7 @@ func (r *UnknownKey) value(p *Pass, d *compose.Document, n *yaml.Node, sch any, 
 	}
 }
 
-func (r *UnknownKey) unknown(d *compose.Document, k *yaml.Node, o *object, path string) diag.Finding {
+func (r *UnknownKey) unknown(d *compose.Document, k, v *yaml.Node, o *object, path string) diag.Finding {
 	where := "at the top level"
 	parts := strings.Split(path, ".")
 	switch {
@@ -294,12 +289,38 @@ func (r *UnknownKey) unknown(d *compose.Document, k *yaml.Node, o *object, path 
 		return f
 	}
 	if path == "" {
-		f.Message = fmt.Sprintf("unknown key %q at the top level: services belong under \"services:\" (a Compose file format v1 layout is not supported)", k.Value)
+		switch {
+		case looksLikeService(d, v):
+			f.Message = fmt.Sprintf("unknown key %q at the top level: it looks like a service, and services belong under \"services:\" (a Compose file format v1 layout is not supported)", k.Value)
+		case len(k.Value) > 2 && (k.Value[1] == '-' || k.Value[1] == '_') && k.Value[0] != 'x':
+			// y-logging, X_common: an extension meant
+			f.Message = fmt.Sprintf("unknown key %q at the top level: did you mean %q? Custom top-level keys must start with \"x-\"", k.Value, "x-"+k.Value[2:])
+		default:
+			f.Message = fmt.Sprintf("unknown key %q at the top level: the compose specification does not allow it (use an \"x-\" prefix for custom keys)", k.Value)
+		}
 		return f
 	}
 	f.Message = fmt.Sprintf("unknown key %q %s: the compose specification does not allow it (use an \"x-\" prefix for custom keys)", k.Value, where)
 	return f
 }
+
+// looksLikeService reports whether v is a mapping with a key only a service
+// has (image, build, extends, command), as a v1 layout's services are.
+func looksLikeService(d *compose.Document, v *yaml.Node) bool {
+	v = compose.Deref(v)
+	if v == nil || v.Kind != yaml.MappingNode {
+		return false
+	}
+	for _, svcKey := range serviceOnlyKeys {
+		if _, ok := d.Get(v, svcKey); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// serviceOnlyKeys tell a service's mapping.
+var serviceOnlyKeys = []string{"image", "build", "extends", "command"}
 
 // keyPath is where the walk is: keys, and "[]" for the items of a list.
 // It is spelled out (services.web.ports[]) only for a finding: building the
