@@ -16,7 +16,7 @@ import (
 // unprivileged user (distroless :nonroot, *-unprivileged, bitnami,
 // chainguard), or that a RUN shows to (it runs sudo), are fine, and so is a
 // Dockerfile every service using it runs with a non-root `user:` in the
-// compose file.
+// compose file, or whose entrypoint drops root itself (gosu).
 type DockerfileRootUser struct{ RuleBase }
 
 var _ DockerfileRule = (*DockerfileRootUser)(nil)
@@ -76,7 +76,7 @@ func (r *DockerfileRootUser) VisitDockerfile(p *Pass, df *Dockerfile) {
 		}
 		root = s
 	}
-	if composeSetsUser(df) {
+	if composeSetsUser(df) || dropsRoot(df) {
 		return
 	}
 	if last == nil {
@@ -108,6 +108,39 @@ func composeSetsUser(df *Dockerfile) bool {
 		}
 	}
 	return true
+}
+
+// privDropRE finds a command that runs the rest of an entrypoint as
+// another user: gosu, su-exec, setpriv, s6-setuidgid, chpst, runuser.
+var privDropRE = regexp.MustCompile(`(?m)(^|[;&|(]|\bexec)\s*(gosu|su-exec|setpriv|s6-setuidgid|chpst|runuser)\s`)
+
+// dropsRoot reports whether the image starts as root only to drop to
+// another user itself, as the official postgres and redis images do: its
+// ENTRYPOINT or CMD, or the script of the build context they run (mealie's
+// entry.sh: chown, then exec gosu), runs such a command.
+func dropsRoot(df *Dockerfile) bool {
+	ep, cmd := imageCommand(df.File, df.Target)
+	texts := []string{strings.Join(ep, " "), strings.Join(cmd, " ")}
+	for _, u := range df.Uses {
+		ctx, _, ok := buildPaths(u.Env, u.Env.Service(u.Service))
+		if !ok {
+			continue
+		}
+		for _, argv := range [][]string{ep, cmd} {
+			for _, script := range scriptsOf(argv) {
+				if src := contextFile(df.File, df.Target, ctx, script); src != "" {
+					texts = append(texts, src)
+				}
+			}
+		}
+		break
+	}
+	for _, t := range texts {
+		if privDropRE.MatchString(t) {
+			return true
+		}
+	}
+	return false
 }
 
 // sudoRE finds sudo run as a command.

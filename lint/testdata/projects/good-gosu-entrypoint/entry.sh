@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+chown -R abc:abc /app/data
+exec gosu abc "$@"
