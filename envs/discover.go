@@ -327,10 +327,17 @@ func (p *Project) unlisted(base string) []string {
 		if e.IsDir() || (ext != ".yml" && ext != ".yaml") {
 			continue
 		}
-		// a dash (docker-compose-light.yml), or a dotted name that is no
-		// <stem>.NAME.yml sibling (docker-compose.override.localhost.yml)
-		middle, dotted := strings.CutPrefix(strings.TrimSuffix(n, ext), stem+".")
-		if strings.HasPrefix(n, "compose-") || strings.HasPrefix(n, "docker-compose-") || dotted && strings.Contains(middle, ".") {
+		// a dash or an underscore (docker-compose-light.yml,
+		// compose_example.yml), a dotted name that is no <stem>.NAME.yml
+		// sibling (docker-compose.override.localhost.yml), or the compose
+		// name last (omni.docker-compose.yml)
+		noext := strings.TrimSuffix(n, ext)
+		middle, dotted := strings.CutPrefix(noext, stem+".")
+		named := false
+		for _, c := range []string{"compose", "docker-compose"} {
+			named = named || strings.HasPrefix(n, c+"-") || strings.HasPrefix(n, c+"_") || strings.HasSuffix(noext, "."+c)
+		}
+		if named || dotted && strings.Contains(middle, ".") {
 			candidates = append(candidates, n)
 		}
 	}

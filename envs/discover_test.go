@@ -346,6 +346,8 @@ func TestDiscoverUnlisted(t *testing.T) {
 	for _, tt := range []struct{ dir, want string }{
 		{"hyphen-siblings", "docker-compose-light.yml docker-compose-non-dev.yml"},
 		{"dotted-siblings", "docker-compose.override.localhost.yml docker-compose.test.override.yml"},
+		// mealie's omni.docker-compose.yml, misskey's compose_example.yml
+		{"other-names", "compose_example.yml omni.docker-compose.yml"},
 	} {
 		dir, _ := filepath.Abs(filepath.Join("testdata", "discover", tt.dir))
 		p, err := Discover(Options{Dir: dir, Environ: []string{}})
