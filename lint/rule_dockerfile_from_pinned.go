@@ -3,6 +3,7 @@ package lint
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/composure-dev/composure/diag"
@@ -132,13 +133,55 @@ func (r *DockerfileFromPinned) VisitDockerfile(p *Pass, df *Dockerfile) {
 	}
 }
 
-// example suggests a pinned form of ref.
+// example suggests a pinned form of ref. A tag that starts with a version
+// keeps it and its variant: a known exact tag of that line, or the version
+// completed to three numbers with N for the ones to choose
+// (node:18-alpine: node:18.N.N-alpine), never another major version.
+// Other tags get a known exact tag of the image.
 func example(ref imageRef) string {
 	base := ref.repo[strings.LastIndex(ref.repo, "/")+1:]
+	if v, rest := leadingVersion(ref.tag); v != "" && !movingRest(rest) {
+		// the known exact tag when it is of the same line (python:3:
+		// python:3.11.5-slim-bookworm; golang:1.22-alpine: golang:1.22.1-alpine)
+		if ex, ok := exactExamples[base]; ok {
+			if exv, exRest := leadingVersion(ex); exv == v || strings.HasPrefix(exv, v+".") {
+				if rest == "" {
+					rest = exRest
+				}
+				return ref.repo + ":" + exv + rest
+			}
+		}
+		for strings.Count(v, ".") < 2 {
+			v += ".N"
+		}
+		return ref.repo + ":" + v + rest
+	}
 	if ex, ok := exactExamples[base]; ok {
 		return ref.repo + ":" + ex
 	}
 	return ref.repo + ":1.2.3"
+}
+
+// movingRest reports whether what follows a tag's version moves by itself
+// (2022-latest, 20-lts): no completion of the version pins that.
+func movingRest(rest string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(rest), func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+		if w == "latest" || slices.Contains(floatingTags, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// leadingVersion splits a tag into the version it starts with (digits and
+// dots: 18, 3.11) and the rest (-alpine); "" when it starts otherwise.
+func leadingVersion(tag string) (string, string) {
+	i := 0
+	for i < len(tag) && (tag[i] >= '0' && tag[i] <= '9' || tag[i] == '.' && i > 0) {
+		i++
+	}
+	v := strings.TrimSuffix(tag[:i], ".")
+	return v, tag[len(v):]
 }
 
 var exactExamples = map[string]string{
