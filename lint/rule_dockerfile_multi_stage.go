@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -26,6 +27,9 @@ func NewDockerfileMultiStage() *DockerfileMultiStage {
 
 // VisitDockerfile checks the stages that reach the image.
 func (r *DockerfileMultiStage) VisitDockerfile(p *Pass, df *Dockerfile) {
+	if devImage(df.Name) {
+		return
+	}
 	t := targetStage(df)
 	var tools []string
 	var rel []diag.Related
@@ -59,4 +63,19 @@ func (r *DockerfileMultiStage) VisitDockerfile(p *Pass, df *Dockerfile) {
 		msg = fmt.Sprintf("the final image installs or runs build tooling (%s): move those steps to a build stage and COPY --from it only the result", strings.Join(shown, ", "))
 	}
 	p.Report(diag.Finding{Severity: p.meta.Severity, Span: df.InstrSpan(t.From), Related: rel, Message: msg})
+}
+
+// devImage reports whether a Dockerfile's name says it builds a
+// development image (Dockerfile.dev, server.Dockerfile.dev, dev.Dockerfile,
+// Dockerfile.development, debug.Dockerfile): such an image runs a
+// watch-mode server over the mounted source and needs its tooling at run
+// time, so a build stage of its own has nothing to leave behind.
+func devImage(name string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(filepath.Base(name)), func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
+		switch w {
+		case "dev", "development", "devcontainer", "debug":
+			return true
+		}
+	}
+	return false
 }
