@@ -312,22 +312,40 @@ func contextFile(f *dockerfile.File, target, ctx, script string) string {
 		ins = append(ins, chain[i].Instructions...)
 	}
 	workdir := "/"
+	// ENV values so far: WORKDIR and the destination of a COPY may name
+	// them (mealie: COPY ./docker/entry.sh $MEALIE_HOME/run.sh)
+	env := map[string]string{}
+	expand := func(s string) string {
+		if !strings.Contains(s, "$") {
+			return s
+		}
+		return os.Expand(s, func(k string) string { return env[k] })
+	}
+	withDest := func(sd instructions.SourcesAndDest) instructions.SourcesAndDest {
+		sd.DestPath = expand(sd.DestPath)
+		return sd
+	}
 	var found string
 	for _, in := range ins {
 		switch c := in.Command.(type) {
+		case *instructions.EnvCommand:
+			for _, kv := range c.Env {
+				env[kv.Key] = expand(kv.Value)
+			}
 		case *instructions.WorkdirCommand:
-			workdir = path.Join(workdir, c.Path)
-			if path.IsAbs(c.Path) {
-				workdir = path.Clean(c.Path)
+			p := expand(c.Path)
+			workdir = path.Join(workdir, p)
+			if path.IsAbs(p) {
+				workdir = path.Clean(p)
 			}
 		case *instructions.CopyCommand:
 			if c.From == "" {
-				if p := inContext(ctx, copiedFrom(c.SourcesAndDest, workdir, script)); p != "" {
+				if p := inContext(ctx, copiedFrom(withDest(c.SourcesAndDest), workdir, script)); p != "" {
 					found = p
 				}
 			}
 		case *instructions.AddCommand:
-			if p := inContext(ctx, copiedFrom(c.SourcesAndDest, workdir, script)); p != "" {
+			if p := inContext(ctx, copiedFrom(withDest(c.SourcesAndDest), workdir, script)); p != "" {
 				found = p
 			}
 		}

@@ -1,4 +1,7 @@
-#!/bin/sh
+#!/bin/bash
 set -e
-chown -R abc:abc /app/data
-exec gosu abc "$@"
+if [ "$(id -u)" = "0" ]; then
+    chown -R abc:abc /app/data
+    exec gosu abc "$BASH_SOURCE" "$@"
+fi
+exec python /app/main.py
