@@ -506,3 +506,21 @@ func contextMount(m string) bool {
 	}
 	return bind
 }
+
+// Expand expands word as the builder expands the words of ENV, WORKDIR,
+// COPY and ADD: quotes removed, $VAR and ${VAR} replaced from env (NAME
+// value pairs). A word that does not expand is returned as written.
+func (f *File) Expand(word string, env map[string]string) string {
+	if !strings.ContainsAny(word, "$\"'\\`") {
+		return word
+	}
+	kv := make([]string, 0, len(env))
+	for k, v := range env {
+		kv = append(kv, k+"="+v)
+	}
+	res, err := shell.NewLex(f.Escape).ProcessWordWithMatches(word, shell.EnvsFromSlice(kv))
+	if err != nil {
+		return word
+	}
+	return res.Result
+}

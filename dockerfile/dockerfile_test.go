@@ -213,3 +213,23 @@ func TestReadsContext(t *testing.T) {
 		})
 	}
 }
+
+// TestExpand: words of ENV, WORKDIR and COPY as the builder reads them.
+func TestExpand(t *testing.T) {
+	f, err := Parse("Dockerfile", []byte("FROM alpine:3.20.3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"MEALIE_HOME": "/app"}
+	for _, tt := range []struct{ word, want string }{
+		{`"/app"`, "/app"},
+		{"$MEALIE_HOME/run.sh", "/app/run.sh"},
+		{"${MEALIE_HOME}/run.sh", "/app/run.sh"},
+		{"$UNSET/x", "/x"},
+		{"/plain", "/plain"},
+	} {
+		if got := f.Expand(tt.word, env); got != tt.want {
+			t.Errorf("Expand(%q) = %q, want %q", tt.word, got, tt.want)
+		}
+	}
+}

@@ -315,12 +315,7 @@ func contextFile(f *dockerfile.File, target, ctx, script string) string {
 	// ENV values so far: WORKDIR and the destination of a COPY may name
 	// them (mealie: COPY ./docker/entry.sh $MEALIE_HOME/run.sh)
 	env := map[string]string{}
-	expand := func(s string) string {
-		if !strings.Contains(s, "$") {
-			return s
-		}
-		return os.Expand(s, func(k string) string { return env[k] })
-	}
+	expand := func(s string) string { return f.Expand(s, env) }
 	withDest := func(sd instructions.SourcesAndDest) instructions.SourcesAndDest {
 		sd.DestPath = expand(sd.DestPath)
 		return sd
