@@ -37,6 +37,7 @@ func Rules() []Rule {
 		NewLoggingDisabled(),
 		NewEnvDuplicate(),
 		NewQuotedValue(),
+		NewCommandShellSyntax(),
 		NewEmptyOverride(),
 		NewPortOverride(),
 		NewIgnoreComment(),
