@@ -189,6 +189,10 @@ func TestArgs(t *testing.T) {
 		{[]string{"CMD-SHELL", "/opt/mssql-tools/bin/sqlcmd -S localhost -U sa -P example_123 -Q 'SELECT 1' || exit 1"},
 			[]string{"CMD-SHELL", "/opt/mssql-tools/bin/sqlcmd -S localhost -U sa -P *** -Q 'SELECT 1' || exit 1"}},
 		{[]string{"--password", "$${DB_PASSWORD}"}, []string{"--password", "$${DB_PASSWORD}"}},
+		// curl's long option (directus's rustfs healthcheck), as well as -u
+		{[]string{"CMD-SHELL", "curl -fsS --user 'directus:rustfssecret' http://x/"}, []string{"CMD-SHELL", "curl -fsS --user 'directus:***' http://x/"}},
+		{[]string{"curl", "--proxy-user", "me:s3cret", "http://x/"}, []string{"curl", "--proxy-user", "me:***", "http://x/"}},
+		{[]string{"curl", "-u", "me:s3cret", "http://x/"}, []string{"curl", "-u", "me:***", "http://x/"}},
 	}
 	for _, tt := range tests {
 		secrets := p.Args(tt.in)

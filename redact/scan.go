@@ -684,6 +684,11 @@ func (p *Policy) optionSecrets(ws []word) []optionSecret {
 			}
 		}
 		switch {
+		// before the generic long option below, which would take --user
+		case (t == "-u" || t == "--user" || t == "--proxy-user") && curl && next != nil:
+			if c := strings.IndexByte(next.text, ':'); c >= 0 && c+1 < len(next.text) && !isReference(next.text[c+1:]) {
+				out = append(out, optionSecret{next.arg, Secret{Start: next.start + c + 1, End: next.end, What: "the password of " + t}})
+			}
 		case strings.HasPrefix(t, "-") && len(t) > 2 && !strings.Contains(t, "="):
 			name := strings.TrimLeft(t, "-")
 			// -storepass x, -password x; but -psecret is mysql's -p with
@@ -702,10 +707,6 @@ func (p *Policy) optionSecrets(ws []word) []optionSecret {
 			}
 		case pwOpt != "" && t == pwOpt:
 			valueAt(next, "the password of "+t)
-		case (t == "-u" || t == "--user" || t == "--proxy-user") && curl && next != nil:
-			if c := strings.IndexByte(next.text, ':'); c >= 0 && c+1 < len(next.text) && !isReference(next.text[c+1:]) {
-				out = append(out, optionSecret{next.arg, Secret{Start: next.start + c + 1, End: next.end, What: "the password of " + t}})
-			}
 		case strings.HasPrefix(t, "pass:") && len(t) > 5 && i > 0 && strings.HasPrefix(ws[i-1].text, "-pass"):
 			out = append(out, optionSecret{w.arg, Secret{Start: w.start + 5, End: w.end, What: "the password of " + ws[i-1].text}})
 		}
