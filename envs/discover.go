@@ -369,6 +369,17 @@ func (p *Project) unlisted(base string) []string {
 
 // projectRoot returns the nearest of dir and its parents that holds a
 // compose file or a composure.yaml, or dir when none does.
+// ProjectRoot returns the project directory discovery takes when it runs
+// in dir with neither -C nor -f: the nearest directory up from dir (dir
+// included) with a compose file or a composure.yaml, else dir.
+func ProjectRoot(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	return projectRoot(compose.OS{}, abs)
+}
+
 func projectRoot(fsys compose.FS, dir string) string {
 	for d := dir; ; {
 		if findConfig(fsys, d) != "" || firstExisting(fsys, d, cli.DefaultFileNames) != "" {

@@ -25,7 +25,8 @@ func (a *app) lintCommand() *cli.Command {
 		Description: "Lints each compose file as written and the effective config of each environment (default: all),\n" +
 			"reporting where each offending value was set, and the Dockerfile of every local build. Dockerfiles named\n" +
 			"as arguments are linted too (alone, with no compose file needed, when no ENV is named).\n" +
-			"Given project directories instead of environments, lints them all (--jobs at once) in one report.\n" +
+			"Given project directories instead of environments, lints them all (--jobs at once) in one report,\n" +
+			"each as composure run in it would (a directory without a compose file: the project up from it).\n" +
 			"composure runs no program, unless --shellcheck asks for ShellCheck on RUN scripts.\n" +
 			"`composure rules` lists the rules; each is documented in " + docsURL + "docs/rules.md",
 		Flags: append([]cli.Flag{

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -135,7 +137,20 @@ func (a *app) lintDirs(c *cli.Context, dirs []string, lr *lintRules, format stri
 
 // lintOneDir lints the project in dir, naming its files by absolute path.
 func (a *app) lintOneDir(dir string, shared *lintRules) lintedDir {
-	po := envs.Options{Dir: dir, Getenv: a.getenv, Warn: func(m string) { a.warn(dir + ": " + m) }}
+	// DIR is linted as `cd DIR && composure lint` would lint it: from the
+	// nearest directory up with a compose file, whose directory is then
+	// the base of relative paths (as -C DIR would not make it)
+	root := envs.ProjectRoot(dir)
+	if abs, err := filepath.Abs(dir); err == nil && abs != root {
+		shown := root
+		if wd, err := os.Getwd(); err == nil {
+			if r, err := filepath.Rel(wd, root); err == nil && !strings.HasPrefix(r, "..") {
+				shown = r
+			}
+		}
+		a.warn(fmt.Sprintf("%s: no compose file here: linting the project in %s", dir, shown))
+	}
+	po := envs.Options{Dir: root, Getenv: a.getenv, Warn: func(m string) { a.warn(dir + ": " + m) }}
 	if a.environ != nil {
 		po.Environ = a.environ()
 	}

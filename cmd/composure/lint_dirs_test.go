@@ -98,3 +98,36 @@ func firstDiff(a, b string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestLintDirsSubdirectory: `composure lint DIR` with no compose file in
+// DIR lints the project found up from it, as `cd DIR && composure lint`
+// does, with that project's directory as the base of relative paths (the
+// nocodb review: build: . was resolved from DIR, a missing Dockerfile).
+func TestLintDirsSubdirectory(t *testing.T) {
+	root := t.TempDir()
+	sub := filepath.Join(root, "proj", "sub")
+	other := filepath.Join(root, "other")
+	for _, d := range []string{sub, other} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files := map[string]string{
+		"proj/compose.yaml":  "services:\n  web:\n    build: .\n    image: example/web:1.0\n",
+		"proj/Dockerfile":    "FROM alpine:3.20.3\nUSER nobody\n",
+		"proj/.dockerignore": ".git\n",
+		"other/compose.yaml": "services:\n  db:\n    image: postgres:16.4\n",
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := runCLI(t, nil, "lint", "--no-color", sub, other)
+	if code != 0 || strings.Contains(out, "error") {
+		t.Errorf("exit %d, want 0 and no error:\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "no compose file") {
+		t.Errorf("stderr does not say where the project was found:\n%s", errOut)
+	}
+}
