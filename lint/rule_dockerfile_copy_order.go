@@ -2,6 +2,9 @@ package lint
 
 import (
 	"fmt"
+	"os"
+	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/composure-dev/composure/diag"
@@ -46,24 +49,79 @@ func copiesContext(ins *dockerfile.Instruction) bool {
 	return false
 }
 
+// copiedDirs returns the directories of the build context ctx that ins
+// copies into the working directory whole (`COPY frontend .`); nil when it
+// copies anything else, or ctx is unknown.
+func copiedDirs(ins *dockerfile.Instruction, ctx string) []string {
+	c, ok := ins.Command.(*instructions.CopyCommand)
+	if !ok || c.From != "" || ctx == "" {
+		return nil
+	}
+	if d := strings.TrimSuffix(c.DestPath, "/"); d != "." && d != "" {
+		return nil
+	}
+	var dirs []string
+	for _, src := range c.SourcePaths {
+		src = path.Clean(src)
+		if strings.ContainsAny(src, "*?[$") || strings.HasPrefix(src, "..") || path.IsAbs(src) || src == "." {
+			return nil
+		}
+		if st, err := os.Stat(filepath.Join(ctx, filepath.FromSlash(src))); err != nil || !st.IsDir() {
+			return nil
+		}
+		dirs = append(dirs, src)
+	}
+	return dirs
+}
+
 // VisitDockerfile checks every stage.
 func (r *DockerfileCopyOrder) VisitDockerfile(p *Pass, df *Dockerfile) {
+	ctx := ""
+	for _, u := range df.Uses {
+		if c, _, ok := buildPaths(u.Env, u.Env.Service(u.Service)); ok {
+			ctx = c
+			break
+		}
+	}
 	for _, s := range df.Stages {
 		var copyAll *dockerfile.Instruction
 		// Tools that already installed the dependencies before the whole
 		// context came: a second run after it installs the project itself
 		// (uv sync --no-install-project, then uv sync).
 		before := map[string]bool{}
+		// copies of a directory of the context before any install
+		// (mealie: COPY frontend . then yarn install)
+		type dirCopy struct {
+			ins  *dockerfile.Instruction
+			dirs []string
+		}
+		var dirCopies []dirCopy
 		for _, ins := range s.Instructions {
 			if copyAll == nil {
 				if copiesContext(ins) {
 					copyAll = ins
 					continue
 				}
+				if dirs := copiedDirs(ins, ctx); dirs != nil {
+					dirCopies = append(dirCopies, dirCopy{ins, dirs})
+					continue
+				}
+				reported := false
 				for _, c := range calls(ins) {
-					if tool, _, ok := c.depInstall(); ok {
-						before[tool] = true
+					tool, manifests, ok := c.depInstall()
+					if !ok {
+						continue
 					}
+					if !before[tool] && !reported {
+						for _, dc := range dirCopies {
+							if dir, ok := holdsManifest(ctx, dc.dirs, manifests); ok {
+								r.reportDir(p, df, dc.ins, ins, tool, dir, manifests)
+								reported = true
+								break
+							}
+						}
+					}
+					before[tool] = true
 				}
 				continue
 			}
@@ -105,4 +163,31 @@ func (r *DockerfileCopyOrder) report(p *Pass, df *Dockerfile, copyAll, install *
 		what, df.Line(copyAll), tool, df.Line(install), strings.Join(manifests, " "), dest, step, what)
 	p.Report(diag.Finding{Severity: p.meta.Severity, Span: df.InstrSpan(copyAll), Message: msg,
 		Related: []diag.Related{df.Related(install, "the dependency install that reruns on every source change")}})
+}
+
+// holdsManifest returns the first of dirs (of the context ctx) that holds
+// one of manifests.
+func holdsManifest(ctx string, dirs, manifests []string) (string, bool) {
+	for _, d := range dirs {
+		for _, m := range manifests {
+			if exists(filepath.Join(ctx, filepath.FromSlash(d), m)) {
+				return d, true
+			}
+		}
+	}
+	return "", false
+}
+
+// reportDir reports a copy of dir, a directory of the context holding the
+// dependency manifest, before the install that reads it.
+func (r *DockerfileCopyOrder) reportDir(p *Pass, df *Dockerfile, cp, install *dockerfile.Instruction, tool, dir string, manifests []string) {
+	var first []string
+	for _, m := range manifests {
+		first = append(first, dir+"/"+m)
+	}
+	what := strings.TrimSpace(cp.Keyword + " " + cp.Args.S)
+	msg := fmt.Sprintf("%q at line %d copies all of %s/ before %q at line %d: any change in it reruns the install; copy the manifest first: COPY %s ./, RUN %s, then %s",
+		what, df.Line(cp), dir, tool, df.Line(install), strings.Join(first, " "), tool, what)
+	p.Report(diag.Finding{Severity: p.meta.Severity, Span: df.InstrSpan(cp), Message: msg,
+		Related: []diag.Related{df.Related(install, "the dependency install that reruns on every change of "+dir+"/")}})
 }
