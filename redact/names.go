@@ -236,8 +236,27 @@ func isPath(v string) bool {
 	if rest, ok := strings.CutPrefix(v, "file://"); ok && strings.HasPrefix(rest, "/") {
 		v = rest
 	}
-	if !(strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../") || strings.HasPrefix(v, "~/")) {
+	if strings.IndexAny(v, " \t\n") >= 0 {
 		return false
 	}
-	return len(v) > 1 && strings.IndexAny(v, " \t\n") < 0
+	if !(strings.HasPrefix(v, "/") || strings.HasPrefix(v, "./") || strings.HasPrefix(v, "../") || strings.HasPrefix(v, "~/")) {
+		return keyFileName(v)
+	}
+	return len(v) > 1
+}
+
+// keyFileName reports whether v is the bare name of a key or certificate
+// file (dendrite's --tls-key=server.key, key.pem): a name and one of the
+// extensions such files have, which a secret's own text does not end with.
+func keyFileName(v string) bool {
+	name, ext, ok := strings.Cut(v, ".")
+	if !ok || name == "" || strings.ContainsAny(v, "/\\:@=") {
+		return false
+	}
+	ext = strings.ToLower(ext[strings.LastIndexByte(ext, '.')+1:])
+	switch ext {
+	case "key", "pem", "crt", "cert", "cer", "der", "p12", "pfx", "jks", "keystore", "csr", "pub", "gpg", "asc":
+		return true
+	}
+	return false
 }

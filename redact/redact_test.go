@@ -193,6 +193,11 @@ func TestArgs(t *testing.T) {
 		{[]string{"CMD-SHELL", "curl -fsS --user 'directus:rustfssecret' http://x/"}, []string{"CMD-SHELL", "curl -fsS --user 'directus:***' http://x/"}},
 		{[]string{"curl", "--proxy-user", "me:s3cret", "http://x/"}, []string{"curl", "--proxy-user", "me:***", "http://x/"}},
 		{[]string{"curl", "-u", "me:s3cret", "http://x/"}, []string{"curl", "-u", "me:***", "http://x/"}},
+		// a key's file, not the key (dendrite's monolith command)
+		{[]string{"--tls-cert=server.crt", "--tls-key=server.key"}, []string{"--tls-cert=server.crt", "--tls-key=server.key"}},
+		{[]string{"--tls-key", "/etc/dendrite/server.key"}, []string{"--tls-key", "/etc/dendrite/server.key"}},
+		{[]string{"--private-key", "key.pem"}, []string{"--private-key", "key.pem"}},
+		{[]string{"--api-key", "k-3f9a8b7c6d5e"}, []string{"--api-key", "***"}},
 	}
 	for _, tt := range tests {
 		secrets := p.Args(tt.in)

@@ -679,7 +679,7 @@ func (p *Policy) optionSecrets(ws []word) []optionSecret {
 			next = &ws[i+1]
 		}
 		valueAt := func(v *word, what string) {
-			if v != nil && v.text != "" && !strings.HasPrefix(v.text, "-") && !isReference(v.text) {
+			if v != nil && v.text != "" && !strings.HasPrefix(v.text, "-") && !isReference(v.text) && !isPath(v.text) {
 				out = append(out, optionSecret{v.arg, Secret{Start: v.start, End: v.end, What: what}})
 			}
 		}
