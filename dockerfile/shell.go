@@ -82,17 +82,6 @@ func (ins *Instruction) Mounts() []string {
 	return out
 }
 
-// CacheMount reports whether the RUN mounts a build cache on a path
-// containing dir (`--mount=type=cache,target=/root/.cache/pip`).
-func (ins *Instruction) CacheMount(dir string) bool {
-	for _, m := range ins.Mounts() {
-		if strings.Contains(m, "type=cache") && strings.Contains(m, dir) {
-			return true
-		}
-	}
-	return false
-}
-
 // Run returns BuildKit's form of a RUN, or nil.
 func (ins *Instruction) Run() *instructions.RunCommand {
 	r, _ := ins.Command.(*instructions.RunCommand)

@@ -49,11 +49,41 @@ func (r *DockerfileCacheCleanup) stage(p *Pass, df *Dockerfile, s *dockerfile.St
 		p.Report(diag.Finding{Severity: sevOf(sev), Span: sp, Related: rel, Message: fmt.Sprintf(format, args...)})
 	}
 	noPipCache := false // ENV set so far, the parent stages' included
+	var chain []*dockerfile.Stage
 	for ps := s.Parent; ps != nil; ps = ps.Parent {
 		noPipCache = noPipCache || pipNoCacheEnv(ps)
+		chain = append([]*dockerfile.Stage{ps}, chain...)
+	}
+	// ENV values so far, for the cache mounts that name them
+	// (label-studio: target=$PIP_CACHE_DIR)
+	env := map[string]string{}
+	setEnv := func(ins *dockerfile.Instruction) {
+		if c, ok := ins.Command.(*instructions.EnvCommand); ok {
+			for _, kv := range c.Env {
+				env[kv.Key] = df.Expand(kv.Value, env)
+			}
+		}
+	}
+	for _, ps := range chain {
+		for _, ins := range ps.Instructions {
+			setEnv(ins)
+		}
+	}
+	// cached says whether a cache mount of ins holds dir (a path part, or
+	// pip's cache directory when dir is PIP_CACHE_DIR's)
+	cached := func(ins *dockerfile.Instruction, dirs ...string) bool {
+		for _, t := range cacheTargets(ins, func(w string) string { return df.Expand(w, env) }) {
+			for _, d := range dirs {
+				if d != "" && (strings.Contains(t, d) || strings.HasPrefix(d, t+"/")) {
+					return true
+				}
+			}
+		}
+		return false
 	}
 	var aptInstalls []*dockerfile.Instruction // RUNs that installed without cleaning
 	for _, ins := range s.Instructions {
+		setEnv(ins)
 		if ins.Cmd == "env" && pipNoCacheEnv(&dockerfile.Stage{Instructions: []*dockerfile.Instruction{ins}}) {
 			noPipCache = true
 		}
@@ -82,7 +112,7 @@ func (r *DockerfileCacheCleanup) stage(p *Pass, df *Dockerfile, s *dockerfile.St
 				install = c
 			}
 		}
-		aptCached := ins.CacheMount("/var/lib/apt") || ins.CacheMount("/var/cache/apt")
+		aptCached := cached(ins, "/var/lib/apt", "/var/cache/apt")
 		if install != nil {
 			if !cleansLists && !aptCached {
 				report(diag.Warning, df.WordSpan(install.script.Text, install.args[0]), nil,
@@ -109,16 +139,16 @@ func (r *DockerfileCacheCleanup) stage(p *Pass, df *Dockerfile, s *dockerfile.St
 		}
 		for i := range cs {
 			c := &cs[i]
-			if ws, ok := c.pipInstall(); ok && !noPipCache && !hasOpt(ws, "--no-cache-dir") && !ins.CacheMount(".cache") && len(operands(ws, pipValueOpts...))+countOpt(ws, "-r", "--requirement") > 0 {
+			if ws, ok := c.pipInstall(); ok && !noPipCache && !hasOpt(ws, "--no-cache-dir") && !cached(ins, ".cache", env["PIP_CACHE_DIR"]) && len(operands(ws, pipValueOpts...))+countOpt(ws, "-r", "--requirement") > 0 {
 				report(diag.Warning, df.WordSpan(c.script.Text, c.args[0]), nil,
 					"pip install keeps its download cache in the layer: add --no-cache-dir (or set ENV PIP_NO_CACHE_DIR=1)")
 			}
 			// apk --no-cache add: a global option, before the subcommand
-			if sc, _ := c.apk(); sc == "add" && !hasOpt(c.args[1:], "--no-cache") && !cleansApk && !ins.CacheMount("/var/cache/apk") && !ins.CacheMount("/etc/apk/cache") {
+			if sc, _ := c.apk(); sc == "add" && !hasOpt(c.args[1:], "--no-cache") && !cleansApk && !cached(ins, "/var/cache/apk", "/etc/apk/cache") {
 				report(diag.Warning, df.WordSpan(c.script.Text, c.args[0]), nil,
 					"apk add keeps the package index in the layer: use apk add --no-cache")
 			}
-			if sc, _ := c.yum(); sc == "install" && !cleansYum && !ins.CacheMount("/var/cache") {
+			if sc, _ := c.yum(); sc == "install" && !cleansYum && !cached(ins, "/var/cache") {
 				report(diag.Warning, df.WordSpan(c.script.Text, c.args[0]), nil,
 					"%s install leaves its cache in the layer: end the same RUN with && %s clean all", c.prog(), c.prog())
 			}
@@ -150,4 +180,26 @@ func pipNoCacheEnv(s *dockerfile.Stage) bool {
 		}
 	}
 	return false
+}
+
+// cacheTargets returns the targets of the cache mounts of a RUN
+// (--mount=type=cache,target=...), each expanded.
+func cacheTargets(ins *dockerfile.Instruction, expand func(string) string) []string {
+	var out []string
+	for _, m := range ins.Mounts() {
+		cache, target := false, ""
+		for _, kv := range strings.Split(m, ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			switch strings.ToLower(strings.TrimSpace(k)) {
+			case "type":
+				cache = strings.TrimSpace(v) == "cache"
+			case "target", "dst", "destination":
+				target = expand(strings.TrimSpace(v))
+			}
+		}
+		if cache && target != "" {
+			out = append(out, target)
+		}
+	}
+	return out
 }

@@ -420,7 +420,13 @@ func clusterHealth(svc map[string]any) bool {
 	if !ok {
 		return false
 	}
-	cluster := func(s string) bool { return strings.Contains(s, "cluster") || strings.Contains(s, "CLUSTER") }
+	// a probe of the cluster's state (redis-cli cluster info,
+	// cluster_state:ok, _cluster/health, etcdctl --cluster), not a status
+	// endpoint with "cluster" in its path (SeaweedFS's /cluster/status)
+	cluster := func(s string) bool {
+		l := strings.ToLower(s)
+		return slices.ContainsFunc([]string{"cluster info", "cluster_state", "_cluster/health", "--cluster"}, func(p string) bool { return strings.Contains(l, p) })
+	}
 	switch t := hc["test"].(type) {
 	case string:
 		return cluster(t)

@@ -124,3 +124,26 @@ func TestBackingService(t *testing.T) {
 		}
 	}
 }
+
+// TestClusterHealth: healthchecks that test a cluster's state, which a
+// node passes only once the cluster has formed (so a service that forms it
+// must not wait for them), and status endpoints that merely have
+// "cluster" in their path (SeaweedFS's master, mlflow's review).
+func TestClusterHealth(t *testing.T) {
+	tests := []struct {
+		test any
+		want bool
+	}{
+		{"redis-cli cluster info | grep -q cluster_state:ok", true},
+		{[]any{"CMD-SHELL", "curl -s http://localhost:9200/_cluster/health | grep -q green"}, true},
+		{[]any{"CMD", "etcdctl", "endpoint", "health", "--cluster"}, true},
+		{[]any{"CMD", "curl", "-f", "http://localhost:9333/cluster/status"}, false},
+		{[]any{"CMD", "redis-cli", "ping"}, false},
+	}
+	for _, tt := range tests {
+		svc := map[string]any{"healthcheck": map[string]any{"test": tt.test}}
+		if got := clusterHealth(svc); got != tt.want {
+			t.Errorf("clusterHealth(%v) = %v, want %v", tt.test, got, tt.want)
+		}
+	}
+}
