@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -29,7 +31,10 @@ func (a *app) envsCommand() *cli.Command {
 			}
 			switch c.String("format") {
 			case "table":
-				return a.printEnvsTable(p)
+				// without -C or -f, discovery may have found the project up
+				// from here (mlflow's seaweedfs/): say where
+				found := lineageString(c, "project-directory") == "" && len(lineageSlice(c, "file")) == 0
+				return a.printEnvsTable(p, found)
 			case "json":
 				return a.printEnvsJSON(p)
 			}
@@ -70,7 +75,7 @@ func (a *app) printEnvsJSON(p *envs.Project) error {
 
 // printEnvsTable prints the environments as a table; names come from file
 // names and composure.yaml, so they go through termsafe.Line.
-func (a *app) printEnvsTable(p *envs.Project) error {
+func (a *app) printEnvsTable(p *envs.Project, found bool) error {
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tFILES\tPROFILES\tWHY")
 	for _, e := range envListing(p) {
@@ -82,6 +87,16 @@ func (a *app) printEnvsTable(p *envs.Project) error {
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	// run from a subdirectory: say where the files are relative to
+	if wd, err := os.Getwd(); err == nil && found && filepath.Clean(wd) != p.Dir {
+		shown := p.Dir
+		if r, err := filepath.Rel(wd, p.Dir); err == nil {
+			shown = r
+		}
+		if _, err := fmt.Fprintf(a.stdout, "\nproject directory: %s (the files above are relative to it)\n", termsafe.Line(shown)); err != nil {
+			return err
+		}
 	}
 	if len(p.Unlisted) > 0 {
 		names := make([]string, len(p.Unlisted))

@@ -131,3 +131,25 @@ func TestLintDirsSubdirectory(t *testing.T) {
 		t.Errorf("stderr does not say where the project was found:\n%s", errOut)
 	}
 }
+
+// TestEnvsFromSubdirectory: run from a subdirectory of the project (mlflow's
+// seaweedfs/, whose compose file is one up), envs says which directory its
+// file names are relative to; run in the project, it says nothing more.
+func TestEnvsFromSubdirectory(t *testing.T) {
+	root := t.TempDir()
+	sub := filepath.Join(root, "sub")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "compose.yaml"), []byte("services:\n  db:\n    image: postgres:16.4\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(sub)
+	if _, out, _ := runCLI(t, nil, "envs"); !strings.Contains(out, "project directory: .. (the files above are relative to it)") {
+		t.Errorf("from a subdirectory, envs does not say where the project is:\n%s", out)
+	}
+	t.Chdir(root)
+	if _, out, _ := runCLI(t, nil, "envs"); strings.Contains(out, "project directory") {
+		t.Errorf("in the project, envs names its directory:\n%s", out)
+	}
+}
