@@ -23,7 +23,8 @@ import (
 //   - a `\` at the end of a line continues nothing: in a block scalar it
 //     escapes the space or newline that follows, and the next word starts
 //     with it;
-//   - in the list form, an item `&&` or `||` is an argument like any other.
+//   - in the list form, an item `&&` or `||` is an argument like any other,
+//     and so is a stray `"` (a word with an unmatched one).
 type CommandShellSyntax struct{ RuleBase }
 
 var _ Rule = (*CommandShellSyntax)(nil)
@@ -57,8 +58,14 @@ func (r *CommandShellSyntax) VisitFile(p *Pass, d *compose.Document) {
 				}
 			case yaml.SequenceNode:
 				for _, it := range n.Content {
-					if v := compose.Deref(it); v.Kind == yaml.ScalarNode && (v.Value == "&&" || v.Value == "||") {
+					v := compose.Deref(it)
+					switch {
+					case v.Kind != yaml.ScalarNode:
+					case v.Value == "&&" || v.Value == "||":
 						report(it, fmt.Sprintf("%s item %q is an argument like any other: the list form runs no shell; write [\"sh\", \"-c\", \"a %s b\"] to chain commands", key, v.Value, v.Value))
+					case strings.Count(v.Value, `"`)%2 == 1 && !strings.Contains(v.Value, " "):
+						// metabase's `- https://...NPV"`: a stray quote, kept
+						report(it, fmt.Sprintf("%s item %s has an unmatched `\"`: the list form passes it as written, so the program receives the quote; remove it", key, quoteShort(v.Value)))
 					}
 				}
 			}
