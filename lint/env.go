@@ -645,3 +645,12 @@ func lookupVia(d *compose.Document, parts []string, ix *entryIndex) (*yaml.Node,
 	}
 	return n, key, slices.Clip(via), true
 }
+
+// variable returns the value of variable name in e's interpolation
+// mapping, and whether it is set.
+func (e *Env) variable(name string) (string, bool) {
+	if e.Lookup == nil {
+		return "", false
+	}
+	return e.Lookup(name)
+}

@@ -119,6 +119,17 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 		// the image this service or another of the environment builds:
 		// docker compose builds it, it pulls nothing
 		builds := built[img]
+		pin := fmt.Sprintf("pin a version, such as %s:1.2.3", base)
+		if rs, ok := raw.(string); ok {
+			if v := tagVariable(rs); v != "" {
+				// outline's ${IMAGE_TAG:-latest}: the default is what to
+				// change, or the value where the variable is set
+				pin = fmt.Sprintf("give ${%s} a version as its default, such as ${%s:-1.2.3}", v, v)
+				if val, set := e.variable(v); set && val != "" {
+					pin = fmt.Sprintf("set %s to a version where it is set (.env or the environment), such as %s=1.2.3", v, v)
+				}
+			}
+		}
 		var msg string
 		switch {
 		case digest != "":
@@ -131,12 +142,12 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 			case builds:
 				continue // reported at the service that builds it
 			default:
-				msg = fmt.Sprintf("image %q is tagged latest: pin a version, such as %s:1.2.3", img, base)
+				msg = fmt.Sprintf("image %q is tagged latest: %s", img, pin)
 			}
 		case slices.Contains(floating, strings.ToLower(tag)) && !builds:
-			msg = fmt.Sprintf("image %q uses the floating tag %q, which moves to new images: pin a version, such as %s:1.2.3", img, tag, base)
+			msg = fmt.Sprintf("image %q uses the floating tag %q, which moves to new images: %s", img, tag, pin)
 		case latestPart(tag) && !builds:
-			msg = fmt.Sprintf("image %q uses the floating tag %q, a latest of its own that moves to new images: pin a version, such as %s:1.2.3", img, tag, base)
+			msg = fmt.Sprintf("image %q uses the floating tag %q, a latest of its own that moves to new images: %s", img, tag, pin)
 		case variantOnly(tag, floating) != "" && !builds:
 			msg = fmt.Sprintf("image %q names a variant but no version, so it moves to new images like latest: pin a version, such as %s:1.2.3-%s", img, base, variantOnly(tag, floating))
 		case tag == "" && !builds:
@@ -152,4 +163,29 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 		}
 		p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: msg}, name)
 	}
+}
+
+// tagVariable returns the variable whose default is the tag of the image
+// reference written raw, when the tag is nothing but such a variable
+// (`.../outline:${IMAGE_TAG:-latest}`: IMAGE_TAG); "" otherwise.
+func tagVariable(raw string) string {
+	if !strings.HasSuffix(raw, "}") {
+		return ""
+	}
+	open := strings.LastIndex(raw, "${")
+	if open < 1 || raw[open-1] != ':' || strings.Contains(raw[open+2:len(raw)-1], "${") {
+		return ""
+	}
+	inner := raw[open+2 : len(raw)-1]
+	name := inner
+	if i := strings.IndexAny(inner, ":-?+"); i >= 0 {
+		name = inner[:i]
+		if rest := inner[i:]; !strings.HasPrefix(rest, ":-") && !strings.HasPrefix(rest, "-") {
+			return "" // ${X:?err} or ${X:+alt}: no default to change
+		}
+	}
+	if name == "" || strings.IndexFunc(name, func(r rune) bool { return !(r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)) }) >= 0 {
+		return ""
+	}
+	return name
 }
