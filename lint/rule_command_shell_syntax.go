@@ -112,15 +112,15 @@ func shellSyntax(key, command string, block bool) string {
 	return ""
 }
 
-// quoteShort quotes s for a message, cut to its first 60 bytes and its
-// first line.
+// quoteShort quotes s for a message, cut to its first 57 characters when
+// longer than 60, and to its first line.
 func quoteShort(s string) string {
 	cut := false
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s, cut = s[:i], true
 	}
-	if len(s) > 60 {
-		s, cut = s[:57], true
+	if r := []rune(s); len(r) > 60 {
+		s, cut = string(r[:57]), true
 	}
 	if cut {
 		return strconv.Quote(strings.TrimSpace(s) + "...")
