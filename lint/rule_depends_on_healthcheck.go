@@ -287,10 +287,12 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 		return
 	}
 	depSvc, _ := e.Services[dep.name].(map[string]any)
-	if svc := e.Service(name); isProxy(e, name, svc) || isAdminUI(e, name, svc) {
+	if svc := e.Service(name); isProxy(e, name, svc) || isAdminUI(e, name, svc) || isProxyCompanion(e, svc) {
 		// A reverse proxy needs its upstreams to exist, not to be ready:
 		// it answers 502 until they are; a database's web console
-		// connects when it is opened, and shows an error until then.
+		// connects when it is opened, and shows an error until then; a
+		// proxy's certificate companion needs its container, and the
+		// proxy's health may wait for the certificates.
 		return
 	}
 	job := hc == hcNone && oneShotJob(e, dep.name, depSvc)

@@ -480,6 +480,18 @@ func isProxy(e *Env, name string, svc map[string]any) bool {
 	return slices.ContainsFunc([]string{"proxy", "nginx", "traefik", "caddy", "haproxy", "envoy"}, func(p string) bool { return strings.Contains(n, p) })
 }
 
+// companionImages work on a reverse proxy's container (docker-gen writes
+// its configuration, acme-companion its certificates): they need the
+// container, not its health, which they may be what makes possible.
+var companionImages = []string{"acme-companion", "letsencrypt-nginx-proxy-companion", "docker-letsencrypt-nginx-proxy-companion", "docker-gen"}
+
+// isProxyCompanion reports whether svc runs such a companion (by its
+// image's last path segment).
+func isProxyCompanion(e *Env, svc map[string]any) bool {
+	img, ok := e.Str(svc["image"])
+	return ok && img != "" && slices.Contains(companionImages, strings.ToLower(imageBase(img)))
+}
+
 // adminImages are web consoles of databases, brokers and search clusters:
 // they connect when a user opens them, or retry until the server answers
 // (Kibana's "server is not ready yet"), and show an error until it is up.
