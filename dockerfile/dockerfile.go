@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -523,4 +524,68 @@ func (f *File) Expand(word string, env map[string]string) string {
 		return word
 	}
 	return res.Result
+}
+
+// Built reports whether building target (the final stage when "") builds
+// stage s: BuildKit builds the target, the stages it is built FROM, and
+// the stages their COPY --from and RUN --mount from= name, no other.
+func (f *File) Built(s *Stage, target string) bool {
+	t := f.Final()
+	if target != "" {
+		if ts := f.Stage(target); ts != nil {
+			t = ts
+		}
+	}
+	seen := map[*Stage]bool{}
+	var visit func(st *Stage) bool
+	visit = func(st *Stage) bool {
+		if st == nil || seen[st] {
+			return false
+		}
+		seen[st] = true
+		if st == s {
+			return true
+		}
+		if visit(st.Parent) {
+			return true
+		}
+		for _, ins := range st.Instructions {
+			for _, ref := range stageRefs(ins) {
+				if visit(f.stageRef(ref)) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return visit(t)
+}
+
+// stageRefs returns the stages or images an instruction reads from: COPY
+// --from's, and the from= of RUN mounts.
+func stageRefs(ins *Instruction) []string {
+	var out []string
+	if c, ok := ins.Command.(*instructions.CopyCommand); ok && c.From != "" {
+		out = append(out, c.From)
+	}
+	for _, m := range ins.Mounts() {
+		for _, kv := range strings.Split(m, ",") {
+			if k, v, ok := strings.Cut(kv, "="); ok && strings.EqualFold(strings.TrimSpace(k), "from") {
+				out = append(out, strings.TrimSpace(v))
+			}
+		}
+	}
+	return out
+}
+
+// stageRef returns the stage ref names (`AS` name, case-insensitive, or
+// index), nil for an image.
+func (f *File) stageRef(ref string) *Stage {
+	if st := f.Stage(ref); st != nil {
+		return st
+	}
+	if i, err := strconv.Atoi(ref); err == nil && i >= 0 && i < len(f.Stages) {
+		return f.Stages[i]
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package dockerfile
 import (
 	"fmt"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -230,6 +231,40 @@ func TestExpand(t *testing.T) {
 	} {
 		if got := f.Expand(tt.word, env); got != tt.want {
 			t.Errorf("Expand(%q) = %q, want %q", tt.word, got, tt.want)
+		}
+	}
+}
+
+// TestBuilt: the stages BuildKit builds for a target (Ghost's Dockerfile:
+// compose builds target development; the tinybird stage after it is never
+// built).
+func TestBuilt(t *testing.T) {
+	src := "FROM debian:12.5-slim AS base\nRUN echo hi\n" +
+		"FROM golang:1.23.4 AS tools\nRUN go version\n" +
+		"FROM base AS dev\nCOPY --from=tools /usr/local/go /go\nUSER 1000\n" +
+		"FROM base AS extra\nRUN --mount=type=bind,from=1,target=/t true\n" +
+		"FROM alpine:3.20.3 AS unused\n" +
+		"FROM base\nCOPY --from=extra /x /x\n"
+	f, err := Parse("Dockerfile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		target string
+		want   string // the built stages, by index
+	}{
+		{"dev", "0 1 2"},
+		{"extra", "0 1 3"},
+		{"", "0 1 3 5"},
+	} {
+		var got []string
+		for _, s := range f.Stages {
+			if f.Built(s, tt.target) {
+				got = append(got, strconv.Itoa(s.Index))
+			}
+		}
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("target %q builds stages %v, want %s", tt.target, got, tt.want)
 		}
 	}
 }

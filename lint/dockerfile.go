@@ -110,6 +110,23 @@ func (df *Dockerfile) Related(ins *dockerfile.Instruction, msg string) diag.Rela
 // not offered there: the text is indented inside YAML).
 func (df *Dockerfile) Inline() bool { return df.inline != nil }
 
+// Built reports whether a build of the Dockerfile builds stage s: for the
+// target of some service that builds it (the final stage when none names
+// one), BuildKit builds that stage and the ones it needs, no other. A
+// Dockerfile no service builds (named on the command line) may be built
+// for any target: every stage counts.
+func (df *Dockerfile) Built(s *dockerfile.Stage) bool {
+	if len(df.Uses) == 0 {
+		return true
+	}
+	for _, u := range df.Uses {
+		if df.File.Built(s, u.Target) {
+			return true
+		}
+	}
+	return false
+}
+
 // Shipped reports whether stage s ends up in the image the builds produce.
 func (df *Dockerfile) Shipped(s *dockerfile.Stage) bool { return df.File.Shipped(s, df.Target) }
 

@@ -30,7 +30,9 @@ func NewDockerfileCacheCleanup() *DockerfileCacheCleanup {
 // VisitDockerfile checks the RUNs of every stage.
 func (r *DockerfileCacheCleanup) VisitDockerfile(p *Pass, df *Dockerfile) {
 	for _, s := range df.Stages {
-		r.stage(p, df, s)
+		if df.Built(s) {
+			r.stage(p, df, s)
+		}
 	}
 }
 

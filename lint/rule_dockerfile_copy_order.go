@@ -84,6 +84,9 @@ func (r *DockerfileCopyOrder) VisitDockerfile(p *Pass, df *Dockerfile) {
 		}
 	}
 	for _, s := range df.Stages {
+		if !df.Built(s) {
+			continue // never built: nothing is cached, nothing reruns
+		}
 		var copyAll *dockerfile.Instruction
 		// Tools that already installed the dependencies before the whole
 		// context came: a second run after it installs the project itself

@@ -116,7 +116,7 @@ var exactInsideRE = regexp.MustCompile(`(^|[^0-9.])\d+\.\d+\.\d+|(^|[^0-9])(\d{6
 // VisitDockerfile checks the FROM of every stage.
 func (r *DockerfileFromPinned) VisitDockerfile(p *Pass, df *Dockerfile) {
 	for _, s := range df.Stages {
-		if s.Parent != nil || !s.Resolved || strings.EqualFold(s.Image, "scratch") {
+		if s.Parent != nil || !s.Resolved || strings.EqualFold(s.Image, "scratch") || !df.Built(s) {
 			continue
 		}
 		ref := parseImageRef(s.Image)

@@ -27,6 +27,9 @@ func NewDockerfileRunChain() *DockerfileRunChain {
 // VisitDockerfile finds the runs of consecutive RUNs in every stage.
 func (r *DockerfileRunChain) VisitDockerfile(p *Pass, df *Dockerfile) {
 	for _, s := range df.Stages {
+		if !df.Built(s) {
+			continue
+		}
 		var group []*dockerfile.Instruction
 		flush := func() {
 			if len(group) > 1 {

@@ -48,6 +48,9 @@ func (r *DockerfileShellcheck) VisitDockerfile(p *Pass, df *Dockerfile) {
 		return
 	}
 	for _, s := range df.Stages {
+		if !df.Built(s) {
+			continue
+		}
 		for _, ins := range s.Instructions {
 			shell := s.Shell(ins)
 			if shell == "" {

@@ -25,9 +25,14 @@ func NewDockerfileUnpinnedDependencies() *DockerfileUnpinnedDependencies {
 
 // VisitDockerfile checks every RUN.
 func (r *DockerfileUnpinnedDependencies) VisitDockerfile(p *Pass, df *Dockerfile) {
-	for _, ins := range df.Instructions {
-		for _, c := range calls(ins) {
-			r.check(p, df, c)
+	for _, s := range df.Stages {
+		if !df.Built(s) {
+			continue
+		}
+		for _, ins := range s.Instructions {
+			for _, c := range calls(ins) {
+				r.check(p, df, c)
+			}
 		}
 	}
 }
