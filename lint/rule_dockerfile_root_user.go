@@ -111,8 +111,10 @@ func composeSetsUser(df *Dockerfile) bool {
 }
 
 // privDropRE finds a command that runs the rest of an entrypoint as
-// another user: gosu, su-exec, setpriv, s6-setuidgid, chpst, runuser.
-var privDropRE = regexp.MustCompile(`(?m)(^|[;&|(]|\bexec)\s*(gosu|su-exec|setpriv|s6-setuidgid|chpst|runuser)\s`)
+// another user: gosu, su-exec, setpriv, s6-setuidgid, chpst, runuser, run
+// by a shell, or named as a quoted program by another language (synapse's
+// start.py: os.execve("/usr/sbin/gosu", ["gosu", ...])).
+var privDropRE = regexp.MustCompile(`(?m)(^|[;&|(]|\bexec)\s*(gosu|su-exec|setpriv|s6-setuidgid|chpst|runuser)\s|["'/](gosu|su-exec|setpriv|s6-setuidgid)["']`)
 
 // dropsRoot reports whether the image starts as root only to drop to
 // another user itself, as the official postgres and redis images do: its
