@@ -65,7 +65,13 @@ func missingVars(s string, lookup func(string) (string, bool)) []missingVar {
 			case err != nil:
 				var req *template.MissingRequiredError
 				if ok := asMissing(err, &req); ok && name != "" {
-					out = append(out, missingVar{text: sub, name: name, required: true})
+					// the match may hold several uses (${A:?}:${B:?} is
+					// one); the error names the one that failed
+					text := sub
+					if req.Variable != "" && req.Variable != name {
+						name, text = req.Variable, useOf(sub, req.Variable)
+					}
+					out = append(out, missingVar{text: text, name: name, required: true})
 				}
 				return "", nil
 			case !applied && name != "" && !strings.HasPrefix(sub, "$$"):
@@ -80,6 +86,35 @@ func missingVars(s string, lookup func(string) (string, bool)) []missingVar {
 			return v, nil
 		}))
 	return out
+}
+
+// useOf returns the text of the use `${name...}` in s, up to the brace that
+// closes it; s itself when there is none.
+func useOf(s, name string) string {
+	for from := 0; ; {
+		i := strings.Index(s[from:], "${"+name)
+		if i < 0 {
+			return s
+		}
+		i += from
+		rest := s[i+2+len(name):]
+		if rest != "" && !subst.IsNameByte(rest[0]) {
+			depth := 0
+			for j := i; j < len(s); j++ {
+				switch s[j] {
+				case '{':
+					depth++
+				case '}':
+					depth--
+					if depth == 0 {
+						return s[i : j+1]
+					}
+				}
+			}
+			return s
+		}
+		from = i + 2
+	}
 }
 
 // takenDefault returns the default of `${name:-default}` (`-`, or the

@@ -230,14 +230,16 @@ func isNameStart(c byte) bool {
 	return c == '_' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
 }
 
-func isNameByte(c byte) bool {
+// IsNameByte reports whether c may be in a variable's name (after its
+// first byte).
+func IsNameByte(c byte) bool {
 	return isNameStart(c) || ('0' <= c && c <= '9')
 }
 
 // nameEnd returns the index of the first byte at or after j that can't be in
 // a name.
 func nameEnd(s string, j int) int {
-	for j < len(s) && isNameByte(s[j]) {
+	for j < len(s) && IsNameByte(s[j]) {
 		j++
 	}
 	return j
