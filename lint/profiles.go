@@ -134,12 +134,16 @@ func (e *Env) profileNote(names ...string) string {
 	if len(groups) == 0 {
 		return ""
 	}
-	// A profile every gated service has enables them all.
+	// A profile every gated service has enables them all: any of those
+	// (a service in profiles ghost and split runs with either).
+	var common []string
 	for _, p := range groups[0] {
 		if !slices.ContainsFunc(groups, func(h []string) bool { return !slices.Contains(h, p) }) {
-			groups = [][]string{{p}}
-			break
+			common = append(common, p)
 		}
+	}
+	if len(common) > 0 {
+		groups = [][]string{common}
 	}
 	return formatProfileNote(groups)
 }

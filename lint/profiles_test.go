@@ -52,3 +52,32 @@ func TestRunTogether(t *testing.T) {
 		})
 	}
 }
+
+// TestProfileNote: what a finding about gated services says it needs.
+func TestProfileNote(t *testing.T) {
+	const compose = "services:\n" +
+		"  both: {image: x, profiles: [p1, p2]}\n" +
+		"  other: {image: x, profiles: [p2, p3]}\n" +
+		"  third: {image: x, profiles: [p4]}\n" +
+		"  always: {image: x}\n"
+	dir := writeProject(t, map[string]string{"compose.yaml": compose})
+	lp, err := LoadProject(context.Background(), cleanEnv(dir), nil, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := lp.Envs[0]
+	for _, tt := range []struct {
+		names []string
+		want  string
+	}{
+		// Ghost's mailhog, in profiles ghost and split: either enables it
+		{[]string{"both"}, ` (only with profile "p1" or "p2")`},
+		{[]string{"both", "other"}, ` (only with profile "p2")`},
+		{[]string{"both", "third"}, ` (only with profiles ("p1" or "p2") and "p4")`},
+		{[]string{"always"}, ""},
+	} {
+		if got := e.profileNote(tt.names...); got != tt.want {
+			t.Errorf("profileNote(%q) = %q, want %q", tt.names, got, tt.want)
+		}
+	}
+}
