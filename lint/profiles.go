@@ -178,6 +178,38 @@ func (p *Pass) ReportServices(f diag.Finding, names ...string) {
 	p.Report(f)
 }
 
+// ReportAnyService reports f, a finding that holds as soon as any of
+// services names runs (one .dockerignore for every service that builds
+// from a context): when all of them run only with a profile, its message
+// says which profiles enable one ("or", not "and").
+func (p *Pass) ReportAnyService(f diag.Finding, names ...string) {
+	if p.env != nil {
+		f.Message += p.env.anyProfileNote(names...)
+	}
+	p.Report(f)
+}
+
+// anyProfileNote is profileNote for a finding that needs any one of names
+// to run: "" when one of them runs without a profile.
+func (e *Env) anyProfileNote(names ...string) string {
+	var union []string
+	for _, n := range names {
+		g := e.gate(n)
+		if g == nil {
+			return ""
+		}
+		for _, p := range g {
+			if !slices.Contains(union, p) {
+				union = append(union, p)
+			}
+		}
+	}
+	if len(union) == 0 {
+		return ""
+	}
+	return formatProfileNote([][]string{union})
+}
+
 // withoutProfileNote returns msg without the profile note profileNote
 // appends, and whether it had one.
 func withoutProfileNote(msg string) (string, bool) {

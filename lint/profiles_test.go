@@ -81,3 +81,25 @@ func TestProfileNote(t *testing.T) {
 		}
 	}
 }
+
+// TestAnyProfileNote: a finding that holds when any one of its services
+// runs (Ghost's build context, used by a service of profile split and one
+// of profile ghost: either is enough).
+func TestAnyProfileNote(t *testing.T) {
+	const compose = "services:\n" +
+		"  server: {image: x, profiles: [split]}\n" +
+		"  ghost: {image: x, profiles: [ghost]}\n" +
+		"  always: {image: x}\n"
+	dir := writeProject(t, map[string]string{"compose.yaml": compose})
+	lp, err := LoadProject(context.Background(), cleanEnv(dir), nil, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := lp.Envs[0]
+	if got, want := e.anyProfileNote("server", "ghost"), ` (only with profile "split" or "ghost")`; got != want {
+		t.Errorf("anyProfileNote = %q, want %q", got, want)
+	}
+	if got := e.anyProfileNote("server", "always"); got != "" {
+		t.Errorf("anyProfileNote with a service always on = %q, want none", got)
+	}
+}

@@ -111,6 +111,6 @@ func (r *Dockerignore) VisitEnv(p *Pass, e *Env) {
 			}
 			msg = fmt.Sprintf("build context %q of %s and %s has no .dockerignore: everything in it (.git, caches, secrets) is sent to the builder; add one", rctx, who, more)
 		}
-		p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: first.sp, Related: rel, Message: msg}, names...)
+		p.ReportAnyService(diag.Finding{Severity: p.meta.Severity, Span: first.sp, Related: rel, Message: msg}, names...)
 	}
 }
