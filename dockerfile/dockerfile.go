@@ -537,6 +537,9 @@ func (f *File) Built(s *Stage, target string) bool {
 		}
 	}
 	seen := map[*Stage]bool{}
+	// a reference made of build arguments (lemmy's FROM
+	// runner-${TARGETOS}-${TARGETARCH}) may name any stage
+	dynamic := false
 	var visit func(st *Stage) bool
 	visit = func(st *Stage) bool {
 		if st == nil || seen[st] {
@@ -546,11 +549,15 @@ func (f *File) Built(s *Stage, target string) bool {
 		if st == s {
 			return true
 		}
+		if st.Parent == nil && !st.Resolved {
+			dynamic = true
+		}
 		if visit(st.Parent) {
 			return true
 		}
 		for _, ins := range st.Instructions {
 			for _, ref := range stageRefs(ins) {
+				dynamic = dynamic || strings.Contains(ref, "$")
 				if visit(f.stageRef(ref)) {
 					return true
 				}
@@ -558,7 +565,7 @@ func (f *File) Built(s *Stage, target string) bool {
 		}
 		return false
 	}
-	return visit(t)
+	return visit(t) || dynamic
 }
 
 // stageRefs returns the stages or images an instruction reads from: COPY

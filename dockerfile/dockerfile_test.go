@@ -268,3 +268,20 @@ func TestBuilt(t *testing.T) {
 		}
 	}
 }
+
+// TestBuiltDynamic: a stage reference made of build arguments may name any
+// stage, so every stage counts (lemmy's FROM runner-${TARGETOS}-${TARGETARCH}).
+func TestBuiltDynamic(t *testing.T) {
+	src := "FROM debian:12.5-slim AS runner-linux-amd64\nRUN echo a\n" +
+		"FROM debian:12.5-slim AS runner-linux-arm64\nRUN echo b\n" +
+		"FROM runner-${TARGETOS}-${TARGETARCH}\nUSER nobody\n"
+	f, err := Parse("Dockerfile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range f.Stages {
+		if !f.Built(s, "") {
+			t.Errorf("stage %d is not built, want every stage", s.Index)
+		}
+	}
+}
