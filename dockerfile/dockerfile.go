@@ -483,29 +483,13 @@ func (f *File) ReadsContext() bool {
 			}
 		case *instructions.RunCommand:
 			for _, m := range ins.Mounts() {
-				if contextMount(m) {
+				if m.Type == "bind" && m.From == "" {
 					return true
 				}
 			}
 		}
 	}
 	return false
-}
-
-// contextMount reports whether a RUN --mount value binds the build
-// context: type bind (the default) and no from=.
-func contextMount(m string) bool {
-	bind := true
-	for _, kv := range strings.Split(m, ",") {
-		k, v, _ := strings.Cut(kv, "=")
-		switch strings.ToLower(strings.TrimSpace(k)) {
-		case "type":
-			bind = strings.TrimSpace(v) == "bind"
-		case "from":
-			return false
-		}
-	}
-	return bind
 }
 
 // Expand expands word as the builder expands the words of ENV, WORKDIR,
@@ -524,6 +508,17 @@ func (f *File) Expand(word string, env map[string]string) string {
 		return word
 	}
 	return res.Result
+}
+
+// SetEnv records in env the variables ins sets when it is an ENV, each
+// value expanded with the variables before it, as the builder expands
+// them; other instructions change nothing.
+func (f *File) SetEnv(env map[string]string, ins *Instruction) {
+	if c, ok := ins.Command.(*instructions.EnvCommand); ok {
+		for _, kv := range c.Env {
+			env[kv.Key] = f.Expand(kv.Value, env)
+		}
+	}
 }
 
 // Built reports whether building target (the final stage when "") builds
@@ -576,10 +571,8 @@ func stageRefs(ins *Instruction) []string {
 		out = append(out, c.From)
 	}
 	for _, m := range ins.Mounts() {
-		for _, kv := range strings.Split(m, ",") {
-			if k, v, ok := strings.Cut(kv, "="); ok && strings.EqualFold(strings.TrimSpace(k), "from") {
-				out = append(out, strings.TrimSpace(v))
-			}
+		if m.From != "" {
+			out = append(out, m.From)
 		}
 	}
 	return out

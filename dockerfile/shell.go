@@ -71,13 +71,39 @@ func (ins *Instruction) parseScripts() []Script {
 	return out
 }
 
+// Mount is one --mount option of a RUN, as BuildKit reads it.
+type Mount struct {
+	// Type is bind (the default), cache, tmpfs, secret or ssh.
+	Type string
+	// Target is where it is mounted (target=, dst= or destination=),
+	// as written.
+	Target string
+	// From is the stage or image it mounts from ("": the build context).
+	From string
+}
+
 // Mounts returns the --mount options of a RUN (type=cache,target=...).
-func (ins *Instruction) Mounts() []string {
-	var out []string
+func (ins *Instruction) Mounts() []Mount {
+	var out []Mount
 	for _, f := range ins.Flags {
-		if v, ok := strings.CutPrefix(f, "--mount="); ok {
-			out = append(out, v)
+		v, ok := strings.CutPrefix(f, "--mount=")
+		if !ok {
+			continue
 		}
+		m := Mount{Type: "bind"}
+		for _, kv := range strings.Split(v, ",") {
+			k, val, _ := strings.Cut(kv, "=")
+			val = strings.TrimSpace(val)
+			switch strings.ToLower(strings.TrimSpace(k)) {
+			case "type":
+				m.Type = val
+			case "target", "dst", "destination":
+				m.Target = val
+			case "from":
+				m.From = val
+			}
+		}
+		out = append(out, m)
 	}
 	return out
 }

@@ -59,22 +59,19 @@ func (r *DockerfileCacheCleanup) stage(p *Pass, df *Dockerfile, s *dockerfile.St
 	// ENV values so far, for the cache mounts that name them
 	// (label-studio: target=$PIP_CACHE_DIR)
 	env := map[string]string{}
-	setEnv := func(ins *dockerfile.Instruction) {
-		if c, ok := ins.Command.(*instructions.EnvCommand); ok {
-			for _, kv := range c.Env {
-				env[kv.Key] = df.Expand(kv.Value, env)
-			}
-		}
-	}
 	for _, ps := range chain {
 		for _, ins := range ps.Instructions {
-			setEnv(ins)
+			df.SetEnv(env, ins)
 		}
 	}
 	// cached says whether a cache mount of ins holds dir (a path part, or
 	// pip's cache directory when dir is PIP_CACHE_DIR's)
 	cached := func(ins *dockerfile.Instruction, dirs ...string) bool {
-		for _, t := range cacheTargets(ins, func(w string) string { return df.Expand(w, env) }) {
+		for _, m := range ins.Mounts() {
+			if m.Type != "cache" || m.Target == "" {
+				continue
+			}
+			t := df.Expand(m.Target, env)
 			for _, d := range dirs {
 				if d != "" && (strings.Contains(t, d) || strings.HasPrefix(d, t+"/")) {
 					return true
@@ -85,7 +82,7 @@ func (r *DockerfileCacheCleanup) stage(p *Pass, df *Dockerfile, s *dockerfile.St
 	}
 	var aptInstalls []*dockerfile.Instruction // RUNs that installed without cleaning
 	for _, ins := range s.Instructions {
-		setEnv(ins)
+		df.SetEnv(env, ins)
 		if ins.Cmd == "env" && pipNoCacheEnv(&dockerfile.Stage{Instructions: []*dockerfile.Instruction{ins}}) {
 			noPipCache = true
 		}
@@ -182,26 +179,4 @@ func pipNoCacheEnv(s *dockerfile.Stage) bool {
 		}
 	}
 	return false
-}
-
-// cacheTargets returns the targets of the cache mounts of a RUN
-// (--mount=type=cache,target=...), each expanded.
-func cacheTargets(ins *dockerfile.Instruction, expand func(string) string) []string {
-	var out []string
-	for _, m := range ins.Mounts() {
-		cache, target := false, ""
-		for _, kv := range strings.Split(m, ",") {
-			k, v, _ := strings.Cut(kv, "=")
-			switch strings.ToLower(strings.TrimSpace(k)) {
-			case "type":
-				cache = strings.TrimSpace(v) == "cache"
-			case "target", "dst", "destination":
-				target = expand(strings.TrimSpace(v))
-			}
-		}
-		if cache && target != "" {
-			out = append(out, target)
-		}
-	}
-	return out
 }

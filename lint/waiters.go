@@ -324,9 +324,7 @@ func contextFile(f *dockerfile.File, target, ctx, script string) string {
 	for _, in := range ins {
 		switch c := in.Command.(type) {
 		case *instructions.EnvCommand:
-			for _, kv := range c.Env {
-				env[kv.Key] = expand(kv.Value)
-			}
+			f.SetEnv(env, in)
 		case *instructions.WorkdirCommand:
 			p := expand(c.Path)
 			workdir = path.Join(workdir, p)
