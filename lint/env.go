@@ -210,10 +210,7 @@ func (e *Env) Interpolate(s string) (string, bool) {
 
 func (e *Env) interpolate(s string) (string, bool) {
 	ok := true
-	lookup := e.Lookup
-	if lookup == nil {
-		lookup = func(string) (string, bool) { return "", false }
-	}
+	lookup := e.lookup()
 	if out, ok := subst.Fast(s, lookup); ok {
 		return out, true
 	}
@@ -646,11 +643,13 @@ func lookupVia(d *compose.Document, parts []string, ix *entryIndex) (*yaml.Node,
 	return n, key, slices.Clip(via), true
 }
 
-// variable returns the value of variable name in e's interpolation
-// mapping, and whether it is set.
-func (e *Env) variable(name string) (string, bool) {
+// lookup returns e's interpolation mapping: Lookup, or one that sets no
+// variable when there is none.
+func (e *Env) lookup() func(string) (string, bool) {
 	if e.Lookup == nil {
-		return "", false
+		return noVariables
 	}
-	return e.Lookup(name)
+	return e.Lookup
 }
+
+func noVariables(string) (string, bool) { return "", false }

@@ -125,7 +125,7 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 				// outline's ${IMAGE_TAG:-latest}: the default is what to
 				// change, or the value where the variable is set
 				pin = fmt.Sprintf("give ${%s} a version as its default, such as ${%s:-1.2.3}", v, v)
-				if val, set := e.variable(v); set && val != "" {
+				if val, set := e.lookup()(v); set && val != "" {
 					pin = fmt.Sprintf("set %s to a version where it is set (.env or the environment), such as %s=1.2.3", v, v)
 				}
 			}

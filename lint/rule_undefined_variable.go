@@ -99,22 +99,31 @@ func useOf(s, name string) string {
 		i += from
 		rest := s[i+2+len(name):]
 		if rest != "" && !subst.IsNameByte(rest[0]) {
-			depth := 0
-			for j := i; j < len(s); j++ {
-				switch s[j] {
-				case '{':
-					depth++
-				case '}':
-					depth--
-					if depth == 0 {
-						return s[i : j+1]
-					}
-				}
+			if end := closingBrace(s, i+1); end >= 0 {
+				return s[i : end+1]
 			}
 			return s
 		}
 		from = i + 2
 	}
+}
+
+// closingBrace returns the index of the brace that closes the one at
+// s[open], counting the braces between; -1 when none does.
+func closingBrace(s string, open int) int {
+	depth := 0
+	for j := open; j < len(s); j++ {
+		switch s[j] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
 }
 
 // takenDefault returns the default of `${name:-default}` (`-`, or the
@@ -125,18 +134,9 @@ func takenDefault(sub, name string, lookup func(string) (string, bool)) (string,
 	if !ok {
 		return "", false
 	}
-	depth := 1 // the text up to the brace that closes ${
-	for i := 0; i < len(body); i++ {
-		switch body[i] {
-		case '{':
-			depth++
-		case '}':
-			depth--
-		}
-		if depth == 0 {
-			body = body[:i]
-			break
-		}
+	// the text up to the brace that closes ${
+	if end := closingBrace(sub, 1); end >= 0 {
+		body = sub[len("${"+name):end]
 	}
 	v, set := lookup(name)
 	for _, op := range []struct {
@@ -165,10 +165,7 @@ func (r *UndefinedVariable) VisitEnv(p *Pass, e *Env) {
 	if e.VarsUnknown {
 		return
 	}
-	lookup := e.Lookup
-	if lookup == nil {
-		lookup = func(string) (string, bool) { return "", false }
-	}
+	lookup := e.lookup()
 	r.missing = map[string][]missingVar{} // for this environment's lookup
 	for _, d := range e.Docs {
 		r.doc(p, e, d, lookup)
