@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -142,13 +141,7 @@ func (a *app) lintOneDir(dir string, shared *lintRules) lintedDir {
 	// the base of relative paths (as -C DIR would not make it)
 	root := envs.ProjectRoot(dir)
 	if abs, err := filepath.Abs(dir); err == nil && abs != root {
-		shown := root
-		if wd, err := os.Getwd(); err == nil {
-			if r, err := filepath.Rel(wd, root); err == nil && !strings.HasPrefix(r, "..") {
-				shown = r
-			}
-		}
-		a.warn(fmt.Sprintf("%s: no compose file here: linting the project in %s", dir, shown))
+		a.warn(fmt.Sprintf("%s: no compose file here: linting the project in %s", dir, shownPath(root, pathBase("text", root))))
 	}
 	po := envs.Options{Dir: root, Getenv: a.getenv, Warn: func(m string) { a.warn(dir + ": " + m) }}
 	if a.environ != nil {
