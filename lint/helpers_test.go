@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -25,4 +26,15 @@ func writeProject(t testing.TB, files map[string]string) string {
 		}
 	}
 	return dir
+}
+
+// loadProject writes files into a new directory and loads it as `composure
+// lint` does.
+func loadProject(t testing.TB, files map[string]string) *Project {
+	t.Helper()
+	lp, err := LoadProject(context.Background(), cleanEnv(writeProject(t, files)), nil, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lp
 }

@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"context"
 	"testing"
 )
 
@@ -40,11 +39,7 @@ func TestRunTogether(t *testing.T) {
 			if tt.profiles != "" {
 				files[".env"] = "COMPOSE_PROFILES=" + tt.profiles + "\n"
 			}
-			dir := writeProject(t, files)
-			lp, err := LoadProject(context.Background(), cleanEnv(dir), nil, LoadOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			lp := loadProject(t, files)
 			got := Run(Input{Files: lp.Files, Envs: lp.Envs, Only: []string{"port-conflict"}})
 			if len(got) != tt.want {
 				t.Errorf("%d port-conflict findings, want %d: %v", len(got), tt.want, got)
@@ -60,12 +55,7 @@ func TestProfileNote(t *testing.T) {
 		"  other: {image: x, profiles: [p2, p3]}\n" +
 		"  third: {image: x, profiles: [p4]}\n" +
 		"  always: {image: x}\n"
-	dir := writeProject(t, map[string]string{"compose.yaml": compose})
-	lp, err := LoadProject(context.Background(), cleanEnv(dir), nil, LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := lp.Envs[0]
+	e := loadProject(t, map[string]string{"compose.yaml": compose}).Envs[0]
 	for _, tt := range []struct {
 		names []string
 		want  string
@@ -90,12 +80,7 @@ func TestAnyProfileNote(t *testing.T) {
 		"  server: {image: x, profiles: [split]}\n" +
 		"  ghost: {image: x, profiles: [ghost]}\n" +
 		"  always: {image: x}\n"
-	dir := writeProject(t, map[string]string{"compose.yaml": compose})
-	lp, err := LoadProject(context.Background(), cleanEnv(dir), nil, LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := lp.Envs[0]
+	e := loadProject(t, map[string]string{"compose.yaml": compose}).Envs[0]
 	if got, want := e.anyProfileNote("server", "ghost"), ` (only with profile "split" or "ghost")`; got != want {
 		t.Errorf("anyProfileNote = %q, want %q", got, want)
 	}
