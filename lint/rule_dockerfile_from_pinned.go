@@ -165,7 +165,7 @@ func example(ref imageRef) string {
 // movingRest reports whether what follows a tag's version moves by itself
 // (2022-latest, 20-lts): no completion of the version pins that.
 func movingRest(rest string) bool {
-	for _, w := range strings.FieldsFunc(strings.ToLower(rest), func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+	for _, w := range tagParts(rest) {
 		if w == "latest" || slices.Contains(floatingTags, w) {
 			return true
 		}

@@ -42,7 +42,7 @@ func variantOnly(tag string, floating []string) string {
 		return ""
 	}
 	var variant []string
-	for _, part := range strings.FieldsFunc(strings.ToLower(tag), func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+	for _, part := range tagParts(tag) {
 		switch {
 		case part == "latest" || slices.Contains(floating, part):
 		case slices.Contains(variantWords, part):
@@ -54,6 +54,12 @@ func variantOnly(tag string, floating []string) string {
 	return strings.Join(variant, "-")
 }
 
+// tagParts splits an image tag into its lower-case parts, at - _ and .
+// (stable-alpine: stable, alpine).
+func tagParts(tag string) []string {
+	return strings.FieldsFunc(strings.ToLower(tag), func(r rune) bool { return r == '-' || r == '_' || r == '.' })
+}
+
 // latestPart reports whether tag is a latest of some kind (`apps-latest`,
 // `latest-dev`, `latest-postgres`): no digit, and "latest" one of its
 // parts, beside words that are not all variants (those are variantOnly's).
@@ -61,7 +67,7 @@ func latestPart(tag string) bool {
 	if tag == "latest" || strings.ContainsAny(tag, "0123456789") {
 		return false
 	}
-	parts := strings.FieldsFunc(strings.ToLower(tag), func(r rune) bool { return r == '-' || r == '_' || r == '.' })
+	parts := tagParts(tag)
 	return slices.Contains(parts, "latest") && slices.ContainsFunc(parts, func(p string) bool { return p != "latest" && !slices.Contains(variantWords, p) })
 }
 
