@@ -110,6 +110,17 @@ func (df *Dockerfile) Related(ins *dockerfile.Instruction, msg string) diag.Rela
 // not offered there: the text is indented inside YAML).
 func (df *Dockerfile) Inline() bool { return df.inline != nil }
 
+// Context returns the build context of the first service that builds the
+// Dockerfile, "" when no service builds it from a local context.
+func (df *Dockerfile) Context() string {
+	for _, u := range df.Uses {
+		if ctx, _, ok := buildPaths(u.Env, u.Env.Service(u.Service)); ok {
+			return ctx
+		}
+	}
+	return ""
+}
+
 // Built reports whether a build of the Dockerfile builds stage s: for the
 // target of some service that builds it (the final stage when none names
 // one), BuildKit builds that stage and the ones it needs, no other. A

@@ -76,13 +76,7 @@ func copiedDirs(ins *dockerfile.Instruction, ctx string) []string {
 
 // VisitDockerfile checks every stage.
 func (r *DockerfileCopyOrder) VisitDockerfile(p *Pass, df *Dockerfile) {
-	ctx := ""
-	for _, u := range df.Uses {
-		if c, _, ok := buildPaths(u.Env, u.Env.Service(u.Service)); ok {
-			ctx = c
-			break
-		}
-	}
+	ctx := df.Context()
 	for _, s := range df.Stages {
 		if !df.Built(s) {
 			continue // never built: nothing is cached, nothing reruns

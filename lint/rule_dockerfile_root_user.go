@@ -123,19 +123,8 @@ var privDropRE = regexp.MustCompile(`(?m)(^|[;&|(]|\bexec)\s*(gosu|su-exec|setpr
 func dropsRoot(df *Dockerfile) bool {
 	ep, cmd := imageCommand(df.File, df.Target)
 	texts := []string{strings.Join(ep, " "), strings.Join(cmd, " ")}
-	for _, u := range df.Uses {
-		ctx, _, ok := buildPaths(u.Env, u.Env.Service(u.Service))
-		if !ok {
-			continue
-		}
-		for _, argv := range [][]string{ep, cmd} {
-			for _, script := range scriptsOf(argv) {
-				if src := contextFile(df.File, df.Target, ctx, script); src != "" {
-					texts = append(texts, src)
-				}
-			}
-		}
-		break
+	if ctx := df.Context(); ctx != "" {
+		texts = append(texts, scriptTexts(df.File, df.Target, ctx, ep, cmd)...)
 	}
 	for _, t := range texts {
 		if privDropRE.MatchString(t) {

@@ -145,12 +145,8 @@ func waiterText(e *Env, svc map[string]any) string {
 				cmdText, cmdArgv = strings.Join(cmd, " "), cmd
 			}
 		}
-		for _, argv := range [][]string{epArgv, cmdArgv} {
-			for _, script := range scriptsOf(argv) {
-				if src := contextFile(df, target, ctx, script); src != "" {
-					b.WriteString(src + "\n")
-				}
-			}
+		for _, src := range scriptTexts(df, target, ctx, epArgv, cmdArgv) {
+			b.WriteString(src + "\n")
 		}
 	}
 	b.WriteString(epText + "\n" + cmdText + "\n")
@@ -292,6 +288,21 @@ func scriptsOf(argv []string) []string {
 		}
 		if strings.Contains(w, "/") || strings.HasSuffix(w, ".sh") {
 			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// scriptTexts returns the text of each script of the build context ctx
+// that the command lines argvs run in the image built for target (an
+// entrypoint script the Dockerfile copies in).
+func scriptTexts(f *dockerfile.File, target, ctx string, argvs ...[]string) []string {
+	var out []string
+	for _, argv := range argvs {
+		for _, script := range scriptsOf(argv) {
+			if src := contextFile(f, target, ctx, script); src != "" {
+				out = append(out, src)
+			}
 		}
 	}
 	return out
