@@ -27,31 +27,22 @@ func NewQuotedValue() *QuotedValue {
 
 // VisitFile checks the environment and labels lists of every service of d.
 func (r *QuotedValue) VisitFile(p *Pass, d *compose.Document) {
-	// a list reached through an alias is the same node in every service
-	seen := map[*yaml.Node]bool{}
-	for _, s := range fileServices(d) {
-		for _, l := range envLists {
-			e, ok := getEntry(d, s.Value, l.key)
-			if !ok || e.Value.Kind != yaml.SequenceNode || seen[e.Value] {
+	eachEnvList(d, func(_ service, _, what string, e compose.Entry) {
+		for _, it := range e.Value.Content {
+			n := compose.Deref(it)
+			if n.Kind != yaml.ScalarNode {
 				continue
 			}
-			seen[e.Value] = true
-			for _, it := range e.Value.Content {
-				n := compose.Deref(it)
-				if n.Kind != yaml.ScalarNode {
-					continue
-				}
-				name, value, ok := strings.Cut(n.Value, "=")
-				if !ok || name == "" || !quotedWhole(value) {
-					continue
-				}
-				inner := value[1 : len(value)-1]
-				p.Report(diag.Finding{Severity: p.meta.Severity, Span: NodeSpan(d, it),
-					Message: fmt.Sprintf("%s %q is set to %s, quotes included: in a list, docker compose keeps everything after the `=`; write %s=%s, or %s: %q in the mapping form",
-						l.what, name, value, name, inner, name, inner)})
+			name, value, ok := strings.Cut(n.Value, "=")
+			if !ok || name == "" || !quotedWhole(value) {
+				continue
 			}
+			inner := value[1 : len(value)-1]
+			p.Report(diag.Finding{Severity: p.meta.Severity, Span: NodeSpan(d, it),
+				Message: fmt.Sprintf("%s %q is set to %s, quotes included: in a list, docker compose keeps everything after the `=`; write %s=%s, or %s: %q in the mapping form",
+					what, name, value, name, inner, name, inner)})
 		}
-	}
+	})
 }
 
 // quotedWhole reports whether v is wrapped whole in one pair of double or
