@@ -108,36 +108,11 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 	if cache == nil {
 		cache = compose.NewCacheFS(p.fs)
 	}
-	docs, err := p.Docs(env, cache)
+	l, interp, err := p.start(env, cache, opts.Shared)
 	if err != nil {
 		return nil, err
 	}
-	l := &Loaded{Env: env, Docs: docs}
-	for _, d := range docs {
-		check := checkExpansion
-		if opts.Shared {
-			check = p.checkExpansion // once per file for the environments loaded together
-		}
-		if err := check(d); err != nil {
-			return nil, err
-		}
-	}
-	environment, err := p.environment(env, l.Docs)
-	if err != nil {
-		return nil, err
-	}
-	l.Environment = environment
-	if err := p.checkReferences(l.Docs, cache, environment); err != nil {
-		return nil, err
-	}
-	name, err := p.projectName(env, docs, environment)
-	if err != nil {
-		return nil, err
-	}
-	l.Name = name
-	// compose-go interpolates with the project name set.
-	interp := environment.Clone()
-	interp[consts.ComposeProjectName] = name
+	docs, environment, name := l.Docs, l.Environment, l.Name
 
 	schema := p.schemaCache(opts.Shared)
 	// docker compose checks the schema of the project each file makes with
@@ -253,6 +228,41 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		return nil, err
 	}
 	return l, nil
+}
+
+// start takes the first steps of Load: the files parsed, their anchors'
+// expansion bounded, the variables read, the files include and extends
+// reach checked, the project name decided. interp is the mapping docker
+// compose interpolates with. shared checks each file's expansion once for
+// the environments loaded together.
+func (p *Project) start(env *Environment, cache *compose.Cache, shared bool) (l *Loaded, interp types.Mapping, err error) {
+	docs, err := p.Docs(env, cache)
+	if err != nil {
+		return nil, nil, err
+	}
+	l = &Loaded{Env: env, Docs: docs}
+	for _, d := range docs {
+		check := checkExpansion
+		if shared {
+			check = p.checkExpansion
+		}
+		if err := check(d); err != nil {
+			return nil, nil, err
+		}
+	}
+	if l.Environment, err = p.environment(env, docs); err != nil {
+		return nil, nil, err
+	}
+	if err := p.checkReferences(docs, cache, l.Environment); err != nil {
+		return nil, nil, err
+	}
+	if l.Name, err = p.projectName(env, docs, l.Environment); err != nil {
+		return nil, nil, err
+	}
+	// compose-go interpolates with the project name set.
+	interp = l.Environment.Clone()
+	interp[consts.ComposeProjectName] = l.Name
+	return l, interp, nil
 }
 
 // plainModel is proj as `docker compose config --format json` prints it,

@@ -13,6 +13,7 @@ import (
 	"github.com/composure-dev/composure/envs"
 	"github.com/composure-dev/composure/internal/parallel"
 	"github.com/composure-dev/composure/merge"
+	"github.com/composure-dev/composure/normalize"
 )
 
 // Project is what one `composure lint` run checks: the project's files and
@@ -140,14 +141,12 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 		fast = append(fast, &fastSlot{env: env})
 	}
 	// Environments with the same first file (the base file, the largest)
-	// merge it once.
-	uses := map[string]int{}
-	for _, s := range fast {
-		uses[s.env.Files[0]]++
-	}
+	// merge it once; the merge of that file alone is also the first
+	// project docker compose checks when more files follow.
 	prefixes := map[string]*merge.Prefix{}
-	for f, n := range uses {
-		if n > 1 {
+	for _, s := range fast {
+		f := s.env.Files[0]
+		if len(s.env.Files) > 1 && prefixes[f] == nil {
 			d, err := cache.Load(f, proj.Rel(f))
 			if err != nil {
 				return nil, err // loaded above: the environment is not broken
@@ -156,17 +155,23 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 		}
 	}
 	// Each environment is linted from the merge of its files (the rules
-	// read what is written), and loaded through the engine as docker
-	// compose loads it: what docker compose refuses is a load-error
-	// finding at its place (Env.Refused), so such a project fails lint
-	// with the findings that explain it.
+	// read what is written), and what docker compose refuses is a
+	// load-error finding at its place (Env.Refused), so such a project
+	// fails lint with the findings that explain it. The merge tells most
+	// environments docker compose accepts (envs.Project.Accepts); the
+	// others are loaded through the engine as docker compose loads them.
 	refusals := make([]error, len(fast))
+	var acceptor normalize.Acceptor
 	var tasks []func()
 	for i, s := range fast {
-		tasks = append(tasks, func() { s.e, s.err = fastEnv(proj, s.env, cache, prefixes[s.env.Files[0]]) })
 		tasks = append(tasks, func() {
-			_, err := proj.Load(ctx, s.env, cache, envs.LoadOptions{NoModel: true, Shared: true})
-			refusals[i] = err
+			prefix := prefixes[s.env.Files[0]]
+			var merged *merge.Result
+			s.e, merged, s.err = fastEnv(proj, s.env, cache, prefix)
+			if s.err == nil && accepted(proj, s.env, cache, merged, prefix, &acceptor) {
+				return
+			}
+			_, refusals[i] = proj.Load(ctx, s.env, cache, envs.LoadOptions{NoModel: true, Shared: true})
 		})
 	}
 	// More tasks than cores: the engine's loads wait for the work they
@@ -223,10 +228,10 @@ func reportedByRules(msg string) bool {
 // files or the project's .env) and the services its profiles leave out.
 // prefix, when not nil, is the merge of env's first file, shared with other
 // environments.
-func fastEnv(proj *envs.Project, env *envs.Environment, cache *compose.Cache, prefix *merge.Prefix) (*Env, error) {
+func fastEnv(proj *envs.Project, env *envs.Environment, cache *compose.Cache, prefix *merge.Prefix) (*Env, *merge.Result, error) {
 	docs, err := proj.Docs(env, cache)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var r *merge.Result
 	if prefix != nil {
@@ -235,13 +240,26 @@ func fastEnv(proj *envs.Project, env *envs.Environment, cache *compose.Cache, pr
 		r, err = merge.Merge(docs, merge.WithProjectDir(proj.Dir))
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	e := FromLoaded(proj, &envs.Loaded{Env: env, Docs: docs, Merged: r})
 	e.Lookup = lookupIn(proj.Variables(env, docs))
 	e.VarsKey = "files:" + strings.Join(env.EnvFiles, "\x00")
 	applyProfiles(e, activeProfiles(env.Profiles, e.Lookup))
-	return e, nil
+	return e, r, nil
+}
+
+// accepted reports whether env surely loads, judged from its merge for the
+// rules without loading it.
+func accepted(proj *envs.Project, env *envs.Environment, cache *compose.Cache, merged *merge.Result, prefix *merge.Prefix, acceptor *normalize.Acceptor) bool {
+	var first *merge.Result
+	if prefix != nil {
+		var err error
+		if first, err = prefix.First(); err != nil {
+			return false
+		}
+	}
+	return proj.Accepts(env, cache, merged, first, acceptor)
 }
 
 // lookupIn answers variable lookups from vars.

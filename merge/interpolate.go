@@ -3,6 +3,7 @@ package merge
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -346,4 +347,80 @@ func toBoolean(value string) (any, error) {
 		return false, nil
 	}
 	return nil, fmt.Errorf("invalid boolean: %s", value)
+}
+
+// Interpolate returns v, the value at path of a tree merged without
+// WithInterpolation, as WithInterpolation would have made it: variables
+// substituted and the specification's types cast. It answers only where it
+// is sure to agree: ok is false for a text only compose-go's template reads
+// (an error, an unset variable that warns, a nested default) and for a cast
+// that fails. v is not modified; the maps and lists that change are copied.
+//
+// Interpolating after the merge gives what interpolating each file before
+// it gives only where no merge matched values by a text that has a variable
+// (a port, a mount target); the caller sees to that.
+func Interpolate(path []string, v any, lookup func(name string) (string, bool)) (any, bool) {
+	st := pathtrie.Start(castTrie)
+	for _, k := range path {
+		st = st.Next(k)
+	}
+	out, _, ok := interpolatePlain(v, st, lookup)
+	return out, ok
+}
+
+// interpolatePlain is Interpolate below st; changed says out is not v.
+func interpolatePlain(v any, st pathtrie.State[cast], lookup func(string) (string, bool)) (out any, changed, ok bool) {
+	switch x := v.(type) {
+	case string:
+		s := x
+		if strings.IndexByte(x, '$') >= 0 {
+			if s, ok = subst.Fast(x, lookup); !ok {
+				return nil, false, false
+			}
+		}
+		if c, ok := st.Match(); ok {
+			cv, err := c(s)
+			if err != nil {
+				return nil, false, false
+			}
+			return cv, true, true
+		}
+		return s, s != x, true
+	case map[string]any:
+		var cp map[string]any
+		for k, e := range x {
+			ne, ch, ok := interpolatePlain(e, st.Next(k), lookup)
+			if !ok {
+				return nil, false, false
+			}
+			if ch {
+				if cp == nil {
+					cp = maps.Clone(x)
+				}
+				cp[k] = ne
+			}
+		}
+		if cp != nil {
+			return cp, true, true
+		}
+	case []any:
+		next := st.Next("[]")
+		var cp []any
+		for i, e := range x {
+			ne, ch, ok := interpolatePlain(e, next, lookup)
+			if !ok {
+				return nil, false, false
+			}
+			if ch {
+				if cp == nil {
+					cp = slices.Clone(x)
+				}
+				cp[i] = ne
+			}
+		}
+		if cp != nil {
+			return cp, true, true
+		}
+	}
+	return v, false, true
 }

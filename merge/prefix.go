@@ -86,6 +86,17 @@ func (p *Prefix) Merge(rest []*compose.Document) (*Result, error) {
 	return result(acc, docs)
 }
 
+// First is the merge of the first document alone, the project docker
+// compose checks first when later files follow. It shares the frozen tree
+// every Merge starts from: callers must not modify its Tree.
+func (p *Prefix) First() (*Result, error) {
+	p.once.Do(p.init)
+	if p.err != nil {
+		return nil, p.err
+	}
+	return build(p.acc), nil
+}
+
 func (p *Prefix) init() {
 	docs := []*compose.Document{p.first}
 	p.mg = newMerger(newOptions(p.opts), docs)

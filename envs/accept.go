@@ -1,0 +1,84 @@
+package envs
+
+import (
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/merge"
+	"github.com/composure-dev/composure/normalize"
+)
+
+// Accepts reports whether Load would surely load env without an error,
+// judged from raw, env's files merged without interpolation (lint's merge),
+// and first, its first file merged alone (nil with one file): false means
+// it cannot tell, and only Load knows. It takes Load's first steps (files,
+// variables, references, the project name) and leaves the rest to
+// acceptor (normalize.Acceptor), which knows the common shapes of a
+// service and keeps the verdicts of shared services for the other
+// environments. lint calls it before loading each environment: a project
+// docker compose accepts then costs no load.
+func (p *Project) Accepts(env *Environment, cache *compose.Cache, raw, first *merge.Result, acceptor *normalize.Acceptor) bool {
+	return p.unsure(env, cache, raw, first, acceptor) == ""
+}
+
+// unsure is why Accepts says false ("" when it says true).
+func (p *Project) unsure(env *Environment, cache *compose.Cache, raw, first *merge.Result, acceptor *normalize.Acceptor) string {
+	l, interp, err := p.start(env, cache, true)
+	if err != nil {
+		return "refused"
+	}
+	// Two files at most: docker compose checks the schema of each step
+	// (the first file alone, then with the next, ...), and the acceptor
+	// knows the first step and the last.
+	if len(l.Docs) > 2 || (len(l.Docs) == 2) != (first != nil) {
+		return "more than two files"
+	}
+	for _, d := range l.Docs {
+		if !plainDocument(d) {
+			return d.Name + ": include or extends"
+		}
+	}
+	p.warnVersion(l.Docs)
+	lookup := interp.Resolve
+	o := normalize.AcceptOptions{
+		Interpolate: func(path []string, v any) (any, bool) { return merge.Interpolate(path, v, lookup) },
+		Shared:      raw.SharedService,
+		Vars:        l.Name + "\x00" + strings.Join(env.EnvFiles, "\x00"),
+	}
+	if first != nil {
+		o.First = first.Tree()
+	}
+	return acceptor.Unsure(raw.Tree(), o)
+}
+
+// plainDocument reports whether d neither includes files nor extends
+// services, which the engine completes before merging.
+func plainDocument(d *compose.Document) bool {
+	for _, root := range d.Roots() {
+		if root == nil || root.Kind != yaml.MappingNode {
+			continue
+		}
+		if _, ok := d.Get(root, "include"); ok {
+			return false
+		}
+		services, ok := d.Get(root, "services")
+		if !ok || services.Value.Kind != yaml.MappingNode {
+			continue
+		}
+		entries, err := d.Entries(services.Value, nil) // expansion bounded by start
+		if err != nil {
+			return false
+		}
+		for _, s := range entries {
+			if s.Value.Kind != yaml.MappingNode {
+				continue
+			}
+			if _, ok := d.Get(s.Value, "extends"); ok {
+				return false
+			}
+		}
+	}
+	return true
+}

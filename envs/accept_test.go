@@ -1,0 +1,226 @@
+package envs
+
+import (
+	"context"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/composure-dev/composure/compose"
+	"github.com/composure-dev/composure/internal/gen"
+	"github.com/composure-dev/composure/internal/testenv"
+	"github.com/composure-dev/composure/merge"
+	"github.com/composure-dev/composure/normalize"
+)
+
+// TestAcceptExact holds Accepts to Load: an environment it accepts must
+// load without an error, on every environment of the corpus, of lint's
+// test projects (most of them refused), of generated projects, and of
+// variants of them with one value replaced by one docker compose may
+// refuse. It also says how many environments Accepts answers for, the
+// ones lint then does not load.
+func TestAcceptExact(t *testing.T) {
+	var dirs []string
+	for _, n := range []int{10, 100} {
+		dir := t.TempDir()
+		if err := gen.Write(dir, n); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, dir)
+	}
+	lintProjects, _ := filepath.Glob(filepath.Join("..", "lint", "testdata", "projects", "*"))
+	dirs = append(dirs, lintProjects...)
+	if shared, ok := testenv.Shared(); ok {
+		projects := map[string]bool{}
+		for _, c := range corpusCases(t, shared) {
+			projects[c.dir] = true
+		}
+		for d := range projects {
+			dirs = append(dirs, d)
+		}
+	} else {
+		t.Log("no ../shared: the corpus part is skipped (set COMPOSURE_SHARED)")
+	}
+	slices.Sort(dirs)
+	var st acceptStats
+	for _, dir := range dirs {
+		st.check(t, dir, dir)
+	}
+	t.Logf("%d environments: %d accepted without a load, %d loaded, %d refused", st.envs, st.accepted, st.envs-st.accepted-st.refused, st.refused)
+	for _, why := range slices.SortedFunc(maps.Keys(st.why), func(a, b string) int { return st.why[b] - st.why[a] }) {
+		t.Logf("  not accepted but loads, %3d: %s", st.why[why], why)
+	}
+
+	// variants: one value of one file replaced
+	n := 1500
+	if testing.Short() {
+		n = 150
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var vs acceptStats
+	for i := 0; i < n; i++ {
+		dir := dirs[rng.IntN(len(dirs))]
+		variant, ok := mutateProject(t, dir, rng)
+		if !ok {
+			continue
+		}
+		vs.check(t, variant, dir)
+	}
+	t.Logf("%d variants: %d environments, %d accepted without a load, %d refused", n, vs.envs, vs.accepted, vs.refused)
+}
+
+type acceptStats struct {
+	envs, accepted, refused int
+	why                     map[string]int // why loadable environments were not accepted
+}
+
+// check compares Accepts and Load on each environment of the project in
+// dir (from says which project it was made from).
+func (st *acceptStats) check(t *testing.T, dir, from string) {
+	t.Helper()
+	p, err := Discover(Options{Dir: dir, Environ: environ(dir), Warn: func(string) {}})
+	if err != nil {
+		return
+	}
+	cache := compose.NewCache()
+	var acceptor normalize.Acceptor
+	prefixes := map[string]*merge.Prefix{}
+	for _, env := range p.Envs {
+		st.envs++
+		why := acceptLikeLint(p, env, cache, prefixes, &acceptor)
+		accepted := why == ""
+		_, err := p.Load(context.Background(), env, compose.NewCacheFS(p.fs), LoadOptions{NoModel: true})
+		if err == nil && !accepted {
+			if st.why == nil {
+				st.why = map[string]int{}
+			}
+			st.why[generalize(why)]++
+		}
+		switch {
+		case accepted && err != nil:
+			t.Errorf("%s (from %s), environment %s: accepted, but Load says: %v", dir, from, env.Name, err)
+		case accepted:
+			st.accepted++
+		case err != nil:
+			st.refused++
+		}
+	}
+}
+
+// acceptLikeLint asks Accepts as lint does: with the raw merge of the
+// environment's files, through a Prefix shared by the environments that
+// start with the same file.
+func acceptLikeLint(p *Project, env *Environment, cache *compose.Cache, prefixes map[string]*merge.Prefix, acceptor *normalize.Acceptor) string {
+	docs, err := p.Docs(env, cache)
+	if err != nil {
+		return "no files"
+	}
+	if len(docs) == 1 {
+		raw, err := merge.Merge(docs, merge.WithProjectDir(p.Dir))
+		if err != nil {
+			return "no merge"
+		}
+		return p.unsure(env, cache, raw, nil, acceptor)
+	}
+	pre := prefixes[env.Files[0]]
+	if pre == nil {
+		pre = merge.NewPrefix(docs[0], merge.WithProjectDir(p.Dir))
+		prefixes[env.Files[0]] = pre
+	}
+	raw, err := pre.Merge(docs[1:])
+	if err != nil {
+		return "no merge"
+	}
+	first, err := pre.First()
+	if err != nil {
+		return "no merge"
+	}
+	return p.unsure(env, cache, raw, first, acceptor)
+}
+
+// generalize is a reason without the names of services and files.
+func generalize(why string) string {
+	parts := strings.Split(why, ": ")
+	for i, p := range parts {
+		if strings.HasPrefix(p, "services.") {
+			parts[i] = "services.*"
+		} else if strings.HasSuffix(p, ".yml") || strings.HasSuffix(p, ".yaml") {
+			parts[i] = "FILE"
+		}
+	}
+	return strings.Join(parts, ": ")
+}
+
+// badValues are values docker compose refuses somewhere, or reads
+// otherwise than they look.
+var badValues = []string{
+	`5x`, `lots`, `-1`, `"80:80:80:80"`, `{a: b}`, `[x, y]`, `""`, `nope`, `"service:nope"`,
+	`sometimes`, `1.5`, `"${UNSET_ACCEPT_VAR}"`, `"${ACCEPT_VAR:?required}"`, `99999999999`,
+	`"::1:80:80"`, `"a b 'c"`, `yes`, `null`, `"/a:/b:/c:/d"`, `"$$"`, `":/data"`, `"${X:-a}:/data"`,
+	`"0.0.0.0:80:80/sctp"`, `"1-3:80"`, `"db-00000"`, `"CMD"`, `["NOPE", "x"]`, `"10m"`, `"512M"`,
+	`"host"`, `"service:db"`, `true`, `0`, `"1.5"`, `"~/x:/y"`, `"vol:/y:rw"`, `"x:/y:bogus"`,
+}
+
+var valueLine = regexp.MustCompile(`^(\s+(?:- )?(?:[A-Za-z0-9_.-]+: )?)(\S.*)$`)
+
+// mutateProject copies the project in dir (its top-level files) with one
+// value of one compose file replaced; false when it has none to replace.
+func mutateProject(t *testing.T, dir string, rng *rand.Rand) (string, bool) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var compose []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && (isComposeName(e.Name()) || strings.HasSuffix(e.Name(), ".yml") || strings.HasSuffix(e.Name(), ".yaml")) {
+			compose = append(compose, e.Name())
+		}
+	}
+	if len(compose) == 0 {
+		return "", false
+	}
+	target := compose[rng.IntN(len(compose))]
+	src, err := os.ReadFile(filepath.Join(dir, target))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(src), "\n")
+	var candidates []int
+	for i, l := range lines {
+		if m := valueLine.FindStringSubmatch(l); m != nil && !strings.HasPrefix(m[2], "#") && !strings.HasPrefix(m[2], "&") && !strings.HasPrefix(m[2], "|") && !strings.HasPrefix(m[2], ">") {
+			candidates = append(candidates, i)
+		}
+	}
+	if len(candidates) == 0 {
+		return "", false
+	}
+	i := candidates[rng.IntN(len(candidates))]
+	m := valueLine.FindStringSubmatch(lines[i])
+	lines[i] = m[1] + badValues[rng.IntN(len(badValues))]
+	out := filepath.Join(t.TempDir(), filepath.Base(dir))
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Name() == target {
+			b = []byte(strings.Join(lines, "\n"))
+		}
+		if err := os.WriteFile(filepath.Join(out, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out, true
+}

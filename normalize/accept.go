@@ -1,0 +1,675 @@
+package normalize
+
+import (
+	"net"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/compose-spec/compose-go/v2/types"
+
+	"github.com/composure-dev/composure/compose"
+)
+
+// An Acceptor tells, cheaply, that a project loads without an error: that
+// Model, the binding to compose-go's types and CheckConsistency would all
+// accept it. It reads the tree of an environment merged without
+// interpolation (what lint's rules read), interpolating as it goes, and
+// answers for the shapes most projects are written in; for anything else
+// (a key it does not know, a long volume syntax, a profile, an include)
+// it is unsure, and the caller loads the project to know. Its "yes" is
+// exact: TestAcceptExact holds it to the loads on every corpus environment
+// and on variants of them. lint asks it first, so that a project docker
+// compose accepts costs no load.
+//
+// An Acceptor remembers the services it judged that environments share
+// (AcceptOptions.Shared); the zero value is ready.
+type Acceptor struct {
+	mu   sync.Mutex
+	seen map[acceptKey]*serviceFacts
+}
+
+type acceptKey struct {
+	svc  *map[string]any // the shared service mapping's identity
+	vars string          // what its interpolation depends on
+}
+
+// AcceptOptions describe the environment an Acceptor judges.
+type AcceptOptions struct {
+	// Interpolate is merge.Interpolate with the environment's variables.
+	Interpolate func(path []string, v any) (any, bool)
+	// Shared says a service mapping is shared with other environments
+	// (merge.Result.SharedService); Vars names the variables it is
+	// interpolated with, so that its verdict is reused only with them.
+	Shared func(name string) bool
+	Vars   string
+	// First, when not nil, is the tree of the environment's first file
+	// alone, when one more file followed it: docker compose checks the
+	// schema of that project too (its services that a later file wrote;
+	// the others are those of the final tree).
+	First map[string]any
+}
+
+// serviceFacts is what a service needs from the rest of its project:
+// the names it refers to.
+type serviceFacts struct {
+	why           string // not "": why the service is not surely accepted
+	networks      []string
+	volumes       []string // named volumes its mounts use
+	dependsOn     []string
+	containerName string
+}
+
+// Accepts reports whether tree, an environment's merged tree without
+// interpolation whose services all run (no profiles), surely loads without
+// an error. false means unsure.
+func (a *Acceptor) Accepts(tree map[string]any, o AcceptOptions) bool {
+	return a.Unsure(tree, o) == ""
+}
+
+// Unsure is why Accepts cannot tell that tree loads ("" when it can): the
+// first reason found, such as `services.web: profiles`.
+func (a *Acceptor) Unsure(tree map[string]any, o AcceptOptions) string {
+	top, why := a.topLevel(tree, o)
+	if why != "" {
+		return why
+	}
+	if o.First != nil {
+		if why := a.firstStep(o); why != "" {
+			return "first file: " + why
+		}
+	}
+	services, _ := tree["services"].(map[string]any)
+	firstServices, _ := o.First["services"].(map[string]any)
+	facts := make(map[string]*serviceFacts, len(services))
+	for name, v := range services {
+		svc, ok := v.(map[string]any)
+		if !ok {
+			return "services." + name + ": not a mapping"
+		}
+		// Two files wrote this service: the merge matched its mounts by
+		// their text, where the engine matches them interpolated.
+		if _, both := firstServices[name]; both && !sharedService(o, name) && listVariable(svc) {
+			return "services." + name + ": a variable in a mount two files merge"
+		}
+		f := a.service(name, svc, o)
+		if f.why != "" {
+			return "services." + name + ": " + f.why
+		}
+		facts[name] = f
+	}
+	networks, _ := top["networks"].(map[string]any)
+	volumes, _ := top["volumes"].(map[string]any)
+	names := make(map[string]bool, len(facts))
+	for name, f := range facts {
+		for _, n := range f.networks {
+			if _, ok := networks[n]; !ok && n != "default" {
+				return "services." + name + ": undeclared network " + n
+			}
+		}
+		for _, v := range f.volumes {
+			if _, ok := volumes[v]; !ok {
+				return "services." + name + ": undeclared volume " + v
+			}
+		}
+		for _, d := range f.dependsOn {
+			if facts[d] == nil {
+				return "services." + name + ": depends on undefined " + d
+			}
+		}
+		if f.containerName != "" {
+			if names[f.containerName] {
+				return "services." + name + ": container name used twice"
+			}
+			names[f.containerName] = true
+		}
+	}
+	if dependencyCycle(facts) {
+		return "a dependency cycle"
+	}
+	return ""
+}
+
+// topLevel checks everything but the services: the keys it knows, the
+// schema of the outline, the declarations of networks and volumes. It
+// returns the outline interpolated.
+func (a *Acceptor) topLevel(tree map[string]any, o AcceptOptions) (map[string]any, string) {
+	top := make(map[string]any, len(tree))
+	for k, v := range tree {
+		switch {
+		case k == "services":
+			top[k] = map[string]any{}
+			continue
+		case k == "networks", k == "volumes", k == "name", k == "version", strings.HasPrefix(k, "x-"):
+		default:
+			return nil, k // include, secrets, configs, models, jobs...
+		}
+		iv, ok := o.Interpolate([]string{k}, v)
+		if !ok {
+			return nil, k + ": interpolation"
+		}
+		top[k] = iv
+	}
+	if err := quickSchema(); err != nil {
+		return nil, "schema: " + err.Error()
+	}
+	if services, ok := tree["services"].(map[string]any); ok {
+		for name := range services {
+			if !plainServiceName(name) {
+				return nil, "service name " + name
+			}
+		}
+	} else if tree["services"] != nil {
+		return nil, "services: not a mapping"
+	}
+	if quickRoot.test(top) != valid {
+		return nil, "schema of the top level"
+	}
+	for _, section := range [...]string{"networks", "volumes"} {
+		decls, _ := top[section].(map[string]any)
+		for _, d := range decls {
+			if !plainResource(d) {
+				return nil, section + ": a declaration"
+			}
+		}
+	}
+	return top, ""
+}
+
+// plainResource reports whether a network or volume declaration is one
+// normalization surely accepts: no external mapping (deprecated, it
+// warns), nothing beside `external: true` but a name.
+func plainResource(d any) bool {
+	if d == nil {
+		return true
+	}
+	m, ok := d.(map[string]any)
+	if !ok {
+		return false
+	}
+	ext, isBool := m["external"].(bool)
+	if _, has := m["external"]; has && !isBool {
+		return false
+	}
+	for k := range m {
+		switch k {
+		case "name", "external":
+		case "driver", "driver_opts", "internal", "attachable", "labels":
+			if ext {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// firstStep checks the schema of the project the first file makes alone:
+// its outline, and its version of each service a later file wrote.
+func (a *Acceptor) firstStep(o AcceptOptions) string {
+	if _, why := a.topLevel(o.First, o); why != "" {
+		return why
+	}
+	first, _ := o.First["services"].(map[string]any)
+	for name, v := range first {
+		if sharedService(o, name) {
+			continue // the same mapping is in the final tree
+		}
+		iv, ok := o.Interpolate([]string{"services", name}, v)
+		if !ok {
+			return "services." + name + ": interpolation"
+		}
+		if svc, ok := iv.(map[string]any); !ok || !quickService(svc, false) {
+			return "services." + name + ": schema"
+		}
+	}
+	return ""
+}
+
+// service judges one service, once per run for a shared one.
+func (a *Acceptor) service(name string, svc map[string]any, o AcceptOptions) *serviceFacts {
+	if !sharedService(o, name) {
+		return judgeService(name, svc, o)
+	}
+	k := acceptKey{svc: (*map[string]any)(reflect.ValueOf(svc).UnsafePointer()), vars: o.Vars}
+	a.mu.Lock()
+	f, ok := a.seen[k]
+	a.mu.Unlock()
+	if ok {
+		return f
+	}
+	f = judgeService(name, svc, o)
+	a.mu.Lock()
+	if a.seen == nil {
+		a.seen = map[acceptKey]*serviceFacts{}
+	}
+	a.seen[k] = f
+	a.mu.Unlock()
+	return f
+}
+
+func sharedService(o AcceptOptions, name string) bool {
+	return o.Shared != nil && o.Shared(name)
+}
+
+// listVariable reports whether a mount of svc (volumes, tmpfs) has a
+// variable. Of the lists the acceptor knows, these are the ones whose
+// merge can change whether a project loads: two mounts on one target are
+// an error, and the merge matches mounts by target.
+func listVariable(svc map[string]any) bool {
+	return hasVariable(svc["volumes"]) || hasVariable(svc["tmpfs"])
+}
+
+func hasVariable(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.IndexByte(x, '$') >= 0
+	case map[string]any:
+		for _, e := range x {
+			if hasVariable(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if hasVariable(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func notSure(why string) *serviceFacts { return &serviceFacts{why: why} }
+
+// judgeService checks a service's schema and every attribute normalization
+// and binding would refuse, for the attributes it knows.
+func judgeService(name string, raw map[string]any, o AcceptOptions) *serviceFacts {
+	iv, ok := o.Interpolate([]string{"services", name}, raw)
+	if !ok {
+		return notSure("interpolation")
+	}
+	svc := iv.(map[string]any)
+	if !quickService(svc, false) {
+		return notSure("schema")
+	}
+	f := &serviceFacts{}
+	var targets []string
+	for k, v := range svc {
+		var ok bool
+		switch k {
+		case "image", "restart", "hostname", "user", "working_dir", "init", "tty", "stdin_open",
+			"stop_signal", "read_only", "privileged", "platform", "pull_policy", "domainname",
+			"pid", "ipc", "runtime", "cap_add", "cap_drop", "security_opt", "userns_mode", "cgroup":
+			ok = true // the schema decides, and they bind as they are
+		case "container_name":
+			f.containerName, ok = v.(string)
+		case "environment":
+			ok = decodes(new(types.MappingWithEquals), v)
+		case "labels":
+			ok = decodes(new(types.Labels), v)
+		case "command", "entrypoint":
+			ok = decodes(new(types.ShellCommand), v)
+		case "mem_limit", "mem_reservation", "memswap_limit", "shm_size":
+			ok = decodes(new(types.UnitBytes), v)
+		case "stop_grace_period":
+			ok = decodes(new(types.Duration), v)
+		case "cpus":
+			ok = decodes(new(types.NanoCPUs), v)
+		case "extra_hosts":
+			ok = decodes(new(types.HostsList), v)
+		case "dns", "dns_search":
+			ok = decodes(new(types.StringList), v)
+		case "expose":
+			ok = decodes(new(types.StringOrNumberList), v)
+		case "tmpfs":
+			var l types.StringList
+			if ok = decodes(&l, v); ok {
+				for _, t := range l {
+					target, _, _ := strings.Cut(t, ":")
+					targets = append(targets, target)
+				}
+			}
+		case "build":
+			ok = acceptBuild(v)
+		case "logging":
+			ok = acceptLogging(v)
+		case "healthcheck":
+			ok = acceptHealthcheck(v)
+		case "deploy":
+			ok = acceptDeploy(v)
+		case "ports":
+			ok = acceptPorts(v)
+		case "network_mode":
+			s, _ := v.(string)
+			_, nets := svc["networks"]
+			ok = (s == "host" || s == "none" || s == "bridge") && !nets
+		case "networks":
+			f.networks, ok = acceptServiceNetworks(v)
+		case "depends_on":
+			f.dependsOn, ok = acceptDependsOn(v)
+		case "volumes":
+			var t []string
+			f.volumes, t, ok = acceptVolumes(v)
+			targets = append(targets, t...)
+		default:
+			ok = strings.HasPrefix(k, "x-")
+		}
+		if !ok {
+			return notSure(k)
+		}
+	}
+	if image, _ := svc["image"].(string); image == "" && svc["build"] == nil {
+		return notSure("neither image nor build")
+	}
+	// values docker compose requires to agree with deploy's, and the
+	// replicas a container name forbids
+	if d, ok := svc["deploy"].(map[string]any); ok {
+		if _, ok := d["resources"]; ok && (svc["cpus"] != nil || svc["mem_limit"] != nil || svc["mem_reservation"] != nil) {
+			return notSure("deploy.resources and a limit beside")
+		}
+		if _, ok := d["replicas"]; ok && f.containerName != "" {
+			return notSure("deploy.replicas and container_name")
+		}
+	}
+	seen := make(map[string]bool, len(targets))
+	for _, t := range targets {
+		if seen[t] {
+			return notSure("a mount target twice")
+		}
+		seen[t] = true
+	}
+	return f
+}
+
+// decodes reports whether the binding's decoder of a compose-go type
+// accepts v. Some panic on a type the schema excludes: that is a no.
+func decodes(t interface{ DecodeMapstructure(any) error }, v any) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return t.DecodeMapstructure(v) == nil
+}
+
+// only reports whether every key of v, a mapping, is one of keys.
+func only(v any, keys ...string) (map[string]any, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	for k := range m {
+		found := false
+		for _, want := range keys {
+			found = found || k == want
+		}
+		if !found {
+			return nil, false
+		}
+	}
+	return m, true
+}
+
+func acceptBuild(v any) bool {
+	if _, ok := v.(string); ok {
+		return true
+	}
+	m, ok := only(v, "context", "dockerfile", "args", "target")
+	if !ok {
+		return false
+	}
+	if args, ok := m["args"]; ok && !decodes(new(types.MappingWithEquals), args) {
+		return false
+	}
+	return true
+}
+
+func acceptLogging(v any) bool {
+	m, ok := only(v, "driver", "options")
+	if !ok {
+		return false
+	}
+	opts, ok := m["options"]
+	if !ok || opts == nil {
+		return true
+	}
+	om, ok := opts.(map[string]any)
+	if !ok {
+		return false
+	}
+	for _, o := range om {
+		if _, ok := o.(string); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func acceptHealthcheck(v any) bool {
+	m, ok := only(v, "test", "interval", "timeout", "start_period", "start_interval", "retries", "disable")
+	if !ok {
+		return false
+	}
+	for k, e := range m {
+		switch k {
+		case "test":
+			var t types.HealthCheckTest
+			if !decodes(&t, e) {
+				return false
+			}
+			if len(t) > 0 && t[0] != "CMD" && t[0] != "CMD-SHELL" && t[0] != "NONE" {
+				return false
+			}
+		case "retries":
+			if n, ok := e.(int); !ok || n < 0 {
+				return false
+			}
+		case "disable":
+			if _, ok := e.(bool); !ok {
+				return false
+			}
+		default:
+			if !decodes(new(types.Duration), e) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func acceptDeploy(v any) bool {
+	m, ok := only(v, "replicas", "resources", "restart_policy")
+	if !ok {
+		return false
+	}
+	if r, ok := m["replicas"]; ok {
+		if n, ok := r.(int); !ok || n < 0 {
+			return false
+		}
+	}
+	if r, ok := m["resources"]; ok {
+		res, ok := only(r, "limits", "reservations")
+		if !ok {
+			return false
+		}
+		for _, l := range res {
+			lm, ok := only(l, "cpus", "memory")
+			if !ok {
+				return false
+			}
+			if c, ok := lm["cpus"]; ok && !decodes(new(types.NanoCPUs), c) {
+				return false
+			}
+			if b, ok := lm["memory"]; ok && !decodes(new(types.UnitBytes), b) {
+				return false
+			}
+		}
+	}
+	if r, ok := m["restart_policy"]; ok {
+		rp, ok := only(r, "condition", "max_attempts", "delay", "window")
+		if !ok {
+			return false
+		}
+		for k, e := range rp {
+			switch k {
+			case "max_attempts":
+				if n, ok := e.(int); !ok || n < 0 {
+					return false
+				}
+			case "delay", "window":
+				if !decodes(new(types.Duration), e) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+func acceptPorts(v any) bool {
+	list, ok := v.([]any)
+	if !ok {
+		return false
+	}
+	for _, e := range list {
+		switch x := e.(type) {
+		case string:
+			if _, err := types.ParsePortConfig(x); err != nil {
+				return false
+			}
+		case int:
+			if x < 0 {
+				return false
+			}
+			if _, err := types.ParsePortConfig(strconv.Itoa(x)); err != nil {
+				return false
+			}
+		case map[string]any:
+			m, ok := only(x, "target", "published", "protocol", "mode", "host_ip", "name", "app_protocol")
+			if !ok {
+				return false
+			}
+			if t, ok := m["target"].(int); !ok || t < 0 || t > 65535 {
+				return false
+			}
+			if p, ok := m["published"]; ok {
+				if _, ok := p.(string); !ok {
+					return false
+				}
+			}
+			if ip, ok := m["host_ip"]; ok {
+				if s, _ := ip.(string); net.ParseIP(s) == nil {
+					return false
+				}
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// acceptServiceNetworks returns the networks a service names, in the
+// mapping form the merge gives them.
+func acceptServiceNetworks(v any) ([]string, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	names := make([]string, 0, len(m))
+	for n, e := range m {
+		if e != nil {
+			if _, ok := only(e, "aliases"); !ok {
+				return nil, false
+			}
+		}
+		names = append(names, n)
+	}
+	return names, true
+}
+
+// acceptDependsOn returns the services a service depends on, in the
+// mapping form the merge gives them.
+func acceptDependsOn(v any) ([]string, bool) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, false
+	}
+	names := make([]string, 0, len(m))
+	for n, e := range m {
+		if _, ok := only(e, "condition", "restart", "required"); !ok {
+			return nil, false
+		}
+		names = append(names, n)
+	}
+	return names, true
+}
+
+// acceptVolumes reads a service's short volume syntax as normalization
+// does; it returns the named volumes used and the mount targets.
+func acceptVolumes(v any) (named, targets []string, ok bool) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, nil, false
+	}
+	for _, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			return nil, nil, false // the long syntax
+		}
+		vol, err := compose.ParseVolume(s)
+		if err != nil {
+			return nil, nil, false
+		}
+		switch vol.Type {
+		case types.VolumeTypeBind:
+			if vol.Source == "" {
+				return nil, nil, false
+			}
+		case types.VolumeTypeVolume:
+			if vol.Source != "" {
+				named = append(named, vol.Source)
+			}
+		default:
+			return nil, nil, false
+		}
+		targets = append(targets, vol.Target)
+	}
+	return named, targets, true
+}
+
+// dependencyCycle reports whether services depend on each other in a
+// cycle.
+func dependencyCycle(facts map[string]*serviceFacts) bool {
+	const (
+		visiting = 1
+		done     = 2
+	)
+	state := make(map[string]uint8, len(facts))
+	var visit func(string) bool
+	visit = func(n string) bool {
+		switch state[n] {
+		case visiting:
+			return true
+		case done:
+			return false
+		}
+		state[n] = visiting
+		for _, d := range facts[n].dependsOn {
+			if visit(d) {
+				return true
+			}
+		}
+		state[n] = done
+		return false
+	}
+	for n := range facts {
+		if visit(n) {
+			return true
+		}
+	}
+	return false
+}
