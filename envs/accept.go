@@ -46,6 +46,7 @@ func (p *Project) unsure(env *Environment, cache *compose.Cache, raw, first *mer
 		Interpolate: func(path []string, v any) (any, bool) { return merge.Interpolate(path, v, lookup) },
 		Shared:      raw.SharedService,
 		Vars:        l.Name + "\x00" + strings.Join(env.EnvFiles, "\x00"),
+		Profiles:    p.profiles(env, l.Environment),
 	}
 	if first != nil {
 		o.First = first.Tree()

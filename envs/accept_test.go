@@ -49,7 +49,7 @@ func TestAcceptExact(t *testing.T) {
 	slices.Sort(dirs)
 	var st acceptStats
 	for _, dir := range dirs {
-		st.check(t, dir, dir)
+		st.check(t, dir, dir, nil)
 	}
 	t.Logf("%d environments: %d accepted without a load, %d loaded, %d refused", st.envs, st.accepted, st.envs-st.accepted-st.refused, st.refused)
 	for _, why := range slices.SortedFunc(maps.Keys(st.why), func(a, b string) int { return st.why[b] - st.why[a] }) {
@@ -69,7 +69,15 @@ func TestAcceptExact(t *testing.T) {
 		if !ok {
 			continue
 		}
-		vs.check(t, variant, dir)
+		// and with the profiles the tests' projects use
+		var profiles []string
+		switch rng.IntN(4) {
+		case 0:
+			profiles = []string{"COMPOSE_PROFILES=*"}
+		case 1:
+			profiles = []string{"COMPOSE_PROFILES=debug,dev"}
+		}
+		vs.check(t, variant, dir, profiles)
 	}
 	t.Logf("%d variants: %d environments, %d accepted without a load, %d refused", n, vs.envs, vs.accepted, vs.refused)
 }
@@ -80,10 +88,11 @@ type acceptStats struct {
 }
 
 // check compares Accepts and Load on each environment of the project in
-// dir (from says which project it was made from).
-func (st *acceptStats) check(t *testing.T, dir, from string) {
+// dir (from says which project it was made from), with extra variables in
+// the process environment.
+func (st *acceptStats) check(t *testing.T, dir, from string, extra []string) {
 	t.Helper()
-	p, err := Discover(Options{Dir: dir, Environ: environ(dir), Warn: func(string) {}})
+	p, err := Discover(Options{Dir: dir, Environ: append(environ(dir), extra...), Warn: func(string) {}})
 	if err != nil {
 		return
 	}

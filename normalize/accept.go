@@ -3,6 +3,7 @@ package normalize
 import (
 	"net"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,6 +45,9 @@ type AcceptOptions struct {
 	// interpolated with, so that its verdict is reused only with them.
 	Shared func(name string) bool
 	Vars   string
+	// Profiles are the active profiles: a service behind others does not
+	// run, and none may depend on it.
+	Profiles []string
 	// First, when not nil, is the tree of the environment's first file
 	// alone, when one more file followed it: docker compose checks the
 	// schema of that project too (its services that a later file wrote;
@@ -59,6 +63,7 @@ type serviceFacts struct {
 	volumes       []string // named volumes its mounts use
 	dependsOn     []string
 	containerName string
+	profiles      []string
 }
 
 // Accepts reports whether tree, an environment's merged tree without
@@ -114,8 +119,8 @@ func (a *Acceptor) Unsure(tree map[string]any, o AcceptOptions) string {
 			}
 		}
 		for _, d := range f.dependsOn {
-			if facts[d] == nil {
-				return "services." + name + ": depends on undefined " + d
+			if facts[d] == nil || (runs(f, o.Profiles) && !runs(facts[d], o.Profiles)) {
+				return "services." + name + ": depends on undefined or disabled " + d
 			}
 		}
 		if f.containerName != "" {
@@ -250,6 +255,20 @@ func (a *Acceptor) service(name string, svc map[string]any, o AcceptOptions) *se
 	return f
 }
 
+// runs reports whether the profiles a service is behind are active
+// (types.ServiceConfig.HasProfile).
+func runs(f *serviceFacts, active []string) bool {
+	if len(f.profiles) == 0 {
+		return true
+	}
+	for _, p := range active {
+		if p == "*" || slices.Contains(f.profiles, p) {
+			return true
+		}
+	}
+	return false
+}
+
 func sharedService(o AcceptOptions, name string) bool {
 	return o.Shared != nil && o.Shared(name)
 }
@@ -306,6 +325,8 @@ func judgeService(name string, raw map[string]any, o AcceptOptions) *serviceFact
 			ok = true // the schema decides, and they bind as they are
 		case "container_name":
 			f.containerName, ok = v.(string)
+		case "profiles":
+			f.profiles, ok = stringList(v)
 		case "environment":
 			ok = decodes(new(types.MappingWithEquals), v)
 		case "labels":
@@ -382,6 +403,23 @@ func judgeService(name string, raw map[string]any, o AcceptOptions) *serviceFact
 		seen[t] = true
 	}
 	return f
+}
+
+// stringList is v as a list of strings (profiles).
+func stringList(v any) ([]string, bool) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
 }
 
 // decodes reports whether the binding's decoder of a compose-go type
