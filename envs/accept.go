@@ -3,6 +3,7 @@ package envs
 import (
 	"strings"
 
+	"github.com/compose-spec/compose-go/v2/types"
 	"gopkg.in/yaml.v3"
 
 	"github.com/composure-dev/composure/compose"
@@ -47,6 +48,17 @@ func (p *Project) unsure(env *Environment, cache *compose.Cache, raw, first *mer
 		Shared:      raw.SharedService,
 		Vars:        l.Name + "\x00" + strings.Join(env.EnvFiles, "\x00"),
 		Profiles:    p.profiles(env, l.Environment),
+		WorkingDir:  p.Dir,
+		Home:        p.home(),
+		EnvFiles: func(files []types.EnvFile, environment types.MappingWithEquals) bool {
+			for _, ef := range files {
+				if _, err := p.fs.Stat(ef.Path); err != nil && bool(ef.Required) {
+					return false
+				}
+			}
+			c := types.ContainerSpec{EnvFiles: files, Environment: environment}
+			return p.resolveEnvironment(&c, interp) == nil
+		},
 	}
 	if first != nil {
 		o.First = first.Tree()

@@ -33,6 +33,7 @@ func TestAcceptExact(t *testing.T) {
 		}
 		dirs = append(dirs, dir)
 	}
+	dirs = append(dirs, acceptFixtures(t)...)
 	lintProjects, _ := filepath.Glob(filepath.Join("..", "lint", "testdata", "projects", "*"))
 	dirs = append(dirs, lintProjects...)
 	if shared, ok := testenv.Shared(); ok {
@@ -232,4 +233,35 @@ func mutateProject(t *testing.T, dir string, rng *rand.Rand) (string, bool) {
 		}
 	}
 	return out, true
+}
+
+// acceptFixtures are projects whose every environment loads or fails on
+// one thing the acceptor must see: env files missing, optional, broken.
+func acceptFixtures(t *testing.T) []string {
+	cases := map[string]map[string]string{
+		"env-file-present":  {"compose.yaml": "services:\n  a:\n    image: a:1\n    env_file: a.env\n", "a.env": "A=1\n"},
+		"env-file-missing":  {"compose.yaml": "services:\n  a:\n    image: a:1\n    env_file: [a.env]\n"},
+		"env-file-optional": {"compose.yaml": "services:\n  a:\n    image: a:1\n    env_file:\n      - path: a.env\n        required: false\n"},
+		"env-file-broken":   {"compose.yaml": "services:\n  a:\n    image: a:1\n    env_file: a.env\n", "a.env": "A=\"unterminated\n"},
+		"env-file-required": {"compose.yaml": "services:\n  a:\n    image: a:1\n    env_file: a.env\n", "a.env": "A=${UNSET_IN_ENV_FILE:?is required}\n"},
+		"env-file-raw":      {"compose.yaml": "services:\n  a:\n    image: a:1\n    env_file:\n      - path: a.env\n        format: raw\n", "a.env": "A=\"x\n"},
+		"env-file-format":   {"compose.yaml": "services:\n  a:\n    image: a:1\n    env_file:\n      - path: a.env\n        format: nope\n", "a.env": "A=1\n"},
+		"env-file-home":     {"compose.yaml": "services:\n  a:\n    image: a:1\n    env_file: ~/a.env\n"},
+		"env-file-override": {"compose.yaml": "services:\n  a:\n    image: a:1\n", "compose.override.yaml": "services:\n  a:\n    env_file: b.env\n"},
+	}
+	var dirs []string
+	root := t.TempDir()
+	for name, files := range cases {
+		dir := filepath.Join(root, name)
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for f, text := range files {
+			if err := os.WriteFile(filepath.Join(dir, f), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dirs = append(dirs, dir)
+	}
+	return dirs
 }

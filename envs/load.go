@@ -140,10 +140,7 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		return nil, err
 	}
 	p.warnVersion(docs)
-	home := p.environ["HOME"]
-	if home == "" {
-		home, _ = os.UserHomeDir()
-	}
+	home := p.home()
 	nopts := normalize.Options{
 		Name:              name,
 		WorkingDir:        p.Dir,
@@ -228,6 +225,15 @@ func (p *Project) Load(ctx context.Context, env *Environment, cache *compose.Cac
 		return nil, err
 	}
 	return l, nil
+}
+
+// home is the directory `~` stands for in paths.
+func (p *Project) home() string {
+	if home := p.environ["HOME"]; home != "" {
+		return home
+	}
+	home, _ := os.UserHomeDir()
+	return home
 }
 
 // start takes the first steps of Load: the files parsed, their anchors'

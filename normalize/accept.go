@@ -45,6 +45,11 @@ type AcceptOptions struct {
 	// interpolated with, so that its verdict is reused only with them.
 	Shared func(name string) bool
 	Vars   string
+	// WorkingDir and Home resolve relative paths, as in Options.
+	WorkingDir, Home string
+	// EnvFiles reports whether a service's env files are there and read
+	// with its environment, as the load reads them (nil: unsure).
+	EnvFiles func(files []types.EnvFile, environment types.MappingWithEquals) bool
 	// Profiles are the active profiles: a service behind others does not
 	// run, and none may depend on it.
 	Profiles []string
@@ -354,7 +359,16 @@ func judgeService(name string, raw map[string]any, o AcceptOptions) *serviceFact
 				}
 			}
 		case "build":
-			ok = acceptBuild(v)
+			ok = acceptBuild(v, svc["platform"])
+		case "env_file":
+			var files []types.EnvFile
+			if files, ok = envFiles(v, o); ok {
+				var env types.MappingWithEquals
+				if e, has := svc["environment"]; has {
+					ok = decodes(&env, e)
+				}
+				ok = ok && o.EnvFiles != nil && o.EnvFiles(files, env)
+			}
 		case "logging":
 			ok = acceptLogging(v)
 		case "healthcheck":
@@ -451,18 +465,82 @@ func only(v any, keys ...string) (map[string]any, bool) {
 	return m, true
 }
 
-func acceptBuild(v any) bool {
+func acceptBuild(v, platform any) bool {
 	if _, ok := v.(string); ok {
 		return true
 	}
-	m, ok := only(v, "context", "dockerfile", "args", "target")
+	m, ok := only(v, "context", "dockerfile", "dockerfile_inline", "args", "target", "cache_from", "cache_to",
+		"tags", "network", "labels", "platforms", "no_cache", "pull", "shm_size")
 	if !ok {
+		return false
+	}
+	_, file := m["dockerfile"]
+	_, inline := m["dockerfile_inline"]
+	if file && inline {
 		return false
 	}
 	if args, ok := m["args"]; ok && !decodes(new(types.MappingWithEquals), args) {
 		return false
 	}
+	if labels, ok := m["labels"]; ok && !decodes(new(types.Labels), labels) {
+		return false
+	}
+	if size, ok := m["shm_size"]; ok && !decodes(new(types.UnitBytes), size) {
+		return false
+	}
+	if platforms, ok := m["platforms"]; ok && platform != nil {
+		list, ok := platforms.([]any)
+		return ok && slices.Contains(list, platform)
+	}
 	return true
+}
+
+// envFiles reads env_file in its canonical form (envFile), paths made
+// absolute as absPath makes them.
+func envFiles(v any, o AcceptOptions) ([]types.EnvFile, bool) {
+	n := &normalizer{opts: Options{WorkingDir: o.WorkingDir, Home: o.Home}}
+	var list []any
+	switch x := v.(type) {
+	case string:
+		list = []any{x}
+	case []any:
+		list = x
+	default:
+		return nil, false
+	}
+	out := make([]types.EnvFile, 0, len(list))
+	for _, e := range list {
+		switch x := e.(type) {
+		case string:
+			out = append(out, types.EnvFile{Path: n.abs(x), Required: true})
+		case map[string]any:
+			m, ok := only(x, "path", "required", "format")
+			if !ok {
+				return nil, false
+			}
+			path, ok := m["path"].(string)
+			if !ok {
+				return nil, false
+			}
+			ef := types.EnvFile{Path: n.abs(path), Required: true}
+			if r, ok := m["required"]; ok {
+				b, ok := r.(bool)
+				if !ok {
+					return nil, false
+				}
+				ef.Required = types.OptOut(b)
+			}
+			if f, ok := m["format"]; ok {
+				if ef.Format, ok = f.(string); !ok {
+					return nil, false
+				}
+			}
+			out = append(out, ef)
+		default:
+			return nil, false
+		}
+	}
+	return out, true
 }
 
 func acceptLogging(v any) bool {
