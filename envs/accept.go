@@ -19,7 +19,9 @@ import (
 // acceptor (normalize.Acceptor), which knows the common shapes of a
 // service and keeps the verdicts of shared services for the other
 // environments. lint calls it before loading each environment: a project
-// docker compose accepts then costs no load.
+// docker compose accepts then costs no load. It gives the warnings Load
+// gives (an obsolete `version`) but one: a variable used and not set,
+// which lint reports as a finding of its own.
 func (p *Project) Accepts(env *Environment, cache *compose.Cache, raw, first *merge.Result, acceptor *normalize.Acceptor) bool {
 	return p.unsure(env, cache, raw, first, acceptor) == ""
 }

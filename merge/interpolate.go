@@ -352,9 +352,9 @@ func toBoolean(value string) (any, error) {
 // Interpolate returns v, the value at path of a tree merged without
 // WithInterpolation, as WithInterpolation would have made it: variables
 // substituted and the specification's types cast. It answers only where it
-// is sure to agree: ok is false for a text only compose-go's template reads
-// (an error, an unset variable that warns, a nested default) and for a cast
-// that fails. v is not modified; the maps and lists that change are copied.
+// is sure to agree: ok is false where an interpolation or a cast fails. It
+// gives no warnings (a variable used but not set). v is not modified; the
+// maps and lists that change are copied.
 //
 // Interpolating after the merge gives what interpolating each file before
 // it gives only where no merge matched values by a text that has a variable
@@ -375,7 +375,11 @@ func interpolatePlain(v any, st pathtrie.State[cast], lookup func(string) (strin
 		s := x
 		if strings.IndexByte(x, '$') >= 0 {
 			if s, ok = subst.Fast(x, lookup); !ok {
-				return nil, false, false
+				// what substitute does, without its warnings
+				var err error
+				if s, err = template.SubstituteWithOptions(x, lookup, template.WithoutLogging); err != nil {
+					return nil, false, false
+				}
 			}
 		}
 		if c, ok := st.Match(); ok {
