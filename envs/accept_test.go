@@ -247,6 +247,15 @@ func acceptFixtures(t *testing.T) []string {
 		"env-file-raw":      {"compose.yaml": "services:\n  a:\n    image: a:1\n    env_file:\n      - path: a.env\n        format: raw\n", "a.env": "A=\"x\n"},
 		"env-file-format":   {"compose.yaml": "services:\n  a:\n    image: a:1\n    env_file:\n      - path: a.env\n        format: nope\n", "a.env": "A=1\n"},
 		"env-file-home":     {"compose.yaml": "services:\n  a:\n    image: a:1\n    env_file: ~/a.env\n"},
+		"secret-file":       {"compose.yaml": "services:\n  a:\n    image: a:1\n    secrets: [s, {source: t, target: /t, mode: 0440}]\nsecrets:\n  s: {file: ./s.txt}\n  t: {environment: T}\n"},
+		"secret-both":       {"compose.yaml": "services:\n  a:\n    image: a:1\n    secrets: [s]\nsecrets:\n  s: {file: ./s.txt, environment: S}\n"},
+		"secret-none":       {"compose.yaml": "services:\n  a:\n    image: a:1\n    secrets: [s]\nsecrets:\n  s: {name: x}\n"},
+		"secret-empty":      {"compose.yaml": "services:\n  a:\n    image: a:1\nsecrets:\n  s: {file: \"\"}\n"},
+		"secret-undeclared": {"compose.yaml": "services:\n  a:\n    image: a:1\n    secrets: [s]\n"},
+		"secret-bad-mode":   {"compose.yaml": "services:\n  a:\n    image: a:1\n    secrets: [{source: s, mode: \"abc\"}]\nsecrets:\n  s: {file: ./s.txt}\n"},
+		"secret-external":   {"compose.yaml": "services:\n  a:\n    image: a:1\n    secrets: [s]\nsecrets:\n  s: {external: true, file: ./s}\n"},
+		"config-content":    {"compose.yaml": "services:\n  a:\n    image: a:1\n    configs: [c]\nconfigs:\n  c: {content: hello}\n"},
+		"config-undeclared": {"compose.yaml": "services:\n  a:\n    image: a:1\n    configs: [{source: c, target: /c}]\nconfigs:\n  d: {content: hello}\n"},
 		"env-file-override": {"compose.yaml": "services:\n  a:\n    image: a:1\n", "compose.override.yaml": "services:\n  a:\n    env_file: b.env\n"},
 	}
 	var dirs []string

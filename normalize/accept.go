@@ -67,6 +67,8 @@ type serviceFacts struct {
 	networks      []string
 	volumes       []string // named volumes its mounts use
 	dependsOn     []string
+	secrets       []string
+	configs       []string
 	containerName string
 	profiles      []string
 }
@@ -123,6 +125,14 @@ func (a *Acceptor) Unsure(tree map[string]any, o AcceptOptions) string {
 				return "services." + name + ": undeclared volume " + v
 			}
 		}
+		for section, used := range map[string][]string{"secrets": f.secrets, "configs": f.configs} {
+			declared, _ := top[section].(map[string]any)
+			for _, u := range used {
+				if _, ok := declared[u]; !ok {
+					return "services." + name + ": undeclared " + section + " " + u
+				}
+			}
+		}
 		for _, d := range f.dependsOn {
 			if facts[d] == nil || (runs(f, o.Profiles) && !runs(facts[d], o.Profiles)) {
 				return "services." + name + ": depends on undefined or disabled " + d
@@ -151,9 +161,9 @@ func (a *Acceptor) topLevel(tree map[string]any, o AcceptOptions) (map[string]an
 		case k == "services":
 			top[k] = map[string]any{}
 			continue
-		case k == "networks", k == "volumes", k == "name", k == "version", strings.HasPrefix(k, "x-"):
+		case k == "networks", k == "volumes", k == "secrets", k == "configs", k == "name", k == "version", strings.HasPrefix(k, "x-"):
 		default:
-			return nil, k // include, secrets, configs, models, jobs...
+			return nil, k // include, models, jobs...
 		}
 		iv, ok := o.Interpolate([]string{k}, v)
 		if !ok {
@@ -176,10 +186,19 @@ func (a *Acceptor) topLevel(tree map[string]any, o AcceptOptions) (map[string]an
 	if quickRoot.test(top) != valid {
 		return nil, "schema of the top level"
 	}
-	for _, section := range [...]string{"networks", "volumes"} {
+	for _, section := range [...]string{"networks", "volumes", "secrets", "configs"} {
 		decls, _ := top[section].(map[string]any)
 		for _, d := range decls {
-			if !plainResource(d) {
+			ok := false
+			switch section {
+			case "secrets":
+				ok = fileObject(d, "file", "environment")
+			case "configs":
+				ok = fileObject(d, "file", "environment", "content")
+			default:
+				ok = plainResource(d)
+			}
+			if !ok {
 				return nil, section + ": a declaration"
 			}
 		}
@@ -214,6 +233,33 @@ func plainResource(d any) bool {
 		}
 	}
 	return true
+}
+
+// fileObject reports whether a secret or config declaration has exactly
+// one source among keys, not empty, or is external (checkFileObject and
+// the consistency check).
+func fileObject(d any, keys ...string) bool {
+	m, ok := d.(map[string]any)
+	if !ok {
+		return false
+	}
+	if ext, _ := m["external"].(bool); ext {
+		_, ok := only(m, "external", "name")
+		return ok
+	}
+	if _, ok := only(m, append(keys, "name")...); !ok {
+		return false
+	}
+	sources := 0
+	for _, k := range keys {
+		if v, ok := m[k]; ok {
+			if s, _ := v.(string); s == "" {
+				return false
+			}
+			sources++
+		}
+	}
+	return sources == 1
 }
 
 // firstStep checks the schema of the project the first file makes alone:
@@ -385,6 +431,10 @@ func judgeService(name string, raw map[string]any, o AcceptOptions) *serviceFact
 			f.networks, ok = acceptServiceNetworks(v)
 		case "depends_on":
 			f.dependsOn, ok = acceptDependsOn(v)
+		case "secrets":
+			f.secrets, ok = fileMounts(v)
+		case "configs":
+			f.configs, ok = fileMounts(v)
 		case "volumes":
 			var t []string
 			f.volumes, t, ok = acceptVolumes(v)
@@ -705,6 +755,38 @@ func acceptServiceNetworks(v any) ([]string, bool) {
 		names = append(names, n)
 	}
 	return names, true
+}
+
+// fileMounts returns the secrets or configs a service mounts (fileMount's
+// forms), each mount one the binding takes.
+func fileMounts(v any) ([]string, bool) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		switch x := e.(type) {
+		case string:
+			out = append(out, x)
+		case map[string]any:
+			m, ok := only(x, "source", "target", "uid", "gid", "mode")
+			if !ok {
+				return nil, false
+			}
+			source, ok := m["source"].(string)
+			if !ok {
+				return nil, false
+			}
+			if mode, ok := m["mode"]; ok && !decodes(new(types.FileMode), mode) {
+				return nil, false
+			}
+			out = append(out, source)
+		default:
+			return nil, false
+		}
+	}
+	return out, true
 }
 
 // acceptDependsOn returns the services a service depends on, in the
