@@ -256,6 +256,7 @@ func acceptFixtures(t *testing.T) []string {
 		"secret-external":   {"compose.yaml": "services:\n  a:\n    image: a:1\n    secrets: [s]\nsecrets:\n  s: {external: true, file: ./s}\n"},
 		"config-content":    {"compose.yaml": "services:\n  a:\n    image: a:1\n    configs: [c]\nconfigs:\n  c: {content: hello}\n"},
 		"config-undeclared": {"compose.yaml": "services:\n  a:\n    image: a:1\n    configs: [{source: c, target: /c}]\nconfigs:\n  d: {content: hello}\n"},
+		"empty-base":        {"compose.yaml": "# all in the override\n", "compose.override.yaml": "services:\n  a:\n    image: a:1\n"},
 		"env-file-override": {"compose.yaml": "services:\n  a:\n    image: a:1\n", "compose.override.yaml": "services:\n  a:\n    env_file: b.env\n"},
 	}
 	var dirs []string

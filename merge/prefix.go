@@ -90,6 +90,9 @@ func (p *Prefix) Merge(rest []*compose.Document) (*Result, error) {
 // compose checks first when later files follow. It shares the frozen tree
 // every Merge starts from: callers must not modify its Tree.
 func (p *Prefix) First() (*Result, error) {
+	if p.first.Root == nil {
+		return Merge([]*compose.Document{p.first}, p.opts...) // as Merge does for it
+	}
 	p.once.Do(p.init)
 	if p.err != nil {
 		return nil, p.err
