@@ -257,6 +257,16 @@ func acceptFixtures(t *testing.T) []string {
 		"config-content":    {"compose.yaml": "services:\n  a:\n    image: a:1\n    configs: [c]\nconfigs:\n  c: {content: hello}\n"},
 		"config-undeclared": {"compose.yaml": "services:\n  a:\n    image: a:1\n    configs: [{source: c, target: /c}]\nconfigs:\n  d: {content: hello}\n"},
 		"empty-base":        {"compose.yaml": "# all in the override\n", "compose.override.yaml": "services:\n  a:\n    image: a:1\n"},
+		"mount-twice-clean": {"compose.yaml": "services:\n  a:\n    image: a:1\n    volumes: [\"./a:/data/\", \"./b:/data\"]\n"},
+		"mount-long":        {"compose.yaml": "services:\n  a:\n    image: a:1\n    volumes:\n      - {type: bind, source: ./a, target: /a, bind: {create_host_path: true}}\n      - {type: volume, source: v, target: /v, volume: {nocopy: true}}\nvolumes:\n  v:\n"},
+		"mount-long-nosrc":  {"compose.yaml": "services:\n  a:\n    image: a:1\n    volumes:\n      - {type: bind, target: /a}\n"},
+		"mount-long-undecl": {"compose.yaml": "services:\n  a:\n    image: a:1\n    volumes:\n      - {type: volume, source: v, target: /v}\n"},
+		"mount-long-twice":  {"compose.yaml": "services:\n  a:\n    image: a:1\n    volumes:\n      - {type: bind, source: ./a, target: /a}\n      - ./b:/a/\n"},
+		"mount-long-tmpfs":  {"compose.yaml": "services:\n  a:\n    image: a:1\n    volumes:\n      - {type: tmpfs, target: /t, tmpfs: {size: lots}}\n"},
+		"link":              {"compose.yaml": "services:\n  a:\n    image: a:1\n    links: [b:bee]\n  b:\n    image: b:1\n"},
+		"link-undefined":    {"compose.yaml": "services:\n  a:\n    image: a:1\n    links: [c]\n"},
+		"link-cycle":        {"compose.yaml": "services:\n  a:\n    image: a:1\n    links: [b]\n  b:\n    image: b:1\n    depends_on: [a]\n"},
+		"mount-tmpfs-twice": {"compose.yaml": "services:\n  a:\n    image: a:1\n    tmpfs: [/a]\n    volumes: [./b:/a]\n"},
 		"env-file-override": {"compose.yaml": "services:\n  a:\n    image: a:1\n", "compose.override.yaml": "services:\n  a:\n    env_file: b.env\n"},
 	}
 	var dirs []string

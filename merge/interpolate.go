@@ -121,20 +121,11 @@ func (ip *interpolator) substitute(s string, at *val) (string, error) {
 	if out, ok := subst.Fast(s, ip.opts.lookup); ok {
 		return out, nil
 	}
-	last := ""
-	lookup := func(name string) (string, bool) {
-		last = name
-		return ip.opts.lookup(name)
-	}
-	replace := func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
-		last = ""
-		v, applied, err := template.DefaultReplacementAppliedFunc(sub, m, cfg)
-		if err == nil && !applied && last != "" && ip.opts.warn != nil && at.at != nil {
-			ip.opts.warn(ip.variableAt(at, last), fmt.Sprintf("The %q variable is not set. Defaulting to a blank string.", last))
+	out, err := substituteTemplate(s, ip.opts.lookup, func(name string) {
+		if ip.opts.warn != nil && at.at != nil {
+			ip.opts.warn(ip.variableAt(at, name), fmt.Sprintf("The %q variable is not set. Defaulting to a blank string.", name))
 		}
-		return v, err
-	}
-	out, err := template.SubstituteWithOptions(s, lookup, template.WithoutLogging, template.WithReplacementFunction(replace))
+	})
 	if err == nil {
 		return out, nil
 	}
@@ -143,6 +134,25 @@ func (ip *interpolator) substitute(s string, at *val) (string, error) {
 		return "", &invalidTemplate{path: ip.dotted(), fragment: invalidFragment(s)}
 	}
 	return "", fmt.Errorf("error while interpolating %s: %w", ip.dotted(), err)
+}
+
+// substituteTemplate substitutes the variables of s with compose-go's
+// template, telling unset about each variable used bare and not set.
+func substituteTemplate(s string, lookup func(string) (string, bool), unset func(name string)) (string, error) {
+	last := ""
+	look := func(name string) (string, bool) {
+		last = name
+		return lookup(name)
+	}
+	replace := func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
+		last = ""
+		v, applied, err := template.DefaultReplacementAppliedFunc(sub, m, cfg)
+		if err == nil && !applied && last != "" {
+			unset(last)
+		}
+		return v, err
+	}
+	return template.SubstituteWithOptions(s, look, template.WithoutLogging, template.WithReplacementFunction(replace))
 }
 
 func (ip *interpolator) fail(x *val, err error) {
@@ -375,9 +385,15 @@ func interpolatePlain(v any, st pathtrie.State[cast], lookup func(string) (strin
 		s := x
 		if strings.IndexByte(x, '$') >= 0 {
 			if s, ok = subst.Fast(x, lookup); !ok {
+				if nestedTemplate(x) {
+					// compose-go substitutes a nested default with logging
+					// on: a variable unset there is a warning the load
+					// prints (once per run), not Interpolate (per call)
+					return nil, false, false
+				}
 				// what substitute does, without its warnings
 				var err error
-				if s, err = template.SubstituteWithOptions(x, lookup, template.WithoutLogging); err != nil {
+				if s, err = substituteTemplate(x, lookup, func(string) {}); err != nil {
 					return nil, false, false
 				}
 			}
@@ -427,4 +443,24 @@ func interpolatePlain(v any, st pathtrie.State[cast], lookup func(string) (strin
 		}
 	}
 	return v, false, true
+}
+
+// nestedTemplate reports whether s has a `$` inside a `${...}`.
+func nestedTemplate(s string) bool {
+	for i := strings.Index(s, "${"); i >= 0; {
+		rest := s[i+2:]
+		end := strings.IndexAny(rest, "$}")
+		if end < 0 {
+			return false
+		}
+		if rest[end] == '$' {
+			return true
+		}
+		next := strings.Index(rest[end:], "${")
+		if next < 0 {
+			return false
+		}
+		s, i = rest[end:], next
+	}
+	return false
 }

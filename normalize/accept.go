@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"net"
+	"path"
 	"reflect"
 	"slices"
 	"strconv"
@@ -430,7 +431,18 @@ func judgeService(name string, raw map[string]any, o AcceptOptions) *serviceFact
 		case "networks":
 			f.networks, ok = acceptServiceNetworks(v)
 		case "depends_on":
-			f.dependsOn, ok = acceptDependsOn(v)
+			var deps []string
+			deps, ok = acceptDependsOn(v)
+			f.dependsOn = append(f.dependsOn, deps...)
+		case "links":
+			// each link is a dependency on its service (`service[:alias]`)
+			var links []string
+			if links, ok = stringList(v); ok {
+				for _, l := range links {
+					service, _, _ := strings.Cut(l, ":")
+					f.dependsOn = append(f.dependsOn, service)
+				}
+			}
 		case "secrets":
 			f.secrets, ok = fileMounts(v)
 		case "configs":
@@ -806,37 +818,81 @@ func acceptDependsOn(v any) ([]string, bool) {
 	return names, true
 }
 
-// acceptVolumes reads a service's short volume syntax as normalization
-// does; it returns the named volumes used and the mount targets.
+// acceptVolumes reads a service's volumes as normalization does (short
+// syntax expanded, bind sources required); it returns the named volumes
+// used and the mount targets.
 func acceptVolumes(v any) (named, targets []string, ok bool) {
 	list, ok := v.([]any)
 	if !ok {
 		return nil, nil, false
 	}
 	for _, e := range list {
-		s, ok := e.(string)
-		if !ok {
-			return nil, nil, false // the long syntax
-		}
-		vol, err := compose.ParseVolume(s)
-		if err != nil {
-			return nil, nil, false
-		}
-		switch vol.Type {
-		case types.VolumeTypeBind:
-			if vol.Source == "" {
+		var typ, source, target string
+		switch x := e.(type) {
+		case string:
+			vol, err := compose.ParseVolume(x)
+			if err != nil {
 				return nil, nil, false
 			}
-		case types.VolumeTypeVolume:
-			if vol.Source != "" {
-				named = append(named, vol.Source)
+			typ, source, target = vol.Type, vol.Source, path.Clean(vol.Target)
+		case map[string]any:
+			if typ, source, target, ok = longVolume(x); !ok {
+				return nil, nil, false
 			}
 		default:
 			return nil, nil, false
 		}
-		targets = append(targets, vol.Target)
+		switch typ {
+		case types.VolumeTypeBind:
+			if source == "" {
+				return nil, nil, false
+			}
+		case types.VolumeTypeVolume:
+			if source != "" {
+				named = append(named, source)
+			}
+		default:
+			return nil, nil, false
+		}
+		targets = append(targets, target)
 	}
 	return named, targets, true
+}
+
+// longVolume reads the long syntax of a bind or volume mount, with the
+// options the binding takes as they are.
+func longVolume(m map[string]any) (typ, source, target string, ok bool) {
+	m, ok = only(m, "type", "source", "target", "read_only", "bind", "volume")
+	if !ok {
+		return "", "", "", false
+	}
+	typ, _ = m["type"].(string)
+	target, _ = m["target"].(string)
+	if target == "" {
+		return "", "", "", false
+	}
+	if s, has := m["source"]; has {
+		if source, ok = s.(string); !ok {
+			return "", "", "", false
+		}
+	}
+	if b, has := m["bind"]; has {
+		if typ != types.VolumeTypeBind {
+			return "", "", "", false
+		}
+		if _, ok := only(b, "create_host_path", "propagation", "selinux"); !ok {
+			return "", "", "", false
+		}
+	}
+	if v, has := m["volume"]; has {
+		if typ != types.VolumeTypeVolume {
+			return "", "", "", false
+		}
+		if _, ok := only(v, "nocopy", "subpath"); !ok {
+			return "", "", "", false
+		}
+	}
+	return typ, source, target, true
 }
 
 // dependencyCycle reports whether services depend on each other in a
