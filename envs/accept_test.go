@@ -285,3 +285,26 @@ func acceptFixtures(t *testing.T) []string {
 	}
 	return dirs
 }
+
+// FuzzAcceptExact is TestAcceptExact's rule on a base file and an override
+// written by the fuzzer: when Accepts says yes, Load loads. Seeds: those
+// of FuzzDifferential.
+func FuzzAcceptExact(f *testing.F) {
+	seeds := differentialSeeds()
+	for i, s := range seeds {
+		f.Add(s, seeds[(i*7+3)%len(seeds)])
+	}
+	f.Fuzz(func(t *testing.T, base, override []byte) {
+		if len(base)+len(override) > 16<<10 {
+			t.Skip()
+		}
+		dir := t.TempDir()
+		for name, src := range map[string][]byte{"compose.yaml": base, "compose.override.yaml": override} {
+			if err := os.WriteFile(filepath.Join(dir, name), src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var st acceptStats
+		st.check(t, dir, "fuzz", nil)
+	})
+}
