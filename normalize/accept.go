@@ -19,8 +19,8 @@ import (
 // accept it. It reads the tree of an environment merged without
 // interpolation (what lint's rules read), interpolating as it goes, and
 // answers for the shapes most projects are written in; for anything else
-// (a key it does not know, a long volume syntax, a profile, an include)
-// it is unsure, and the caller loads the project to know. Its "yes" is
+// (a key it does not know, a provider, a variable in a mount two files
+// merge) it is unsure, and the caller loads the project to know. Its "yes" is
 // exact: TestAcceptExact holds it to the loads on every corpus environment
 // and on variants of them. lint asks it first, so that a project docker
 // compose accepts costs no load.
@@ -75,8 +75,7 @@ type serviceFacts struct {
 }
 
 // Accepts reports whether tree, an environment's merged tree without
-// interpolation whose services all run (no profiles), surely loads without
-// an error. false means unsure.
+// interpolation, surely loads without an error. false means unsure.
 func (a *Acceptor) Accepts(tree map[string]any, o AcceptOptions) bool {
 	return a.Unsure(tree, o) == ""
 }
@@ -126,11 +125,14 @@ func (a *Acceptor) Unsure(tree map[string]any, o AcceptOptions) string {
 				return "services." + name + ": undeclared volume " + v
 			}
 		}
-		for section, used := range map[string][]string{"secrets": f.secrets, "configs": f.configs} {
-			declared, _ := top[section].(map[string]any)
-			for _, u := range used {
+		for _, ref := range [...]struct {
+			section string
+			used    []string
+		}{{"secrets", f.secrets}, {"configs", f.configs}} {
+			declared, _ := top[ref.section].(map[string]any)
+			for _, u := range ref.used {
 				if _, ok := declared[u]; !ok {
-					return "services." + name + ": undeclared " + section + " " + u
+					return "services." + name + ": undeclared " + ref.section + " " + u
 				}
 			}
 		}
@@ -153,7 +155,8 @@ func (a *Acceptor) Unsure(tree map[string]any, o AcceptOptions) string {
 }
 
 // topLevel checks everything but the services: the keys it knows, the
-// schema of the outline, the declarations of networks and volumes. It
+// schema of the outline, the declarations of networks, volumes, secrets
+// and configs. It
 // returns the outline interpolated.
 func (a *Acceptor) topLevel(tree map[string]any, o AcceptOptions) (map[string]any, string) {
 	top := make(map[string]any, len(tree))
