@@ -156,8 +156,7 @@ func (a *Acceptor) Unsure(tree map[string]any, o AcceptOptions) string {
 
 // topLevel checks everything but the services: the keys it knows, the
 // schema of the outline, the declarations of networks, volumes, secrets
-// and configs. It
-// returns the outline interpolated.
+// and configs. It returns the outline interpolated.
 func (a *Acceptor) topLevel(tree map[string]any, o AcceptOptions) (map[string]any, string) {
 	top := make(map[string]any, len(tree))
 	for k, v := range tree {
