@@ -382,6 +382,10 @@ func Interpolate(path []string, v any, lookup func(name string) (string, bool)) 
 func interpolatePlain(v any, st pathtrie.State[cast], lookup func(string) (string, bool)) (out any, changed, ok bool) {
 	switch x := v.(type) {
 	case string:
+		c, cast := st.Match()
+		if !cast && strings.IndexByte(x, '$') < 0 {
+			return v, false, true // most values: no allocation
+		}
 		s := x
 		if strings.IndexByte(x, '$') >= 0 {
 			if s, ok = subst.Fast(x, lookup); !ok {
@@ -398,7 +402,7 @@ func interpolatePlain(v any, st pathtrie.State[cast], lookup func(string) (strin
 				}
 			}
 		}
-		if c, ok := st.Match(); ok {
+		if cast {
 			cv, err := c(s)
 			if err != nil {
 				return nil, false, false

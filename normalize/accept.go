@@ -30,6 +30,8 @@ import (
 type Acceptor struct {
 	mu   sync.Mutex
 	seen map[acceptKey]*serviceFacts
+	// the first file's services checked (their mappings are shared too)
+	firstSeen map[acceptKey]bool
 }
 
 type acceptKey struct {
@@ -276,15 +278,37 @@ func (a *Acceptor) firstStep(o AcceptOptions) string {
 		if sharedService(o, name) {
 			continue // the same mapping is in the final tree
 		}
-		iv, ok := o.Interpolate([]string{"services", name}, v)
-		if !ok {
-			return "services." + name + ": interpolation"
-		}
-		if svc, ok := iv.(map[string]any); !ok || !quickService(svc, false) {
-			return "services." + name + ": schema"
+		if !a.firstService(name, v, o) {
+			return "services." + name + ": interpolation or schema"
 		}
 	}
 	return ""
+}
+
+// firstService checks the schema of the first file's version of a
+// service, once per run for each mapping.
+func (a *Acceptor) firstService(name string, v any, o AcceptOptions) bool {
+	raw, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	k := acceptKey{svc: (*map[string]any)(reflect.ValueOf(raw).UnsafePointer()), vars: o.Vars}
+	a.mu.Lock()
+	valid, seen := a.firstSeen[k]
+	a.mu.Unlock()
+	if seen {
+		return valid
+	}
+	iv, ok := o.Interpolate([]string{"services", name}, raw)
+	svc, _ := iv.(map[string]any)
+	valid = ok && svc != nil && quickService(svc, false)
+	a.mu.Lock()
+	if a.firstSeen == nil {
+		a.firstSeen = map[acceptKey]bool{}
+	}
+	a.firstSeen[k] = valid
+	a.mu.Unlock()
+	return valid
 }
 
 // service judges one service, once per run for a shared one.
