@@ -267,6 +267,10 @@ func acceptFixtures(t *testing.T) []string {
 		"link-undefined":    {"compose.yaml": "services:\n  a:\n    image: a:1\n    links: [c]\n"},
 		"link-cycle":        {"compose.yaml": "services:\n  a:\n    image: a:1\n    links: [b]\n  b:\n    image: b:1\n    depends_on: [a]\n"},
 		"mount-tmpfs-twice": {"compose.yaml": "services:\n  a:\n    image: a:1\n    tmpfs: [/a]\n    volumes: [./b:/a]\n"},
+		"ulimits":           {"compose.yaml": "services:\n  a:\n    image: a:1\n    ulimits:\n      nproc: 65535\n      nofile: {soft: \"20000\", hard: 40000}\n"},
+		"ulimits-string":    {"compose.yaml": "services:\n  a:\n    image: a:1\n    ulimits:\n      nproc: lots\n"},
+		"ulimits-soft-only": {"compose.yaml": "services:\n  a:\n    image: a:1\n    ulimits:\n      nofile: {soft: 1}\n"},
+		"logging-numbers":   {"compose.yaml": "services:\n  a:\n    image: a:1\n    logging:\n      options: {max-file: 3, max-size: 10m, tag: null}\n"},
 		"env-file-override": {"compose.yaml": "services:\n  a:\n    image: a:1\n", "compose.override.yaml": "services:\n  a:\n    env_file: b.env\n"},
 	}
 	var dirs []string

@@ -444,6 +444,8 @@ func judgeService(name string, raw map[string]any, o AcceptOptions) *serviceFact
 			}
 		case "logging":
 			ok = acceptLogging(v)
+		case "ulimits":
+			ok = acceptUlimits(v)
 		case "healthcheck":
 			ok = acceptHealthcheck(v)
 		case "deploy":
@@ -637,15 +639,29 @@ func acceptLogging(v any) bool {
 		return false
 	}
 	opts, ok := m["options"]
-	if !ok || opts == nil {
-		return true
-	}
-	om, ok := opts.(map[string]any)
+	return !ok || opts == nil || decodes(new(types.Options), opts)
+}
+
+// acceptUlimits reads ulimits as normalization and the binding do: a
+// number, or soft and hard numbers.
+func acceptUlimits(v any) bool {
+	m, ok := v.(map[string]any)
 	if !ok {
 		return false
 	}
-	for _, o := range om {
-		if _, ok := o.(string); !ok {
+	for _, l := range m {
+		switch x := l.(type) {
+		case int:
+		case map[string]any:
+			if _, ok := only(x, "soft", "hard"); !ok {
+				return false
+			}
+			for _, n := range x {
+				if _, ok := n.(int); !ok {
+					return false
+				}
+			}
+		default:
 			return false
 		}
 	}
