@@ -163,12 +163,38 @@ func dependencies(e *Env, name string, v any) []dependency {
 	return out
 }
 
+// target is what the rule reads of a service others depend on.
+type target struct {
+	svc map[string]any
+	hc  hcState
+	// cluster: its healthcheck is defined and tests the state of a
+	// cluster (clusterHealth)
+	cluster bool
+}
+
+// targets reads each service others depend on once per environment: a
+// database many services depend on may build from a Dockerfile, read to
+// find its healthcheck.
+type targets struct {
+	e  *Env
+	of map[string]target
+}
+
+// get returns what the rule reads of service name, a defined one.
+func (t *targets) get(name string) target {
+	tg, ok := t.of[name]
+	if !ok {
+		tg.svc, _ = t.e.Services[name].(map[string]any)
+		tg.hc = healthcheck(t.e, tg.svc)
+		tg.cluster = tg.hc == hcDefined && clusterHealth(tg.svc)
+		t.of[name] = tg
+	}
+	return tg
+}
+
 // VisitEnv checks every depends_on of e.
 func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
-	// The healthcheck of each dependency, once per environment: a database
-	// many services depend on may build from a Dockerfile, read to find it.
-	hcOf := map[string]hcState{}
-	clusterOf := map[string]bool{}
+	t := &targets{e: e, of: map[string]target{}}
 	for _, name := range e.ServiceNames() {
 		svc := e.Service(name)
 		deps := dependencies(e, name, svc["depends_on"])
@@ -179,39 +205,24 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 		// dependency: defined or not, left out by the profiles or not,
 		// and its healthcheck.
 		key := make([]byte, 0, 32*len(deps))
-		hcs := make([]hcState, len(deps))
-		for i, dep := range deps {
+		for _, dep := range deps {
 			key = append(key, dep.name...)
 			key = append(key, 0)
-			target, defined := e.Services[dep.name]
+			_, defined := e.Services[dep.name]
 			switch {
 			case !defined:
 				key = append(key, '?')
 			case e.leftOut(name, dep.name):
 				key = append(key, '!')
 			default:
-				hc, ok := hcOf[dep.name]
-				if !ok {
-					tsvc, _ := target.(map[string]any)
-					hc = healthcheck(e, tsvc)
-					hcOf[dep.name] = hc
-				}
-				hcs[i] = hc
-				key = append(key, byte('0'+hc))
+				tg := t.get(dep.name)
+				key = append(key, byte('0'+tg.hc))
 				// what tells whether the service waits for it
-				tsvc, _ := target.(map[string]any)
-				if img, ok := tsvc["image"].(string); ok {
+				if img, ok := tg.svc["image"].(string); ok {
 					key = append(key, img...)
 				}
-				if hc == hcDefined {
-					c, ok := clusterOf[dep.name]
-					if !ok {
-						c = clusterHealth(tsvc)
-						clusterOf[dep.name] = c
-					}
-					if c {
-						key = append(key, 'c')
-					}
+				if tg.cluster {
+					key = append(key, 'c')
 				}
 			}
 			key = append(key, 0)
@@ -227,16 +238,16 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 				}
 				return *text
 			}
-			for i, dep := range deps {
-				r.check(p, e, name, waiter, dep, hcs[i])
+			for _, dep := range deps {
+				r.check(p, e, t, name, waiter, dep)
 			}
 		})
 	}
 }
 
-// check reports dependency dep of service name; hc is the healthcheck of
-// the dependency when it is defined and enabled.
-func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func() string, dep dependency, hc hcState) {
+// check reports dependency dep of service name; t reads the dependency
+// when it is defined and enabled.
+func (r *DependsOnHealthcheck) check(p *Pass, e *Env, t *targets, name string, waiter func() string, dep dependency) {
 	// Where the dependency is written is found only for a finding (most
 	// dependencies have none): nothing is reported where it is unknown.
 	// Inside an anchor merged by several services, one finding at the anchor
@@ -249,7 +260,7 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 		who, sfx := e.subject(name, sp, rel)
 		var fix *diag.Fix
 		if withFix {
-			fix = r.fix(e, name, doc, node, dep.name)
+			fix = r.fix(e, t, name, doc, node, dep.name)
 		}
 		p.ReportServices(diag.Finding{Severity: sev, Span: sp, Related: rel, Message: msg(who, sfx), Fix: fix}, name)
 	}
@@ -268,6 +279,8 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 		}
 		return
 	}
+	tg := t.get(dep.name)
+	hc, depSvc := tg.hc, tg.svc
 	switch dep.condition {
 	case "service_completed_successfully":
 		return
@@ -278,7 +291,7 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 				return fmt.Sprintf("%s wait%s for %q to be healthy, but %q disables its healthcheck: it never becomes healthy", who, sfx, dep.name, dep.name)
 			}, false)
 		case hcNone:
-			if depSvc, _ := e.Services[dep.name].(map[string]any); !healthcheckUnknown(e, depSvc) {
+			if !healthcheckUnknown(e, depSvc) {
 				report(diag.Warning, func(who, sfx string) string {
 					return fmt.Sprintf("%s wait%s for %q to be healthy, but %q defines no healthcheck: add one", who, sfx, dep.name, dep.name)
 				}, false)
@@ -286,7 +299,6 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 		}
 		return
 	}
-	depSvc, _ := e.Services[dep.name].(map[string]any)
 	if svc := e.Service(name); isProxy(e, name, svc) || isAdminUI(e, name, svc) || isProxyCompanion(e, svc) {
 		// A reverse proxy needs its upstreams to exist, not to be ready:
 		// it answers 502 until they are; a database's web console
@@ -306,7 +318,7 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, name string, waiter func()
 	if waitsFor(text, dep.name, depSvc, e, r.waitRE) {
 		return
 	}
-	if hc == hcDefined && clusterHealth(depSvc) && mentions(text, dep.name) {
+	if tg.cluster && mentions(text, dep.name) {
 		// dep turns healthy once the cluster forms, and this service
 		// talks to it at start (creates or joins the cluster): waiting
 		// for dep's health could wait forever.
@@ -385,7 +397,7 @@ func (r *DependsOnHealthcheck) where(e *Env, svc, dep string) (diag.Span, []diag
 // applied by --fix: waiting for a dependency's health changes when the
 // service starts, and deadlocks where the dependency turns healthy only
 // once the service runs (the nodes of a cluster the service forms).
-func (r *DependsOnHealthcheck) fix(e *Env, name string, d *compose.Document, n *yaml.Node, dep string) *diag.Fix {
+func (r *DependsOnHealthcheck) fix(e *Env, t *targets, name string, d *compose.Document, n *yaml.Node, dep string) *diag.Fix {
 	if d == nil || n == nil {
 		return nil
 	}
@@ -401,8 +413,8 @@ func (r *DependsOnHealthcheck) fix(e *Env, name string, d *compose.Document, n *
 		names = append(names, it.Value)
 	}
 	cond := func(dn string) string {
-		if t, ok := e.Services[dn].(map[string]any); ok && !e.leftOut(name, dn) {
-			if hc := healthcheck(e, t); hc == hcDefined || hc == hcImage {
+		if _, ok := e.Services[dn].(map[string]any); ok && !e.leftOut(name, dn) {
+			if hc := t.get(dn).hc; hc == hcDefined || hc == hcImage {
 				return "service_healthy"
 			}
 		}
