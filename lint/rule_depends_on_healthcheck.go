@@ -228,39 +228,83 @@ func (r *DependsOnHealthcheck) VisitEnv(p *Pass, e *Env) {
 			key = append(key, 0)
 		}
 		p.Service(name, svc, string(key), func() {
-			// what the service runs first, read only for a dependency
-			// it may wait for
-			var text *string
-			waiter := func() string {
-				if text == nil {
-					t := waiterText(e, svc)
-					text = &t
-				}
-				return *text
-			}
+			s := &dependent{name: name, svc: svc}
 			for _, dep := range deps {
-				r.check(p, e, t, name, waiter, dep)
+				r.check(p, e, t, s, dep)
 			}
 		})
 	}
 }
 
-// check reports dependency dep of service name; t reads the dependency
-// when it is defined and enabled.
-func (r *DependsOnHealthcheck) check(p *Pass, e *Env, t *targets, name string, waiter func() string, dep dependency) {
+// dependent is a service whose dependencies check looks at, with what
+// check reads of the service: each read on first use, once for all the
+// dependencies.
+type dependent struct {
+	name string
+	svc  map[string]any
+	// waiter is what the service runs first (waiterText), read only for
+	// a dependency it may wait for.
+	waiter lazy[string]
+	// ordered: the service needs its dependencies to exist, not to be
+	// ready (orderedOnly).
+	ordered lazy[bool]
+	// list is its depends_on collection in the file that set it, found
+	// for a finding.
+	list lazy[dependsOnList]
+	// longForm is the edit of the fix of a finding at an item of a short
+	// list (longForm), nil when there is none.
+	longForm lazy[*diag.TextEdit]
+}
+
+// dependsOnList is the depends_on collection n of a service, written in
+// file; n is nil where it is not found.
+type dependsOnList struct {
+	file string
+	d    *compose.Document
+	n    *yaml.Node
+}
+
+// lazy is a value found on first use.
+type lazy[T any] struct {
+	v    T
+	done bool
+}
+
+// get returns the value, found by find the first time.
+func (l *lazy[T]) get(find func() T) T {
+	if !l.done {
+		l.v, l.done = find(), true
+	}
+	return l.v
+}
+
+// orderedOnly reports whether service name (config svc) needs its
+// dependencies to exist, not to be ready: a reverse proxy answers 502
+// until its upstreams are; a database's web console connects when it is
+// opened, and shows an error until then; a proxy's certificate companion
+// needs its container, and the proxy's health may wait for the
+// certificates.
+func orderedOnly(e *Env, name string, svc map[string]any) bool {
+	return isProxy(e, name, svc) || isAdminUI(e, name, svc) || isProxyCompanion(e, svc)
+}
+
+// check reports dependency dep of service s; t reads the dependency when
+// it is defined and enabled.
+func (r *DependsOnHealthcheck) check(p *Pass, e *Env, t *targets, s *dependent, dep dependency) {
+	name := s.name
 	// Where the dependency is written is found only for a finding (most
 	// dependencies have none): nothing is reported where it is unknown.
 	// Inside an anchor merged by several services, one finding at the anchor
 	// stands for all of them (the alias sites are the related locations).
 	report := func(sev diag.Severity, msg func(who, sfx string) string, withFix bool) {
-		sp, rel, node, doc := r.where(e, name, dep.key)
+		sp, rel, short := r.where(e, s, dep.key)
 		if sp.File == "" {
 			return
 		}
 		who, sfx := e.subject(name, sp, rel)
 		var fix *diag.Fix
-		if withFix {
-			fix = r.fix(e, t, name, doc, node, dep.name)
+		if withFix && short {
+			fix = r.fix(e, t, s, dep.name)
 		}
 		p.ReportServices(diag.Finding{Severity: sev, Span: sp, Related: rel, Message: msg(who, sfx), Fix: fix}, name)
 	}
@@ -299,12 +343,7 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, t *targets, name string, w
 		}
 		return
 	}
-	if svc := e.Service(name); isProxy(e, name, svc) || isAdminUI(e, name, svc) || isProxyCompanion(e, svc) {
-		// A reverse proxy needs its upstreams to exist, not to be ready:
-		// it answers 502 until they are; a database's web console
-		// connects when it is opened, and shows an error until then; a
-		// proxy's certificate companion needs its container, and the
-		// proxy's health may wait for the certificates.
+	if s.ordered.get(func() bool { return orderedOnly(e, name, s.svc) }) {
 		return
 	}
 	job := hc == hcNone && oneShotJob(e, dep.name, depSvc)
@@ -314,7 +353,7 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, t *targets, name string, w
 		// it reaches the other when it needs it, and retries.
 		return
 	}
-	text := waiter()
+	text := s.waiter.get(func() string { return waiterText(e, s.svc) })
 	if waitsFor(text, dep.name, depSvc, e, r.waitRE) {
 		return
 	}
@@ -351,56 +390,69 @@ func (r *DependsOnHealthcheck) check(p *Pass, e *Env, t *targets, name string, w
 	}
 }
 
-// where finds the depends_on entry for dep in the file that set it: the
-// list item or the mapping key.
-func (r *DependsOnHealthcheck) where(e *Env, svc, dep string) (diag.Span, []diag.Related, *yaml.Node, *compose.Document) {
-	sp, rel, ok := e.Span(svcPath(svc, "depends_on", dep))
+// where finds the depends_on entry for dep of service s in the file that
+// set it: the list item or the mapping key; short reports that it is an
+// item of the service's short list, which the fix rewrites.
+func (r *DependsOnHealthcheck) where(e *Env, s *dependent, dep string) (sp diag.Span, rel []diag.Related, short bool) {
+	sp, rel, ok := e.Span(svcPath(s.name, "depends_on", dep))
 	if !ok {
-		return diag.Span{}, nil, nil, nil
+		return diag.Span{}, nil, false
 	}
 	d := e.Doc(sp.File)
 	if d == nil || e.run == nil {
-		return sp, rel, nil, nil
+		return sp, rel, false
 	}
-	o, _ := e.Origin(svcPath(svc, "depends_on"))
-	if o.File != sp.File {
-		return sp, rel, nil, nil
+	l := s.list.get(func() dependsOnList {
+		o, _ := e.Origin(svcPath(s.name, "depends_on"))
+		l := dependsOnList{file: o.File, d: e.Doc(o.File)}
+		if l.d != nil {
+			l.n = e.run.index(l.d).collectionAt(o.Pos)
+		}
+		return l
+	})
+	if l.file != sp.File || l.n == nil {
+		return sp, rel, false
 	}
-	list := e.run.index(d).collectionAt(o.Pos)
-	if list == nil {
-		return sp, rel, nil, nil
-	}
-	switch list.Kind {
+	switch l.n.Kind {
 	case yaml.SequenceNode:
-		for _, it := range list.Content {
+		for _, it := range l.n.Content {
 			if it := compose.Deref(it); it.Kind == yaml.ScalarNode && it.Value == dep {
-				return NodeSpan(d, it), rel, list, d
+				return NodeSpan(d, it), rel, true
 			}
 		}
 	case yaml.MappingNode:
-		for i := 0; i+1 < len(list.Content); i += 2 {
-			if list.Content[i].Value == dep {
-				c := get(d, list.Content[i+1], "condition")
-				if c != nil {
-					return NodeSpan(d, list.Content[i]), rel, c, d
-				}
-				return NodeSpan(d, list.Content[i]), rel, nil, d
+		for i := 0; i+1 < len(l.n.Content); i += 2 {
+			if l.n.Content[i].Value == dep {
+				return NodeSpan(d, l.n.Content[i]), rel, false
 			}
 		}
 	}
-	return sp, rel, nil, nil
+	return sp, rel, false
 }
 
-// fix rewrites the short depends_on list n of service name to the long form
-// (service_healthy for the dependencies with a healthcheck, service_started
-// for the others, so nothing else changes). It is a manual fix, never
-// applied by --fix: waiting for a dependency's health changes when the
-// service starts, and deadlocks where the dependency turns healthy only
-// once the service runs (the nodes of a cluster the service forms).
-func (r *DependsOnHealthcheck) fix(e *Env, t *targets, name string, d *compose.Document, n *yaml.Node, dep string) *diag.Fix {
-	if d == nil || n == nil {
+// fix is the manual fix of a finding at dependency dep of service s, an
+// item of its short list (where found the list): the list rewritten to
+// the long form (longForm).
+func (r *DependsOnHealthcheck) fix(e *Env, t *targets, s *dependent, dep string) *diag.Fix {
+	ed := s.longForm.get(func() *diag.TextEdit {
+		l := s.list.v
+		return longForm(e, t, s.name, l.d, l.n)
+	})
+	if ed == nil {
 		return nil
 	}
+	return &diag.Fix{Manual: true, Edits: []diag.TextEdit{*ed},
+		Message: fmt.Sprintf("by hand, not by --fix (check first that %q turns healthy without %q): the long depends_on syntax with condition: service_healthy", dep, s.name)}
+}
+
+// longForm rewrites the short depends_on list n of service name to the
+// long form (service_healthy for the dependencies with a healthcheck,
+// service_started for the others, so nothing else changes). It is a manual
+// fix, never applied by --fix: waiting for a dependency's health changes
+// when the service starts, and deadlocks where the dependency turns
+// healthy only once the service runs (the nodes of a cluster the service
+// forms).
+func longForm(e *Env, t *targets, name string, d *compose.Document, n *yaml.Node) *diag.TextEdit {
 	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 || n.Anchor != "" {
 		return nil
 	}
@@ -449,6 +501,6 @@ func (r *DependsOnHealthcheck) fix(e *Env, t *targets, name string, d *compose.D
 		}
 		text = strings.Join(lines, "\n")
 	}
-	return &diag.Fix{Manual: true, Edits: []diag.TextEdit{edit(d, start, end, text)},
-		Message: fmt.Sprintf("by hand, not by --fix (check first that %q turns healthy without %q): the long depends_on syntax with condition: service_healthy", dep, name)}
+	ed := edit(d, start, end, text)
+	return &ed
 }
