@@ -125,17 +125,6 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 		// the image this service or another of the environment builds:
 		// docker compose builds it, it pulls nothing
 		builds := built[img]
-		pin := fmt.Sprintf("pin a version, such as %s:1.2.3", base)
-		if rs, ok := raw.(string); ok {
-			if v := tagVariable(rs); v != "" {
-				// outline's ${IMAGE_TAG:-latest}: the default is what to
-				// change, or the value where the variable is set
-				pin = fmt.Sprintf("give ${%s} a version as its default, such as ${%s:-1.2.3}", v, v)
-				if val, set := e.lookup()(v); set && val != "" {
-					pin = fmt.Sprintf("set %s to a version where it is set (.env or the environment), such as %s=1.2.3", v, v)
-				}
-			}
-		}
 		var msg string
 		switch {
 		case digest != "":
@@ -148,12 +137,12 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 			case builds:
 				continue // reported at the service that builds it
 			default:
-				msg = fmt.Sprintf("image %q is tagged latest: %s", img, pin)
+				msg = fmt.Sprintf("image %q is tagged latest: %s", img, pinAdvice(e, raw, base))
 			}
 		case slices.Contains(floating, strings.ToLower(tag)) && !builds:
-			msg = fmt.Sprintf("image %q uses the floating tag %q, which moves to new images: %s", img, tag, pin)
+			msg = fmt.Sprintf("image %q uses the floating tag %q, which moves to new images: %s", img, tag, pinAdvice(e, raw, base))
 		case latestPart(tag) && !builds:
-			msg = fmt.Sprintf("image %q uses the floating tag %q, a latest of its own that moves to new images: %s", img, tag, pin)
+			msg = fmt.Sprintf("image %q uses the floating tag %q, a latest of its own that moves to new images: %s", img, tag, pinAdvice(e, raw, base))
 		case variantOnly(tag, floating) != "" && !builds:
 			msg = fmt.Sprintf("image %q names a variant but no version, so it moves to new images like latest: pin a version, such as %s:1.2.3-%s", img, base, variantOnly(tag, floating))
 		case tag == "" && !builds:
@@ -169,6 +158,23 @@ func (r *ImageTag) VisitEnv(p *Pass, e *Env) {
 		}
 		p.ReportServices(diag.Finding{Severity: p.meta.Severity, Span: sp, Related: rel, Message: msg}, name)
 	}
+}
+
+// pinAdvice is the advice of a finding about the floating tag of image raw (as
+// written; base, its repository), written only for a finding: pin a
+// version, in the reference or where its tag's variable is set.
+func pinAdvice(e *Env, raw any, base string) string {
+	if rs, ok := raw.(string); ok {
+		if v := tagVariable(rs); v != "" {
+			// outline's ${IMAGE_TAG:-latest}: the default is what to
+			// change, or the value where the variable is set
+			if val, set := e.lookup()(v); set && val != "" {
+				return fmt.Sprintf("set %s to a version where it is set (.env or the environment), such as %s=1.2.3", v, v)
+			}
+			return fmt.Sprintf("give ${%s} a version as its default, such as ${%s:-1.2.3}", v, v)
+		}
+	}
+	return fmt.Sprintf("pin a version, such as %s:1.2.3", base)
 }
 
 // tagVariable returns the variable whose default is the tag of the image
