@@ -115,8 +115,9 @@ func secretWord(w string) bool {
 	if len(w) > 1 && w[len(w)-1] == 'S' && secretWords[w[:len(w)-1]] {
 		return true // SECRETS, TOKENS, KEYS, CREDENTIALS
 	}
+	singular := strings.TrimSuffix(w, "S")
 	for _, s := range secretSuffixes {
-		if strings.HasSuffix(w, s) || strings.HasSuffix(w, s+"S") {
+		if strings.HasSuffix(w, s) || strings.HasSuffix(singular, s) {
 			return true
 		}
 	}
