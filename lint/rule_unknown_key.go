@@ -36,7 +36,10 @@ type object struct {
 	props    map[string]any // key -> schema
 	names    []string       // sorted keys of props
 	patterns []patternProp
-	closed   bool
+	// matched memoizes match: the same keys (variables, labels) recur
+	// in every service.
+	matched map[string]int
+	closed  bool
 	// items is the schema of sequence items, when the value may be a list.
 	items any
 }
@@ -44,6 +47,20 @@ type object struct {
 type patternProp struct {
 	re     *regexp.Regexp
 	schema any
+}
+
+// match returns the index of the first of o's patterns that key matches,
+// -1 for none.
+func (o *object) match(key string) int {
+	i, ok := o.matched[key]
+	if !ok {
+		i = slices.IndexFunc(o.patterns, func(pp patternProp) bool { return pp.re.MatchString(key) })
+		if o.matched == nil {
+			o.matched = map[string]int{}
+		}
+		o.matched[key] = i
+	}
+	return i
 }
 
 // schemaDoc resolves $ref in the compose-spec schema.
@@ -232,13 +249,8 @@ func (r *UnknownKey) entry(p *Pass, d *compose.Document, e compose.Entry, o *obj
 	matched := false
 	if s, ok := o.props[name]; ok {
 		sub, matched = s, true
-	} else {
-		for _, pp := range o.patterns {
-			if pp.re.MatchString(name) {
-				sub, matched = pp.schema, true
-				break
-			}
-		}
+	} else if i := o.match(name); i >= 0 {
+		sub, matched = o.patterns[i].schema, true
 	}
 	if !matched {
 		if o.closed && len(o.names) > 0 && !seen[k] {
