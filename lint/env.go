@@ -388,22 +388,37 @@ type posNode struct {
 	val *yaml.Node // the value of n when n is a key
 }
 
-// lazyIndex builds a document's index once, for whichever rule asks first.
-type lazyIndex struct {
-	once sync.Once
-	ix   *docIndex
+// lazyDoc is what the rules of a run read of one document, each part built
+// once, for whichever rule asks first: its index and its services.
+type lazyDoc struct {
+	indexOnce, servicesOnce sync.Once
+	ix                      *docIndex
+	services                []service
+}
+
+func (r *runner) doc(d *compose.Document) *lazyDoc {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	l, ok := r.docs[d.Name]
+	if !ok {
+		l = &lazyDoc{}
+		r.docs[d.Name] = l
+	}
+	return l
 }
 
 func (r *runner) index(d *compose.Document) *docIndex {
-	r.mu.Lock()
-	l, ok := r.idx[d.Name]
-	if !ok {
-		l = &lazyIndex{}
-		r.idx[d.Name] = l
-	}
-	r.mu.Unlock()
-	l.once.Do(func() { l.ix = buildIndex(d) })
+	l := r.doc(d)
+	l.indexOnce.Do(func() { l.ix = buildIndex(d) })
 	return l.ix
+}
+
+// services is fileServices(d), listed once for all the rules of the run:
+// they read it, and never change it.
+func (r *runner) services(d *compose.Document) []service {
+	l := r.doc(d)
+	l.servicesOnce.Do(func() { l.services = fileServices(d) })
+	return l.services
 }
 
 func buildIndex(d *compose.Document) *docIndex {

@@ -204,11 +204,11 @@ type Input struct {
 	noMemo bool
 }
 
-// runner holds what the rules of one run share: the position index of each
-// document, built on first use.
+// runner holds what the rules of one run share: the position index and the
+// services of each document, built on first use.
 type runner struct {
-	mu  sync.Mutex
-	idx map[string]*lazyIndex
+	mu   sync.Mutex
+	docs map[string]*lazyDoc
 }
 
 // memos gives each environment its interpolation memo: one per VarsKey, so
@@ -261,7 +261,7 @@ func Start(in Input) *Running {
 	if rules == nil {
 		rules = Rules()
 	}
-	run := &Running{in: in, r: &runner{idx: map[string]*lazyIndex{}}, results: make([][]diag.Finding, len(rules))}
+	run := &Running{in: in, r: &runner{docs: map[string]*lazyDoc{}}, results: make([][]diag.Finding, len(rules))}
 	// Each rule is an independent task with its own findings: rules keep
 	// state only for their own run, and everything they share (documents,
 	// merged trees, the position index) is read-only or locked. Tasks run on

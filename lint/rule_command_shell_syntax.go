@@ -38,7 +38,7 @@ func NewCommandShellSyntax() *CommandShellSyntax {
 // VisitFile checks the command and entrypoint of every service of d.
 func (r *CommandShellSyntax) VisitFile(p *Pass, d *compose.Document) {
 	seen := map[*yaml.Node]bool{} // a value reached through an alias is checked once
-	for _, s := range fileServices(d) {
+	for _, s := range p.run.services(d) {
 		for _, key := range []string{"command", "entrypoint"} {
 			e, ok := getEntry(d, s.Value, key)
 			if !ok || seen[e.Value] {

@@ -36,10 +36,10 @@ var envLists = []struct{ key, what string }{
 // eachEnvList calls f with every environment or labels list written as a
 // list in the services of d, each list once: a list reached through an
 // alias (an anchored list, or a block merged with `<<:`) is the same node
-// in every service.
-func eachEnvList(d *compose.Document, f func(s service, key, what string, e compose.Entry)) {
+// in every service. The services are those p's run lists.
+func eachEnvList(p *Pass, d *compose.Document, f func(s service, key, what string, e compose.Entry)) {
 	seen := map[*yaml.Node]bool{}
-	for _, s := range fileServices(d) {
+	for _, s := range p.run.services(d) {
 		for _, l := range envLists {
 			e, ok := getEntry(d, s.Value, l.key)
 			if !ok || e.Value.Kind != yaml.SequenceNode || seen[e.Value] {
@@ -56,7 +56,7 @@ func (r *EnvDuplicate) VisitFile(p *Pass, d *compose.Document) {
 	// last maps each name of the list being checked to the index of its
 	// last item; one map for the file, cleared for each list.
 	var last map[string]int
-	eachEnvList(d, func(s service, key, what string, e compose.Entry) {
+	eachEnvList(p, d, func(s service, key, what string, e compose.Entry) {
 		if len(e.Value.Content) < 2 {
 			return
 		}

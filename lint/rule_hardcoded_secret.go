@@ -196,7 +196,7 @@ func (c *secretCheck) command(service string, e compose.Entry, what string) {
 // content.
 func (r *HardcodedSecret) VisitFile(p *Pass, d *compose.Document) {
 	c := &secretCheck{p: p, d: d, pol: r.policy(p)}
-	for _, s := range fileServices(d) {
+	for _, s := range p.run.services(d) {
 		if e, ok := getEntry(d, s.Value, "environment"); ok {
 			c.named(e, "environment variable")
 		}

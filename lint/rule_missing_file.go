@@ -75,7 +75,7 @@ func (r *MissingFile) VisitFile(p *Pass, d *compose.Document) {
 			}
 		}
 	}
-	for _, s := range fileServices(d) {
+	for _, s := range p.run.services(d) {
 		ext := get(d, s.Value, "extends")
 		if f := get(d, ext, "file"); f != nil {
 			check(f, "extends file")

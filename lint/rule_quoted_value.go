@@ -27,7 +27,7 @@ func NewQuotedValue() *QuotedValue {
 
 // VisitFile checks the environment and labels lists of every service of d.
 func (r *QuotedValue) VisitFile(p *Pass, d *compose.Document) {
-	eachEnvList(d, func(_ service, _, what string, e compose.Entry) {
+	eachEnvList(p, d, func(_ service, _, what string, e compose.Entry) {
 		for _, it := range e.Value.Content {
 			n := compose.Deref(it)
 			if n.Kind != yaml.ScalarNode {

@@ -59,7 +59,7 @@ func validRestart(v string) bool {
 
 // VisitFile checks every service of d.
 func (r *RestartPolicy) VisitFile(p *Pass, d *compose.Document) {
-	for _, s := range fileServices(d) {
+	for _, s := range p.run.services(d) {
 		var restart string
 		re, hasRestart := getEntry(d, s.Value, "restart")
 		if hasRestart && isScalar(re.Value) {

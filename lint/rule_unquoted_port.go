@@ -44,7 +44,7 @@ func sexagesimal(s string) int64 {
 // VisitFile checks the ports of every service of d.
 func (r *UnquotedPort) VisitFile(p *Pass, d *compose.Document) {
 	seen := map[*yaml.Node]bool{}
-	for _, s := range fileServices(d) {
+	for _, s := range p.run.services(d) {
 		ports := get(d, s.Value, "ports")
 		if ports == nil || ports.Kind != yaml.SequenceNode {
 			continue
