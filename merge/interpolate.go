@@ -380,6 +380,9 @@ func Interpolate(path []string, v any, lookup func(name string) (string, bool)) 
 
 // interpolatePlain is Interpolate below st; changed says out is not v.
 func interpolatePlain(v any, st pathtrie.State[cast], lookup func(string) (string, bool)) (out any, changed, ok bool) {
+	if st.Empty() {
+		return substitutePlain(v, lookup) // no cast below: no path to follow
+	}
 	switch x := v.(type) {
 	case string:
 		c, cast := st.Match()
@@ -388,18 +391,8 @@ func interpolatePlain(v any, st pathtrie.State[cast], lookup func(string) (strin
 		}
 		s := x
 		if strings.IndexByte(x, '$') >= 0 {
-			if s, ok = subst.Fast(x, lookup); !ok {
-				if nestedTemplate(x) {
-					// compose-go substitutes a nested default with logging
-					// on: a variable unset there is a warning the load
-					// prints (once per run), not Interpolate (per call)
-					return nil, false, false
-				}
-				// what substitute does, without its warnings
-				var err error
-				if s, err = substituteTemplate(x, lookup, func(string) {}); err != nil {
-					return nil, false, false
-				}
+			if s, ok = substitutePlainString(x, lookup); !ok {
+				return nil, false, false
 			}
 		}
 		if cast {
@@ -432,6 +425,69 @@ func interpolatePlain(v any, st pathtrie.State[cast], lookup func(string) (strin
 		var cp []any
 		for i, e := range x {
 			ne, ch, ok := interpolatePlain(e, next, lookup)
+			if !ok {
+				return nil, false, false
+			}
+			if ch {
+				if cp == nil {
+					cp = slices.Clone(x)
+				}
+				cp[i] = ne
+			}
+		}
+		if cp != nil {
+			return cp, true, true
+		}
+	}
+	return v, false, true
+}
+
+// substitutePlainString substitutes the variables of s as substitute
+// does, without its warnings.
+func substitutePlainString(s string, lookup func(string) (string, bool)) (string, bool) {
+	if out, ok := subst.Fast(s, lookup); ok {
+		return out, true
+	}
+	if nestedTemplate(s) {
+		// compose-go substitutes a nested default with logging on: a
+		// variable unset there is a warning the load prints (once per run),
+		// not Interpolate (once per call)
+		return "", false
+	}
+	out, err := substituteTemplate(s, lookup, func(string) {})
+	return out, err == nil
+}
+
+// substitutePlain is interpolatePlain where no cast applies below v.
+func substitutePlain(v any, lookup func(string) (string, bool)) (out any, changed, ok bool) {
+	switch x := v.(type) {
+	case string:
+		if strings.IndexByte(x, '$') < 0 {
+			return v, false, true
+		}
+		s, ok := substitutePlainString(x, lookup)
+		return s, ok && s != x, ok
+	case map[string]any:
+		var cp map[string]any
+		for k, e := range x {
+			ne, ch, ok := substitutePlain(e, lookup)
+			if !ok {
+				return nil, false, false
+			}
+			if ch {
+				if cp == nil {
+					cp = maps.Clone(x)
+				}
+				cp[k] = ne
+			}
+		}
+		if cp != nil {
+			return cp, true, true
+		}
+	case []any:
+		var cp []any
+		for i, e := range x {
+			ne, ch, ok := substitutePlain(e, lookup)
 			if !ok {
 				return nil, false, false
 			}

@@ -96,3 +96,23 @@ func TestNestedTemplate(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkInterpolate interpolates one service of the generated projects
+// (variables in its image, restart policy and environment).
+func BenchmarkInterpolate(b *testing.B) {
+	src := "services:\n  app:\n    restart: ${RESTART_POLICY:-unless-stopped}\n    logging: {driver: json-file, options: {max-size: 10m, max-file: \"3\"}}\n    networks: [backend]\n" +
+		"    image: registry.example.com/team0/app:${TAG:-1.4.2}\n    environment:\n      LOG_LEVEL: ${LOG_LEVEL:-info}\n      TZ: UTC\n      SERVICE_NAME: app\n      DATABASE_URL: postgres://${POSTGRES_USER:-app}@db:5432/db\n      WORKERS: \"2\"\n" +
+		"    ports: [\"20002:8080\", {target: 9090, published: \"40002\", protocol: tcp}]\n    volumes: [\"./config/app:/etc/app:ro\", \"cache:/var/cache/app\"]\n" +
+		"    labels: {com.example.team: team0}\n    depends_on: {db: {condition: service_healthy, restart: true}}\n"
+	r, err := Merge(parseDocs(b, src))
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := r.Tree()["services"].(map[string]any)["app"]
+	lookup := func(string) (string, bool) { return "", false }
+	for b.Loop() {
+		if _, ok := Interpolate([]string{"services", "app"}, svc, lookup); !ok {
+			b.Fatal("not interpolated")
+		}
+	}
+}

@@ -22,7 +22,7 @@ type mergeCase struct {
 	origins  map[string]string // path -> "file:line:col[ via *a at file:line:col]" or "default"
 }
 
-func parseDocs(t *testing.T, srcs ...string) []*compose.Document {
+func parseDocs(t testing.TB, srcs ...string) []*compose.Document {
 	t.Helper()
 	names := []string{"compose.yaml", "compose.override.yaml", "compose.prod.yaml"}
 	var docs []*compose.Document

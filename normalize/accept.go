@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"fmt"
 	"net"
 	"path"
 	"reflect"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/compose-spec/compose-go/v2/types"
 
@@ -29,14 +31,13 @@ import (
 // (AcceptOptions.Shared); the zero value is ready.
 type Acceptor struct {
 	mu   sync.Mutex
-	seen map[acceptKey]*serviceFacts
-	// the first file's services checked (their mappings are shared too)
-	firstSeen map[acceptKey]bool
+	seen map[acceptKey]*judgment
 }
 
 type acceptKey struct {
-	svc  *map[string]any // the shared service mapping's identity
-	vars string          // what its interpolation depends on
+	svc   *map[string]any // the shared service mapping's identity
+	vars  string          // what its interpolation depends on
+	first bool            // the first file's version: its schema only
 }
 
 // AcceptOptions describe the environment an Acceptor judges.
@@ -90,7 +91,7 @@ func (a *Acceptor) Unsure(tree map[string]any, o AcceptOptions) string {
 		return why
 	}
 	if o.First != nil {
-		if why := a.firstStep(o); why != "" {
+		if why := a.firstStep(tree, o); why != "" {
 			return "first file: " + why
 		}
 	}
@@ -104,10 +105,11 @@ func (a *Acceptor) Unsure(tree map[string]any, o AcceptOptions) string {
 		}
 		// Two files wrote this service: the merge matched its mounts by
 		// their text, where the engine matches them interpolated.
-		if _, both := firstServices[name]; both && !sharedService(o, name) && listVariable(svc) {
+		shared := sharedService(o, name)
+		if _, both := firstServices[name]; both && !shared && listVariable(svc) {
 			return "services." + name + ": a variable in a mount two files merge"
 		}
-		f := a.service(name, svc, o)
+		f := a.service(name, svc, shared, o)
 		if f.why != "" {
 			return "services." + name + ": " + f.why
 		}
@@ -269,16 +271,17 @@ func fileObject(d any, keys ...string) bool {
 
 // firstStep checks the schema of the project the first file makes alone:
 // its outline, and its version of each service a later file wrote.
-func (a *Acceptor) firstStep(o AcceptOptions) string {
+func (a *Acceptor) firstStep(tree map[string]any, o AcceptOptions) string {
 	if _, why := a.topLevel(o.First, o); why != "" {
 		return why
 	}
 	first, _ := o.First["services"].(map[string]any)
+	final, _ := tree["services"].(map[string]any)
 	for name, v := range first {
 		if sharedService(o, name) {
 			continue // the same mapping is in the final tree
 		}
-		if !a.firstService(name, v, o) {
+		if !a.firstService(name, v, final[name], o) {
 			return "services." + name + ": interpolation or schema"
 		}
 	}
@@ -286,51 +289,86 @@ func (a *Acceptor) firstStep(o AcceptOptions) string {
 }
 
 // firstService checks the schema of the first file's version of a
-// service, once per run for each mapping.
-func (a *Acceptor) firstService(name string, v any, o AcceptOptions) bool {
+// service, once per run for each mapping. Its attributes that the final
+// version holds unchanged (the merge shares them) are checked there.
+func (a *Acceptor) firstService(name string, v, final any, o AcceptOptions) bool {
 	raw, ok := v.(map[string]any)
 	if !ok {
 		return false
 	}
-	k := acceptKey{svc: (*map[string]any)(reflect.ValueOf(raw).UnsafePointer()), vars: o.Vars}
-	a.mu.Lock()
-	valid, seen := a.firstSeen[k]
-	a.mu.Unlock()
-	if seen {
-		return valid
+	fin, _ := final.(map[string]any)
+	f := a.once(acceptKey{svc: identity(raw), vars: o.Vars, first: true}, func() *serviceFacts {
+		for k, e := range raw {
+			if fe, ok := fin[k]; ok && unchanged(e, fe) {
+				continue
+			}
+			ie, ok := o.Interpolate([]string{"services", name, k}, e)
+			if !ok || !quickAttribute(k, ie, false) {
+				return notSure("schema")
+			}
+		}
+		return &serviceFacts{}
+	})
+	return f.why == ""
+}
+
+// unchanged reports whether a and b are the same value of merged trees:
+// the same mapping or list, or equal scalars.
+func unchanged(a, b any) bool {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		return ok && identity(x) == identity(y)
+	case []any:
+		y, ok := b.([]any)
+		return ok && len(x) == len(y) && (len(x) == 0 || &x[0] == &y[0])
+	case string, int, bool, float64, nil:
+		return a == b
 	}
-	iv, ok := o.Interpolate([]string{"services", name}, raw)
-	svc, _ := iv.(map[string]any)
-	valid = ok && svc != nil && quickService(svc, false)
-	a.mu.Lock()
-	if a.firstSeen == nil {
-		a.firstSeen = map[acceptKey]bool{}
-	}
-	a.firstSeen[k] = valid
-	a.mu.Unlock()
-	return valid
+	return false
 }
 
 // service judges one service, once per run for a shared one.
-func (a *Acceptor) service(name string, svc map[string]any, o AcceptOptions) *serviceFacts {
-	if !sharedService(o, name) {
+func (a *Acceptor) service(name string, svc map[string]any, shared bool, o AcceptOptions) *serviceFacts {
+	if !shared {
 		return judgeService(name, svc, o)
 	}
-	k := acceptKey{svc: (*map[string]any)(reflect.ValueOf(svc).UnsafePointer()), vars: o.Vars}
+	return a.once(acceptKey{svc: identity(svc), vars: o.Vars}, func() *serviceFacts { return judgeService(name, svc, o) })
+}
+
+// once returns judge's verdict for k, judged once per run: environments
+// judging the same shared services at the same time (in a different
+// order: map order) each take the others' verdicts instead of judging
+// again, and wait for one being judged.
+func (a *Acceptor) once(k acceptKey, judge func() *serviceFacts) *serviceFacts {
 	a.mu.Lock()
-	f, ok := a.seen[k]
+	v, ok := a.seen[k]
+	if !ok {
+		if a.seen == nil {
+			a.seen = map[acceptKey]*judgment{}
+		}
+		v = &judgment{done: make(chan struct{})}
+		a.seen[k] = v
+	}
 	a.mu.Unlock()
 	if ok {
-		return f
+		<-v.done
+		return v.f
 	}
-	f = judgeService(name, svc, o)
-	a.mu.Lock()
-	if a.seen == nil {
-		a.seen = map[acceptKey]*serviceFacts{}
-	}
-	a.seen[k] = f
-	a.mu.Unlock()
-	return f
+	v.f = judge()
+	close(v.done)
+	return v.f
+}
+
+// judgment is a service judged, or being judged until done is closed.
+type judgment struct {
+	done chan struct{}
+	f    *serviceFacts
+}
+
+// identity is a mapping's identity (the address of its runtime map).
+func identity(m map[string]any) *map[string]any {
+	return (*map[string]any)(reflect.ValueOf(m).UnsafePointer())
 }
 
 // runs reports whether the profiles a service is behind are active
@@ -406,9 +444,9 @@ func judgeService(name string, raw map[string]any, o AcceptOptions) *serviceFact
 		case "profiles":
 			f.profiles, ok = stringList(v)
 		case "environment":
-			ok = decodes(new(types.MappingWithEquals), v)
+			ok = mappingWithEquals(v)
 		case "labels":
-			ok = decodes(new(types.Labels), v)
+			ok = labels(v)
 		case "command", "entrypoint":
 			ok = decodes(new(types.ShellCommand), v)
 		case "mem_limit", "mem_reservation", "memswap_limit", "shm_size":
@@ -526,6 +564,38 @@ func stringList(v any) ([]string, bool) {
 	return out, true
 }
 
+// mappingWithEquals reports whether types.MappingWithEquals decodes v (an
+// environment, build args) without building it: a mapping, or a list
+// whose keys do not end with a space.
+func mappingWithEquals(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		return true
+	case []any:
+		for _, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				s = fmt.Sprint(e)
+			}
+			k, _, _ := strings.Cut(s, "=")
+			if k != "" && unicode.IsSpace(rune(k[len(k)-1])) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// labels reports whether types.Labels decodes v: a mapping or a list.
+func labels(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any:
+		return true
+	}
+	return false
+}
+
 // decodes reports whether the binding's decoder of a compose-go type
 // accepts v. Some panic on a type the schema excludes: that is a no.
 func decodes(t interface{ DecodeMapstructure(any) error }, v any) (ok bool) {
@@ -569,10 +639,10 @@ func acceptBuild(v, platform any) bool {
 	if file && inline {
 		return false
 	}
-	if args, ok := m["args"]; ok && !decodes(new(types.MappingWithEquals), args) {
+	if args, ok := m["args"]; ok && !mappingWithEquals(args) {
 		return false
 	}
-	if labels, ok := m["labels"]; ok && !decodes(new(types.Labels), labels) {
+	if l, ok := m["labels"]; ok && !labels(l) {
 		return false
 	}
 	if size, ok := m["shm_size"]; ok && !decodes(new(types.UnitBytes), size) {
@@ -638,8 +708,10 @@ func acceptLogging(v any) bool {
 	if !ok {
 		return false
 	}
+	// types.Options decodes any mapping (values printed) and nothing else
 	opts, ok := m["options"]
-	return !ok || opts == nil || decodes(new(types.Options), opts)
+	_, isMap := opts.(map[string]any)
+	return !ok || opts == nil || isMap
 }
 
 // acceptUlimits reads ulimits as normalization and the binding do: a

@@ -227,23 +227,31 @@ func pointerEscape(s string) string {
 // compose words.
 func quickService(m map[string]any, withValidator bool) bool {
 	for k, v := range m {
-		if strings.HasPrefix(k, "x-") {
-			continue
-		}
-		checks, ok := quickProps[k]
-		if !ok {
+		if !quickAttribute(k, v, withValidator) {
 			return false
 		}
-		for i, c := range checks {
-			switch c.test(v) {
-			case valid:
-				continue
-			case invalid:
-				return false // exact: TestQuickCheck holds it to the validator
-			}
-			if !withValidator || serviceProps[k][i].Validate(v) != nil {
-				return false
-			}
+	}
+	return true
+}
+
+// quickAttribute is quickService for one attribute of a service.
+func quickAttribute(k string, v any, withValidator bool) bool {
+	if strings.HasPrefix(k, "x-") {
+		return true
+	}
+	checks, ok := quickProps[k]
+	if !ok {
+		return false
+	}
+	for i, c := range checks {
+		switch c.test(v) {
+		case valid:
+			continue
+		case invalid:
+			return false // exact: TestQuickCheck holds it to the validator
+		}
+		if !withValidator || serviceProps[k][i].Validate(v) != nil {
+			return false
 		}
 	}
 	return true
