@@ -35,9 +35,8 @@ type Acceptor struct {
 }
 
 type acceptKey struct {
-	svc   *map[string]any // the shared service mapping's identity
-	vars  string          // what its interpolation depends on
-	first bool            // the first file's version: its schema only
+	svc  *map[string]any // the shared service mapping's identity
+	vars string          // what its interpolation depends on
 }
 
 // AcceptOptions describe the environment an Acceptor judges.
@@ -281,7 +280,7 @@ func (a *Acceptor) firstStep(tree map[string]any, o AcceptOptions) string {
 		if sharedService(o, name) {
 			continue // the same mapping is in the final tree
 		}
-		if !a.firstService(name, v, final[name], o) {
+		if !firstService(name, v, final[name], o) {
 			return "services." + name + ": interpolation or schema"
 		}
 	}
@@ -289,27 +288,26 @@ func (a *Acceptor) firstStep(tree map[string]any, o AcceptOptions) string {
 }
 
 // firstService checks the schema of the first file's version of a
-// service, once per run for each mapping. Its attributes that the final
-// version holds unchanged (the merge shares them) are checked there.
-func (a *Acceptor) firstService(name string, v, final any, o AcceptOptions) bool {
+// service. Its attributes that the final version holds unchanged (the
+// merge shares them) are checked there; the others are checked here, for
+// this environment: another environment's final version holds other
+// attributes unchanged, so the verdict is not shared.
+func firstService(name string, v, final any, o AcceptOptions) bool {
 	raw, ok := v.(map[string]any)
 	if !ok {
 		return false
 	}
 	fin, _ := final.(map[string]any)
-	f := a.once(acceptKey{svc: identity(raw), vars: o.Vars, first: true}, func() *serviceFacts {
-		for k, e := range raw {
-			if fe, ok := fin[k]; ok && unchanged(e, fe) {
-				continue
-			}
-			ie, ok := o.Interpolate([]string{"services", name, k}, e)
-			if !ok || !quickAttribute(k, ie, false) {
-				return notSure("schema")
-			}
+	for k, e := range raw {
+		if fe, ok := fin[k]; ok && unchanged(e, fe) {
+			continue
 		}
-		return &serviceFacts{}
-	})
-	return f.why == ""
+		ie, ok := o.Interpolate([]string{"services", name, k}, e)
+		if !ok || !quickAttribute(k, ie, false) {
+			return false
+		}
+	}
+	return true
 }
 
 // unchanged reports whether a and b are the same value of merged trees:
