@@ -116,3 +116,14 @@ func BenchmarkInterpolate(b *testing.B) {
 		}
 	}
 }
+
+// TestServiceConflict: a pre_start hook whose value cannot merge into its
+// service's (a scalar over a mapping) is an error, not a crash (found by
+// TestAcceptExact's variants: merge.Service has no document to name).
+func TestServiceConflict(t *testing.T) {
+	base := map[string]any{"deploy": map[string]any{"replicas": 1}}
+	over := map[string]any{"deploy": "one"}
+	if _, err := Service(base, over); err == nil {
+		t.Fatal("no error")
+	}
+}

@@ -518,6 +518,9 @@ func (mg *merger) errorf(at *val, format string, args ...any) error {
 	if at != nil && at.at != nil && at.at.loc.IsValid() {
 		return &compose.Error{Location: at.at.loc, Msg: msg}
 	}
+	if mg.d == nil {
+		return &compose.Error{Msg: msg} // Service: plain values, no file
+	}
 	return &compose.Error{Location: compose.Location{File: mg.d.Name}, Msg: msg}
 }
 
