@@ -272,6 +272,7 @@ func acceptFixtures(t *testing.T) []string {
 		"ulimits-soft-only":  {"compose.yaml": "services:\n  a:\n    image: a:1\n    ulimits:\n      nofile: {soft: 1}\n"},
 		"logging-numbers":    {"compose.yaml": "services:\n  a:\n    image: a:1\n    logging:\n      options: {max-file: 3, max-size: 10m, tag: null}\n"},
 		"first-step-per-env": {"compose.yaml": "services:\n  s:\n    image: s:1\n    restart: 5\n", "compose.override.yaml": "services:\n  s:\n    image: s:2\n", "compose.prod.yaml": "services:\n  s:\n    restart: always\n"},
+		"deploy-mode":        {"compose.yaml": "services:\n  a:\n    image: a:1\n    deploy:\n      mode: replicated\n      replicas: 2\n      labels: [a=b]\n  b:\n    image: b:1\n    deploy: {mode: global, replicas: 2}\n  c:\n    image: c:1\n    deploy: {mode: sometimes}\n"},
 		"env-file-override":  {"compose.yaml": "services:\n  a:\n    image: a:1\n", "compose.override.yaml": "services:\n  a:\n    env_file: b.env\n"},
 	}
 	var dirs []string

@@ -771,8 +771,11 @@ func acceptHealthcheck(v any) bool {
 }
 
 func acceptDeploy(v any) bool {
-	m, ok := only(v, "replicas", "resources", "restart_policy")
+	m, ok := only(v, "mode", "replicas", "resources", "restart_policy", "labels")
 	if !ok {
+		return false
+	}
+	if l, ok := m["labels"]; ok && !labels(l) {
 		return false
 	}
 	if r, ok := m["replicas"]; ok {
