@@ -380,9 +380,6 @@ func Interpolate(path []string, v any, lookup func(name string) (string, bool)) 
 
 // interpolatePlain is Interpolate below st; changed says out is not v.
 func interpolatePlain(v any, st pathtrie.State[cast], lookup func(string) (string, bool)) (out any, changed, ok bool) {
-	if st.Empty() {
-		return substitutePlain(v, lookup) // no cast below: no path to follow
-	}
 	switch x := v.(type) {
 	case string:
 		c, cast := st.Match()
@@ -456,53 +453,6 @@ func substitutePlainString(s string, lookup func(string) (string, bool)) (string
 	}
 	out, err := substituteTemplate(s, lookup, func(string) {})
 	return out, err == nil
-}
-
-// substitutePlain is interpolatePlain where no cast applies below v.
-func substitutePlain(v any, lookup func(string) (string, bool)) (out any, changed, ok bool) {
-	switch x := v.(type) {
-	case string:
-		if strings.IndexByte(x, '$') < 0 {
-			return v, false, true
-		}
-		s, ok := substitutePlainString(x, lookup)
-		return s, ok && s != x, ok
-	case map[string]any:
-		var cp map[string]any
-		for k, e := range x {
-			ne, ch, ok := substitutePlain(e, lookup)
-			if !ok {
-				return nil, false, false
-			}
-			if ch {
-				if cp == nil {
-					cp = maps.Clone(x)
-				}
-				cp[k] = ne
-			}
-		}
-		if cp != nil {
-			return cp, true, true
-		}
-	case []any:
-		var cp []any
-		for i, e := range x {
-			ne, ch, ok := substitutePlain(e, lookup)
-			if !ok {
-				return nil, false, false
-			}
-			if ch {
-				if cp == nil {
-					cp = slices.Clone(x)
-				}
-				cp[i] = ne
-			}
-		}
-		if cp != nil {
-			return cp, true, true
-		}
-	}
-	return v, false, true
 }
 
 // nestedTemplate reports whether s has a `$` inside a `${...}`.
