@@ -653,50 +653,28 @@ func acceptBuild(v, platform any) bool {
 	return true
 }
 
-// envFiles reads env_file in its canonical form (envFile), paths made
-// absolute as absPath makes them.
+// envFiles reads env_file as normalization makes it canonical (envFile:
+// required unless said otherwise) and its paths absolute (abs).
 func envFiles(v any, o AcceptOptions) ([]types.EnvFile, bool) {
 	n := &normalizer{opts: Options{WorkingDir: o.WorkingDir, Home: o.Home}}
-	var list []any
-	switch x := v.(type) {
-	case string:
-		list = []any{x}
-	case []any:
-		list = x
-	default:
+	canonical, err := envFile(n, deepCopy(v)) // envFile writes in place; v may be shared
+	if err != nil {
 		return nil, false
 	}
+	list, _ := canonical.([]any)
 	out := make([]types.EnvFile, 0, len(list))
 	for _, e := range list {
-		switch x := e.(type) {
-		case string:
-			out = append(out, types.EnvFile{Path: n.abs(x), Required: true})
-		case map[string]any:
-			m, ok := only(x, "path", "required", "format")
-			if !ok {
-				return nil, false
-			}
-			path, ok := m["path"].(string)
-			if !ok {
-				return nil, false
-			}
-			ef := types.EnvFile{Path: n.abs(path), Required: true}
-			if r, ok := m["required"]; ok {
-				b, ok := r.(bool)
-				if !ok {
-					return nil, false
-				}
-				ef.Required = types.OptOut(b)
-			}
-			if f, ok := m["format"]; ok {
-				if ef.Format, ok = f.(string); !ok {
-					return nil, false
-				}
-			}
-			out = append(out, ef)
-		default:
+		m, ok := only(e, "path", "required", "format")
+		if !ok {
 			return nil, false
 		}
+		path, ok := m["path"].(string)
+		required, ok2 := m["required"].(bool)
+		format, ok3 := m["format"].(string)
+		if _, has := m["format"]; !ok || !ok2 || (has && !ok3) {
+			return nil, false
+		}
+		out = append(out, types.EnvFile{Path: n.abs(path), Required: types.OptOut(required), Format: format})
 	}
 	return out, true
 }
