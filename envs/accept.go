@@ -39,7 +39,7 @@ func (p *Project) unsure(env *Environment, cache *compose.Cache, raw, first *mer
 		return "more than two files"
 	}
 	for _, d := range l.Docs {
-		if !plainDocument(d) {
+		if !p.plainDocument(d) {
 			return d.Name + ": include or extends"
 		}
 	}
@@ -69,7 +69,17 @@ func (p *Project) unsure(env *Environment, cache *compose.Cache, raw, first *mer
 }
 
 // plainDocument reports whether d neither includes files nor extends
-// services, which the engine completes before merging.
+// services, which the engine completes before merging: once per file for
+// the environments that share it.
+func (p *Project) plainDocument(d *compose.Document) bool {
+	if v, ok := p.plain.Load(d); ok {
+		return v.(bool)
+	}
+	plain := plainDocument(d)
+	p.plain.Store(d, plain)
+	return plain
+}
+
 func plainDocument(d *compose.Document) bool {
 	for _, root := range d.Roots() {
 		if root == nil || root.Kind != yaml.MappingNode {
