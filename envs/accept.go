@@ -47,7 +47,6 @@ func (p *Project) unsure(env *Environment, cache *compose.Cache, raw, first *mer
 	lookup := interp.Resolve
 	o := normalize.AcceptOptions{
 		Interpolate: func(path []string, v any) (any, bool) { return merge.Interpolate(path, v, lookup) },
-		Shared:      raw.SharedService,
 		Vars:        l.Name + "\x00" + strings.Join(env.EnvFiles, "\x00"),
 		Profiles:    p.profiles(env, l.Environment),
 		WorkingDir:  p.Dir,

@@ -28,7 +28,7 @@ import (
 // compose accepts costs no load.
 //
 // An Acceptor remembers the services it judged that environments share
-// (AcceptOptions.Shared); the zero value is ready.
+// (those of AcceptOptions.First); the zero value is ready.
 type Acceptor struct {
 	mu   sync.Mutex
 	seen map[acceptKey]*judgment
@@ -43,11 +43,10 @@ type acceptKey struct {
 type AcceptOptions struct {
 	// Interpolate is merge.Interpolate with the environment's variables.
 	Interpolate func(path []string, v any) (any, bool)
-	// Shared says a service mapping is shared with other environments
-	// (merge.Result.SharedService); Vars names the variables it is
-	// interpolated with, so that its verdict is reused only with them.
-	Shared func(name string) bool
-	Vars   string
+	// Vars names the variables the environment interpolates with: the
+	// verdict on a service shared with other environments (see First) is
+	// reused only with the same.
+	Vars string
 	// WorkingDir and Home resolve relative paths, as in Options.
 	WorkingDir, Home string
 	// EnvFiles reports whether a service's env files are there and read
@@ -59,7 +58,10 @@ type AcceptOptions struct {
 	// First, when not nil, is the tree of the environment's first file
 	// alone, when one more file followed it: docker compose checks the
 	// schema of that project too (its services that a later file wrote;
-	// the others are those of the final tree).
+	// the others are those of the final tree). It is shared with the other
+	// environments that start with the same file (merge.Prefix): a service
+	// mapping of the final tree that is First's (the same map, no later
+	// file wrote it) is shared with them.
 	First map[string]any
 }
 
@@ -89,11 +91,6 @@ func (a *Acceptor) Unsure(tree map[string]any, o AcceptOptions) string {
 	if why != "" {
 		return why
 	}
-	if o.First != nil {
-		if why := a.firstStep(tree, o); why != "" {
-			return "first file: " + why
-		}
-	}
 	services, _ := tree["services"].(map[string]any)
 	firstServices, _ := o.First["services"].(map[string]any)
 	facts := make(map[string]*serviceFacts, len(services))
@@ -104,8 +101,9 @@ func (a *Acceptor) Unsure(tree map[string]any, o AcceptOptions) string {
 		}
 		// Two files wrote this service: the merge matched its mounts by
 		// their text, where the engine matches them interpolated.
-		shared := sharedService(o, name)
-		if _, both := firstServices[name]; both && !shared && listVariable(svc) {
+		fs, both := firstServices[name]
+		shared := both && sameMapping(svc, fs)
+		if both && !shared && listVariable(svc) {
 			return "services." + name + ": a variable in a mount two files merge"
 		}
 		f := a.service(name, svc, shared, o)
@@ -153,6 +151,13 @@ func (a *Acceptor) Unsure(tree map[string]any, o AcceptOptions) string {
 	}
 	if dependencyCycle(facts) {
 		return "a dependency cycle"
+	}
+	// last: the other environments have judged more of the first file's
+	// services by then (firstStep takes their verdicts)
+	if o.First != nil {
+		if why := a.firstStep(tree, o); why != "" {
+			return "first file: " + why
+		}
 	}
 	return ""
 }
@@ -277,8 +282,15 @@ func (a *Acceptor) firstStep(tree map[string]any, o AcceptOptions) string {
 	first, _ := o.First["services"].(map[string]any)
 	final, _ := tree["services"].(map[string]any)
 	for name, v := range first {
-		if sharedService(o, name) {
-			continue // the same mapping is in the final tree
+		if sameMapping(final[name], v) {
+			continue // checked in the final tree
+		}
+		// The verdict on the whole mapping covers its schema. Environments
+		// whose final tree holds it unchanged give the same verdict, and
+		// take this one (a base file's service that one overlay writes is
+		// another's unchanged).
+		if m, ok := v.(map[string]any); ok && a.service(name, m, true, o).why == "" {
+			continue
 		}
 		if !firstService(name, v, final[name], o) {
 			return "services." + name + ": interpolation or schema"
@@ -383,8 +395,12 @@ func runs(f *serviceFacts, active []string) bool {
 	return false
 }
 
-func sharedService(o AcceptOptions, name string) bool {
-	return o.Shared != nil && o.Shared(name)
+// sameMapping reports whether a and b are one mapping (a service no
+// later file wrote).
+func sameMapping(a, b any) bool {
+	x, ok := a.(map[string]any)
+	y, ok2 := b.(map[string]any)
+	return ok && ok2 && identity(x) == identity(y)
 }
 
 // listVariable reports whether a mount of svc (volumes, tmpfs) has a
