@@ -53,6 +53,7 @@ type piece struct {
 	root       *yaml.Node // the piece's top-level mapping
 	services   *yaml.Node // its services mapping
 	tail       []*yaml.Node
+	anchors    map[string]*yaml.Node // defined in the piece, the latest of each name
 	err        bool
 }
 
@@ -73,9 +74,16 @@ func parseSplit(text []byte, n, minPiece int) (_ *yaml.Node, ok bool) {
 	for _, p := range pieces[1:] {
 		p.prefix, p.prefixLn = stubsFor(text[p.start:p.end], defs, p.start)
 	}
+	// Each piece is parsed, and its anchors listed, on a goroutine of its
+	// own; then each piece's aliases to earlier pieces are pointed at
+	// their anchors, again one goroutine per piece.
 	var wg sync.WaitGroup
 	for i, p := range pieces {
-		wg.Go(func() { p.parse(text, i == 0, i == len(pieces)-1) })
+		wg.Go(func() {
+			if p.parse(text, i == 0, i == len(pieces)-1); !p.err {
+				p.listAnchors(i == 0)
+			}
+		})
 	}
 	wg.Wait()
 	for _, p := range pieces {
@@ -83,52 +91,60 @@ func parseSplit(text []byte, n, minPiece int) (_ *yaml.Node, ok bool) {
 			return nil, false
 		}
 	}
-	// anchors each piece defines, the latest of each name
-	last := make([]map[string]*yaml.Node, len(pieces))
-	for i, p := range pieces {
-		last[i] = map[string]*yaml.Node{}
-		nodes := []*yaml.Node{p.root}
-		if i > 0 {
-			nodes = append([]*yaml.Node{p.services}, p.tail...)
-		}
-		for _, nd := range nodes {
-			walkNodes(nd, func(x *yaml.Node) {
-				if x.Anchor != "" {
-					last[i][x.Anchor] = x
-				}
-			})
-		}
-	}
-	head := pieces[0]
 	for i, p := range pieces[1:] {
-		i++
-		delta := p.line - 1 - p.prefixLn
-		failed := false
-		fix := func(x *yaml.Node) {
-			x.Line += delta
-			if x.Kind == yaml.AliasNode && p.stubs[x.Alias] {
-				x.Alias = nil
-				for j := i - 1; j >= 0 && x.Alias == nil; j-- {
-					x.Alias = last[j][x.Value]
-				}
-				failed = failed || x.Alias == nil
-			}
-		}
-		walkNodes(p.services, func(x *yaml.Node) {
-			if x != p.services {
-				fix(x)
-			}
-		})
-		for _, t := range p.tail {
-			walkNodes(t, fix)
-		}
-		if failed {
+		wg.Go(func() { p.resolve(pieces[:i+1]) })
+	}
+	wg.Wait()
+	head := pieces[0]
+	for _, p := range pieces[1:] {
+		if p.err {
 			return nil, false
 		}
 		head.services.Content = append(head.services.Content, p.services.Content...)
 		head.root.Content = append(head.root.Content, p.tail...)
 	}
 	return head.root, true
+}
+
+// listAnchors records the anchors p defines, the latest of each name.
+func (p *piece) listAnchors(first bool) {
+	p.anchors = map[string]*yaml.Node{}
+	nodes := []*yaml.Node{p.root}
+	if !first {
+		nodes = append([]*yaml.Node{p.services}, p.tail...)
+	}
+	for _, nd := range nodes {
+		walkNodes(nd, func(x *yaml.Node) {
+			if x.Anchor != "" {
+				p.anchors[x.Anchor] = x
+			}
+		})
+	}
+}
+
+// resolve moves the nodes of p, a later piece, to the file's lines and
+// points its aliases to stand-ins at the anchors they name in the pieces
+// before it; p.err is set when one names none.
+func (p *piece) resolve(before []*piece) {
+	delta := p.line - 1 - p.prefixLn
+	fix := func(x *yaml.Node) {
+		x.Line += delta
+		if x.Kind == yaml.AliasNode && p.stubs[x.Alias] {
+			x.Alias = nil
+			for j := len(before) - 1; j >= 0 && x.Alias == nil; j-- {
+				x.Alias = before[j].anchors[x.Value]
+			}
+			p.err = p.err || x.Alias == nil
+		}
+	}
+	walkNodes(p.services, func(x *yaml.Node) {
+		if x != p.services {
+			fix(x)
+		}
+	})
+	for _, t := range p.tail {
+		walkNodes(t, fix)
+	}
 }
 
 // parse parses p, the first piece or a later one, and checks it has the
@@ -385,4 +401,4 @@ func isSpaceOrFlow(b byte) bool {
 }
 
 // splitPieces is how many pieces Parse cuts a large file into.
-func splitPieces() int { return runtime.GOMAXPROCS(0) }
+func splitPieces() int { return 8 * runtime.GOMAXPROCS(0) }
