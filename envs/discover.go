@@ -304,7 +304,7 @@ func Discover(opts Options) (*Project, error) {
 	e.Why = why
 	p.Envs = append(p.Envs, e)
 	if base != "" {
-		p.addSiblings(base, adhoc, opts)
+		p.addSiblings(base, def[1:], adhoc, opts)
 		p.Unlisted = p.unlisted(base)
 	}
 	return p, nil
@@ -416,7 +416,9 @@ func (p *Project) warnSpellings(warn func(string), dir string) {
 
 // addSiblings adds an environment for each sibling <stem>.NAME.yml of base:
 // base + sibling for an overlay, the sibling alone for a standalone file.
-func (p *Project) addSiblings(base string, adhoc func(string, []string) *Environment, opts Options) {
+// more are the default environment's other files, which a caller that
+// parses into opts.Cache parses next: they parse with the siblings.
+func (p *Project) addSiblings(base string, more []string, adhoc func(string, []string) *Environment, opts Options) {
 	warn := opts.Warn
 	sibs := siblings(p.fs, base)
 	if len(sibs) == 0 {
@@ -434,14 +436,18 @@ func (p *Project) addSiblings(base string, adhoc func(string, []string) *Environ
 		}
 		return d
 	}
+	var tasks []func()
 	if opts.Cache != nil {
-		// the caller parses the base file next: start now, on another CPU
+		// the caller parses the base file and the others next: start
+		// now, on another CPU
 		go loadBase()
+		for _, f := range more {
+			tasks = append(tasks, func() { _, _ = p.Parsed.Load(f, p.Rel(f)) })
+		}
 	}
 	// the siblings parse at once, each on a CPU
-	tasks := make([]func(), len(sibs))
-	for i, s := range sibs {
-		tasks[i] = func() { _, _ = p.Parsed.Load(s.path, p.Rel(s.path)) }
+	for _, s := range sibs {
+		tasks = append(tasks, func() { _, _ = p.Parsed.Load(s.path, p.Rel(s.path)) })
 	}
 	parallel.Run(0, tasks)
 	for _, s := range sibs {
