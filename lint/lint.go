@@ -8,6 +8,7 @@ package lint
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -312,7 +313,7 @@ func Start(in Input) *Running {
 			}
 		})
 	}
-	go parallel.Run(0, fileTasks)
+	go parallel.Run(max(1, runtime.GOMAXPROCS(0)/2), fileTasks)
 	return run
 }
 
