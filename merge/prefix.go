@@ -4,6 +4,7 @@ import (
 	"github.com/composure-dev/composure/internal/pathtrie"
 
 	"maps"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -105,8 +106,37 @@ func (p *Prefix) init() {
 	p.mg = newMerger(newOptions(p.opts), docs)
 	p.acc, p.err = p.mg.mergeDocs(nil, docs)
 	if p.err == nil {
-		freeze(p.acc)
+		freezeTree(p.acc)
 	}
+}
+
+// parallelFreeze is the number of services from which freezeTree freezes
+// them on every CPU: the other merges wait for the first one, and this is
+// their wait's largest part but the decoding (a third of the merge at
+// 10,000 services).
+const parallelFreeze = 256
+
+// freezeTree freezes root, a merged tree. Each service is a tree of its
+// own, no value shared with another (decoding copies what an alias
+// reaches, extends clones what it copies: TestPrefixCorpus checks it), so
+// the services of a large tree freeze on every CPU at once.
+func freezeTree(root *val) {
+	if root != nil && root.kind == kMap {
+		if s := root.m["services"]; s != nil && s.kind == kMap && len(s.m) >= parallelFreeze {
+			svcs := slices.Collect(maps.Values(s.m))
+			n := runtime.GOMAXPROCS(0)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					for j := i; j < len(svcs); j += n {
+						freeze(svcs[j])
+					}
+				})
+			}
+			wg.Wait()
+		}
+	}
+	freeze(root)
 }
 
 // freeze marks x and every value below it frozen, storing the plain form

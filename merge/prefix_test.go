@@ -57,6 +57,13 @@ func checkPrefix(t *testing.T, lists [][]*compose.Document) {
 	}
 
 	p := NewPrefix(lists[0][0])
+	if _, err := p.First(); err == nil && p.acc != nil {
+		// freezeTree freezes services concurrently: no value may be
+		// reached from two places
+		if path := sharedValue(p.acc); path != "" {
+			t.Errorf("%s: a value is reached twice in the first file's merge, at %s", docNames(lists[0][:1]), path)
+		}
+	}
 	results := make([]*Result, len(lists))
 	errs := make([]error, len(lists))
 	snapshots := make([]any, len(lists))
@@ -340,4 +347,47 @@ func TestPrefixWithoutPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkPrefix(t, [][]*compose.Document{docs, docs[:1], {docs[0], onDisk}})
+}
+
+// sharedValue is the path of a value reached twice below x ("" when none).
+func sharedValue(x *val) string {
+	seen := map[*val]bool{}
+	var walk func(x *val, path string) string
+	walk = func(x *val, path string) string {
+		if x == nil {
+			return ""
+		}
+		if seen[x] {
+			return path
+		}
+		seen[x] = true
+		for _, k := range sortedMapKeys(x.m) {
+			if p := walk(x.m[k], path+"."+k); p != "" {
+				return p
+			}
+		}
+		for i, e := range x.s {
+			if p := walk(e, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+				return p
+			}
+		}
+		return ""
+	}
+	return walk(x, "")
+}
+
+// TestSharedValue: the guard of checkPrefix finds a value reached twice.
+func TestSharedValue(t *testing.T) {
+	leaf := &val{kind: kScalar, v: "x"}
+	tree := &val{kind: kMap, m: map[string]*val{
+		"a": {kind: kSeq, s: []*val{leaf}},
+		"b": leaf,
+	}}
+	if got := sharedValue(tree); got != ".b" {
+		t.Errorf("sharedValue = %q, want .b", got)
+	}
+	delete(tree.m, "b")
+	if got := sharedValue(tree); got != "" {
+		t.Errorf("sharedValue = %q without sharing", got)
+	}
 }
