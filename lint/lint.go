@@ -255,8 +255,8 @@ type rulePass struct {
 	filesDone chan struct{}
 }
 
-// Start starts the file rules of in on in.Files, on every CPU, and returns
-// at once. in.Envs and in.Dockerfiles are not used: Finish takes them.
+// Start starts the file rules of in on in.Files, on half the CPUs, and
+// returns at once. in.Envs and in.Dockerfiles are not used: Finish takes them.
 func Start(in Input) *Running {
 	rules := in.Rules
 	if rules == nil {
@@ -265,8 +265,8 @@ func Start(in Input) *Running {
 	run := &Running{in: in, r: &runner{docs: map[string]*lazyDoc{}}, results: make([][]diag.Finding, len(rules))}
 	// Each rule is an independent task with its own findings: rules keep
 	// state only for their own run, and everything they share (documents,
-	// merged trees, the position index) is read-only or locked. Tasks run on
-	// every CPU; the results are collected in rule order and sorted.
+	// merged trees, the position index) is read-only or locked. The
+	// results are collected in rule order and sorted.
 	var fileTasks []func()
 	for i, rule := range rules {
 		m := rule.Meta()
@@ -313,6 +313,9 @@ func Start(in Input) *Running {
 			}
 		})
 	}
+	// Half the CPUs: the file rules need only be done when the
+	// environment rules start (Finish), and the environments' merges,
+	// which wait for the first file's, run meanwhile on the other half.
 	go parallel.Run(max(1, runtime.GOMAXPROCS(0)/2), fileTasks)
 	return run
 }
