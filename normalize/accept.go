@@ -824,12 +824,18 @@ func acceptPorts(v any) bool {
 	for _, e := range list {
 		switch x := e.(type) {
 		case string:
+			if plainPort(x) {
+				continue
+			}
 			if _, err := types.ParsePortConfig(x); err != nil {
 				return false
 			}
 		case int:
 			if x < 0 {
 				return false
+			}
+			if x >= 1 && x <= 65535 {
+				continue
 			}
 			if _, err := types.ParsePortConfig(strconv.Itoa(x)); err != nil {
 				return false
@@ -857,6 +863,38 @@ func acceptPorts(v any) bool {
 		}
 	}
 	return true
+}
+
+// plainPort reports whether s is `[HOST:]CONTAINER[/tcp|/udp]`, each port
+// a number from 1 to 65535 written without a leading zero: a shape
+// types.ParsePortConfig accepts (TestPlainPort), told without its
+// allocations (most ports of most projects).
+func plainPort(s string) bool {
+	s, proto, hasProto := strings.Cut(s, "/")
+	if hasProto && proto != "tcp" && proto != "udp" {
+		return false
+	}
+	host, container, hasHost := strings.Cut(s, ":")
+	if !hasHost {
+		return portNumber(host)
+	}
+	return portNumber(host) && portNumber(container)
+}
+
+// portNumber reports whether s is a number from 1 to 65535 with no
+// leading zero.
+func portNumber(s string) bool {
+	if s == "" || len(s) > 5 || s[0] == '0' {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n <= 65535
 }
 
 // acceptServiceNetworks returns the networks a service names, in the

@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -26,6 +27,39 @@ func TestAcceptDecoders(t *testing.T) {
 		logging := map[string]any{"options": v}
 		if got, want := acceptLogging(logging), v == nil || decodes(new(types.Options), v); got != want {
 			t.Errorf("acceptLogging(options: %#v) = %v, the decoder says %v", v, got, want)
+		}
+	}
+}
+
+// TestPlainPort holds plainPort's "yes" to types.ParsePortConfig, and
+// checks it says yes to the common shapes.
+func TestPlainPort(t *testing.T) {
+	plain := []string{"80", "8080:80", "65535:1", "53/udp", "20002:8080/tcp", "1:1/udp"}
+	other := []string{"", "0", "080", "65536", "8080:", ":80", "80:80:80", "127.0.0.1:80:80", "80/sctp", "80/", "8000-8010:80",
+		"80-81", "a", "8080:8o", "99999", "1:2:3/tcp", "80/tcp/udp", "-1", "+80", " 80", "80 "}
+	for _, s := range plain {
+		if !plainPort(s) {
+			t.Errorf("plainPort(%q) = false", s)
+		}
+	}
+	for _, s := range other {
+		if plainPort(s) {
+			t.Errorf("plainPort(%q) = true", s)
+		}
+	}
+	for _, s := range append(plain, other...) {
+		if _, err := types.ParsePortConfig(s); plainPort(s) && err != nil {
+			t.Errorf("plainPort(%q) = true, ParsePortConfig: %v", s, err)
+		}
+	}
+	for n := 0; n <= 70000; n += 7 {
+		for _, s := range []string{strconv.Itoa(n), strconv.Itoa(n) + ":80", "80:" + strconv.Itoa(n) + "/udp"} {
+			if !plainPort(s) {
+				continue
+			}
+			if _, err := types.ParsePortConfig(s); err != nil {
+				t.Errorf("plainPort(%q) = true, ParsePortConfig: %v", s, err)
+			}
 		}
 	}
 }
