@@ -181,32 +181,30 @@ func DiscoverDockerfiles(envs []*Env) ([]*Dockerfile, []diag.Finding) {
 	byKey := map[string]*Dockerfile{}
 	failed := map[string]bool{}
 	for _, e := range envs {
-		for _, name := range e.ServiceNames() {
-			svc := e.Service(name)
-			use := BuildUse{Env: e, Service: name}
-			if b, ok := svc["build"].(map[string]any); ok {
-				use.Target, _ = e.Str(b["target"])
-			}
-			key, load := dockerfileOf(e, name, svc)
-			if key == "" || failed[key] {
+		bs := e.builds
+		if !e.buildsFound {
+			bs = findBuilds(e)
+		}
+		for _, b := range bs {
+			if failed[b.key] {
 				continue
 			}
-			if df, ok := byKey[key]; ok {
-				df.Uses = append(df.Uses, use)
+			if df, ok := byKey[b.key]; ok {
+				df.Uses = append(df.Uses, b.use)
 				continue
 			}
-			df, fe := load()
+			df, fe := b.load()
 			if fe != nil {
-				failed[key] = true
+				failed[b.key] = true
 				errs = append(errs, *fe)
 				continue
 			}
 			if df == nil {
 				continue
 			}
-			df.key = key
-			df.Uses = append(df.Uses, use)
-			byKey[key] = df
+			df.key = b.key
+			df.Uses = append(df.Uses, b.use)
+			byKey[b.key] = df
 			out = append(out, df)
 		}
 	}
@@ -219,6 +217,32 @@ func DiscoverDockerfiles(envs []*Env) ([]*Dockerfile, []diag.Finding) {
 		}
 	}
 	return out, errs
+}
+
+// build is a service that builds from a Dockerfile on disk or inline: the
+// key and loader dockerfileOf gives for it.
+type build struct {
+	use  BuildUse
+	key  string
+	load func() (*Dockerfile, *diag.Finding)
+}
+
+// findBuilds lists the services of e that build from a Dockerfile, by
+// name. lint finds them while the other environments load (LoadProject):
+// each is a file to look for.
+func findBuilds(e *Env) []build {
+	var out []build
+	for _, name := range e.ServiceNames() {
+		svc := e.Service(name)
+		use := BuildUse{Env: e, Service: name}
+		if b, ok := svc["build"].(map[string]any); ok {
+			use.Target, _ = e.Str(b["target"])
+		}
+		if key, load := dockerfileOf(e, name, svc); key != "" {
+			out = append(out, build{use: use, key: key, load: load})
+		}
+	}
+	return out
 }
 
 // dockerfileOf returns a key identifying the Dockerfile service name of e

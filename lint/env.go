@@ -68,6 +68,10 @@ type Env struct {
 	// the same strings in every environment: environments with the same
 	// VarsKey share one memo (see memos).
 	interpolated *sync.Map
+	// builds are the services that build from a Dockerfile, once found
+	// (buildsFound): LoadProject finds them while other environments load.
+	builds      []build
+	buildsFound bool
 }
 
 type interp struct {

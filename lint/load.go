@@ -168,8 +168,13 @@ func LoadProject(ctx context.Context, po envs.Options, names []string, lo LoadOp
 			prefix := prefixes[s.env.Files[0]]
 			var merged *merge.Result
 			s.e, merged, s.err = fastEnv(proj, s.env, cache, prefix)
-			if s.err == nil && accepted(proj, s.env, cache, merged, prefix, &acceptor) {
-				return
+			if s.err == nil {
+				// what DiscoverDockerfiles reads: a file to look for
+				// per build, while the other environments load
+				s.e.builds, s.e.buildsFound = findBuilds(s.e), true
+				if accepted(proj, s.env, cache, merged, prefix, &acceptor) {
+					return
+				}
 			}
 			_, refusals[i] = proj.Load(ctx, s.env, cache, envs.LoadOptions{NoModel: true, Shared: true})
 		})
