@@ -67,42 +67,62 @@ func (p *Project) unsure(env *Environment, cache *compose.Cache, raw, first *mer
 	return acceptor.Unsure(raw.Tree(), o)
 }
 
-// plainDocument reports whether d neither includes files nor extends
-// services, which the engine completes before merging: once per file for
-// the environments that share it.
-func (p *Project) plainDocument(d *compose.Document) bool {
-	if v, ok := p.plain.Load(d); ok {
-		return v.(bool)
-	}
-	plain := plainDocument(d)
-	p.plain.Store(d, plain)
-	return plain
+// references is what of a document makes the engine read other files:
+// include and extends, which it completes before merging, and env_file and
+// label_file.
+type references struct {
+	includeOrExtends, files bool
 }
 
-func plainDocument(d *compose.Document) bool {
+// references returns d's, found once per document for the environments
+// that share it.
+func (p *Project) references(d *compose.Document) references {
+	if v, ok := p.refs.Load(d); ok {
+		return v.(references)
+	}
+	r := documentReferences(d)
+	p.refs.Store(d, r)
+	return r
+}
+
+// plainDocument reports whether d neither includes files nor extends
+// services.
+func (p *Project) plainDocument(d *compose.Document) bool {
+	return !p.references(d).includeOrExtends
+}
+
+// documentReferences finds d's references; an expansion beyond its budget
+// counts as every kind (checkReferences then walks d, and reports it).
+func documentReferences(d *compose.Document) references {
+	var r references
 	for _, root := range d.Roots() {
 		if root == nil || root.Kind != yaml.MappingNode {
 			continue
 		}
 		if _, ok := d.Get(root, "include"); ok {
-			return false
+			r.includeOrExtends = true
 		}
 		services, ok := d.Get(root, "services")
 		if !ok || services.Value.Kind != yaml.MappingNode {
 			continue
 		}
-		entries, err := d.Entries(services.Value, nil) // expansion bounded by start
+		entries, err := d.Entries(services.Value, d.ExpansionBudget())
 		if err != nil {
-			return false
+			return references{includeOrExtends: true, files: true}
 		}
 		for _, s := range entries {
 			if s.Value.Kind != yaml.MappingNode {
 				continue
 			}
 			if _, ok := d.Get(s.Value, "extends"); ok {
-				return false
+				r.includeOrExtends = true
+			}
+			for _, k := range [...]string{"env_file", "label_file"} {
+				if _, ok := d.Get(s.Value, k); ok {
+					r.files = true
+				}
 			}
 		}
 	}
-	return true
+	return r
 }

@@ -86,7 +86,7 @@ type Project struct {
 	schema   *normalize.SchemaCache
 	// the expansion check of each document, done once (checkExpansion)
 	expanded sync.Map // *compose.Document -> error
-	plain    sync.Map // *compose.Document -> bool (plainDocument)
+	refs     sync.Map // *compose.Document -> references
 }
 
 // Options says where and how to discover, like docker compose's global flags.

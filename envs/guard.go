@@ -160,6 +160,9 @@ func (p *Project) checkReferences(docs []*compose.Document, cache *compose.Cache
 		return nil
 	}
 	for _, d := range docs {
+		if r := p.references(d); !r.includeOrExtends && !r.files {
+			continue // nothing to check: a base file shared by several environments is read once
+		}
 		if err := walk(d, p.Dir, 0); err != nil {
 			return err
 		}
