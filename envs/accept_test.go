@@ -314,3 +314,31 @@ func FuzzAcceptExact(f *testing.F) {
 		st.check(t, dir, "fuzz", nil)
 	})
 }
+
+// TestDocumentReferences: what makes the engine read other files is found
+// in every service, behind anchors too; checkReferences skips a document
+// only when there is none.
+func TestDocumentReferences(t *testing.T) {
+	for _, tt := range []struct {
+		name, src string
+		want      references
+	}{
+		{"none", "services:\n  a:\n    image: x:1\n", references{}},
+		{"include", "include:\n  - other.yaml\nservices:\n  a:\n    image: x:1\n", references{includeOrExtends: true}},
+		{"extends", "services:\n  a:\n    image: x:1\n  b:\n    extends: a\n", references{includeOrExtends: true}},
+		{"env_file", "services:\n  a:\n    image: x:1\n    env_file: a.env\n", references{files: true}},
+		{"label_file", "services:\n  a:\n    image: x:1\n    label_file: a.labels\n", references{files: true}},
+		{"behind an anchor", "x-base: &base\n  env_file: a.env\nservices:\n  a:\n    <<: *base\n    image: x:1\n", references{files: true}},
+		{"second document", "services:\n  a:\n    image: x:1\n---\nservices:\n  b:\n    extends: a\n", references{includeOrExtends: true}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := compose.Parse("compose.yaml", []byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := documentReferences(d); got != tt.want {
+				t.Errorf("documentReferences = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
