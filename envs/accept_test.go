@@ -274,6 +274,11 @@ func acceptFixtures(t *testing.T) []string {
 		"first-step-per-env": {"compose.yaml": "services:\n  s:\n    image: s:1\n    restart: 5\n", "compose.override.yaml": "services:\n  s:\n    image: s:2\n", "compose.prod.yaml": "services:\n  s:\n    restart: always\n"},
 		"deploy-mode":        {"compose.yaml": "services:\n  a:\n    image: a:1\n    deploy:\n      mode: replicated\n      replicas: 2\n      labels: [a=b]\n  b:\n    image: b:1\n    deploy: {mode: global, replicas: 2}\n  c:\n    image: c:1\n    deploy: {mode: sometimes}\n"},
 		"env-file-override":  {"compose.yaml": "services:\n  a:\n    image: a:1\n", "compose.override.yaml": "services:\n  a:\n    env_file: b.env\n"},
+		// an overlay that keeps, changes or nulls what its base file set
+		"overlay-keeps-base":        {"compose.yaml": "services:\n  a:\n    image: a:1\n    restart: ${R:-always}\n    healthcheck: {test: [CMD, x], retries: 3}\n    ports: [\"${P:-80}:80\"]\n    labels: {a: b}\n", "compose.override.yaml": "services:\n  a:\n    image: a:2\n    environment: [A=1]\n"},
+		"overlay-breaks-standalone": {"compose.yaml": "services:\n  a:\n    image: a:1\n    healthcheck: {test: [CMD, x], retries: 3}\n", "compose.override.yaml": "services:\n  a:\n    healthcheck: {retries: lots}\n"},
+		"overlay-null-standalone":   {"compose.yaml": "services:\n  a:\n    image: a:1\n", "compose.override.yaml": "services:\n  a:\n    image: a:2\n    healthcheck:\n    restart:\n"},
+		"overlay-breaks-reference":  {"compose.yaml": "services:\n  a:\n    image: a:1\n    networks: [n]\nnetworks:\n  n:\n", "compose.override.yaml": "services:\n  a:\n    networks: [m]\n"},
 	}
 	var dirs []string
 	root := t.TempDir()
