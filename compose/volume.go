@@ -32,58 +32,68 @@ func ParseVolume(spec string) (types.ServiceVolumeConfig, error) {
 		v.Target, v.Type = spec, types.VolumeTypeVolume
 		return v, nil
 	}
-	var field []rune
+	// fields are cut from spec where they end (no buffer): start is where
+	// the current one starts
+	start := 0
 	depth := 0 // nesting of ${...}, whose colons are not separators
-	flush := func(last bool) error {
-		s := string(field)
-		field = field[:0]
-		switch {
-		case s == "":
-			return errors.New("empty section between colons")
-		case v.Source == "" && last:
-			v.Target = s
-		case v.Source == "":
-			v.Source = s
-		case v.Target == "":
-			v.Target = s
-		case !last:
-			return errors.New("too many colons")
-		default:
-			volumeOptions(&v, s)
-		}
-		return nil
-	}
 	for i, r := range spec {
 		switch {
 		case r == '$' && i+1 < len(spec) && spec[i+1] == '{':
 			depth++
-			field = append(field, r)
 		case r == '}' && depth > 0:
 			depth--
-			field = append(field, r)
-		case r == ':' && len(field) == 1 && unicode.IsLetter(field[0]):
-			field = append(field, r) // a drive letter
+		case r == ':' && driveLetter(spec[start:i]):
+			// a drive letter's colon stays in its field
 		case (r == ':' || r == 0) && depth == 0:
 			// docker compose's parser reads a NUL as the end of the spec
 			// (and goes on after it)
-			if err := flush(r == 0); err != nil {
+			if err := volumeField(&v, spec[start:i], r == 0); err != nil {
 				volumeType(&v)
 				return v, fmt.Errorf("invalid spec: %s: %w", spec, err)
 			}
-		default:
-			field = append(field, r)
+			start = i + 1
 		}
 	}
 	// The last field ends the spec, unless a ${ is left open: then docker
 	// compose drops it.
 	if depth == 0 {
-		if err := flush(true); err != nil {
+		if err := volumeField(&v, spec[start:], true); err != nil {
 			volumeType(&v)
 			return v, fmt.Errorf("invalid spec: %s: %w", spec, err)
 		}
 	}
 	volumeType(&v)
 	return v, nil
+}
+
+// driveLetter reports whether field is one letter (`C`), before a colon.
+func driveLetter(field string) bool {
+	r, size := utf8.DecodeRuneInString(field)
+	return size > 0 && size == len(field) && unicode.IsLetter(r)
+}
+
+// volumeField sets the next field of a short volume: source, target or
+// options. docker compose reads the spec rune by rune: an invalid UTF-8
+// byte becomes U+FFFD, as it does in the field here.
+func volumeField(v *types.ServiceVolumeConfig, field string, last bool) error {
+	if !utf8.ValidString(field) {
+		field = string([]rune(field))
+	}
+	switch {
+	case field == "":
+		return errors.New("empty section between colons")
+	case v.Source == "" && last:
+		v.Target = field
+	case v.Source == "":
+		v.Source = field
+	case v.Target == "":
+		v.Target = field
+	case !last:
+		return errors.New("too many colons")
+	default:
+		volumeOptions(v, field)
+	}
+	return nil
 }
 
 // volumeOptions applies the OPTIONS field.

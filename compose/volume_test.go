@@ -14,6 +14,8 @@ var volumeSpecs = []string{
 	"${DATA:-./d}:/data", "${DATA:-/a:/b}:/data:ro", "${A:-${B:-/x}}:/y", "${OPEN:/x", "x:${Y}",
 	":/data", "a::b", "a:b:", "a:b:c:d", "/a:/b:ro:extra", "é:/x", "ééé", "a:b:unknown,ro", "::",
 	"/a:/b:private", "/a:/b:slave,rslave", "vol:/x:nocopy,ro", "$:/x", "}:/x", "${}:/x",
+	"\xff:/x", "a\xffb:/y:ro", "/a:\xfe\xff", "\xff", "\xff:", "é\xff:/x", "a\x00b:/c", "/a:/b\x00ro",
+	"C\xff:/x", "\xc3:/x", "C::/x", "a:C:/x", "ab:/c", "é:/x:ro",
 }
 
 // TestParseVolume holds ParseVolume to compose-go's format.ParseVolume:
@@ -41,4 +43,15 @@ func FuzzParseVolume(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(checkVolume)
+}
+
+func BenchmarkParseVolume(b *testing.B) {
+	specs := []string{"./config/app-00002:/etc/app:ro", "cache:/var/cache/app", "db-00000-data:/var/lib/postgresql/data", "${SRC:-./src}:/app"}
+	for b.Loop() {
+		for _, s := range specs {
+			if _, err := ParseVolume(s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 }
