@@ -161,7 +161,7 @@ func (p *Project) checkReferences(docs []*compose.Document, cache *compose.Cache
 	}
 	for _, d := range docs {
 		if r := p.references(d); !r.includeOrExtends && !r.files {
-			continue // nothing to check: a base file shared by several environments is read once
+			continue // no reference to check (found once per document, not per environment)
 		}
 		if err := walk(d, p.Dir, 0); err != nil {
 			return err

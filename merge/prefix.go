@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"github.com/composure-dev/composure/internal/parallel"
 	"github.com/composure-dev/composure/internal/pathtrie"
 
 	"maps"
@@ -125,15 +126,15 @@ func freezeTree(root *val) {
 		if s := root.m["services"]; s != nil && s.kind == kMap && len(s.m) >= parallelFreeze {
 			svcs := slices.Collect(maps.Values(s.m))
 			n := runtime.GOMAXPROCS(0)
-			var wg sync.WaitGroup
-			for i := range n {
-				wg.Go(func() {
+			tasks := make([]func(), n)
+			for i := range tasks {
+				tasks[i] = func() {
 					for j := i; j < len(svcs); j += n {
 						freeze(svcs[j])
 					}
-				})
+				}
 			}
-			wg.Wait()
+			parallel.Run(n, tasks)
 		}
 	}
 	freeze(root)

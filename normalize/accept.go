@@ -875,10 +875,7 @@ func plainPort(s string) bool {
 		return false
 	}
 	host, container, hasHost := strings.Cut(s, ":")
-	if !hasHost {
-		return portNumber(host)
-	}
-	return portNumber(host) && portNumber(container)
+	return portNumber(host) && (!hasHost || portNumber(container))
 }
 
 // portNumber reports whether s is a number from 1 to 65535 with no
